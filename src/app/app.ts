@@ -1,0 +1,193 @@
+import fastifyCompress from '@fastify/compress';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { anonymous } from '#platform/auth/actor.ts';
+import type { Ctx } from '#platform/context.ts';
+import { DEFAULT_LOCALE, isLocale } from '#platform/i18n/index.ts';
+import { fastifyRateLimitStore } from '#platform/rate-limit.ts';
+import '#platform/http/types.ts';
+import { registerAuditRoutes } from '#modules/audit/index.ts';
+import { registerIdentityRoutes, resolveActor, SESSION_COOKIE } from '#modules/identity/index.ts';
+import { registerNotificationRoutes } from '#modules/notifications/index.ts';
+import { registerPlaceRoutes } from '#modules/places/index.ts';
+import { STATIC_DIR } from '#web/assets.ts';
+import { registerErrorHandlers } from './errors.tsx';
+import { registerHomeRoutes } from './home.tsx';
+import type { Platform } from './platform.ts';
+
+export type App = FastifyInstance;
+
+const NO_ACTOR = /^\/(static\/|healthz|metrics|api\/docs|api\/openapi\.json|favicon)/;
+
+export async function buildApp(
+  platform: Platform,
+  opts: { logger?: FastifyServerOptions['logger'] } = {},
+): Promise<App> {
+  const { config, database } = platform;
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: 1024 * 1024,
+    // Tracking and API clients retry on flaky links: answer slowly rather than drop.
+    connectionTimeout: 60_000,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
+  await app.register(fastifyCookie, { secret: platform.secrets.cookie });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'xs_csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.cookieSecure, signed: true },
+    getToken: (req) =>
+      (req.body as { _csrf?: string } | undefined)?._csrf ??
+      (req.headers['x-csrf-token'] as string | undefined),
+  });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    store: fastifyRateLimitStore(platform.limiter),
+    keyGenerator: (req) => req.ip,
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Xã Số API',
+        version: platform.version,
+        description:
+          'JSON API of the Xã Số commune platform. Errors are RFC 9457 problem+json with per-field messages in Vietnamese and English (`errors: [{field, vi, en}]`). Staff endpoints take a bearer token from `POST /api/v1/auth/login`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifyStatic, {
+    root: STATIC_DIR,
+    prefix: '/static/',
+    maxAge: '365d',
+    immutable: true,
+  });
+
+  app.decorateRequest('locale', DEFAULT_LOCALE);
+  // Fastify forbids object defaults on requests (they would be shared); onRequest sets both.
+  app.decorateRequest('actor', null as never);
+  app.decorateRequest('meta', null as never);
+  app.decorateRequest('ctx', function ctx(this: FastifyRequest): Ctx {
+    return {
+      db: database.db,
+      sql: database,
+      actor: this.actor,
+      meta: this.meta,
+      clock: platform.clock,
+      events: platform.events,
+    };
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    req.meta = { ip: req.ip, userAgent: req.headers['user-agent'] };
+    req.actor = anonymous;
+    const lang = (req.query as { lang?: string } | undefined)?.lang;
+    if (isLocale(lang)) {
+      req.locale = lang;
+      reply.setCookie('lang', lang, {
+        path: '/',
+        maxAge: 365 * 86400,
+        sameSite: 'lax',
+        secure: config.cookieSecure,
+      });
+    } else if (isLocale(req.cookies.lang)) {
+      req.locale = req.cookies.lang;
+    }
+    if (NO_ACTOR.test(req.url)) return;
+    // The API takes bearer tokens only and pages take the session cookie only, so a page's
+    // cookie can never authorise a cross-site API call.
+    if (req.url.startsWith('/api/')) {
+      const auth = req.headers.authorization;
+      req.actor = await resolveActor(
+        database.db,
+        auth?.startsWith('Bearer ') ? auth.slice(7) : undefined,
+        'api',
+      );
+    } else {
+      req.actor = await resolveActor(database.db, req.cookies[SESSION_COOKIE], 'web');
+    }
+  });
+
+  app.addHook('preHandler', (req, reply, done) => {
+    const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
+    if (unsafe && !req.url.startsWith('/api/') && !req.url.startsWith('/open311/')) {
+      return app.csrfProtection(req, reply, done);
+    }
+    done();
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    platform.metrics.httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  registerErrorHandlers(app);
+
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        hide: true,
+        response: {
+          200: z.object({
+            status: z.literal('ok'),
+            database: z.enum(['pglite', 'postgres']),
+            version: z.string(),
+          }),
+          503: z.object({
+            status: z.literal('error'),
+            database: z.enum(['pglite', 'postgres']),
+            version: z.string(),
+          }),
+        },
+      },
+    },
+    async (_req, reply) => {
+      try {
+        await database.query('select 1');
+        return { status: 'ok' as const, database: database.kind, version: platform.version };
+      } catch {
+        return reply
+          .code(503)
+          .send({ status: 'error' as const, database: database.kind, version: platform.version });
+      }
+    },
+  );
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.type(platform.metrics.registry.contentType);
+    return platform.metrics.registry.metrics();
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerHomeRoutes(app);
+  registerIdentityRoutes(app, platform);
+  registerPlaceRoutes(app);
+  registerAuditRoutes(app);
+  registerNotificationRoutes(app, platform);
+
+  await app.ready();
+  return app;
+}

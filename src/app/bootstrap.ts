@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startNotificationWorker } from '#modules/notifications/index.ts';
+import { type Clock, systemClock } from '#platform/clock.ts';
+import type { Config } from '#platform/config.ts';
+import { type Database, openDatabase } from '#platform/db/client.ts';
+import { migrate } from '#platform/db/migrate.ts';
+import { Events } from '#platform/events.ts';
+import { Jobs } from '#platform/jobs.ts';
+import { createMetrics } from '#platform/metrics.ts';
+import { RateLimiter } from '#platform/rate-limit.ts';
+import { sharedSecret } from '#platform/settings.ts';
+import { FileService, LocalBlobStore } from '#platform/storage/index.ts';
+import type { Platform } from './platform.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+
+export interface BootOptions {
+  database?: Database;
+  clock?: Clock;
+  onError?: (scope: string, e: unknown) => void;
+}
+
+/** Open the database, bring its schema up to date, and assemble the platform parts. */
+export async function bootPlatform(config: Config, opts: BootOptions = {}): Promise<Platform> {
+  const database =
+    opts.database ??
+    (await openDatabase({
+      url: config.DATABASE_URL,
+      dataDir: config.DATABASE_URL ? undefined : path.join(config.dataDir, 'pglite'),
+    }));
+  await migrate(database);
+  const onError = opts.onError ?? ((scope, e) => console.error(`[${scope}]`, e));
+  const platform: Platform = {
+    config,
+    database,
+    clock: opts.clock ?? systemClock,
+    events: new Events((name, e) => onError(`event ${name}`, e)),
+    limiter: new RateLimiter(database),
+    files: new FileService(
+      new LocalBlobStore(path.join(config.dataDir, 'files')),
+      database,
+      config.UPLOAD_MAX_BYTES,
+    ),
+    metrics: createMetrics(),
+    jobs: config.JOBS
+      ? new Jobs(database, { url: config.DATABASE_URL, onError: (e) => onError('jobs', e) })
+      : undefined,
+    secrets: {
+      cookie: config.SESSION_SECRET ?? (await sharedSecret(database, 'cookie')),
+      pepper: await sharedSecret(database, 'otp-pepper'),
+    },
+    version: VERSION,
+  };
+  return platform;
+}
+
+/** Start background work: the job queue and every module's workers and schedules. */
+export async function startWorkers(platform: Platform) {
+  if (!platform.jobs) return;
+  await platform.jobs.start();
+  await startNotificationWorker(platform);
+}
+
+export async function stopPlatform(platform: Platform) {
+  await platform.jobs?.stop().catch(() => {});
+  await platform.database.close();
+}

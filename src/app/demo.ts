@@ -1,0 +1,50 @@
+import { ensureUser } from '#modules/identity/index.ts';
+import { addVillageUnchecked, getPlaceByCode, importPlaces } from '#modules/places/index.ts';
+import type { Role } from '#platform/auth/actor.ts';
+import type { Database } from '#platform/db/client.ts';
+
+/** Xã Mẫu Sơn, Lạng Sơn: a mountain commune on the Chinese border, mostly Dao and Nùng people. */
+export const DEMO_COMMUNE = '06541';
+export const DEMO_PASSWORD = 'xaso-demo-2026';
+
+const VILLAGES: { type: string; name: string }[] = [
+  { type: 'thôn', name: 'Khuổi Tào' },
+  { type: 'thôn', name: 'Pò Đứa' },
+  { type: 'bản', name: 'Nà Pàn' },
+  { type: 'bản', name: 'Khòn Quang' },
+];
+
+const STAFF: { username: string; displayName: string; role: Role }[] = [
+  { username: 'quantri', displayName: 'Hoàng Văn Quản', role: 'admin' },
+  { username: 'motcua', displayName: 'Lường Thị Tiếp', role: 'receptionist' },
+  { username: 'chuyenvien', displayName: 'Nông Văn Xử', role: 'specialist' },
+  { username: 'lanhdao', displayName: 'Vi Văn Duyệt', role: 'approver' },
+  { username: 'phatthanh', displayName: 'Triệu Thị Loa', role: 'radio_operator' },
+  { username: 'phananh', displayName: 'Lý Văn Đáp', role: 'feedback_handler' },
+];
+
+export interface DemoResult {
+  placesImported: boolean;
+  staff: { username: string; password: string; role: Role; created: boolean }[];
+}
+
+/**
+ * First start: import the administrative units, then seed one demo commune with villages and one
+ * account per role. Later starts find everything present and change nothing.
+ */
+export async function ensureDemo(database: Database, opts: { seedDemo: boolean }): Promise<DemoResult> {
+  const [{ n } = { n: 0 }] = await database.query<{ n: number }>(
+    "select count(*)::int as n from places where level = 'province'",
+  );
+  const placesImported = n === 0;
+  if (placesImported) await importPlaces(database);
+  if (!opts.seedDemo) return { placesImported, staff: [] };
+  const commune = await getPlaceByCode(database.db, DEMO_COMMUNE);
+  for (const v of VILLAGES) await addVillageUnchecked(database.db, commune, v);
+  const staff = [];
+  for (const s of STAFF) {
+    const r = await ensureUser(database.db, { ...s, password: DEMO_PASSWORD, place: commune });
+    staff.push({ username: s.username, password: DEMO_PASSWORD, role: s.role, created: r.created });
+  }
+  return { placesImported, staff };
+}

@@ -1,0 +1,22 @@
+import type { Clock } from '#platform/clock.ts';
+import type { Config } from '#platform/config.ts';
+import type { Database } from '#platform/db/client.ts';
+import type { Events } from '#platform/events.ts';
+import type { Jobs } from '#platform/jobs.ts';
+import type { Metrics } from '#platform/metrics.ts';
+import type { RateLimiter } from '#platform/rate-limit.ts';
+import type { FileService } from '#platform/storage/index.ts';
+
+/** The technical parts every module's routes and jobs may use. Built once per process. */
+export interface Platform {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  events: Events;
+  limiter: RateLimiter;
+  files: FileService;
+  metrics: Metrics;
+  jobs: Jobs | undefined;
+  secrets: { cookie: string; pepper: string };
+  version: string;
+}

@@ -1,0 +1,17 @@
+export { type ImportProgress, type ImportResult, importPlaces } from './places.import.ts';
+export { findPlacesByIds } from './places.queries.ts';
+export { registerPlaceRoutes } from './places.routes.tsx';
+export { PlaceOut } from './places.schemas.ts';
+export {
+  addVillage,
+  addVillageUnchecked,
+  describePlace,
+  findPlaceByCode,
+  findPlaceById,
+  getPlace,
+  getPlaceByCode,
+  listChildren,
+  type Place,
+  searchPlaces,
+  toPlaceOut,
+} from './places.service.ts';

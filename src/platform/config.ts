@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the process reads, in one place, validated at boot.
+ * A wrong value stops the process with a message naming the variable, before anything listens.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DATA_DIR: z.string().default('.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_TTL_HOURS: z.coerce.number().int().positive().default(12),
+  COOKIE_SECURE: bool.optional(),
+  TRUST_PROXY: bool.default(false),
+  DEMO_SEED: bool.default(true),
+  JOBS: bool.default(true),
+  STORAGE: z.enum(['local']).default('local'),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  SMS_ADAPTER: z.enum(['dev', 'http']).default('dev'),
+  SMS_HTTP_URL: z.url().optional(),
+  SMS_HTTP_TOKEN: z.string().optional(),
+  EMAIL_ADAPTER: z.enum(['dev', 'smtp']).default('dev'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  EMAIL_FROM: z.string().default('Xã Số <no-reply@xaso.local>'),
+  OTP_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+});
+
+export type Config = z.infer<typeof configSchema> & { dataDir: string; cookieSecure: boolean };
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset", as they do in most .env files.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const c = parsed.data;
+  const problems: string[] = [];
+  if (c.SMS_ADAPTER === 'http' && !c.SMS_HTTP_URL) problems.push('SMS_ADAPTER=http needs SMS_HTTP_URL');
+  if (c.EMAIL_ADAPTER === 'smtp' && !c.SMTP_URL) problems.push('EMAIL_ADAPTER=smtp needs SMTP_URL');
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    ...c,
+    dataDir: c.DATA_DIR,
+    cookieSecure: c.COOKIE_SECURE ?? c.PUBLIC_URL.startsWith('https://'),
+  };
+}
+
+/** What may reach the browser: nothing secret, listed on purpose. */
+export function publicConfig(c: Config) {
+  return { publicUrl: c.PUBLIC_URL, uploadMaxBytes: c.UPLOAD_MAX_BYTES };
+}

@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+
+export type Db = PgDatabase<PgQueryResultHKT>;
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** Plain SQL access, for migrations, pg-boss and the few queries a builder cannot say well. */
+export interface SqlRunner {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements, no parameters (migration files). */
+  exec(text: string): Promise<void>;
+}
+
+export interface Database extends SqlRunner {
+  kind: DatabaseKind;
+  db: Db;
+  /** Run `fn` holding a session-level advisory lock, on one connection. */
+  withLock<T>(key: number, fn: (runner: SqlRunner) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+// pg returns bigint (int8) as string by default; our ids and counts fit in a JS number.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+export interface OpenOptions {
+  url?: string | undefined;
+  /** PGlite data folder; undefined means in memory. */
+  dataDir?: string | undefined;
+  /** PGlite: start from a dump made by `dumpDataDir` (tests use a migrated template). */
+  loadDataDir?: Blob | File | undefined;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.url) return openPostgres(opts.url, opts.poolSize ?? 10);
+  return openPglite(opts.dataDir, opts.loadDataDir);
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // A dropped idle connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = drizzlePg(pool) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    async query<T>(text: string, params?: unknown[]) {
+      const r = await pool.query(text, params as unknown[]);
+      return r.rows as T[];
+    },
+    async exec(text: string) {
+      await pool.query(text);
+    },
+    async withLock(key, fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [key]);
+        try {
+          return await fn({
+            query: async <T>(t: string, p?: unknown[]) => (await client.query(t, p as unknown[])).rows as T[],
+            exec: async (t) => {
+              await client.query(t);
+            },
+          });
+        } finally {
+          await client.query('select pg_advisory_unlock($1)', [key]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(
+  dataDir: string | undefined,
+  loadDataDir: Blob | File | undefined,
+): Promise<Database> {
+  if (dataDir) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+  const client = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(loadDataDir ? { loadDataDir } : {}),
+    extensions: { unaccent, pg_trgm },
+  });
+  const db = drizzlePglite(client) as unknown as Db;
+  const runner: SqlRunner = {
+    async query<T>(text: string, params?: unknown[]) {
+      const r = await client.query<T>(text, params);
+      return r.rows;
+    },
+    async exec(text: string) {
+      await client.exec(text);
+    },
+  };
+  return {
+    kind: 'pglite',
+    db,
+    ...runner,
+    // One connection: the lock is trivially held; keep the call shape the same as on a server.
+    withLock: (_key, fn) => fn(runner),
+    close: () => client.close(),
+    get pglite() {
+      return client;
+    },
+  } as Database;
+}
+
+/** The PGlite client behind a Database, for adapters that need it (pg-boss, dumps). */
+export function pgliteOf(database: Database): PGlite | undefined {
+  return (database as Database & { pglite?: PGlite }).pglite;
+}
+
+/** Rows of a `db.execute(sql\`…\`)` result, whichever driver produced it. */
+export function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
+}

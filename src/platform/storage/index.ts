@@ -1,0 +1,193 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileTypeFromBuffer } from 'file-type';
+import type { SqlRunner } from '../db/client.ts';
+import { Invalid } from '../errors.ts';
+
+/** Where file bytes live. Metadata lives in the `files` table, whatever the backend. */
+export interface BlobStore {
+  write(key: string, source: Readable): Promise<void>;
+  read(key: string): Readable;
+  remove(key: string): Promise<void>;
+}
+
+export class LocalBlobStore implements BlobStore {
+  constructor(private readonly root: string) {}
+
+  private pathOf(key: string) {
+    if (!/^[a-z0-9/-]+$/.test(key)) throw new Error(`unsafe storage key ${key}`);
+    return path.join(this.root, key);
+  }
+
+  async write(key: string, source: Readable) {
+    const target = this.pathOf(key);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    // Write beside, then rename: a reader never sees half a file.
+    const partial = `${target}.part`;
+    try {
+      await pipeline(source, createWriteStream(partial, { flags: 'wx' }));
+      await fs.rename(partial, target);
+    } catch (e) {
+      await fs.rm(partial, { force: true });
+      throw e;
+    }
+  }
+
+  read(key: string) {
+    return createReadStream(this.pathOf(key));
+  }
+
+  async remove(key: string) {
+    await fs.rm(this.pathOf(key), { force: true });
+  }
+}
+
+export interface StoredFile {
+  id: string;
+  originalName: string;
+  mimeType: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+export const DOCUMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+
+const SNIFF_BYTES = 4100;
+
+class TooLarge extends Error {}
+class WrongType extends Error {
+  constructor(public readonly detected: string | undefined) {
+    super('wrong type');
+  }
+}
+
+/**
+ * Streams an upload to the store while counting, hashing and checking its real type by its first
+ * bytes. Stops reading at the size cap; a refused file leaves nothing behind.
+ */
+class Inspect extends Transform {
+  size = 0;
+  hash = createHash('sha256');
+  mime: string | undefined;
+  private head: Buffer[] = [];
+  private headLength = 0;
+  private decided = false;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly allowed: readonly string[],
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+    this.size += chunk.length;
+    if (this.size > this.maxBytes) return done(new TooLarge());
+    this.hash.update(chunk);
+    if (this.decided) return done(null, chunk);
+    this.head.push(chunk);
+    this.headLength += chunk.length;
+    if (this.headLength < SNIFF_BYTES) return done();
+    this.decide().then(() => done(), done);
+  }
+
+  override _flush(done: TransformCallback) {
+    if (this.decided) return done();
+    this.decide().then(() => done(), done);
+  }
+
+  private async decide() {
+    const head = Buffer.concat(this.head);
+    const type = await fileTypeFromBuffer(head);
+    if (!type || !this.allowed.includes(type.mime)) throw new WrongType(type?.mime);
+    this.mime = type.mime;
+    this.decided = true;
+    this.head = [];
+    this.push(head);
+  }
+}
+
+function fmtMb(bytes: number) {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+}
+
+export class FileService {
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly sql: SqlRunner,
+    private readonly maxBytes: number,
+  ) {}
+
+  async save(
+    source: Readable,
+    opts: { originalName: string; field?: string; allowed?: readonly string[]; maxBytes?: number },
+  ): Promise<StoredFile> {
+    const id = randomUUID();
+    const key = `${new Date().toISOString().slice(0, 7)}/${id}`;
+    const maxBytes = Math.min(opts.maxBytes ?? this.maxBytes, this.maxBytes);
+    const inspect = new Inspect(maxBytes, opts.allowed ?? DOCUMENT_TYPES);
+    const field = opts.field ?? 'file';
+    try {
+      await this.blobs.write(key, source.pipe(inspect));
+    } catch (e) {
+      source.resume();
+      if (e instanceof TooLarge) {
+        throw new Invalid([
+          {
+            field,
+            vi: `Tệp "${opts.originalName}" lớn hơn ${fmtMb(maxBytes)}.`,
+            en: `File "${opts.originalName}" is larger than ${fmtMb(maxBytes)}.`,
+          },
+        ]);
+      }
+      if (e instanceof WrongType) {
+        throw new Invalid([
+          {
+            field,
+            vi: `Tệp "${opts.originalName}" không phải PDF, JPEG hoặc PNG thật (nội dung không khớp).`,
+            en: `File "${opts.originalName}" is not a real PDF, JPEG or PNG (its content does not match).`,
+          },
+        ]);
+      }
+      throw e;
+    }
+    const file: StoredFile = {
+      id,
+      originalName: opts.originalName.slice(0, 255),
+      mimeType: inspect.mime ?? 'application/octet-stream',
+      sizeBytes: inspect.size,
+      sha256: inspect.hash.digest('hex'),
+    };
+    await this.sql.query(
+      'insert into files (id, storage_key, original_name, mime_type, size_bytes, sha256) values ($1,$2,$3,$4,$5,$6)',
+      [file.id, key, file.originalName, file.mimeType, file.sizeBytes, file.sha256],
+    );
+    return file;
+  }
+
+  async open(id: string): Promise<{ file: StoredFile; stream: Readable } | undefined> {
+    const rows = await this.sql.query<{
+      storage_key: string;
+      original_name: string;
+      mime_type: string;
+      size_bytes: number;
+      sha256: string;
+    }>('select * from files where id = $1', [id]);
+    const r = rows[0];
+    if (!r) return undefined;
+    return {
+      file: {
+        id,
+        originalName: r.original_name,
+        mimeType: r.mime_type,
+        sizeBytes: Number(r.size_bytes),
+        sha256: r.sha256,
+      },
+      stream: this.blobs.read(r.storage_key),
+    };
+  }
+}

@@ -1,0 +1,131 @@
+import type { ComponentChildren } from 'preact';
+import type { FieldError } from '#platform/errors.ts';
+import type { PageCtx } from './layout.tsx';
+
+/** Field errors as the form shows them: one message per field, in the page's language. */
+export type Errors = Record<string, string>;
+
+export function errorsFor(page: PageCtx, fields: FieldError[]): Errors {
+  const out: Errors = {};
+  for (const f of fields) out[f.field] ??= page.locale === 'en' ? f.en : f.vi;
+  return out;
+}
+
+export function Form({
+  page,
+  action,
+  children,
+  errors,
+  enctype,
+}: {
+  page: PageCtx;
+  action: string;
+  children: ComponentChildren;
+  errors?: Errors | undefined;
+  enctype?: string;
+}) {
+  const list = Object.entries(errors ?? {});
+  return (
+    <form method="post" action={action} enctype={enctype} novalidate>
+      <input type="hidden" name="_csrf" value={page.csrf} />
+      {list.length > 0 && (
+        <div class="errors" role="alert" tabindex={-1}>
+          <p>{page.t('web:form.errorsTitle')}</p>
+          <ul>
+            {list.map(([field, message]) => (
+              <li key={field}>
+                <a href={`#f-${field}`}>{message}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {children}
+    </form>
+  );
+}
+
+export function Field({
+  name,
+  label,
+  value,
+  error,
+  hint,
+  type = 'text',
+  required,
+  autocomplete,
+  inputmode,
+}: {
+  name: string;
+  label: string;
+  value?: string | undefined;
+  error?: string | undefined;
+  hint?: string;
+  type?: 'text' | 'password' | 'email' | 'tel' | 'number' | 'search' | 'date';
+  required?: boolean;
+  autocomplete?: string;
+  inputmode?: 'numeric' | 'tel' | 'text' | 'email';
+}) {
+  const id = `f-${name}`;
+  const describedBy = [hint && `${id}-hint`, error && `${id}-err`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={error ? 'field invalid' : 'field'}>
+      <label for={id}>{label}</label>
+      {hint && (
+        <small id={`${id}-hint`} class="hint">
+          {hint}
+        </small>
+      )}
+      {error && (
+        <strong id={`${id}-err`} class="err">
+          {error}
+        </strong>
+      )}
+      <input
+        id={id}
+        name={name}
+        // Preact's typings narrow attributes per input type; every type listed above takes these.
+        type={type as 'text'}
+        value={type === 'password' ? undefined : value}
+        required={required}
+        autocomplete={autocomplete}
+        inputmode={inputmode}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy}
+      />
+    </div>
+  );
+}
+
+export function Select({
+  name,
+  label,
+  options,
+  value,
+  error,
+}: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  value?: string | undefined;
+  error?: string | undefined;
+}) {
+  const id = `f-${name}`;
+  return (
+    <div class={error ? 'field invalid' : 'field'}>
+      <label for={id}>{label}</label>
+      {error && (
+        <strong id={`${id}-err`} class="err">
+          {error}
+        </strong>
+      )}
+      <select id={id} name={name} aria-invalid={error ? 'true' : undefined}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value} selected={o.value === value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import type { ComponentChildren } from 'preact';
+import type { Actor } from '#platform/auth/actor.ts';
+import type { Locale, T } from '#platform/i18n/index.ts';
+import { CSS_HREF } from './assets.ts';
+
+export interface PageCtx {
+  t: T;
+  locale: Locale;
+  actor: Actor;
+  csrf: string;
+  /** The current path with its query, for the language switch. */
+  url: string;
+}
+
+function langHref(url: string, lang: string) {
+  const u = new URL(url, 'http://x');
+  u.searchParams.set('lang', lang);
+  return `${u.pathname}${u.search}`;
+}
+
+export function Layout({
+  page,
+  title,
+  children,
+}: {
+  page: PageCtx;
+  title: string;
+  children: ComponentChildren;
+}) {
+  const { t, actor } = page;
+  return (
+    <html lang={page.locale}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} · ${t('web:site')}`}</title>
+        <link rel="stylesheet" href={CSS_HREF} />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          {t('web:skip')}
+        </a>
+        <header class="top">
+          <a class="brand" href="/">
+            {t('web:site')}
+          </a>
+          <nav>
+            {actor.kind === 'staff' && <a href="/quan-tri">{t('web:nav.admin')}</a>}
+            {actor.kind === 'citizen' && <a href="/cong-dan">{actor.phone}</a>}
+            {actor.kind === 'anonymous' ? (
+              <>
+                <a href="/cong-dan/dang-nhap">{t('web:nav.citizen')}</a>
+                <a href="/dang-nhap">{t('web:nav.signIn')}</a>
+              </>
+            ) : (
+              <form method="post" action="/dang-xuat" class="inline">
+                <input type="hidden" name="_csrf" value={page.csrf} />
+                <button type="submit" class="link">
+                  {t('web:nav.signOut')}
+                </button>
+              </form>
+            )}
+            <a href={langHref(page.url, t('web:lang.code'))} hreflang={t('web:lang.code')}>
+              {t('web:lang.switch')}
+            </a>
+          </nav>
+        </header>
+        <main id="main">{children}</main>
+        <footer>{t('web:footer')}</footer>
+      </body>
+    </html>
+  );
+}
