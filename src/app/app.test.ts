@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '#platform/config.ts';
+import { COMMUNE_A, createTestApp, type TestApp } from '#test/support/app.ts';
+import { dbKind } from '#test/support/db.ts';
+
+describe('platform endpoints', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp();
+  });
+  after(() => t.close());
+
+  it('when /healthz is asked, then it names the database in use and the version', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/healthz' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { status: 'ok', database: dbKind, version: t.platform.version });
+  });
+
+  it('when /metrics is scraped after some requests, then it is Prometheus text with request durations by route', async () => {
+    await t.app.inject({ method: 'GET', url: '/' });
+    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    assert.match(String(res.headers['content-type']), /^text\/plain/);
+    assert.match(res.body, /# TYPE xaso_http_request_duration_seconds histogram/);
+    assert.match(res.body, /xaso_http_request_duration_seconds_count\{method="GET",route="\/",status="200"\} \d+/);
+  });
+
+  it('when the OpenAPI document is fetched, then it is 3.1 and describes the login and place endpoints', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    const doc = res.json();
+    assert.equal(doc.openapi, '3.1.0');
+    assert.ok(doc.paths['/api/v1/auth/login'].post.requestBody);
+    assert.ok(doc.paths['/api/v1/places'].get);
+    assert.ok(doc.paths['/api/v1/places/{code}/villages'].post);
+    assert.equal(doc.paths['/healthz'], undefined);
+    const docs = await t.app.inject({ method: 'GET', url: '/api/docs/' });
+    assert.equal(docs.statusCode, 200);
+  });
+
+  it('when an unknown API path is asked, then 404 problem+json in Vietnamese, English on request', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
+    assert.equal(res.statusCode, 404);
+    assert.match(String(res.headers['content-type']), /application\/problem\+json/);
+    assert.equal(res.json().detail, 'Không tìm thấy.');
+    assert.deepEqual(res.json().messages, { vi: 'Không tìm thấy.', en: 'Not found.' });
+    const en = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here?lang=en' });
+    assert.equal(en.json().detail, 'Not found.');
+  });
+
+  it('when an unknown page is asked by a browser, then a Vietnamese 404 page with a way home', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/khong-co', headers: { accept: 'text/html' } });
+    assert.equal(res.statusCode, 404);
+    assert.match(res.body, /<html lang="vi"/);
+    assert.match(res.body, /Về trang chủ/);
+  });
+
+  it('when the home page is served, then it is Vietnamese, compressed, and explains what a citizen can do', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/', headers: { 'accept-encoding': 'br, gzip' } });
+    assert.equal(res.headers['content-encoding'], 'br');
+    const plain = await t.app.inject({ method: 'GET', url: '/' });
+    assert.match(plain.body, /Làm thủ tục với xã mà không phải đi xa/);
+    assert.match(plain.body, /Đăng nhập bằng số điện thoại/);
+    assert.doesNotMatch(plain.body, /<script/);
+  });
+
+  it('when ?lang=en is chosen, then the choice is remembered in a cookie', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/?lang=en' });
+    assert.match(res.body, /<html lang="en"/);
+    const cookie = res.cookies.find((c) => c.name === 'lang');
+    assert.equal(cookie?.value, 'en');
+    const next = await t.app.inject({ method: 'GET', url: '/dia-ban', headers: { cookie: 'lang=en' } });
+    assert.match(next.body, /Find a place/);
+  });
+
+  it('when a place search is made on the page, then results link to place pages', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/dia-ban?q=mau+son' });
+    assert.match(res.body, /Xã Mẫu Sơn/);
+    assert.match(res.body, new RegExp(`/dia-ban/ma/${t.places.a.id}`));
+    const place = await t.app.inject({ method: 'GET', url: `/dia-ban/ma/${t.places.a.id}` });
+    assert.match(place.body, /Hình thành từ/);
+    assert.match(place.body, /Xã Yên Khoái/);
+  });
+
+  it('when a staff page is opened without signing in, then the browser is sent to sign in', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/quan-tri' });
+    assert.equal(res.statusCode, 303);
+    const api = await t.app.inject({ method: 'GET', url: '/api/v1/users' });
+    assert.equal(api.statusCode, 401);
+  });
+
+  it('when a signed-in official opens a page, then the sign-out form carries a CSRF token', async () => {
+    await t.user('viewer', 'specialist', COMMUNE_A);
+    const cookie = await t.signIn('viewer');
+    const res = await t.app.inject({ method: 'GET', url: '/quan-tri', headers: { cookie } });
+    assert.match(res.body, /action="\/dang-xuat"[^>]*>\s*<input type="hidden" name="_csrf" value="[^"]+"/);
+  });
+});
+
+describe('configuration', () => {
+  it('when a setting is wrong, then start-up stops with a message naming it', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x' }),
+      (e: unknown) => e instanceof ConfigError && /PORT/.test(e.message) && /DATABASE_URL/.test(e.message),
+    );
+    assert.throws(() => loadConfig({ SMS_ADAPTER: 'http' }), /SMS_HTTP_URL/);
+  });
+
+  it('when nothing is set, then the embedded defaults apply', () => {
+    const c = loadConfig({});
+    assert.equal(c.PORT, 3000);
+    assert.equal(c.DATABASE_URL, undefined);
+    assert.equal(c.dataDir, '.data');
+    assert.equal(c.cookieSecure, false);
+    assert.equal(loadConfig({ PUBLIC_URL: 'https://xa.example.vn' }).cookieSecure, true);
+  });
+});
