@@ -32,7 +32,14 @@ export interface DemoResult {
  * First start: import the administrative units, then seed one demo commune with villages and one
  * account per role. Later starts find everything present and change nothing.
  */
+const DEMO_LOCK = 872_341_003;
+
 export async function ensureDemo(database: Database, opts: { seedDemo: boolean }): Promise<DemoResult> {
+  // Instances starting together take turns, so the second finds the first one's work.
+  return database.withLock(DEMO_LOCK, () => seed(database, opts));
+}
+
+async function seed(database: Database, opts: { seedDemo: boolean }): Promise<DemoResult> {
   const [{ n } = { n: 0 }] = await database.query<{ n: number }>(
     "select count(*)::int as n from places where level = 'province'",
   );

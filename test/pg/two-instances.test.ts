@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Database } from '#platform/db/client.ts';
+import { createTestDatabase, serverUrl } from '#test/support/db.ts';
+
+/**
+ * Two app processes on one PostgreSQL server must behave as one: sessions, CSRF secrets, rate
+ * limits and jobs live in the database, not in a process.
+ */
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+async function startInstance(url: string) {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xaso-inst-'));
+  const child = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr?.on('data', (d) => {
+    log += d;
+  });
+  return { port, child, dataDir, log: () => log, base: `http://127.0.0.1:${port}` };
+}
+
+async function waitHealthy(base: string, child: ChildProcess, log: () => string) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`instance exited: ${log()}`);
+    const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`instance not healthy: ${log()}`);
+}
+
+function cookieHeader(res: Response, previous = '') {
+  const jar = new Map(previous.split('; ').filter(Boolean).map((c) => [c.split('=')[0], c]));
+  for (const c of res.headers.getSetCookie()) {
+    const pair = c.split(';')[0] ?? '';
+    jar.set(pair.split('=')[0], pair);
+  }
+  return [...jar.values()].join('; ');
+}
+
+async function form(base: string, pathname: string, cookie = '') {
+  const res = await fetch(`${base}${pathname}`, { headers: { cookie } });
+  const html = await res.text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  assert.ok(csrf, `no CSRF token on ${pathname}`);
+  return { csrf, cookie: cookieHeader(res, cookie) };
+}
+
+function post(base: string, pathname: string, cookie: string, fields: Record<string, string>) {
+  return fetch(`${base}${pathname}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+    body: new URLSearchParams(fields),
+  });
+}
+
+describe('two app processes on one PostgreSQL server', { skip: !serverUrl && process.env.CI !== 'true' && 'needs DATABASE_URL (npm test provides one)' }, () => {
+  let database: Database & { url?: string };
+  let a: Awaited<ReturnType<typeof startInstance>>;
+  let b: Awaited<ReturnType<typeof startInstance>>;
+
+  before(async () => {
+    database = await createTestDatabase();
+    const url = database.url ?? '';
+    // Started together: migrations, the places import and the demo seed must not collide.
+    [a, b] = await Promise.all([startInstance(url), startInstance(url)]);
+    await Promise.all([waitHealthy(a.base, a.child, a.log), waitHealthy(b.base, b.child, b.log)]);
+  });
+
+  after(async () => {
+    for (const i of [a, b]) {
+      if (!i) continue;
+      i.child.kill('SIGTERM');
+      await new Promise((r) => i.child.once('exit', r));
+      fs.rmSync(i.dataDir, { recursive: true, force: true });
+    }
+    await database?.close();
+  });
+
+  it('when both started at once, then the demo was seeded exactly once', async () => {
+    const [row] = await database.query<{ n: number }>("select count(*)::int as n from users where username = 'quantri'");
+    assert.equal(row?.n, 1);
+    const [villages] = await database.query<{ n: number }>(
+      "select count(*)::int as n from places where level = 'village' and parent_id = (select id from places where code = '06541' and valid_to is null)",
+    );
+    assert.equal(villages?.n, 4);
+  });
+
+  it('when an official signs in on one, then the session works on the other', async () => {
+    const f = await form(a.base, '/dang-nhap');
+    const res = await post(a.base, '/dang-nhap', f.cookie, { _csrf: f.csrf, username: 'quantri', password: 'xaso-demo-2026' });
+    assert.equal(res.status, 303);
+    const cookie = cookieHeader(res, f.cookie);
+    const onB = await fetch(`${b.base}/quan-tri`, { headers: { cookie }, redirect: 'manual' });
+    assert.equal(onB.status, 200);
+    assert.match(await onB.text(), /Hoàng Văn Quản/);
+  });
+
+  it('when a form comes from one and is posted to the other, then its CSRF token is accepted', async () => {
+    const f = await form(a.base, '/cong-dan/dang-nhap');
+    const res = await post(b.base, '/cong-dan/dang-nhap', f.cookie, { _csrf: f.csrf, phone: '0987000111' });
+    assert.equal(res.status, 303);
+  });
+
+  it('when one phone asks for codes on both, then the limit counts across both', async () => {
+    const statuses: number[] = [];
+    for (const inst of [a, b, a, b]) {
+      const f = await form(inst.base, '/cong-dan/dang-nhap');
+      statuses.push((await post(inst.base, '/cong-dan/dang-nhap', f.cookie, { _csrf: f.csrf, phone: '0987000222' })).status);
+    }
+    assert.deepEqual(statuses, [303, 303, 303, 429]);
+  });
+
+  it('when messages are queued, then the delivery job sends each exactly once across both instances', async () => {
+    const phones = ['0987000301', '0987000302', '0987000303', '0987000304', '0987000305'];
+    for (const [i, phone] of phones.entries()) {
+      const inst = i % 2 ? b : a;
+      const f = await form(inst.base, '/cong-dan/dang-nhap');
+      assert.equal((await post(inst.base, '/cong-dan/dang-nhap', f.cookie, { _csrf: f.csrf, phone })).status, 303);
+    }
+    const deadline = Date.now() + 90_000;
+    let rows: { recipient: string; status: string; attempts: number; delivered: number }[] = [];
+    while (Date.now() < deadline) {
+      rows = await database.query(
+        `select n.recipient, n.status, n.attempts, (select count(*)::int from dev_messages d where d.notification_id = n.id) as delivered
+         from notifications n where n.recipient = any($1) order by n.recipient`,
+        [phones],
+      );
+      if (rows.length === phones.length && rows.every((r) => r.status === 'sent')) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.deepEqual(
+      rows.map((r) => [r.recipient, r.status, r.attempts, r.delivered]),
+      phones.map((p) => [p, 'sent', 1, 1]),
+    );
+  });
+});
