@@ -18,11 +18,15 @@ if (!fs.existsSync('node_modules/.bin/tsx')) {
 const deps = spawnSync('bash', ['scripts/system-deps.sh'], { stdio: 'inherit' });
 if (deps.status !== 0) {
   if (CI) process.exit(1);
-  console.log('Some system packages are missing: the tests that need them will be skipped (in CI they fail).');
+  console.log(
+    'Some system packages are missing: the tests that need them will be skipped (in CI they fail).',
+  );
 }
 
 // Run on the project's pinned Node, whatever `node` started this script.
-const node = fs.existsSync('node_modules/.bin/node') ? path.resolve('node_modules/.bin/node') : process.execPath;
+const node = fs.existsSync('node_modules/.bin/node')
+  ? path.resolve('node_modules/.bin/node')
+  : process.execPath;
 const tsx = path.resolve('node_modules/tsx/dist/cli.mjs');
 const args = process.argv.slice(2);
 const only = args.length ? args : null;
@@ -32,7 +36,15 @@ function run(label, globs, env) {
   return new Promise((resolve) => {
     const child = spawn(
       node,
-      [tsx, '--test', '--test-concurrency=2', '--test-timeout=300000', '--import', './test/setup.ts', ...(only ?? globs)],
+      [
+        tsx,
+        '--test',
+        '--test-concurrency=2',
+        '--test-timeout=300000',
+        '--import',
+        './test/setup.ts',
+        ...(only ?? globs),
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
     );
     let tail = '';
@@ -69,7 +81,13 @@ try {
     }
   }
   if (url) {
-    results.push(await run(`PostgreSQL server (${url.replace(/\/\/[^@]*@/, '//')})`, ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/pg/**/*.test.ts'], { DATABASE_URL: url }));
+    results.push(
+      await run(
+        `PostgreSQL server (${url.replace(/\/\/[^@]*@/, '//')})`,
+        ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/pg/**/*.test.ts'],
+        { DATABASE_URL: url },
+      ),
+    );
   }
 } catch (e) {
   console.log(String(e?.message ?? e));

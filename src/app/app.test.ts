@@ -22,7 +22,10 @@ describe('platform endpoints', () => {
     const res = await t.app.inject({ method: 'GET', url: '/metrics' });
     assert.match(String(res.headers['content-type']), /^text\/plain/);
     assert.match(res.body, /# TYPE xaso_http_request_duration_seconds histogram/);
-    assert.match(res.body, /xaso_http_request_duration_seconds_count\{method="GET",route="\/",status="200"\} \d+/);
+    assert.match(
+      res.body,
+      /xaso_http_request_duration_seconds_count\{method="GET",route="\/",status="200"\} \d+/,
+    );
   });
 
   it('when the OpenAPI document is fetched, then it is 3.1 and describes the login and place endpoints', async () => {

@@ -24,7 +24,14 @@ async function startInstance(url: string) {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xaso-inst-'));
   const child = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
@@ -38,7 +45,10 @@ async function waitHealthy(base: string, child: ChildProcess, log: () => string)
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`instance exited: ${log()}`);
-    const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -46,7 +56,12 @@ async function waitHealthy(base: string, child: ChildProcess, log: () => string)
 }
 
 function cookieHeader(res: Response, previous = '') {
-  const jar = new Map(previous.split('; ').filter(Boolean).map((c) => [c.split('=')[0], c]));
+  const jar = new Map(
+    previous
+      .split('; ')
+      .filter(Boolean)
+      .map((c) => [c.split('=')[0], c]),
+  );
   for (const c of res.headers.getSetCookie()) {
     const pair = c.split(';')[0] ?? '';
     jar.set(pair.split('=')[0], pair);
@@ -71,7 +86,9 @@ function post(base: string, pathname: string, cookie: string, fields: Record<str
   });
 }
 
-describe('two app processes on one PostgreSQL server', { skip: !serverUrl && process.env.CI !== 'true' && 'needs DATABASE_URL (npm test provides one)' }, () => {
+describe('two app processes on one PostgreSQL server', {
+  skip: !serverUrl && process.env.CI !== 'true' && 'needs DATABASE_URL (npm test provides one)',
+}, () => {
   let database: Database & { url?: string };
   let a: Awaited<ReturnType<typeof startInstance>>;
   let b: Awaited<ReturnType<typeof startInstance>>;
@@ -95,7 +112,9 @@ describe('two app processes on one PostgreSQL server', { skip: !serverUrl && pro
   });
 
   it('when both started at once, then the demo was seeded exactly once', async () => {
-    const [row] = await database.query<{ n: number }>("select count(*)::int as n from users where username = 'quantri'");
+    const [row] = await database.query<{ n: number }>(
+      "select count(*)::int as n from users where username = 'quantri'",
+    );
     assert.equal(row?.n, 1);
     const [villages] = await database.query<{ n: number }>(
       "select count(*)::int as n from places where level = 'village' and parent_id = (select id from places where code = '06541' and valid_to is null)",
@@ -105,7 +124,11 @@ describe('two app processes on one PostgreSQL server', { skip: !serverUrl && pro
 
   it('when an official signs in on one, then the session works on the other', async () => {
     const f = await form(a.base, '/dang-nhap');
-    const res = await post(a.base, '/dang-nhap', f.cookie, { _csrf: f.csrf, username: 'quantri', password: 'xaso-demo-2026' });
+    const res = await post(a.base, '/dang-nhap', f.cookie, {
+      _csrf: f.csrf,
+      username: 'quantri',
+      password: 'xaso-demo-2026',
+    });
     assert.equal(res.status, 303);
     const cookie = cookieHeader(res, f.cookie);
     const onB = await fetch(`${b.base}/quan-tri`, { headers: { cookie }, redirect: 'manual' });
@@ -123,7 +146,10 @@ describe('two app processes on one PostgreSQL server', { skip: !serverUrl && pro
     const statuses: number[] = [];
     for (const inst of [a, b, a, b]) {
       const f = await form(inst.base, '/cong-dan/dang-nhap');
-      statuses.push((await post(inst.base, '/cong-dan/dang-nhap', f.cookie, { _csrf: f.csrf, phone: '0987000222' })).status);
+      statuses.push(
+        (await post(inst.base, '/cong-dan/dang-nhap', f.cookie, { _csrf: f.csrf, phone: '0987000222' }))
+          .status,
+      );
     }
     assert.deepEqual(statuses, [303, 303, 303, 429]);
   });
@@ -133,7 +159,10 @@ describe('two app processes on one PostgreSQL server', { skip: !serverUrl && pro
     for (const [i, phone] of phones.entries()) {
       const inst = i % 2 ? b : a;
       const f = await form(inst.base, '/cong-dan/dang-nhap');
-      assert.equal((await post(inst.base, '/cong-dan/dang-nhap', f.cookie, { _csrf: f.csrf, phone })).status, 303);
+      assert.equal(
+        (await post(inst.base, '/cong-dan/dang-nhap', f.cookie, { _csrf: f.csrf, phone })).status,
+        303,
+      );
     }
     const deadline = Date.now() + 90_000;
     let rows: { recipient: string; status: string; attempts: number; delivered: number }[] = [];

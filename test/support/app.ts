@@ -6,14 +6,17 @@ import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '#app/app.ts';
 import { bootPlatform } from '#app/bootstrap.ts';
 import type { Platform } from '#app/platform.ts';
+import { ensureUser } from '#modules/identity/index.ts';
+import { getPlaceByCode, importPlaces, type Place } from '#modules/places/index.ts';
 import type { Role } from '#platform/auth/actor.ts';
 import type { Clock } from '#platform/clock.ts';
 import { loadConfig } from '#platform/config.ts';
-import { ensureUser } from '#modules/identity/index.ts';
-import { getPlaceByCode, importPlaces, type Place } from '#modules/places/index.ts';
 import { createTestDatabase } from './db.ts';
 
-export const FIXTURE_UNITS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/admin-units');
+export const FIXTURE_UNITS = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../fixtures/admin-units',
+);
 export const PASSWORD = 'correct horse battery';
 
 /** Two communes of one province, for isolation tests: A is Mẫu Sơn, B is Đồng Đăng. */
@@ -47,9 +50,17 @@ export function cookiesOf(res: LightMyRequestResponse, previous = ''): string {
   return [...jar.values()].join('; ');
 }
 
-export async function createTestApp(opts: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { env?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xaso-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, JOBS: 'false', LOG_LEVEL: 'silent', ...opts.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    JOBS: 'false',
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
   const database = await createTestDatabase();
   const platform = await bootPlatform(config, { database, ...(opts.clock ? { clock: opts.clock } : {}) });
   await importPlaces(database, { dir: FIXTURE_UNITS });
@@ -73,7 +84,13 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
     places,
     async user(username, role, placeCode) {
       const place = await getPlaceByCode(database.db, placeCode);
-      const r = await ensureUser(database.db, { username, displayName: username, password: PASSWORD, role, place });
+      const r = await ensureUser(database.db, {
+        username,
+        displayName: username,
+        password: PASSWORD,
+        role,
+        place,
+      });
       return r.id;
     },
     async signIn(username) {
@@ -88,7 +105,11 @@ export async function createTestApp(opts: { env?: Record<string, string>; clock?
       return cookiesOf(res, cookie);
     },
     async token(username) {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: PASSWORD } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username, password: PASSWORD },
+      });
       if (res.statusCode !== 200) throw new Error(`token failed for ${username}: ${res.body}`);
       return res.json().token;
     },

@@ -25,7 +25,13 @@ describe('audit log', () => {
   after(() => t.close());
 
   it('when a privileged action is taken, then who, what, when and where from are recorded', async () => {
-    const [row] = await t.platform.database.query<{ actor_label: string; ip: string; user_agent: string; place_path: string; at: Date }>(
+    const [row] = await t.platform.database.query<{
+      actor_label: string;
+      ip: string;
+      user_agent: string;
+      place_path: string;
+      at: Date;
+    }>(
       "select actor_label, ip, user_agent, place_path, at from audit_log where action = 'places.village.add' order by id limit 1",
     );
     assert.equal(row?.actor_label, 'admin_a');
@@ -36,15 +42,25 @@ describe('audit log', () => {
   });
 
   it('when anyone tries to change or delete an entry, then the database refuses', async () => {
-    await assert.rejects(t.platform.database.query("update audit_log set actor_label = 'someone else'"), /append-only/);
+    await assert.rejects(
+      t.platform.database.query("update audit_log set actor_label = 'someone else'"),
+      /append-only/,
+    );
     await assert.rejects(t.platform.database.query('delete from audit_log'), /append-only/);
     await assert.rejects(t.platform.database.query('truncate audit_log'), /append-only/);
   });
 
   it('when admin A reads the log, then only commune A entries appear; the province admin sees both', async () => {
     const read = async (who: string) => {
-      const res = await t.app.inject({ method: 'GET', url: '/api/v1/audit', headers: { authorization: `Bearer ${await t.token(who)}` } });
-      return res.json().items.filter((i: { action: string }) => i.action === 'places.village.add').map((i: { actor: string }) => i.actor);
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/audit',
+        headers: { authorization: `Bearer ${await t.token(who)}` },
+      });
+      return res
+        .json()
+        .items.filter((i: { action: string }) => i.action === 'places.village.add')
+        .map((i: { actor: string }) => i.actor);
     };
     assert.deepEqual(await read('admin_a'), ['admin_a']);
     assert.deepEqual((await read('admin_p')).sort(), ['admin_a', 'admin_b']);

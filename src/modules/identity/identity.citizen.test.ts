@@ -47,7 +47,9 @@ describe('citizen sign-in with phone and one-time code', () => {
     assert.equal(n?.status, 'queued');
     assert.match(n?.body ?? '', /^Mã đăng nhập Xã Số: \d{6}, hết hạn sau 5 phút/);
     assert.ok((n?.body.length ?? 99) <= 70, 'one UCS-2 segment');
-    const [otp] = await t.platform.database.query<{ code_hash: string }>("select code_hash from otp_codes where phone = '0912000001'");
+    const [otp] = await t.platform.database.query<{ code_hash: string }>(
+      "select code_hash from otp_codes where phone = '0912000001'",
+    );
     assert.ok(otp && !otp.code_hash.includes(await lastCode('0912000001')), 'only a hash is stored');
   });
 
@@ -77,12 +79,15 @@ describe('citizen sign-in with phone and one-time code', () => {
   it('when the code has expired, then it is refused', async () => {
     await requestCode('0912000003', '203.0.113.3');
     const code = await lastCode('0912000003');
-    await t.platform.database.query("update otp_codes set expires_at = now() - interval '1 second' where phone = '0912000003'");
+    await t.platform.database.query(
+      "update otp_codes set expires_at = now() - interval '1 second' where phone = '0912000003'",
+    );
     assert.equal((await verify('0912000003', code)).statusCode, 400);
   });
 
   it('when one phone asks a fourth time within 15 minutes, then it is told to wait', async () => {
-    for (let i = 0; i < 3; i++) assert.equal((await requestCode('0912000004', `198.51.100.${i}`)).statusCode, 303);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await requestCode('0912000004', `198.51.100.${i}`)).statusCode, 303);
     const res = await requestCode('0912000004', '198.51.100.9');
     assert.equal(res.statusCode, 429);
     assert.match(res.body, /Đã gửi mã quá nhiều lần/);
@@ -90,7 +95,8 @@ describe('citizen sign-in with phone and one-time code', () => {
 
   it('when one address asks for many phones, then it is limited too', async () => {
     const statuses = [];
-    for (let i = 0; i < 11; i++) statuses.push((await requestCode(`09130000${String(i).padStart(2, '0')}`, '192.0.2.77')).statusCode);
+    for (let i = 0; i < 11; i++)
+      statuses.push((await requestCode(`09130000${String(i).padStart(2, '0')}`, '192.0.2.77')).statusCode);
     assert.deepEqual(statuses.slice(0, 10), Array(10).fill(303));
     assert.equal(statuses[10], 429);
   });

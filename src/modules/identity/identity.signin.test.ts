@@ -64,9 +64,13 @@ describe('staff sign-in', () => {
   });
 
   it('when a lock has expired, then the right password works and resets the count', async () => {
-    await t.platform.database.query("update users set locked_until = now() - interval '1 second' where username = 'lock_me'");
+    await t.platform.database.query(
+      "update users set locked_until = now() - interval '1 second' where username = 'lock_me'",
+    );
     assert.equal((await post('lock_me', PASSWORD)).statusCode, 303);
-    const [row] = await t.platform.database.query<{ failed_attempts: number }>("select failed_attempts from users where username = 'lock_me'");
+    const [row] = await t.platform.database.query<{ failed_attempts: number }>(
+      "select failed_attempts from users where username = 'lock_me'",
+    );
     assert.equal(row?.failed_attempts, 0);
   });
 
@@ -83,7 +87,9 @@ describe('staff sign-in', () => {
   it('when two-step verification is on, then sign-in needs the current code', async () => {
     const cookie = await t.signIn('two_step');
     const page = await t.formToken('/tai-khoan/bao-mat', cookie);
-    const [u] = await t.platform.database.query<{ totp_secret: string }>("select totp_secret from users where username = 'two_step'");
+    const [u] = await t.platform.database.query<{ totp_secret: string }>(
+      "select totp_secret from users where username = 'two_step'",
+    );
     const secret = u?.totp_secret ?? '';
     const wrong = await t.app.inject({
       method: 'POST',
@@ -110,7 +116,12 @@ describe('staff sign-in', () => {
   it('when signing out, then the session no longer works', async () => {
     const cookie = await t.signIn('can_bo');
     const { csrf } = await t.formToken('/quan-tri', cookie);
-    const out = await t.app.inject({ method: 'POST', url: '/dang-xuat', headers: { cookie }, payload: { _csrf: csrf } });
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/dang-xuat',
+      headers: { cookie },
+      payload: { _csrf: csrf },
+    });
     assert.equal(out.statusCode, 303);
     const area = await t.app.inject({ method: 'GET', url: '/quan-tri', headers: { cookie } });
     assert.equal(area.statusCode, 303);
@@ -127,23 +138,46 @@ describe('API bearer tokens', () => {
   after(() => t.close());
 
   it('when logging in with username and password, then the token identifies the user until logout', async () => {
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'api_user', password: PASSWORD } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'api_user', password: PASSWORD },
+    });
     assert.equal(login.statusCode, 200);
     const { token, tokenType, expiresAt } = login.json();
     assert.equal(tokenType, 'Bearer');
     assert.ok(Date.parse(expiresAt) > Date.now());
-    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+    const me = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(me.statusCode, 200);
     assert.equal(me.json().username, 'api_user');
-    assert.deepEqual(me.json().grants.map((g: { role: string }) => g.role), ['specialist']);
-    const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${token}` } });
+    assert.deepEqual(
+      me.json().grants.map((g: { role: string }) => g.role),
+      ['specialist'],
+    );
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(out.statusCode, 204);
-    const again = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+    const again = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(again.statusCode, 401);
   });
 
   it('when the password is wrong, then 400 problem+json with a bilingual message on the username field', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'api_user', password: 'x' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'api_user', password: 'x' },
+    });
     assert.equal(res.statusCode, 400);
     assert.match(String(res.headers['content-type']), /application\/problem\+json/);
     assert.deepEqual(res.json().errors, [

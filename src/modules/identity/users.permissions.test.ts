@@ -17,7 +17,12 @@ describe('staff accounts stay inside their commune', () => {
   after(() => t.close());
 
   const api = async (username: string, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
-    t.app.inject({ method, url, headers: { authorization: `Bearer ${await t.token(username)}` }, ...(payload ? { payload } : {}) });
+    t.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${await t.token(username)}` },
+      ...(payload ? { payload } : {}),
+    });
 
   it('when admin A lists users, then only commune A staff appear (API and page)', async () => {
     const res = await api('admin_a', 'GET', '/api/v1/users');
@@ -38,7 +43,11 @@ describe('staff accounts stay inside their commune', () => {
   it('when admin A asks for a commune B user, then 404 (API and page): B’s staff are not even visible', async () => {
     assert.equal((await api('admin_a', 'GET', `/api/v1/users/${clerkB}`)).statusCode, 404);
     const cookie = await t.signIn('admin_a');
-    const page = await t.app.inject({ method: 'GET', url: `/quan-tri/nguoi-dung/${clerkB}`, headers: { cookie, accept: 'text/html' } });
+    const page = await t.app.inject({
+      method: 'GET',
+      url: `/quan-tri/nguoi-dung/${clerkB}`,
+      headers: { cookie, accept: 'text/html' },
+    });
     assert.equal(page.statusCode, 404);
     assert.equal((await api('admin_a', 'GET', `/api/v1/users/${clerkA}`)).statusCode, 200);
   });
@@ -52,7 +61,9 @@ describe('staff accounts stay inside their commune', () => {
       placeCode: COMMUNE_B,
     });
     assert.equal(res.statusCode, 403);
-    const [row] = await t.platform.database.query<{ n: number }>("select count(*)::int as n from users where username = 'sneaky'");
+    const [row] = await t.platform.database.query<{ n: number }>(
+      "select count(*)::int as n from users where username = 'sneaky'",
+    );
     assert.equal(row?.n, 0);
   });
 
@@ -87,7 +98,14 @@ describe('staff accounts stay inside their commune', () => {
       method: 'POST',
       url: '/quan-tri/nguoi-dung',
       headers: { cookie: form.cookie, accept: 'text/html' },
-      payload: { _csrf: form.csrf, username: 'x', displayName: 'Lò Văn Sai', password: 'short', role: 'king', placeCode: COMMUNE_A },
+      payload: {
+        _csrf: form.csrf,
+        username: 'x',
+        displayName: 'Lò Văn Sai',
+        password: 'short',
+        role: 'king',
+        placeCode: COMMUNE_A,
+      },
     });
     assert.equal(res.statusCode, 400);
     assert.match(res.body, /Tên đăng nhập 3–64 ký tự/);
@@ -97,17 +115,33 @@ describe('staff accounts stay inside their commune', () => {
   });
 
   it('when admin A grants a role at B to their own clerk, then 403; at A it works, and revoking at A works', async () => {
-    assert.equal((await api('admin_a', 'POST', `/api/v1/users/${clerkA}/grants`, { role: 'approver', placeCode: COMMUNE_B })).statusCode, 403);
-    const ok = await api('admin_a', 'POST', `/api/v1/users/${clerkA}/grants`, { role: 'approver', placeCode: COMMUNE_A });
+    assert.equal(
+      (
+        await api('admin_a', 'POST', `/api/v1/users/${clerkA}/grants`, {
+          role: 'approver',
+          placeCode: COMMUNE_B,
+        })
+      ).statusCode,
+      403,
+    );
+    const ok = await api('admin_a', 'POST', `/api/v1/users/${clerkA}/grants`, {
+      role: 'approver',
+      placeCode: COMMUNE_A,
+    });
     assert.equal(ok.statusCode, 201);
-    const dup = await api('admin_a', 'POST', `/api/v1/users/${clerkA}/grants`, { role: 'approver', placeCode: COMMUNE_A });
+    const dup = await api('admin_a', 'POST', `/api/v1/users/${clerkA}/grants`, {
+      role: 'approver',
+      placeCode: COMMUNE_A,
+    });
     assert.equal(dup.statusCode, 409);
     const del = await api('admin_a', 'DELETE', `/api/v1/users/${clerkA}/grants/${ok.json().id}`);
     assert.equal(del.statusCode, 204);
   });
 
   it('when admin B tries to revoke a commune A grant, then it is refused', async () => {
-    const [g] = await t.platform.database.query<{ id: number }>(`select id from role_grants where user_id = ${clerkA}`);
+    const [g] = await t.platform.database.query<{ id: number }>(
+      `select id from role_grants where user_id = ${clerkA}`,
+    );
     const res = await api('admin_b', 'DELETE', `/api/v1/users/${clerkA}/grants/${g?.id}`);
     assert.equal(res.statusCode, 403);
   });

@@ -29,9 +29,13 @@ describe('importing the shipped administrative units', () => {
   });
 
   it('when it is imported again, then nothing changes', async () => {
-    const before = await database.query<{ n: number; touched: string }>('select count(*)::int as n, max(updated_at)::text as touched from places');
+    const before = await database.query<{ n: number; touched: string }>(
+      'select count(*)::int as n, max(updated_at)::text as touched from places',
+    );
     const r = await importPlaces(database);
-    const afterRows = await database.query<{ n: number; touched: string }>('select count(*)::int as n, max(updated_at)::text as touched from places');
+    const afterRows = await database.query<{ n: number; touched: string }>(
+      'select count(*)::int as n, max(updated_at)::text as touched from places',
+    );
     assert.equal(r.communes, 3321);
     assert.deepEqual(afterRows, before);
   });

@@ -60,7 +60,11 @@ describe('adding villages to a commune', () => {
   });
 
   it('when nobody is signed in, then 401', async () => {
-    const res = await t.app.inject({ method: 'POST', url: `/api/v1/places/${COMMUNE_A}/villages`, payload: { name: 'X' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/places/${COMMUNE_A}/villages`,
+      payload: { name: 'X' },
+    });
     assert.equal(res.statusCode, 401);
   });
 
@@ -84,7 +88,9 @@ describe('adding villages to a commune', () => {
       payload: { type: 'thành phố' },
     });
     assert.equal(res.statusCode, 400);
-    const fields = Object.fromEntries(res.json().errors.map((e: { field: string; vi: string; en: string }) => [e.field, e]));
+    const fields = Object.fromEntries(
+      res.json().errors.map((e: { field: string; vi: string; en: string }) => [e.field, e]),
+    );
     assert.equal(fields['body.name'].vi, 'Vui lòng nhập thông tin này.');
     assert.equal(fields['body.name'].en, 'This field is required.');
     assert.ok(fields['body.type'].vi);
@@ -111,10 +117,18 @@ describe('adding villages to a commune', () => {
       payload: { _csrf: pageA.csrf, name: 'Nà Pàn', type: 'bản' },
     });
     assert.equal(ok.statusCode, 303);
-    const pageAfter = await t.app.inject({ method: 'GET', url: ok.headers.location as string, headers: { cookie: pageA.cookie } });
+    const pageAfter = await t.app.inject({
+      method: 'GET',
+      url: ok.headers.location as string,
+      headers: { cookie: pageA.cookie },
+    });
     assert.match(pageAfter.body, /Bản Nà Pàn/);
 
-    const pageB = await t.app.inject({ method: 'GET', url: `/dia-ban/ma/${t.places.b.id}`, headers: { cookie: pageA.cookie } });
+    const pageB = await t.app.inject({
+      method: 'GET',
+      url: `/dia-ban/ma/${t.places.b.id}`,
+      headers: { cookie: pageA.cookie },
+    });
     assert.equal(pageB.statusCode, 200);
     assert.doesNotMatch(pageB.body, /\/thon"/);
     const forged = await t.app.inject({

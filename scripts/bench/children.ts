@@ -1,0 +1,121 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { atExit } from './cleanup.ts';
+import { ROOT } from './measure.ts';
+
+const POLL_MS = 20;
+const STOP_GRACE_MS = 10_000;
+const OUTPUT_TAIL = 4000;
+
+/**
+ * tsx's launcher, run by the Node binary of this very run rather than by whatever `node` its
+ * shebang finds on PATH, so children and the bench use the same Node.
+ */
+const TSX_CLI = fs.realpathSync(path.join(ROOT, 'node_modules/.bin/tsx'));
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.pid === undefined) return;
+  try {
+    // Negative pid: the whole group, because tsx runs the script in a grandchild process.
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Status of GET url, or undefined when nothing answers yet. */
+function probe(url: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { agent: false, timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.once('timeout', () => req.destroy());
+    req.once('error', () => resolve(undefined));
+  });
+}
+
+/**
+ * Spawn `tsx <script>` and time it from spawn to the first 200 from /healthz; the child is stopped
+ * (SIGTERM, then SIGKILL) before this returns or throws, so the next start finds the data folder free.
+ */
+export async function timeStart(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  port: number,
+  timeoutSeconds: number,
+): Promise<number> {
+  const url = `http://127.0.0.1:${port}/healthz`;
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-OUTPUT_TAIL);
+  };
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [TSX_CLI, script], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const forget = atExit(() => killGroup(child, 'SIGKILL'));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited: string | undefined;
+  const exit = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exited = signal ?? `code ${code}`;
+      resolve();
+    });
+    child.once('error', (e) => {
+      exited = e.message;
+      resolve();
+    });
+  });
+  try {
+    const deadline = t0 + timeoutSeconds * 1000;
+    for (;;) {
+      const status = await probe(url);
+      if (status === 200) return performance.now() - t0;
+      if (exited) throw new Error(`${script} exited (${exited}) before answering 200:\n${output}`);
+      if (performance.now() > deadline) {
+        throw new Error(
+          `${script}: no 200 from ${url} in ${timeoutSeconds}s (last: ${status ?? 'no answer'}):\n${output}`,
+        );
+      }
+      await sleep(POLL_MS);
+    }
+  } finally {
+    await stop(child, exit);
+    forget();
+  }
+}
+
+async function stop(child: ChildProcess, exit: Promise<void>) {
+  if (child.exitCode === null && child.signalCode === null) {
+    killGroup(child, 'SIGTERM');
+    const stopped = await Promise.race([exit.then(() => true), sleep(STOP_GRACE_MS, false)]);
+    if (!stopped) {
+      killGroup(child, 'SIGKILL');
+      await exit;
+    }
+  }
+  // The launcher may be gone while the script it started is still closing its database.
+  killGroup(child, 'SIGKILL');
+}

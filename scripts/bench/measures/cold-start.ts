@@ -1,0 +1,61 @@
+import { configSchema } from '#platform/config.ts';
+import { freePort, timeStart } from '../children.ts';
+import { scratchDir } from '../cleanup.ts';
+import { compare, databaseKind, type Measure, median } from '../measure.ts';
+
+const APP = 'src/main.ts';
+const BARE = 'scripts/bench/bare-http-main.ts';
+
+/**
+ * The environment of this run without any app setting, so a developer's .env-style exports
+ * (JOBS=false, NODE_ENV=production…) do not change what is measured. DATABASE_URL stays: it
+ * picks the database, and the result is labelled with it.
+ */
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(configSchema.shape)) if (key !== 'DATABASE_URL') delete env[key];
+  return { ...env, ...extra };
+}
+
+export const coldStart: Measure = {
+  name: 'cold-start',
+  description: 'spawn → first 200 from /healthz for tsx src/main.ts on an existing data folder, median',
+  async run(s) {
+    const kind = databaseKind();
+    const scratch = await scratchDir('start');
+    const dataDir = scratch.path;
+    try {
+      const start = async (script: string, timeoutSeconds = s.startTimeoutSeconds) => {
+        const port = await freePort();
+        const env = childEnv({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+        return timeStart(script, env, port, timeoutSeconds);
+      };
+
+      // Unmeasured first starts: the app's fills the data folder (migrations, the country's
+      // administrative units, the demo commune), hence its longer allowance; both fill tsx's transform
+      // cache and the OS file cache, which the measured starts then reuse, as a restart in production would.
+      const firstStartMs = await start(APP, Math.max(s.startTimeoutSeconds, 300));
+      await start(BARE);
+
+      // Interleaved, so drift in the machine's load falls on both sides alike.
+      const appMs: number[] = [];
+      const bareMs: number[] = [];
+      for (let i = 0; i < s.starts; i++) {
+        bareMs.push(await start(BARE));
+        appMs.push(await start(APP));
+      }
+
+      return compare({
+        label: `cold-start (${kind})`,
+        value: median(appMs),
+        unit: 'ms',
+        baseline: median(bareMs),
+        baselineLabel: 'tsx + bare node http',
+        higherIsBetter: false,
+        details: { database: kind, starts: s.starts, appMs, baselineMs: bareMs, firstStartMs },
+      });
+    } finally {
+      await scratch.remove();
+    }
+  },
+};
