@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { ROLES } from '#platform/auth/actor.ts';
+import { msg } from '#platform/validation.ts';
+
+/**
+ * The shape of an administrative procedure (thủ tục hành chính). This is the contract the dossiers
+ * module builds on: the e-form is rendered and validated from `form`, the checklist from
+ * `documents`, the clock from `days`, the hand-offs from `workflow`, the fees from `fees`.
+ */
+
+/** Text in Vietnamese, optionally in English (shown when English is chosen, else the Vietnamese). */
+export const Text = z.object({ vi: z.string().trim().min(1), en: z.string().trim().optional() });
+export type Text = z.infer<typeof Text>;
+
+const slug = z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/, msg('Mã trường: chữ thường không dấu, số, gạch dưới.', 'Field id: lower-case letters, digits, underscore.'));
+
+export const FIELD_TYPES = ['text', 'textarea', 'date', 'number', 'select', 'checkbox', 'cccd', 'phone', 'email'] as const;
+
+export const FormField = z.object({
+  name: slug,
+  label: Text,
+  type: z.enum(FIELD_TYPES),
+  required: z.boolean().default(false),
+  hint: Text.optional(),
+  /** For `select`. */
+  options: z.array(z.object({ value: z.string().min(1), label: Text })).optional(),
+  maxLength: z.number().int().positive().max(5000).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+});
+export type FormField = z.infer<typeof FormField>;
+
+export const DOCUMENT_FORMS = ['original', 'copy', 'certified_copy', 'original_or_copy'] as const;
+
+export const RequiredDocument = z.object({
+  id: slug,
+  name: Text,
+  /** bản chính / bản sao / bản sao có chứng thực / bản chính hoặc bản sao */
+  form: z.enum(DOCUMENT_FORMS),
+  count: z.number().int().positive().max(20).default(1),
+  mandatory: z.boolean().default(true),
+  note: Text.optional(),
+});
+export type RequiredDocument = z.infer<typeof RequiredDocument>;
+
+/** When a fee falls due; the codes follow the national portal (1 at receipt, 2 at supplement, 4 at return). */
+export const FEE_MOMENTS = ['receipt', 'supplement', 'return'] as const;
+
+export const Fee = z.object({
+  id: slug,
+  name: Text,
+  /** In đồng; 0 for free. */
+  amount: z.number().int().min(0).max(1_000_000_000),
+  per: z.enum(['dossier', 'page', 'copy', 'signature', 'transaction']).default('dossier'),
+  dueAt: z.enum(FEE_MOMENTS).default('receipt'),
+  note: Text.optional(),
+});
+export type Fee = z.infer<typeof Fee>;
+
+export const WORKFLOW_ROLES = ROLES.filter((r) => r === 'receptionist' || r === 'specialist' || r === 'approver');
+
+export const WorkflowStep = z.object({
+  id: slug,
+  name: Text,
+  role: z.enum(['receptionist', 'specialist', 'approver']),
+  /** This step's share of the procedure's processing time; shares add up to 1. */
+  share: z.number().positive().max(1),
+});
+export type WorkflowStep = z.infer<typeof WorkflowStep>;
+
+export const ONLINE_LEVELS = ['full', 'partial'] as const;
+export const COMPETENT_LEVELS = ['commune', 'province'] as const;
+
+export const ProcedureDefinition = z
+  .object({
+    /** National code, e.g. "1.001193" or "2.000815"; a province may suffix it ("1.000948.H38"). */
+    code: z.string().trim().regex(/^[0-9][0-9.]*[0-9A-Z.]*$/, msg('Mã thủ tục không hợp lệ.', 'Not a valid procedure code.')).max(40),
+    name: Text,
+    /** Lĩnh vực, e.g. "Hộ tịch", "Chứng thực". */
+    field: z.string().trim().min(1).max(100),
+    /** In plain words: who it is for and what it gives them. */
+    summary: Text,
+    competentLevel: z.enum(COMPETENT_LEVELS).default('commune'),
+    /** toàn trình (fully online) or một phần (one in-person step). */
+    onlineLevel: z.enum(ONLINE_LEVELS),
+    /** Processing time in working days; 0 means the same working day. */
+    days: z.number().min(0).max(365),
+    documents: z.array(RequiredDocument).max(40),
+    form: z.array(FormField).max(60),
+    fees: z.array(Fee).max(20),
+    result: z.object({ name: Text }),
+    workflow: z.array(WorkflowStep).min(1).max(12),
+    legalBasis: z.array(z.string().trim().min(1)).max(30).default([]),
+    /** False until an administrator has checked the record against the legal texts. */
+    verified: z.boolean().default(false),
+  })
+  .superRefine((p, ctx) => {
+    const total = p.workflow.reduce((s, w) => s + w.share, 0);
+    if (Math.abs(total - 1) > 0.001) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workflow'],
+        message: msg(`Tổng tỷ lệ thời gian các bước phải bằng 1 (đang là ${total}).`, `Step shares must add up to 1 (now ${total}).`),
+      });
+    }
+    for (const [key, list] of [
+      ['form', p.form.map((f) => f.name)],
+      ['documents', p.documents.map((d) => d.id)],
+      ['workflow', p.workflow.map((w) => w.id)],
+    ] as const) {
+      const dup = list.find((v, i) => list.indexOf(v) !== i);
+      if (dup) ctx.addIssue({ code: 'custom', path: [key], message: msg(`Mã "${dup}" bị trùng.`, `Duplicate id "${dup}".`) });
+    }
+    for (const [i, f] of p.form.entries()) {
+      if (f.type === 'select' && !f.options?.length) {
+        ctx.addIssue({ code: 'custom', path: ['form', i, 'options'], message: msg('Trường chọn cần danh sách lựa chọn.', 'A select field needs options.') });
+      }
+    }
+  });
+export type ProcedureDefinition = z.infer<typeof ProcedureDefinition>;
