@@ -72,11 +72,12 @@ export function registerHomeRoutes(app: FastifyInstance) {
         <p>{t('home:lead')}</p>
         <h2>{t('home:what')}</h2>
         <ul class="cards">
-          {SERVICES.map((s) => (
+          {/* What works today first: on a phone the first screen should hold something to tap. */}
+          {[...SERVICES.filter((s) => s.href), ...SERVICES.filter((s) => !s.href)].map((s) => (
             <li key={s.key}>
               <h2>
                 {s.href ? <a href={s.href}>{t(`home:${s.key}`)}</a> : t(`home:${s.key}`)}
-                {!s.href && <span class="tag"> {t('home:soon')}</span>}
+                {!s.href && <span class="tag">{t('home:soon')}</span>}
               </h2>
               <p>{t(`home:${s.key}Text`)}</p>
             </li>

@@ -29,7 +29,7 @@ export function Form({
     <form method="post" action={action} enctype={enctype} novalidate>
       <input type="hidden" name="_csrf" value={page.csrf} />
       {list.length > 0 && (
-        <div class="errors" role="alert" tabindex={-1}>
+        <div class="errors" role="alert" tabindex={-1} autofocus>
           <p>{page.t('web:form.errorsTitle')}</p>
           <ul>
             {list.map(([field, message]) => (
