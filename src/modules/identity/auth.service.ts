@@ -14,9 +14,12 @@ import type { StaffSignIn } from './identity.schemas.ts';
 import { dummyHash, newToken, sameHash, sha256, verifyPassword } from './passwords.ts';
 
 export const LOCK_THRESHOLD = 5;
-const SIGN_IN_PER_IP = { max: 30, windowMs: 15 * 60_000 };
-const OTP_PER_PHONE = { max: 3, windowMs: 15 * 60_000 };
-const OTP_PER_IP = { max: 10, windowMs: 60 * 60_000 };
+// Per-address limits are generous on purpose: mobile carriers put thousands of phones behind one
+// address (carrier-grade NAT), and a commune office signs all its staff in from one. The per-account
+// lock and the per-phone limit are the real brakes; these stop one machine hammering.
+export const SIGN_IN_PER_IP = { max: 100, windowMs: 15 * 60_000 };
+export const OTP_PER_PHONE = { max: 3, windowMs: 15 * 60_000 };
+export const OTP_PER_IP = { max: 60, windowMs: 60 * 60_000 };
 const OTP_MAX_TRIES = 5;
 const CITIZEN_SESSION_HOURS = 24 * 7;
 
