@@ -1,7 +1,7 @@
 // A throwaway PostgreSQL cluster for the test suite: initdb into a temp folder, listen on a free
 // loopback port, trust auth, durability off (it is thrown away). Plain JavaScript so it runs before
 // dependencies are installed, on any Node.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -95,6 +95,18 @@ export async function startCluster() {
     dir,
     pid: child.pid,
     async stop() {
+      // Killing the runuser wrapper does not always reach postgres itself: ask the server to stop.
+      const [ctl, ctlArgs] = asServerUser(path.join(BIN, 'pg_ctl'), [
+        'stop',
+        '-D',
+        data,
+        '-m',
+        'fast',
+        '-w',
+        '-t',
+        '20',
+      ]);
+      spawnSync(ctl, ctlArgs, { stdio: 'ignore' });
       if (child.exitCode === null) {
         child.kill('SIGINT');
         await new Promise((r) => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
 import { type Database, pgliteOf } from './db/client.ts';
 
@@ -36,7 +37,17 @@ export class Jobs {
 
   private async ensureQueue(name: string) {
     if (this.queues.has(name)) return;
-    await this.boss.createQueue(name);
+    // pg-boss's create_queue deadlocks (40P01) when two processes create the same new queue at
+    // once; the loser retries and then finds the queue the winner made.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name);
+        break;
+      } catch (e) {
+        if ((e as { code?: string }).code !== '40P01' || attempt >= 5) throw e;
+        await sleep(20 * attempt + Math.random() * 50);
+      }
+    }
     this.queues.add(name);
   }
 

@@ -131,6 +131,11 @@ export class FileService {
     const maxBytes = Math.min(opts.maxBytes ?? this.maxBytes, this.maxBytes);
     const inspect = new Inspect(maxBytes, opts.allowed ?? DOCUMENT_TYPES);
     const field = opts.field ?? 'file';
+    // pipe() re-emits a destination's error once it is the last listener; the error reaches us
+    // through blobs.write, so it must not also become an uncaught exception.
+    inspect.on('error', () => {});
+    // pipe() does not forward a source's error (an aborted upload): without this the write waits forever.
+    source.once('error', (e) => inspect.destroy(e));
     try {
       await this.blobs.write(key, source.pipe(inspect));
     } catch (e) {

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout } from 'node:timers/promises';
+import { createTestDatabase } from '#test/support/db.ts';
+import { type Database, openDatabase } from './db/client.ts';
+import { RateLimiter } from './rate-limit.ts';
+
+describe('rate limiter', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  /** A second process's own connection pool on a server; the same embedded instance on PGlite. */
+  let other: Database;
+  let limiter: RateLimiter;
+
+  before(async () => {
+    database = await createTestDatabase();
+    other = database.url ? await openDatabase({ url: database.url, poolSize: 3 }) : database;
+    limiter = new RateLimiter(database);
+  });
+  after(async () => {
+    if (other !== database) await other.close();
+    await database.close();
+  });
+
+  it('when a key is hit within one window, then the count goes up by one each time', async () => {
+    const counts = [];
+    for (let i = 0; i < 4; i++) counts.push((await limiter.hit('count:1', 60_000)).count);
+    assert.deepEqual(counts, [1, 2, 3, 4]);
+    assert.equal((await limiter.hit('count:other-key', 60_000)).count, 1);
+  });
+
+  it('when the window has passed, then the count starts again at 1 with a new reset time', async () => {
+    const first = await limiter.hit('window:1', 300);
+    assert.equal((await limiter.hit('window:1', 300)).count, 2);
+    await setTimeout(400);
+    const next = await limiter.hit('window:1', 300);
+    assert.equal(next.count, 1);
+    assert.ok(next.resetAt > first.resetAt, 'a new window');
+    assert.equal((await limiter.hit('window:1', 300)).count, 2);
+  });
+
+  it('when the window is still open, then the reset time stays where the first hit put it', async () => {
+    const first = await limiter.hit('window:2', 60_000);
+    const later = await limiter.hit('window:2', 60_000);
+    assert.equal(later.resetAt.getTime(), first.resetAt.getTime());
+    const ahead = first.resetAt.getTime() - Date.now();
+    assert.ok(ahead > 55_000 && ahead <= 61_000, `reset about a minute ahead, got ${ahead} ms`);
+  });
+
+  it('when hits reach max + 1, then allow() refuses with a retry time of at least one second', async () => {
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await limiter.allow('allow:1', 3, 60_000));
+    assert.deepEqual(
+      answers.map((a) => a.allowed),
+      [true, true, true, false],
+    );
+    const refused = answers[3];
+    assert.ok(refused);
+    assert.ok(
+      refused.retryAfterSeconds >= 59 && refused.retryAfterSeconds <= 60,
+      `got ${refused.retryAfterSeconds}`,
+    );
+  });
+
+  it('when the window is almost over, then retryAfterSeconds is still at least 1', async () => {
+    await limiter.allow('allow:2', 1, 200);
+    const refused = await limiter.allow('allow:2', 1, 200);
+    assert.equal(refused.allowed, false);
+    assert.equal(refused.retryAfterSeconds, 1);
+  });
+
+  it('when a key is reset, then counting starts again', async () => {
+    await limiter.hit('reset:1', 60_000);
+    await limiter.hit('reset:1', 60_000);
+    await limiter.reset('reset:1');
+    assert.equal((await limiter.hit('reset:1', 60_000)).count, 1);
+  });
+
+  it('when two limiters (two app processes) count one key, then they share the count', async () => {
+    const a = new RateLimiter(database);
+    const b = new RateLimiter(other);
+    assert.equal((await a.hit('shared:1', 60_000)).count, 1);
+    assert.equal((await b.hit('shared:1', 60_000)).count, 2);
+    assert.equal((await a.hit('shared:1', 60_000)).count, 3);
+    assert.equal((await b.allow('shared:1', 3, 60_000)).allowed, false);
+  });
+
+  it('when two limiters hit one key at the same moment, then no hit is lost or counted twice', async () => {
+    const a = new RateLimiter(database);
+    const b = new RateLimiter(other);
+    const hits = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).hit('shared:burst', 60_000)),
+    );
+    assert.deepEqual(
+      hits.map((h) => h.count).sort((x, y) => x - y),
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+  });
+
+  it('when expired counters are purged, then only live windows remain', async () => {
+    await limiter.hit('purge:old', 100);
+    await limiter.hit('purge:live', 60_000);
+    await setTimeout(200);
+    await limiter.purgeExpired();
+    const rows = await database.query<{ key: string }>(
+      "select key from rate_limits where key like 'purge:%'",
+    );
+    assert.deepEqual(
+      rows.map((r) => r.key),
+      ['purge:live'],
+    );
+  });
+});
