@@ -22,17 +22,38 @@ export function eFormSchema(fields: readonly FormField[]) {
         s = z.preprocess((v) => v === true || v === 'on' || v === 'true' || v === '1', z.boolean());
         break;
       case 'date':
-        s = z.iso.date(msg('Ngày theo dạng năm-tháng-ngày, ví dụ 2026-03-15.', 'A date as year-month-day, e.g. 2026-03-15.'));
+        s = z.iso.date(
+          msg(
+            'Ngày theo dạng năm-tháng-ngày, ví dụ 2026-03-15.',
+            'A date as year-month-day, e.g. 2026-03-15.',
+          ),
+        );
         break;
       case 'cccd':
-        s = z.string().trim().regex(/^\d{12}$/, msg('Số CCCD gồm đúng 12 chữ số.', 'A citizen ID number has exactly 12 digits.'));
+        s = z
+          .string()
+          .trim()
+          .regex(
+            /^\d{12}$/,
+            msg('Số CCCD gồm đúng 12 chữ số.', 'A citizen ID number has exactly 12 digits.'),
+          );
         break;
       case 'phone':
         s = z
           .string()
           .trim()
           .transform((v) => v.replace(/[\s.-]/g, '').replace(/^(\+?84)/, '0'))
-          .pipe(z.string().regex(/^0\d{9}$/, msg('Số điện thoại gồm 10 chữ số, bắt đầu bằng 0.', 'A phone number has 10 digits starting with 0.')));
+          .pipe(
+            z
+              .string()
+              .regex(
+                /^0\d{9}$/,
+                msg(
+                  'Số điện thoại gồm 10 chữ số, bắt đầu bằng 0.',
+                  'A phone number has 10 digits starting with 0.',
+                ),
+              ),
+          );
         break;
       case 'email':
         s = z.email();

@@ -12,9 +12,27 @@ import { msg } from '#platform/validation.ts';
 export const Text = z.object({ vi: z.string().trim().min(1), en: z.string().trim().optional() });
 export type Text = z.infer<typeof Text>;
 
-const slug = z.string().regex(/^[a-z][a-zA-Z0-9_]{0,39}$/, msg('Mã trường: chữ thường không dấu, số, gạch dưới.', 'Field id: lower-case letters, digits, underscore.'));
+const slug = z
+  .string()
+  .regex(
+    /^[a-z][a-zA-Z0-9_]{0,39}$/,
+    msg(
+      'Mã trường: chữ thường không dấu, số, gạch dưới.',
+      'Field id: lower-case letters, digits, underscore.',
+    ),
+  );
 
-export const FIELD_TYPES = ['text', 'textarea', 'date', 'number', 'select', 'checkbox', 'cccd', 'phone', 'email'] as const;
+export const FIELD_TYPES = [
+  'text',
+  'textarea',
+  'date',
+  'number',
+  'select',
+  'checkbox',
+  'cccd',
+  'phone',
+  'email',
+] as const;
 
 export const FormField = z.object({
   name: slug,
@@ -57,7 +75,9 @@ export const Fee = z.object({
 });
 export type Fee = z.infer<typeof Fee>;
 
-export const WORKFLOW_ROLES = ROLES.filter((r) => r === 'receptionist' || r === 'specialist' || r === 'approver');
+export const WORKFLOW_ROLES = ROLES.filter(
+  (r) => r === 'receptionist' || r === 'specialist' || r === 'approver',
+);
 
 export const WorkflowStep = z.object({
   id: slug,
@@ -74,7 +94,11 @@ export const COMPETENT_LEVELS = ['commune', 'province'] as const;
 export const ProcedureDefinition = z
   .object({
     /** National code, e.g. "1.001193" or "2.000815"; a province may suffix it ("1.000948.H38"). */
-    code: z.string().trim().regex(/^[0-9][0-9.]*[0-9A-Z.]*$/, msg('Mã thủ tục không hợp lệ.', 'Not a valid procedure code.')).max(40),
+    code: z
+      .string()
+      .trim()
+      .regex(/^[0-9][0-9.]*[0-9A-Z.]*$/, msg('Mã thủ tục không hợp lệ.', 'Not a valid procedure code.'))
+      .max(40),
     name: Text,
     /** Lĩnh vực, e.g. "Hộ tịch", "Chứng thực". */
     field: z.string().trim().min(1).max(100),
@@ -100,7 +124,10 @@ export const ProcedureDefinition = z
       ctx.addIssue({
         code: 'custom',
         path: ['workflow'],
-        message: msg(`Tổng tỷ lệ thời gian các bước phải bằng 1 (đang là ${total}).`, `Step shares must add up to 1 (now ${total}).`),
+        message: msg(
+          `Tổng tỷ lệ thời gian các bước phải bằng 1 (đang là ${total}).`,
+          `Step shares must add up to 1 (now ${total}).`,
+        ),
       });
     }
     for (const [key, list] of [
@@ -109,11 +136,20 @@ export const ProcedureDefinition = z
       ['workflow', p.workflow.map((w) => w.id)],
     ] as const) {
       const dup = list.find((v, i) => list.indexOf(v) !== i);
-      if (dup) ctx.addIssue({ code: 'custom', path: [key], message: msg(`Mã "${dup}" bị trùng.`, `Duplicate id "${dup}".`) });
+      if (dup)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: msg(`Mã "${dup}" bị trùng.`, `Duplicate id "${dup}".`),
+        });
     }
     for (const [i, f] of p.form.entries()) {
       if (f.type === 'select' && !f.options?.length) {
-        ctx.addIssue({ code: 'custom', path: ['form', i, 'options'], message: msg('Trường chọn cần danh sách lựa chọn.', 'A select field needs options.') });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['form', i, 'options'],
+          message: msg('Trường chọn cần danh sách lựa chọn.', 'A select field needs options.'),
+        });
       }
     }
   });
