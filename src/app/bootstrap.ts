@@ -11,7 +11,7 @@ import { Jobs } from '#platform/jobs.ts';
 import { createMetrics } from '#platform/metrics.ts';
 import { RateLimiter } from '#platform/rate-limit.ts';
 import { sharedSecret } from '#platform/settings.ts';
-import { FileService, LocalBlobStore } from '#platform/storage/index.ts';
+import { blobStoreFromConfig, FileService } from '#platform/storage/index.ts';
 import type { Platform } from './platform.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,11 +39,7 @@ export async function bootPlatform(config: Config, opts: BootOptions = {}): Prom
     clock: opts.clock ?? systemClock,
     events: new Events((name, e) => onError(`event ${name}`, e)),
     limiter: new RateLimiter(database),
-    files: new FileService(
-      new LocalBlobStore(path.join(config.dataDir, 'files')),
-      database,
-      config.UPLOAD_MAX_BYTES,
-    ),
+    files: new FileService(blobStoreFromConfig(config), database, config.UPLOAD_MAX_BYTES),
     metrics: createMetrics(),
     jobs: config.JOBS
       ? new Jobs(database, { url: config.DATABASE_URL, onError: (e) => onError('jobs', e) })

@@ -25,7 +25,12 @@ export const configSchema = z.object({
   TRUST_PROXY: bool.default(false),
   DEMO_SEED: bool.default(true),
   JOBS: bool.default(true),
-  STORAGE: z.enum(['local']).default('local'),
+  STORAGE: z.enum(['local', 's3']).default('local'),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: z.string().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
   UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -60,6 +65,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const c = parsed.data;
   const problems: string[] = [];
+  if (c.STORAGE === 's3' && !(c.S3_ENDPOINT && c.S3_BUCKET && c.S3_ACCESS_KEY_ID && c.S3_SECRET_ACCESS_KEY)) {
+    problems.push('STORAGE=s3 needs S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY');
+  }
   if (c.SMS_ADAPTER === 'http' && !c.SMS_HTTP_URL) problems.push('SMS_ADAPTER=http needs SMS_HTTP_URL');
   if (c.EMAIL_ADAPTER === 'smtp' && !c.SMTP_URL) problems.push('EMAIL_ADAPTER=smtp needs SMTP_URL');
   if (problems.length) throw new ConfigError(problems);

@@ -4,14 +4,17 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { fileTypeFromBuffer } from 'file-type';
+import type { Config } from '../config.ts';
 import type { SqlRunner } from '../db/client.ts';
 import { Invalid } from '../errors.ts';
 
 /** Where file bytes live. Metadata lives in the `files` table, whatever the backend. */
 export interface BlobStore {
   write(key: string, source: Readable): Promise<void>;
-  read(key: string): Readable;
+  read(key: string): Promise<Readable>;
   remove(key: string): Promise<void>;
 }
 
@@ -37,13 +40,71 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
-  read(key: string) {
+  async read(key: string) {
     return createReadStream(this.pathOf(key));
   }
 
   async remove(key: string) {
     await fs.rm(this.pathOf(key), { force: true });
   }
+}
+
+/**
+ * Any S3-compatible object store (MinIO, Ceph, a cloud provider), for provinces whose instances run
+ * on several machines. Uploads of unknown length go up as multipart uploads.
+ */
+export class S3BlobStore implements BlobStore {
+  private readonly client: S3Client;
+  constructor(
+    opts: { endpoint: string; region: string; accessKey: string; secretKey: string },
+    private readonly bucket: string,
+  ) {
+    this.client = new S3Client({
+      endpoint: opts.endpoint,
+      region: opts.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: opts.accessKey, secretAccessKey: opts.secretKey },
+    });
+  }
+
+  async write(key: string, source: Readable) {
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: source },
+    });
+    try {
+      await upload.done();
+    } catch (e) {
+      // A refused upload (wrong type, too large) must leave no object behind.
+      await upload.abort().catch(() => {});
+      await this.remove(key).catch(() => {});
+      throw e;
+    }
+  }
+
+  async read(key: string) {
+    const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    return res.Body as Readable;
+  }
+
+  async remove(key: string) {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+}
+
+export function blobStoreFromConfig(config: Config): BlobStore {
+  if (config.STORAGE === 's3') {
+    return new S3BlobStore(
+      {
+        endpoint: config.S3_ENDPOINT ?? '',
+        region: config.S3_REGION,
+        accessKey: config.S3_ACCESS_KEY_ID ?? '',
+        secretKey: config.S3_SECRET_ACCESS_KEY ?? '',
+      },
+      config.S3_BUCKET ?? '',
+    );
+  }
+  return new LocalBlobStore(path.join(config.dataDir, 'files'));
 }
 
 export interface StoredFile {
@@ -192,7 +253,7 @@ export class FileService {
         sizeBytes: Number(r.size_bytes),
         sha256: r.sha256,
       },
-      stream: this.blobs.read(r.storage_key),
+      stream: await this.blobs.read(r.storage_key),
     };
   }
 }
