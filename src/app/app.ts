@@ -2,6 +2,7 @@ import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -23,6 +24,7 @@ import { registerAuditRoutes } from '#modules/audit/index.ts';
 import { registerIdentityRoutes, resolveActor, SESSION_COOKIE } from '#modules/identity/index.ts';
 import { registerNotificationRoutes } from '#modules/notifications/index.ts';
 import { registerPlaceRoutes } from '#modules/places/index.ts';
+import { registerProcedureRoutes } from '#modules/procedures/index.ts';
 import { STATIC_DIR } from '#web/assets.ts';
 import { registerErrorHandlers } from './errors.tsx';
 import { registerHomeRoutes } from './home.tsx';
@@ -50,6 +52,7 @@ export async function buildApp(
   await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(fastifyCookie, { secret: platform.secrets.cookie });
   await app.register(fastifyFormbody);
+  await app.register(fastifyMultipart, { limits: { fileSize: config.UPLOAD_MAX_BYTES, files: 5 } });
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'xs_csrf',
@@ -187,6 +190,7 @@ export async function buildApp(
   registerPlaceRoutes(app);
   registerAuditRoutes(app);
   registerNotificationRoutes(app, platform);
+  registerProcedureRoutes(app, platform);
 
   await app.ready();
   return app;

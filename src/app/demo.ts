@@ -1,5 +1,6 @@
 import { ensureUser } from '#modules/identity/index.ts';
 import { addVillageUnchecked, getPlaceByCode, importPlaces } from '#modules/places/index.ts';
+import { ensureCatalogue } from '#modules/procedures/index.ts';
 import type { Role } from '#platform/auth/actor.ts';
 import type { Database } from '#platform/db/client.ts';
 
@@ -45,6 +46,7 @@ async function seed(database: Database, opts: { seedDemo: boolean }): Promise<De
   );
   const placesImported = n === 0;
   if (placesImported) await importPlaces(database);
+  await ensureCatalogue(database.db);
   if (!opts.seedDemo) return { placesImported, staff: [] };
   const commune = await getPlaceByCode(database.db, DEMO_COMMUNE);
   for (const v of VILLAGES) await addVillageUnchecked(database.db, commune, v);

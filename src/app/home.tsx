@@ -53,7 +53,7 @@ addMessages('home', {
 
 /** Services the home page lists; each later module fills in its link. */
 const SERVICES = [
-  { key: 'file', href: undefined },
+  { key: 'file', href: '/thu-tuc' },
   { key: 'track', href: undefined },
   { key: 'feedback', href: undefined },
   { key: 'radio', href: undefined },

@@ -69,6 +69,11 @@ export const Fee = z.object({
   name: Text,
   /** In đồng; 0 for free. */
   amount: z.number().int().min(0).max(1_000_000_000),
+  /**
+   * In đồng, when filing online costs less than at the counter (e.g. residence registration:
+   * 20,000 đ in person, 10,000 đ online, Circular 75/2022/TT-BTC). Absent: `amount` either way.
+   */
+  onlineAmount: z.number().int().min(0).max(1_000_000_000).optional(),
   per: z.enum(['dossier', 'page', 'copy', 'signature', 'transaction']).default('dossier'),
   dueAt: z.enum(FEE_MOMENTS).default('receipt'),
   note: Text.optional(),
@@ -154,3 +159,33 @@ export const ProcedureDefinition = z
     }
   });
 export type ProcedureDefinition = z.infer<typeof ProcedureDefinition>;
+
+// Catalogue search, list and API shapes (written on purpose, not derived from the table).
+
+export const ProcedureSearch = z.object({
+  q: z.string().trim().max(100).optional(),
+  field: z.string().trim().max(100).optional(),
+});
+export type ProcedureSearch = z.infer<typeof ProcedureSearch>;
+
+export const ProcedureListItem = z.object({
+  code: z.string(),
+  /** The Vietnamese name. */
+  name: z.string(),
+  field: z.string(),
+  days: z.number(),
+  onlineLevel: z.enum(ONLINE_LEVELS),
+  /** False while the record awaits an administrator's check against the legal texts. */
+  verified: z.boolean(),
+});
+export type ProcedureListItem = z.infer<typeof ProcedureListItem>;
+
+/** A definition as the API returns it, with the version a dossier can record it was filed under. */
+export const ProcedureOut = ProcedureDefinition.safeExtend({ version: z.number().int().positive() });
+export type ProcedureOut = z.infer<typeof ProcedureOut>;
+
+export const ImportOut = z.object({
+  created: z.array(z.string()),
+  updated: z.array(z.string()),
+  unchanged: z.number().int(),
+});
