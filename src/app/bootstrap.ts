@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startFeedbackWorkers } from '#modules/feedback/index.ts';
 import { startNotificationWorker } from '#modules/notifications/index.ts';
 import { type Clock, systemClock } from '#platform/clock.ts';
 import type { Config } from '#platform/config.ts';
@@ -58,6 +59,7 @@ export async function startWorkers(platform: Platform) {
   if (!platform.jobs) return;
   await platform.jobs.start();
   await startNotificationWorker(platform);
+  await startFeedbackWorkers(platform);
 }
 
 export async function stopPlatform(platform: Platform) {

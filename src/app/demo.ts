@@ -1,3 +1,4 @@
+import { ensureDefaultCategories } from '#modules/feedback/index.ts';
 import { ensureUser } from '#modules/identity/index.ts';
 import { addVillageUnchecked, getPlaceByCode, importPlaces } from '#modules/places/index.ts';
 import { ensureCatalogue } from '#modules/procedures/index.ts';
@@ -47,6 +48,7 @@ async function seed(database: Database, opts: { seedDemo: boolean }): Promise<De
   const placesImported = n === 0;
   if (placesImported) await importPlaces(database);
   await ensureCatalogue(database.db);
+  await ensureDefaultCategories(database.db);
   if (!opts.seedDemo) return { placesImported, staff: [] };
   const commune = await getPlaceByCode(database.db, DEMO_COMMUNE);
   for (const v of VILLAGES) await addVillageUnchecked(database.db, commune, v);

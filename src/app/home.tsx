@@ -55,7 +55,7 @@ addMessages('home', {
 const SERVICES = [
   { key: 'file', href: '/thu-tuc' },
   { key: 'track', href: undefined },
-  { key: 'feedback', href: undefined },
+  { key: 'feedback', href: '/phan-anh' },
   { key: 'radio', href: undefined },
   { key: 'signIn', href: '/cong-dan/dang-nhap' },
   { key: 'places', href: '/dia-ban' },

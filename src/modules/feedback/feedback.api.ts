@@ -1,0 +1,142 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ActionIn, ReportOut } from './feedback.schemas.ts';
+import {
+  categoriesById,
+  type FeedbackDeps,
+  getReportForStaff,
+  handleReport,
+  listQueue,
+  type Report,
+} from './feedback.service.ts';
+import { ACTION_KINDS, STATUSES } from './feedback.workflow.ts';
+
+const Problem = z.object({ type: z.string(), status: z.number(), detail: z.string() }).loose();
+const bearer = [{ bearer: [] }];
+
+function toOut(r: Report, categoryCode: string): ReportOut {
+  return {
+    id: r.id,
+    code: r.serviceRequestId,
+    status: r.status,
+    category: categoryCode,
+    placeId: r.placeId,
+    communeId: r.communeId,
+    handlingPlaceId: r.handlingPlaceId,
+    handlingLevel: r.handlingLevel,
+    dueAt: r.dueAt.toISOString(),
+    createdAt: r.createdAt.toISOString(),
+    description: r.description,
+    landmark: r.landmark,
+    lat: r.lat === null ? null : Number(r.lat),
+    long: r.long === null ? null : Number(r.long),
+    channel: r.channel,
+    assignee: r.assigneeLabel,
+    publicReply: r.publicReply,
+    published: r.publishedAt !== null,
+    rating: r.rating,
+  };
+}
+
+/** The handling queue for other tools (a province dashboard, a mobile app for officials). */
+export function registerFeedbackApi(root: FastifyInstance, deps: FeedbackDeps) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    '/api/v1/feedback',
+    {
+      schema: {
+        tags: ['feedback'],
+        summary: 'Reports the caller handles or whose commune is in their scope, soonest deadline first',
+        security: bearer,
+        querystring: z.object({
+          status: z.enum(STATUSES).optional(),
+          page: z.coerce.number().int().min(1).default(1),
+        }),
+        response: {
+          200: z.object({ items: z.array(ReportOut), total: z.number() }),
+          401: Problem,
+          403: Problem,
+        },
+      },
+    },
+    async (req) => {
+      const { rows, total } = await listQueue(req.ctx(), {
+        ...(req.query.status ? { statuses: [req.query.status] } : {}),
+        page: req.query.page,
+        pageSize: 50,
+      });
+      const categories = await categoriesById(req.ctx().db);
+      return { items: rows.map((r) => toOut(r, categories.get(r.categoryId)?.code ?? '')), total };
+    },
+  );
+
+  const LogEntry = z.object({
+    kind: z.enum(ACTION_KINDS),
+    at: z.string(),
+    actor: z.string(),
+    body: z.string().nullable(),
+  });
+
+  app.get(
+    '/api/v1/feedback/:id',
+    {
+      schema: {
+        tags: ['feedback'],
+        summary: 'One report with its contact data, log and the actions the caller may take next',
+        security: bearer,
+        params: z.object({ id: z.coerce.number().int().positive() }),
+        response: {
+          200: ReportOut.extend({
+            contact: z.object({
+              name: z.string().nullable(),
+              phone: z.string().nullable(),
+              email: z.string().nullable(),
+            }),
+            log: z.array(LogEntry),
+            actions: z.array(z.enum(ACTION_KINDS)),
+          }),
+          401: Problem,
+          404: Problem,
+        },
+      },
+    },
+    async (req) => {
+      const info = await getReportForStaff(req.ctx(), req.params.id);
+      const categories = await categoriesById(req.ctx().db);
+      const r = info.report;
+      return {
+        ...toOut(r, categories.get(r.categoryId)?.code ?? ''),
+        contact: { name: r.contactName, phone: r.contactPhone, email: r.contactEmail },
+        log: info.log.map((a) => ({
+          kind: a.kind,
+          at: a.at.toISOString(),
+          actor: a.actorLabel,
+          body: a.body,
+        })),
+        actions: info.actions,
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/feedback/:id/actions',
+    {
+      schema: {
+        tags: ['feedback'],
+        summary:
+          'Take an action on a report (acknowledge, assign, note, reply, merge, publish, close, reopen)',
+        security: bearer,
+        params: z.object({ id: z.coerce.number().int().positive() }),
+        body: ActionIn,
+        response: { 200: ReportOut, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem },
+      },
+    },
+    async (req) => {
+      const r = await handleReport(req.ctx(), deps, req.params.id, req.body);
+      const categories = await categoriesById(req.ctx().db);
+      return toOut(r, categories.get(r.categoryId)?.code ?? '');
+    },
+  );
+}

@@ -1,0 +1,438 @@
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  like,
+  lt,
+  lte,
+  ne,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
+import type { Role } from '#platform/auth/actor.ts';
+import type { Db } from '#platform/db/client.ts';
+import {
+  feedbackActions,
+  feedbackApiKeys,
+  feedbackCategories,
+  feedbackHandlers,
+  feedbackNotifyContacts,
+  feedbackPhotos,
+  feedbackReports,
+} from './feedback.tables.ts';
+import type { Status } from './feedback.workflow.ts';
+
+export type CategoryRow = typeof feedbackCategories.$inferSelect;
+export type ReportRow = typeof feedbackReports.$inferSelect;
+export type ActionRow = typeof feedbackActions.$inferSelect;
+export type PhotoRow = typeof feedbackPhotos.$inferSelect;
+export type ApiKeyRow = typeof feedbackApiKeys.$inferSelect;
+export type ContactRow = typeof feedbackNotifyContacts.$inferSelect;
+
+// Categories
+
+export async function listCategories(db: Db, opts: { activeOnly?: boolean } = {}) {
+  return db
+    .select()
+    .from(feedbackCategories)
+    .where(opts.activeOnly ? eq(feedbackCategories.active, true) : undefined)
+    .orderBy(asc(feedbackCategories.sortOrder), asc(feedbackCategories.id));
+}
+
+export async function findCategoryByCode(db: Db, code: string) {
+  const [row] = await db.select().from(feedbackCategories).where(eq(feedbackCategories.code, code));
+  return row;
+}
+
+export async function findCategoriesByIds(db: Db, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.select().from(feedbackCategories).where(inArray(feedbackCategories.id, ids));
+}
+
+export async function insertCategory(db: Db, c: typeof feedbackCategories.$inferInsert) {
+  const [row] = await db.insert(feedbackCategories).values(c).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function updateCategory(
+  db: Db,
+  code: string,
+  set: Partial<typeof feedbackCategories.$inferInsert>,
+) {
+  const [row] = await db
+    .update(feedbackCategories)
+    .set({ ...set, updatedAt: sql`now()` })
+    .where(eq(feedbackCategories.code, code))
+    .returning();
+  return row;
+}
+
+// Reports
+
+/** The next number of the day (1, 2, …); the row lock makes concurrent reports take turns. */
+export async function nextDailyNumber(db: Db, day: string): Promise<number> {
+  const result = await db.execute(
+    sql`insert into feedback_counters (day, last) values (${day}::date, 1)
+        on conflict (day) do update set last = feedback_counters.last + 1
+        returning last`,
+  );
+  const rows = ((result as { rows?: { last: number }[] }).rows ?? result) as { last: number }[];
+  const n = rows[0]?.last;
+  if (n === undefined) throw new Error('counter upsert returned nothing');
+  return Number(n);
+}
+
+export async function insertReport(db: Db, r: typeof feedbackReports.$inferInsert) {
+  const [row] = await db.insert(feedbackReports).values(r).returning();
+  if (!row) throw new Error('insert returned nothing');
+  return row;
+}
+
+export async function findReportById(db: Db, id: number) {
+  const [row] = await db.select().from(feedbackReports).where(eq(feedbackReports.id, id));
+  return row;
+}
+
+export async function findReportsByIds(db: Db, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.select().from(feedbackReports).where(inArray(feedbackReports.id, ids));
+}
+
+export async function findReportByCode(db: Db, code: string) {
+  const [row] = await db.select().from(feedbackReports).where(eq(feedbackReports.serviceRequestId, code));
+  return row;
+}
+
+export async function findReportByToken(db: Db, token: string) {
+  const [row] = await db.select().from(feedbackReports).where(eq(feedbackReports.token, token));
+  return row;
+}
+
+export async function findReportByIdempotencyKey(db: Db, key: string) {
+  const [row] = await db.select().from(feedbackReports).where(eq(feedbackReports.idempotencyKey, key));
+  return row;
+}
+
+/** Lock the row for one action at a time on a report. */
+export async function lockReport(db: Db, id: number) {
+  const [row] = await db.select().from(feedbackReports).where(eq(feedbackReports.id, id)).for('update');
+  return row;
+}
+
+export async function updateReport(db: Db, id: number, set: Partial<typeof feedbackReports.$inferInsert>) {
+  const [row] = await db
+    .update(feedbackReports)
+    .set({ ...set, updatedAt: sql`now()` })
+    .where(eq(feedbackReports.id, id))
+    .returning();
+  if (!row) throw new Error('update found no report');
+  return row;
+}
+
+// Actions
+
+export async function insertAction(db: Db, a: typeof feedbackActions.$inferInsert) {
+  const [row] = await db.insert(feedbackActions).values(a).returning();
+  if (!row) throw new Error('insert returned nothing');
+  return row;
+}
+
+export async function listActions(db: Db, reportId: number) {
+  return db
+    .select()
+    .from(feedbackActions)
+    .where(eq(feedbackActions.reportId, reportId))
+    .orderBy(asc(feedbackActions.id));
+}
+
+// Photos
+
+export async function listPhotos(db: Db, reportId: number) {
+  return db
+    .select()
+    .from(feedbackPhotos)
+    .where(eq(feedbackPhotos.reportId, reportId))
+    .orderBy(asc(feedbackPhotos.id));
+}
+
+export async function firstPhotos(db: Db, reportIds: number[]) {
+  if (reportIds.length === 0) return [];
+  return db
+    .selectDistinctOn([feedbackPhotos.reportId], { reportId: feedbackPhotos.reportId, id: feedbackPhotos.id })
+    .from(feedbackPhotos)
+    .where(inArray(feedbackPhotos.reportId, reportIds))
+    .orderBy(asc(feedbackPhotos.reportId), asc(feedbackPhotos.id));
+}
+
+export async function findPhoto(db: Db, id: number) {
+  const [row] = await db.select().from(feedbackPhotos).where(eq(feedbackPhotos.id, id));
+  return row;
+}
+
+export async function findPhotoBySource(db: Db, reportId: number, sourceSha256: string) {
+  const [row] = await db
+    .select()
+    .from(feedbackPhotos)
+    .where(and(eq(feedbackPhotos.reportId, reportId), eq(feedbackPhotos.sourceSha256, sourceSha256)));
+  return row;
+}
+
+export async function insertPhoto(db: Db, p: typeof feedbackPhotos.$inferInsert) {
+  const [row] = await db.insert(feedbackPhotos).values(p).onConflictDoNothing().returning();
+  return row;
+}
+
+// The staff queue
+
+export interface GrantScope {
+  role: Role;
+  placePath: string;
+}
+
+/**
+ * Reports a set of grants may see: routed to one of the roles, and either handled inside the
+ * grant's subtree or about a place inside it (a commune still sees what it escalated).
+ */
+export function visibleTo(scopes: GrantScope[]): SQL | undefined {
+  if (scopes.length === 0) return sql`false`;
+  return or(
+    ...scopes.map((s) =>
+      and(
+        eq(feedbackReports.handlerRole, s.role),
+        or(
+          like(feedbackReports.handlingPlacePath, `${s.placePath}%`),
+          like(feedbackReports.placePath, `${s.placePath}%`),
+        ),
+      ),
+    ),
+  );
+}
+
+export async function listQueue(
+  db: Db,
+  scopes: GrantScope[],
+  opts: { statuses?: Status[]; overdueBefore?: Date; limit: number; offset: number },
+) {
+  const where = and(
+    visibleTo(scopes),
+    opts.statuses?.length ? inArray(feedbackReports.status, opts.statuses) : undefined,
+    opts.overdueBefore
+      ? and(lt(feedbackReports.dueAt, opts.overdueBefore), ne(feedbackReports.status, 'closed'))
+      : undefined,
+  );
+  const rows = await db
+    .select()
+    .from(feedbackReports)
+    .where(where)
+    .orderBy(sql`${feedbackReports.status} = 'closed'`, asc(feedbackReports.dueAt), desc(feedbackReports.id))
+    .limit(opts.limit)
+    .offset(opts.offset);
+  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(feedbackReports).where(where);
+  return { rows, total: count?.n ?? 0 };
+}
+
+/** Open reports past their deadline that can still go up a level. */
+export async function listOverdue(db: Db, now: Date, limit: number) {
+  return db
+    .select({ id: feedbackReports.id })
+    .from(feedbackReports)
+    .where(
+      and(
+        ne(feedbackReports.status, 'closed'),
+        eq(feedbackReports.handlingLevel, 'commune'),
+        lt(feedbackReports.dueAt, now),
+      ),
+    )
+    .orderBy(asc(feedbackReports.dueAt))
+    .limit(limit);
+}
+
+// Public pages
+
+export async function listPublished(db: Db, communeId: number, limit: number, offset: number) {
+  const where = and(eq(feedbackReports.communeId, communeId), isNotNull(feedbackReports.publishedAt));
+  const rows = await db
+    .select()
+    .from(feedbackReports)
+    .where(where)
+    .orderBy(desc(feedbackReports.publishedAt), desc(feedbackReports.id))
+    .limit(limit)
+    .offset(offset);
+  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(feedbackReports).where(where);
+  return { rows, total: count?.n ?? 0 };
+}
+
+/** Communes with at least one published answer, and how many. */
+export async function countPublishedByCommune(db: Db, limit: number) {
+  return db
+    .select({ communeId: feedbackReports.communeId, n: sql<number>`count(*)::int` })
+    .from(feedbackReports)
+    .where(isNotNull(feedbackReports.publishedAt))
+    .groupBy(feedbackReports.communeId)
+    .orderBy(desc(sql`count(*)`))
+    .limit(limit);
+}
+
+// Open311
+
+export async function listForOpen311(
+  db: Db,
+  f: {
+    placePath?: string | undefined;
+    ids?: string[] | undefined;
+    categoryIds?: number[] | undefined;
+    from?: Date | undefined;
+    to?: Date | undefined;
+    statuses?: ('open' | 'closed')[] | undefined;
+    limit: number;
+  },
+) {
+  const statusFilter =
+    f.statuses && f.statuses.length === 1
+      ? f.statuses[0] === 'closed'
+        ? eq(feedbackReports.status, 'closed')
+        : ne(feedbackReports.status, 'closed')
+      : undefined;
+  return db
+    .select()
+    .from(feedbackReports)
+    .where(
+      and(
+        f.placePath ? like(feedbackReports.placePath, `${f.placePath}%`) : undefined,
+        f.ids ? inArray(feedbackReports.serviceRequestId, f.ids) : undefined,
+        f.categoryIds ? inArray(feedbackReports.categoryId, f.categoryIds) : undefined,
+        f.from ? gte(feedbackReports.createdAt, f.from) : undefined,
+        f.to ? lte(feedbackReports.createdAt, f.to) : undefined,
+        statusFilter,
+      ),
+    )
+    .orderBy(desc(feedbackReports.createdAt), desc(feedbackReports.id))
+    .limit(f.limit);
+}
+
+// API keys
+
+export async function insertApiKey(db: Db, k: typeof feedbackApiKeys.$inferInsert) {
+  const [row] = await db.insert(feedbackApiKeys).values(k).returning();
+  if (!row) throw new Error('insert returned nothing');
+  return row;
+}
+
+export async function findLiveApiKey(db: Db, keyHash: string) {
+  const [row] = await db
+    .select()
+    .from(feedbackApiKeys)
+    .where(and(eq(feedbackApiKeys.keyHash, keyHash), isNull(feedbackApiKeys.revokedAt)));
+  return row;
+}
+
+export async function findApiKey(db: Db, id: number) {
+  const [row] = await db.select().from(feedbackApiKeys).where(eq(feedbackApiKeys.id, id));
+  return row;
+}
+
+export async function listApiKeys(db: Db, scope: string[]) {
+  if (scope.length === 0) return [];
+  return db
+    .select()
+    .from(feedbackApiKeys)
+    .where(or(...scope.map((p) => like(feedbackApiKeys.placePath, `${p}%`))))
+    .orderBy(desc(feedbackApiKeys.id));
+}
+
+export async function revokeApiKey(db: Db, id: number) {
+  await db
+    .update(feedbackApiKeys)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(feedbackApiKeys.id, id), isNull(feedbackApiKeys.revokedAt)));
+}
+
+export async function touchApiKey(db: Db, id: number) {
+  // At most one write a minute per key: the column is for "is this key still in use?", not a counter.
+  await db
+    .update(feedbackApiKeys)
+    .set({ lastUsedAt: sql`now()` })
+    .where(
+      and(
+        eq(feedbackApiKeys.id, id),
+        or(
+          isNull(feedbackApiKeys.lastUsedAt),
+          lt(feedbackApiKeys.lastUsedAt, sql`now() - interval '1 minute'`),
+        ),
+      ),
+    );
+}
+
+// Who can be assigned
+
+export async function refreshHandler(
+  db: Db,
+  userId: number,
+  displayName: string,
+  grants: { role: Role; placeId: number; placePath: string }[],
+) {
+  await db.transaction(async (tx) => {
+    await tx.delete(feedbackHandlers).where(eq(feedbackHandlers.userId, userId));
+    if (grants.length === 0) return;
+    await tx
+      .insert(feedbackHandlers)
+      .values(
+        grants.map((g) => ({
+          userId,
+          displayName,
+          role: g.role,
+          placeId: g.placeId,
+          placePath: g.placePath,
+        })),
+      )
+      .onConflictDoNothing();
+  });
+}
+
+/** Staff holding `role` at a place whose subtree contains `placePath`. */
+export async function listAssignable(db: Db, role: Role, placePath: string) {
+  return db
+    .selectDistinctOn([feedbackHandlers.userId], {
+      userId: feedbackHandlers.userId,
+      displayName: feedbackHandlers.displayName,
+    })
+    .from(feedbackHandlers)
+    .where(and(eq(feedbackHandlers.role, role), sql`${placePath} like ${feedbackHandlers.placePath} || '%'`))
+    .orderBy(asc(feedbackHandlers.userId));
+}
+
+// Notification addresses of an office
+
+export async function listContactsAt(db: Db, placeIds: number[]) {
+  if (placeIds.length === 0) return [];
+  return db.select().from(feedbackNotifyContacts).where(inArray(feedbackNotifyContacts.placeId, placeIds));
+}
+
+export async function listContactsInScope(db: Db, scope: string[]) {
+  if (scope.length === 0) return [];
+  return db
+    .select()
+    .from(feedbackNotifyContacts)
+    .where(or(...scope.map((p) => like(feedbackNotifyContacts.placePath, `${p}%`))))
+    .orderBy(asc(feedbackNotifyContacts.placePath), asc(feedbackNotifyContacts.id));
+}
+
+export async function insertContact(db: Db, c: typeof feedbackNotifyContacts.$inferInsert) {
+  const [row] = await db.insert(feedbackNotifyContacts).values(c).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function findContact(db: Db, id: number) {
+  const [row] = await db.select().from(feedbackNotifyContacts).where(eq(feedbackNotifyContacts.id, id));
+  return row;
+}
+
+export async function deleteContact(db: Db, id: number) {
+  await db.delete(feedbackNotifyContacts).where(eq(feedbackNotifyContacts.id, id));
+}

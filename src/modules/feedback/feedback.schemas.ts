@@ -1,0 +1,264 @@
+import { z } from 'zod';
+import { ROLES } from '#platform/auth/actor.ts';
+import { msg, phoneSchema } from '#platform/validation.ts';
+
+/** Forms and endpoints of the feedback module, written on purpose (not derived from the tables). */
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((s) => s.normalize('NFC'));
+
+/** People type "21,85" as often as "21.85". */
+const coordinate = (min: number, max: number, field: string) =>
+  z
+    .union([z.number(), z.string().trim()])
+    .transform((v) => (typeof v === 'number' ? v : Number(v.replace(',', '.'))))
+    .pipe(
+      z
+        .number()
+        .min(min, msg(`${field} phải từ ${min} đến ${max}.`, `${field} must be between ${min} and ${max}.`))
+        .max(max, msg(`${field} phải từ ${min} đến ${max}.`, `${field} must be between ${min} and ${max}.`)),
+    );
+export const latSchema = coordinate(-90, 90, 'Vĩ độ');
+export const longSchema = coordinate(-180, 180, 'Kinh độ');
+
+const placeCode = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Za-z.]{1,20}$/, msg('Mã địa bàn không hợp lệ.', 'Not a valid place code.'));
+
+export const categoryCode = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    /^[a-z][a-z0-9-]{1,39}$/,
+    msg(
+      'Mã lĩnh vực: 2–40 chữ thường không dấu, số, gạch ngang.',
+      'Category code: 2–40 lower-case letters, digits, dashes.',
+    ),
+  );
+
+const description = text(4000).pipe(
+  z
+    .string()
+    .min(
+      10,
+      msg(
+        'Vui lòng mô tả rõ hơn (ít nhất 10 ký tự): việc gì, ở đâu, từ bao giờ.',
+        'Please say a little more (at least 10 characters): what, where, since when.',
+      ),
+    ),
+);
+
+/** The reporting form (web and counter). */
+export const ReportForm = z
+  .object({
+    category: categoryCode,
+    commune: placeCode,
+    village: placeCode.optional(),
+    description,
+    landmark: text(300).optional(),
+    lat: latSchema.optional(),
+    long: longSchema.optional(),
+    name: text(120).optional(),
+    phone: phoneSchema.optional(),
+    email: z.email().max(200).optional(),
+    key: z.uuid().optional(),
+  })
+  .refine((r) => (r.lat === undefined) === (r.long === undefined), {
+    path: ['long'],
+    message: msg(
+      'Nhập cả vĩ độ và kinh độ, hoặc bỏ trống cả hai.',
+      'Give both latitude and longitude, or neither.',
+    ),
+  });
+export type ReportForm = z.infer<typeof ReportForm>;
+
+/** What a report is made of, whichever door it came in by. */
+export interface NewReport {
+  categoryCode: string;
+  placeCode: string;
+  description: string;
+  landmark?: string | undefined;
+  lat?: number | undefined;
+  long?: number | undefined;
+  mediaUrl?: string | undefined;
+  contactName?: string | undefined;
+  contactPhone?: string | undefined;
+  contactEmail?: string | undefined;
+  idempotencyKey?: string | undefined;
+}
+
+// Handling
+
+export const AcknowledgeForm = z.object({ category: categoryCode.optional() });
+export const AssignForm = z.object({
+  assignee: z.union([z.literal('me'), z.coerce.number().int().positive()]),
+});
+export const NoteForm = z.object({ note: text(4000).pipe(z.string().min(1)) });
+export const ReplyForm = z.object({
+  reply: text(4000).pipe(
+    z.string().min(10, msg('Câu trả lời cần ít nhất 10 ký tự.', 'The answer needs at least 10 characters.')),
+  ),
+});
+export const MergeForm = z.object({
+  into: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(
+      /^PA-\d{6}-\d{4,}$/,
+      msg('Mã phản ánh có dạng PA-261122-0001.', 'A report code looks like PA-261122-0001.'),
+    ),
+});
+export const PublishForm = z.object({
+  description: text(4000).optional(),
+  photos: z.enum(['on']).optional(),
+});
+export const CloseForm = z.object({});
+export const StaffReopenForm = z.object({ reason: text(1000).optional() });
+
+// The reporter, through the private link
+
+export const RateForm = z.object({ rating: z.coerce.number().int().min(1).max(5) });
+export const ReporterReopenForm = z.object({
+  reason: text(1000).pipe(
+    z
+      .string()
+      .min(5, msg('Vui lòng cho biết vì sao chưa được giải quyết.', 'Please say why it is not resolved.')),
+  ),
+});
+
+// Settings
+
+export const CategoryForm = z.object({
+  code: categoryCode,
+  nameVi: text(120).pipe(z.string().min(1)),
+  nameEn: text(120).optional(),
+  descriptionVi: text(500).optional(),
+  descriptionEn: text(500).optional(),
+  keywords: text(300).optional(),
+  handlerRole: z.enum(ROLES).default('feedback_handler'),
+  handlerLevel: z.enum(['commune', 'province']).default('commune'),
+  deadlineDays: z.coerce.number().int().min(1).max(90),
+  active: z.enum(['on']).optional(),
+  sortOrder: z.coerce.number().int().min(0).max(999).default(0),
+});
+export type CategoryForm = z.infer<typeof CategoryForm>;
+
+export const ApiKeyForm = z.object({
+  name: text(120).pipe(z.string().min(1)),
+  placeCode,
+  requestsPerMinute: z.coerce.number().int().min(1).max(100_000).default(60),
+});
+export type ApiKeyForm = z.infer<typeof ApiKeyForm>;
+
+export const ContactForm = z
+  .object({ placeCode, channel: z.enum(['sms', 'email']), recipient: z.string().trim().max(200) })
+  .superRefine((c, ctx) => {
+    const ok =
+      c.channel === 'sms'
+        ? phoneSchema.safeParse(c.recipient).success
+        : z.email().safeParse(c.recipient).success;
+    if (!ok) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['recipient'],
+        message: msg('Số điện thoại hoặc email không hợp lệ.', 'Not a valid phone number or email.'),
+      });
+    }
+  })
+  .transform((c) => ({
+    ...c,
+    recipient: c.channel === 'sms' ? phoneSchema.parse(c.recipient) : c.recipient.toLowerCase(),
+  }));
+export type ContactForm = z.infer<typeof ContactForm>;
+
+// Open311 GeoReport v2 (field names as the specification spells them)
+
+export const Open311Post = z.object({
+  api_key: z.string().trim().max(200).optional(),
+  jurisdiction_id: placeCode.optional(),
+  service_code: z.string().trim().max(40),
+  lat: latSchema.optional(),
+  long: longSchema.optional(),
+  address_string: text(300).optional(),
+  address_id: z.string().trim().max(40).optional(),
+  email: z.email().max(200).optional(),
+  device_id: z.string().max(200).optional(),
+  account_id: z.string().max(200).optional(),
+  first_name: text(60).optional(),
+  last_name: text(60).optional(),
+  phone: phoneSchema.optional(),
+  description: text(4000).optional(),
+  media_url: z
+    .url({ protocol: /^https?$/ })
+    .max(1000)
+    .optional(),
+});
+export type Open311Post = z.infer<typeof Open311Post>;
+
+const csv = z
+  .string()
+  .trim()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+
+export const Open311Query = z.object({
+  jurisdiction_id: placeCode.optional(),
+  service_request_id: csv.optional(),
+  service_code: csv.optional(),
+  start_date: z.iso.datetime({ offset: true, local: true }).or(z.iso.date()).optional(),
+  end_date: z.iso.datetime({ offset: true, local: true }).or(z.iso.date()).optional(),
+  status: csv.pipe(z.array(z.enum(['open', 'closed']))).optional(),
+});
+export type Open311Query = z.infer<typeof Open311Query>;
+
+// The staff JSON API (/api/v1/feedback), bearer tokens only
+
+export const ActionIn = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('acknowledge'), category: categoryCode.optional() }),
+  z.object({ kind: z.literal('assign'), assignee: z.union([z.literal('me'), z.number().int().positive()]) }),
+  z.object({ kind: z.literal('note'), body: text(4000).pipe(z.string().min(1)) }),
+  z.object({ kind: z.literal('reply'), body: ReplyForm.shape.reply }),
+  z.object({ kind: z.literal('merge'), into: MergeForm.shape.into }),
+  z.object({
+    kind: z.literal('publish'),
+    description: text(4000).optional(),
+    photos: z.boolean().default(false),
+  }),
+  z.object({ kind: z.literal('close') }),
+  z.object({ kind: z.literal('reopen'), body: text(1000).optional() }),
+]);
+export type ActionIn = z.infer<typeof ActionIn>;
+
+export const ReportOut = z.object({
+  id: z.number(),
+  code: z.string(),
+  status: z.enum(['new', 'acknowledged', 'in_progress', 'answered', 'closed', 'reopened']),
+  category: z.string(),
+  placeId: z.number(),
+  communeId: z.number(),
+  handlingPlaceId: z.number(),
+  handlingLevel: z.enum(['commune', 'province']),
+  dueAt: z.string(),
+  createdAt: z.string(),
+  description: z.string(),
+  landmark: z.string().nullable(),
+  lat: z.number().nullable(),
+  long: z.number().nullable(),
+  channel: z.enum(['web', 'counter', 'open311']),
+  assignee: z.string().nullable(),
+  publicReply: z.string().nullable(),
+  published: z.boolean(),
+  rating: z.number().nullable(),
+});
+export type ReportOut = z.infer<typeof ReportOut>;

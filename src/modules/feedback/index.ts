@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import type { Platform } from '#app/platform.ts';
+import { registerFeedbackApi } from './feedback.api.ts';
+import { registerOpen311 } from './feedback.open311.ts';
+import { registerFeedbackPages } from './feedback.routes.tsx';
+import { escalateOverdue, type FeedbackDeps } from './feedback.service.ts';
+
+declare module '#platform/events.ts' {
+  interface EventMap {
+    /** A report was made (any door). */
+    'feedback.submitted': { reportId: number; code: string; communeId: number; handlingPlaceId: number };
+    /** A handler replied in public. */
+    'feedback.answered': { reportId: number; code: string };
+    /** A report passed its deadline at the commune and went to the province. */
+    'feedback.escalated': { reportId: number; code: string; fromPlaceId: number; toPlaceId: number };
+  }
+}
+
+export { PHOTO_MAX_PX, PHOTOS_PER_REPORT } from './feedback.photos.ts';
+export { redact } from './feedback.privacy.ts';
+export {
+  actAsReporter,
+  addPhotos,
+  createReport,
+  escalateOverdue,
+  type FeedbackDeps,
+  getReportByToken,
+  handleReport,
+  type Report,
+} from './feedback.service.ts';
+export {
+  authenticateApiKey,
+  DEFAULT_CATEGORIES,
+  ensureDefaultCategories,
+  issueApiKey,
+  saveCategory,
+} from './feedback.settings.ts';
+export {
+  availableActions,
+  deriveState,
+  open311Status,
+  REOPEN_WITHIN_DAYS,
+  type Status,
+} from './feedback.workflow.ts';
+
+export function feedbackDeps(platform: Platform): FeedbackDeps {
+  return { files: platform.files, publicUrl: platform.config.PUBLIC_URL };
+}
+
+/** Pages (/phan-anh, /quan-tri/phan-anh), the staff API (/api/v1/feedback) and Open311 GeoReport v2 (/open311/v2). */
+export function registerFeedbackRoutes(app: FastifyInstance, platform: Platform) {
+  const deps = feedbackDeps(platform);
+  registerFeedbackPages(app, platform, deps);
+  registerFeedbackApi(app, deps);
+  registerOpen311(app, platform, deps);
+}
+
+export const ESCALATION_QUEUE = 'feedback.escalate';
+/** Every 15 minutes: a deadline is the close of an office day, so this is prompt enough. */
+export const ESCALATION_CRON = '*/15 * * * *';
+
+/** The escalation sweep, scheduled once across instances by pg-boss. */
+export async function startFeedbackWorkers(platform: Platform) {
+  const jobs = platform.jobs;
+  if (!jobs) return;
+  await jobs.work(ESCALATION_QUEUE, async () => {
+    await escalateOverdue(platform.database.db, platform.events, platform.clock);
+  });
+  await jobs.schedule(ESCALATION_QUEUE, ESCALATION_CRON);
+}
