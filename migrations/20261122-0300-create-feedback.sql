@@ -138,19 +138,6 @@ create trigger feedback_actions_no_update before update or delete on feedback_ac
 create trigger feedback_actions_no_truncate before truncate on feedback_actions
   for each statement execute function feedback_actions_append_only();
 
--- Staff who have opened the feedback queue, with the grants they held then: whom a report can be
--- assigned to, without reading another module's tables.
-create table feedback_handlers (
-  user_id bigint not null,
-  role text not null,
-  place_id bigint not null references places (id),
-  place_path text not null,
-  display_name text not null,
-  seen_at timestamptz not null default now(),
-  primary key (user_id, role, place_id)
-);
-create index feedback_handlers_path_idx on feedback_handlers (place_path text_pattern_ops);
-
 -- Official addresses of a commune or province office that hear about escalated reports.
 create table feedback_notify_contacts (
   id bigint generated always as identity primary key,

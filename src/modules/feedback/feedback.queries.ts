@@ -21,7 +21,6 @@ import {
   feedbackActions,
   feedbackApiKeys,
   feedbackCategories,
-  feedbackHandlers,
   feedbackNotifyContacts,
   feedbackPhotos,
   feedbackReports,
@@ -367,44 +366,6 @@ export async function touchApiKey(db: Db, id: number) {
         ),
       ),
     );
-}
-
-// Who can be assigned
-
-export async function refreshHandler(
-  db: Db,
-  userId: number,
-  displayName: string,
-  grants: { role: Role; placeId: number; placePath: string }[],
-) {
-  await db.transaction(async (tx) => {
-    await tx.delete(feedbackHandlers).where(eq(feedbackHandlers.userId, userId));
-    if (grants.length === 0) return;
-    await tx
-      .insert(feedbackHandlers)
-      .values(
-        grants.map((g) => ({
-          userId,
-          displayName,
-          role: g.role,
-          placeId: g.placeId,
-          placePath: g.placePath,
-        })),
-      )
-      .onConflictDoNothing();
-  });
-}
-
-/** Staff holding `role` at a place whose subtree contains `placePath`. */
-export async function listAssignable(db: Db, role: Role, placePath: string) {
-  return db
-    .selectDistinctOn([feedbackHandlers.userId], {
-      userId: feedbackHandlers.userId,
-      displayName: feedbackHandlers.displayName,
-    })
-    .from(feedbackHandlers)
-    .where(and(eq(feedbackHandlers.role, role), sql`${placePath} like ${feedbackHandlers.placePath} || '%'`))
-    .orderBy(asc(feedbackHandlers.userId));
 }
 
 // Notification addresses of an office

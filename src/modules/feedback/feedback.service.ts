@@ -7,6 +7,7 @@ import {
   toVietnamDate,
   type WorkingCalendar,
 } from '#modules/calendar/index.ts';
+import { listStaffFor } from '#modules/identity/index.ts';
 import { enqueue, type NewNotification } from '#modules/notifications/index.ts';
 import { findPlaceByCode, findPlaceById, findPlacesByIds, type Place } from '#modules/places/index.ts';
 import { type Actor, actorLabel, hasRole, type Role, requireStaff } from '#platform/auth/actor.ts';
@@ -457,13 +458,6 @@ export async function listQueue(
 ) {
   const staff = requireStaff(ctx.actor);
   if (!(await handlesFeedback(ctx.db, staff))) throw new Forbidden();
-  // Remember who handles feedback where, so colleagues can assign to them.
-  await q.refreshHandler(
-    ctx.db,
-    staff.userId,
-    staff.displayName,
-    staff.grants.map((g) => ({ role: g.role, placeId: g.placeId, placePath: g.placePath })),
-  );
   return q.listQueue(ctx.db, queueScopes(staff), {
     ...(opts.statuses ? { statuses: opts.statuses } : {}),
     ...(opts.overdue ? { overdueBefore: ctx.clock.now() } : {}),
@@ -480,7 +474,7 @@ export async function getReportForStaff(ctx: Ctx, id: number) {
   const [{ log, state }, photos, assignable, mergedInto] = await Promise.all([
     stateOf(ctx.db, id),
     q.listPhotos(ctx.db, id),
-    q.listAssignable(ctx.db, report.handlerRole, report.handlingPlacePath),
+    listStaffFor(ctx.db, report.handlerRole, report.handlingPlacePath),
     report.mergedIntoId ? q.findReportById(ctx.db, report.mergedIntoId) : Promise.resolve(undefined),
   ]);
   const actions = canHandle(staff, report) ? availableActions(state, 'handler', ctx.clock.now()) : [];
@@ -595,7 +589,7 @@ export async function handleReport(ctx: Ctx, deps: FeedbackDeps, id: number, cmd
           details.userId = staff.userId;
           details.label = staff.displayName;
         } else {
-          const target = (await q.listAssignable(tx, report.handlerRole, report.handlingPlacePath)).find(
+          const target = (await listStaffFor(tx, report.handlerRole, report.handlingPlacePath)).find(
             (h) => h.userId === cmd.assignee,
           );
           if (!target) {

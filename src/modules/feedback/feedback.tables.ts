@@ -117,19 +117,6 @@ export const feedbackActions = pgTable('feedback_actions', {
   details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
 });
 
-export const feedbackHandlers = pgTable(
-  'feedback_handlers',
-  {
-    userId: ref('user_id').notNull(),
-    role: text('role').$type<Role>().notNull(),
-    placeId: ref('place_id').notNull(),
-    placePath: text('place_path').notNull(),
-    displayName: text('display_name').notNull(),
-    seenAt: ts('seen_at').notNull().defaultNow(),
-  },
-  (t) => [primaryKey({ columns: [t.userId, t.role, t.placeId] })],
-);
-
 export const feedbackNotifyContacts = pgTable('feedback_notify_contacts', {
   id: id(),
   placeId: ref('place_id').notNull(),

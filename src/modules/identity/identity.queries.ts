@@ -56,6 +56,22 @@ export async function grantsOf(db: Db, userId: number) {
     .orderBy(asc(roleGrants.placePath), asc(roleGrants.role));
 }
 
+/** Staff holding `role` at a place whose subtree contains `placePath` (who may act there). */
+export async function listStaffFor(db: Db, role: Role, placePath: string) {
+  return db
+    .selectDistinct({ userId: users.id, displayName: users.displayName })
+    .from(roleGrants)
+    .innerJoin(users, eq(users.id, roleGrants.userId))
+    .where(
+      and(
+        eq(roleGrants.role, role),
+        eq(users.disabled, false),
+        sql`${placePath} like ${roleGrants.placePath} || '%'`,
+      ),
+    )
+    .orderBy(users.id);
+}
+
 export async function findGrant(db: Db, grantId: number) {
   const [row] = await db.select().from(roleGrants).where(eq(roleGrants.id, grantId));
   return row;

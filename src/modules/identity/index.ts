@@ -12,6 +12,7 @@ export {
   signInStaff,
   verifyCitizenCode,
 } from './auth.service.ts';
+export { listStaffFor } from './identity.queries.ts';
 export { SESSION_COOKIE } from './identity.routes.tsx';
 export { hashPassword } from './passwords.ts';
 export { ensureUser } from './seed.ts';
