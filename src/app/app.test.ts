@@ -117,3 +117,22 @@ describe('configuration', () => {
     assert.equal(loadConfig({ PUBLIC_URL: 'https://xa.example.vn' }).cookieSecure, true);
   });
 });
+
+describe('staff home', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp();
+    await t.user('handler', 'feedback_handler', COMMUNE_A);
+  });
+  after(() => t.close());
+
+  it('when a feedback handler opens the staff home, then it links to the feedback queue and not to the catalogue admin', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/quan-tri',
+      headers: { cookie: await t.signIn('handler') },
+    });
+    assert.match(res.body, /href="\/quan-tri\/phan-anh"/);
+    assert.doesNotMatch(res.body, /href="\/quan-tri\/thu-tuc"/);
+  });
+});

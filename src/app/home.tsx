@@ -52,14 +52,14 @@ addMessages('home', {
 });
 
 /** Services the home page lists; each later module fills in its link. */
-const SERVICES = [
+const SERVICES: readonly { key: string; href: string | undefined }[] = [
   { key: 'file', href: '/thu-tuc' },
   { key: 'track', href: undefined },
   { key: 'feedback', href: '/phan-anh' },
   { key: 'radio', href: undefined },
   { key: 'signIn', href: '/cong-dan/dang-nhap' },
   { key: 'places', href: '/dia-ban' },
-] as const;
+];
 
 export function registerHomeRoutes(app: FastifyInstance) {
   app.get('/', async (req, reply) => {

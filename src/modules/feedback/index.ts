@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '#app/platform.ts';
+import { addStaffLink } from '#web/staff-menu.ts';
 import { registerFeedbackApi } from './feedback.api.ts';
 import { registerOpen311 } from './feedback.open311.ts';
 import { registerFeedbackPages } from './feedback.routes.tsx';
@@ -50,6 +51,11 @@ export function feedbackDeps(platform: Platform): FeedbackDeps {
 /** Pages (/phan-anh, /quan-tri/phan-anh), the staff API (/api/v1/feedback) and Open311 GeoReport v2 (/open311/v2). */
 export function registerFeedbackRoutes(app: FastifyInstance, platform: Platform) {
   const deps = feedbackDeps(platform);
+  addStaffLink({
+    href: '/quan-tri/phan-anh',
+    label: { vi: 'Phản ánh, kiến nghị', en: 'Citizen feedback' },
+    roles: ['feedback_handler', 'receptionist', 'admin'],
+  });
   registerFeedbackPages(app, platform, deps);
   registerFeedbackApi(app, deps);
   registerOpen311(app, platform, deps);

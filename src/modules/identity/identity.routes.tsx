@@ -7,6 +7,7 @@ import { Field, Form, Select } from '#web/form.tsx';
 import { type FormState, handleForm, safeNext } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
+import { staffLinksFor } from '#web/staff-menu.ts';
 import {
   type AuthDeps,
   confirmTotp,
@@ -247,6 +248,11 @@ export function registerIdentityPages(app: FastifyInstance, platform: Platform, 
           ))}
         </ul>
         <ul class="cards">
+          {staffLinksFor(actor).map((l) => (
+            <li key={l.href}>
+              <a href={l.href}>{page.locale === 'en' ? l.label.en : l.label.vi}</a>
+            </li>
+          ))}
           {isAdmin && (
             <li>
               <a href="/quan-tri/nguoi-dung">{t('identity:admin.users')}</a>

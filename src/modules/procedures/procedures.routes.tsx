@@ -5,6 +5,7 @@ import type { Locale, T } from '#platform/i18n/index.ts';
 import { blankToUndefined } from '#platform/validation.ts';
 import { Layout } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
+import { addStaffLink } from '#web/staff-menu.ts';
 import { registerProcedureAdmin } from './procedures.admin.tsx';
 import { registerProcedureApi } from './procedures.api.ts';
 import { daysInWords, formatMoney, localText } from './procedures.format.ts';
@@ -20,6 +21,11 @@ import {
 const CodeParam = z.object({ code: z.string().trim().min(1).max(40) });
 
 export function registerProcedureRoutes(app: FastifyInstance, _platform: Platform) {
+  addStaffLink({
+    href: '/quan-tri/thu-tuc',
+    label: { vi: 'Danh mục thủ tục hành chính', en: 'Procedure catalogue' },
+    roles: ['admin'],
+  });
   registerPublicPages(app);
   registerProcedureAdmin(app);
   registerProcedureApi(app);
