@@ -21,6 +21,7 @@ import { DEFAULT_LOCALE, isLocale } from '#platform/i18n/index.ts';
 import { fastifyRateLimitStore } from '#platform/rate-limit.ts';
 import '#platform/http/types.ts';
 import { registerAuditRoutes } from '#modules/audit/index.ts';
+import { registerBroadcastRoutes } from '#modules/broadcast/index.ts';
 import { registerFeedbackRoutes } from '#modules/feedback/index.ts';
 import { registerIdentityRoutes, resolveActor, SESSION_COOKIE } from '#modules/identity/index.ts';
 import { registerNotificationRoutes } from '#modules/notifications/index.ts';
@@ -191,6 +192,7 @@ export async function buildApp(
   registerPlaceRoutes(app);
   registerAuditRoutes(app);
   registerNotificationRoutes(app, platform);
+  registerBroadcastRoutes(app, platform);
   registerProcedureRoutes(app, platform);
   registerFeedbackRoutes(app, platform);
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startBroadcast, stopBroadcast } from '#modules/broadcast/index.ts';
 import { startFeedbackWorkers } from '#modules/feedback/index.ts';
 import { startNotificationWorker } from '#modules/notifications/index.ts';
 import { type Clock, systemClock } from '#platform/clock.ts';
@@ -56,6 +57,7 @@ export async function bootPlatform(config: Config, opts: BootOptions = {}): Prom
 
 /** Start background work: the job queue and every module's workers and schedules. */
 export async function startWorkers(platform: Platform) {
+  await startBroadcast(platform);
   if (!platform.jobs) return;
   await platform.jobs.start();
   await startNotificationWorker(platform);
@@ -63,6 +65,7 @@ export async function startWorkers(platform: Platform) {
 }
 
 export async function stopPlatform(platform: Platform) {
+  await stopBroadcast(platform);
   await platform.jobs?.stop().catch(() => {});
   await platform.database.close();
 }

@@ -1,3 +1,4 @@
+import { seedDemoClusters } from '#modules/broadcast/index.ts';
 import { ensureDefaultCategories } from '#modules/feedback/index.ts';
 import { ensureUser } from '#modules/identity/index.ts';
 import { addVillageUnchecked, getPlaceByCode, importPlaces } from '#modules/places/index.ts';
@@ -52,6 +53,7 @@ async function seed(database: Database, opts: { seedDemo: boolean }): Promise<De
   if (!opts.seedDemo) return { placesImported, staff: [] };
   const commune = await getPlaceByCode(database.db, DEMO_COMMUNE);
   for (const v of VILLAGES) await addVillageUnchecked(database.db, commune, v);
+  await seedDemoClusters(database, commune);
   const staff = [];
   for (const s of STAFF) {
     const r = await ensureUser(database.db, { ...s, password: DEMO_PASSWORD, place: commune });

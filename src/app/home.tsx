@@ -56,7 +56,7 @@ const SERVICES: readonly { key: string; href: string | undefined }[] = [
   { key: 'file', href: '/thu-tuc' },
   { key: 'track', href: undefined },
   { key: 'feedback', href: '/phan-anh' },
-  { key: 'radio', href: undefined },
+  { key: 'radio', href: '/loa' },
   { key: 'signIn', href: '/cong-dan/dang-nhap' },
   { key: 'places', href: '/dia-ban' },
 ];

@@ -45,6 +45,28 @@ export const configSchema = z.object({
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
   EMAIL_FROM: z.string().default('Xã Số <no-reply@xaso.local>'),
+  // Loudspeakers: the embedded MQTT broker on MQTT_HOST (default HOST):MQTT_PORT (0 = any free port),
+  // or an external one at MQTT_URL (mqtt://user:pass@host:1883; mqtts://… with MQTT_CA for a private CA).
+  MQTT_URL: z
+    .string()
+    .regex(/^(mqtts?|wss?):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://')
+    .optional(),
+  MQTT_HOST: z.string().optional(),
+  MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+  MQTT_TLS_PORT: z.coerce.number().int().min(0).max(65535).default(8883),
+  MQTT_TLS_CERT: z.string().optional(),
+  MQTT_TLS_KEY: z.string().optional(),
+  MQTT_CA: z.string().optional(),
+  MQTT_DEVICE_URL: z
+    .string()
+    .regex(/^(mqtts?|wss?):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://')
+    .optional(),
+  // Text-to-speech, checked by the broadcast module's engine registry at boot.
+  TTS_ENGINE: z.string().optional(),
+  TTS_ESPEAK_BINARY: z.string().optional(),
+  TTS_VOICE: z.string().optional(),
+  TTS_WORDS_PER_MINUTE: z.string().optional(),
+  TTS_TIMEOUT_MS: z.string().optional(),
   OTP_TTL_SECONDS: z.coerce.number().int().positive().default(300),
 });
 
@@ -70,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (c.SMS_ADAPTER === 'http' && !c.SMS_HTTP_URL) problems.push('SMS_ADAPTER=http needs SMS_HTTP_URL');
   if (c.EMAIL_ADAPTER === 'smtp' && !c.SMTP_URL) problems.push('EMAIL_ADAPTER=smtp needs SMTP_URL');
+  if (!c.MQTT_TLS_CERT !== !c.MQTT_TLS_KEY) problems.push('MQTT_TLS_CERT and MQTT_TLS_KEY go together');
   if (problems.length) throw new ConfigError(problems);
   return {
     ...c,
