@@ -22,11 +22,16 @@ import { fastifyRateLimitStore } from '#platform/rate-limit.ts';
 import '#platform/http/types.ts';
 import { registerAuditRoutes } from '#modules/audit/index.ts';
 import { registerBroadcastRoutes } from '#modules/broadcast/index.ts';
+import { registerDocumentRoutes } from '#modules/documents/index.ts';
+import { registerDossierRoutes } from '#modules/dossiers/index.ts';
 import { registerFeedbackRoutes } from '#modules/feedback/index.ts';
 import { registerIdentityRoutes, resolveActor, SESSION_COOKIE } from '#modules/identity/index.ts';
 import { registerNotificationRoutes } from '#modules/notifications/index.ts';
+import { feeLinesFor, registerPaymentRoutes } from '#modules/payments/index.ts';
 import { registerPlaceRoutes } from '#modules/places/index.ts';
 import { registerProcedureRoutes } from '#modules/procedures/index.ts';
+import { registerRatingRoutes } from '#modules/ratings/index.ts';
+import { registerStatisticsRoutes } from '#modules/statistics/index.ts';
 import { STATIC_DIR } from '#web/assets.ts';
 import { registerErrorHandlers } from './errors.tsx';
 import { registerHomeRoutes } from './home.tsx';
@@ -195,6 +200,11 @@ export async function buildApp(
   registerBroadcastRoutes(app, platform);
   registerProcedureRoutes(app, platform);
   registerFeedbackRoutes(app, platform);
+  registerDossierRoutes(app, platform);
+  registerDocumentRoutes(app, platform, { fees: feeLinesFor });
+  registerPaymentRoutes(app, platform);
+  registerRatingRoutes(app, platform);
+  registerStatisticsRoutes(app);
 
   await app.ready();
   return app;

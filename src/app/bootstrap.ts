@@ -2,8 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBroadcast, stopBroadcast } from '#modules/broadcast/index.ts';
+import { startDocumentWorkers } from '#modules/documents/index.ts';
+import { startDossierWorkers } from '#modules/dossiers/index.ts';
 import { startFeedbackWorkers } from '#modules/feedback/index.ts';
 import { startNotificationWorker } from '#modules/notifications/index.ts';
+import { startRatingWorkers } from '#modules/ratings/index.ts';
 import { type Clock, systemClock } from '#platform/clock.ts';
 import type { Config } from '#platform/config.ts';
 import { type Database, openDatabase } from '#platform/db/client.ts';
@@ -62,6 +65,9 @@ export async function startWorkers(platform: Platform) {
   await platform.jobs.start();
   await startNotificationWorker(platform);
   await startFeedbackWorkers(platform);
+  await startDossierWorkers(platform);
+  await startDocumentWorkers(platform);
+  await startRatingWorkers(platform);
 }
 
 export async function stopPlatform(platform: Platform) {

@@ -54,7 +54,7 @@ addMessages('home', {
 /** Services the home page lists; each later module fills in its link. */
 const SERVICES: readonly { key: string; href: string | undefined }[] = [
   { key: 'file', href: '/thu-tuc' },
-  { key: 'track', href: undefined },
+  { key: 'track', href: '/tra-cuu' },
   { key: 'feedback', href: '/phan-anh' },
   { key: 'radio', href: '/loa' },
   { key: 'signIn', href: '/cong-dan/dang-nhap' },

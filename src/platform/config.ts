@@ -45,6 +45,22 @@ export const configSchema = z.object({
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
   EMAIL_FROM: z.string().default('Xã Số <no-reply@xaso.local>'),
+  OTP_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+  // Digital signature of results: a PKCS#12 file (.p12/.pfx) and its passphrase. Unset with the demo
+  // seed on: a self-signed demo certificate is made under DATA_DIR/signing on first use.
+  SIGNING_P12_PATH: z.string().optional(),
+  SIGNING_P12_PASSPHRASE: z.string().optional(),
+  // The commune's account for fees paid by VietQR: the bank's 6-digit BIN (Napas), the account
+  // number, and the holder's name shown beside the code.
+  PAYMENT_BANK_BIN: z
+    .string()
+    .regex(/^[0-9]{6}$/, 'must be the 6-digit bank BIN')
+    .optional(),
+  PAYMENT_ACCOUNT_NUMBER: z
+    .string()
+    .regex(/^[0-9A-Za-z]{4,19}$/, 'must be 4–19 letters or digits')
+    .optional(),
+  PAYMENT_ACCOUNT_NAME: z.string().max(70).optional(),
   // Loudspeakers: the embedded MQTT broker on MQTT_HOST (default HOST):MQTT_PORT (0 = any free port),
   // or an external one at MQTT_URL (mqtt://user:pass@host:1883; mqtts://… with MQTT_CA for a private CA).
   MQTT_URL: z
@@ -67,7 +83,6 @@ export const configSchema = z.object({
   TTS_VOICE: z.string().optional(),
   TTS_WORDS_PER_MINUTE: z.string().optional(),
   TTS_TIMEOUT_MS: z.string().optional(),
-  OTP_TTL_SECONDS: z.coerce.number().int().positive().default(300),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string; cookieSecure: boolean };
@@ -92,6 +107,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (c.SMS_ADAPTER === 'http' && !c.SMS_HTTP_URL) problems.push('SMS_ADAPTER=http needs SMS_HTTP_URL');
   if (c.EMAIL_ADAPTER === 'smtp' && !c.SMTP_URL) problems.push('EMAIL_ADAPTER=smtp needs SMTP_URL');
+  if (
+    !c.PAYMENT_BANK_BIN !== !c.PAYMENT_ACCOUNT_NUMBER ||
+    !c.PAYMENT_ACCOUNT_NUMBER !== !c.PAYMENT_ACCOUNT_NAME
+  ) {
+    problems.push('PAYMENT_BANK_BIN, PAYMENT_ACCOUNT_NUMBER and PAYMENT_ACCOUNT_NAME go together');
+  }
   if (!c.MQTT_TLS_CERT !== !c.MQTT_TLS_KEY) problems.push('MQTT_TLS_CERT and MQTT_TLS_KEY go together');
   if (problems.length) throw new ConfigError(problems);
   return {

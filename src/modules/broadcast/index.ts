@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Platform } from '#app/platform.ts';
 import { listChildren, type Place } from '#modules/places/index.ts';
 import type { Database } from '#platform/db/client.ts';
+import { addStaffLink } from '#web/staff-menu.ts';
 import { registerBroadcastApi } from './broadcast.api.ts';
 import { registerBroadcastPages } from './broadcast.routes.tsx';
 import {
@@ -36,6 +37,11 @@ export * from './tts/index.ts';
 /** Pages, JSON API, device audio downloads and the public CAP feed. */
 export function registerBroadcastRoutes(app: FastifyInstance, platform: Platform) {
   useLogger(platform, app.log);
+  addStaffLink({
+    href: '/quan-tri/loa',
+    label: { vi: 'Loa truyền thanh', en: 'Loudspeakers' },
+    roles: ['radio_operator', 'approver', 'admin'],
+  });
   registerBroadcastPages(app, platform);
   registerBroadcastApi(app, platform);
 }

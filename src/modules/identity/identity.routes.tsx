@@ -222,6 +222,9 @@ export function registerIdentityPages(app: FastifyInstance, platform: Platform, 
         <h1>{page.t('identity:citizen.home')}</h1>
         <p>{page.t('identity:citizen.welcome', { phone: req.actor.phone })}</p>
         <p>{page.t('identity:citizen.next')}</p>
+        <p>
+          <a href="/cong-dan/ho-so">{page.t('dossiers:track.mine')}</a>
+        </p>
       </Layout>,
     );
   });

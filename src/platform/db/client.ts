@@ -45,8 +45,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 
 async function openPostgres(url: string, max: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max });
-  // A dropped idle connection must not crash the process; the pool replaces it.
+  // A dropped connection must not crash the process: the pool replaces idle ones, and a query on a
+  // checked-out one fails with its own error. Without these listeners the 'error' event is fatal.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzlePg(pool) as unknown as Db;
   return {
     kind: 'postgres',

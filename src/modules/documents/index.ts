@@ -1,0 +1,154 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Platform } from '#app/platform.ts';
+import { dossierDeps, systemCtx } from '#modules/dossiers/index.ts';
+import type { SqlRunner } from '#platform/db/client.ts';
+import { addStaffLink } from '#web/staff-menu.ts';
+import { registerDocumentRoutes as registerRoutes } from './documents.routes.tsx';
+import { type DocumentsDeps, issueApology } from './documents.service.ts';
+import { dossiersWithActionSince } from './dossier-source.ts';
+import type { FeeLine } from './forms/types.ts';
+import { ensureDemoP12, P12FileSigner } from './signing/p12.ts';
+import type { Signer } from './signing/signer.ts';
+
+declare module '#platform/events.ts' {
+  interface EventMap {
+    /** An approver signed a dossier's result (emitted after commit). */
+    'documents.result-signed': { dossierId: number; code: string; documentId: string; sha256: string };
+  }
+}
+
+export { proofQuery } from './documents.routes.tsx';
+export {
+  accessDossier,
+  authorityIssuer,
+  checkLinkToken,
+  type DocumentsDeps,
+  deskIssuer,
+  linkToken,
+  type Proof,
+  signResult,
+  trackingUrl,
+  verifyIssued,
+  verifyUpload,
+} from './documents.service.ts';
+// The dossier as the outputs read it, and who may see it.
+export {
+  type DossierAction,
+  type DossierRecord,
+  dossiersWithActionSince,
+  findDossierRecord,
+  getDossierRecord,
+  isApplicant,
+  staffMaySee,
+} from './dossier-source.ts';
+export { renderApology } from './forms/apology.ts';
+export { heading, line, numbered, signatures, title } from './forms/common.ts';
+export { renderReceiptSlip } from './forms/receipt.ts';
+export { renderRefusal } from './forms/refusal.ts';
+export { fillTemplate, renderResult } from './forms/result.ts';
+export { renderSupplementRequest } from './forms/supplement.ts';
+export { renderTrackingSheet } from './forms/tracking-sheet.ts';
+export type * from './forms/types.ts';
+export { placeAndDate, vnDate, vnDateTime, vnMoney, vnShort } from './pdf/vn-format.ts';
+// The PDF layer, for other modules' papers (the payment receipt).
+export { PdfWriter, type Run } from './pdf/writer.ts';
+export { ensureDemoP12, makeSelfSignedP12, P12FileSigner } from './signing/p12.ts';
+// Signing and verification.
+export {
+  type CertificateSummary,
+  embedCms,
+  padesSign,
+  type Signer,
+  type SignerIdentity,
+  SigningUnavailable,
+} from './signing/signer.ts';
+export { type SignatureReport, type VerifyReport, verifyPdf } from './signing/verify.ts';
+
+/**
+ * The signer from config: the operator's PKCS#12 file, or — with the demo seed on and none
+ * configured — a self-signed demo certificate made under DATA_DIR/signing on first use.
+ */
+export function signerFromConfig(config: Platform['config']): () => Signer | undefined {
+  let signer: Signer | undefined;
+  return () => {
+    if (signer) return signer;
+    if (config.SIGNING_P12_PATH) {
+      signer = new P12FileSigner({
+        path: config.SIGNING_P12_PATH,
+        passphrase: config.SIGNING_P12_PASSPHRASE ?? '',
+      });
+    } else if (config.DEMO_SEED) {
+      signer = new P12FileSigner(() =>
+        ensureDemoP12(path.join(config.dataDir, 'signing'), {
+          commonName: 'Xã Số – chứng thư số thử nghiệm',
+          organisation: 'Xã Số (bản trình diễn)',
+        }),
+      );
+    }
+    return signer;
+  };
+}
+
+export function documentsDeps(
+  platform: Platform,
+  opts: { fees?: (sql: SqlRunner, dossierId: number) => Promise<FeeLine[]> } = {},
+): DocumentsDeps {
+  return {
+    files: platform.files,
+    publicUrl: platform.config.PUBLIC_URL,
+    signer: signerFromConfig(platform.config),
+    dossiers: dossierDeps(platform),
+    fees: opts.fees,
+    linkSecret: platform.secrets.cookie,
+  };
+}
+
+/**
+ * Pages (/ho-so/:code/giay-to, /quan-tri/ho-so/:code/giay-to, /quan-tri/mau-ket-qua/:procedure,
+ * /xac-thuc-van-ban) and the listener that issues form 04 when a dossier goes late.
+ */
+const CATCH_UP_QUEUE = 'documents.catch-up';
+
+/**
+ * Every morning at 06:30, after the dossiers module's overdue sweep: issue form 04 for any dossier
+ * marked late in the last two days that has none (the event listener runs in the process that
+ * marked it; this redoes what a stop between commit and event lost). Idempotent.
+ */
+export async function startDocumentWorkers(platform: Platform) {
+  const jobs = platform.jobs;
+  if (!jobs) return;
+  await jobs.work(CATCH_UP_QUEUE, async () => {
+    await catchUpApologies(platform);
+  });
+  await jobs.schedule(CATCH_UP_QUEUE, '30 6 * * *');
+}
+
+/** The catch-up itself: the codes it issued an apology for. */
+export async function catchUpApologies(platform: Platform): Promise<string[]> {
+  const deps = documentsDeps(platform);
+  const ctx = systemCtx(platform);
+  const since = new Date(ctx.clock.now().getTime() - 2 * 86_400_000);
+  const issued: string[] = [];
+  for (const code of await dossiersWithActionSince(platform.database, 'overdue', since)) {
+    if (await issueApology(ctx, deps, code)) issued.push(code);
+  }
+  return issued;
+}
+
+export function registerDocumentRoutes(
+  app: FastifyInstance,
+  platform: Platform,
+  opts: { fees?: (sql: SqlRunner, dossierId: number) => Promise<FeeLine[]> } = {},
+) {
+  const deps = documentsDeps(platform, opts);
+  addStaffLink({
+    href: '/xac-thuc-van-ban',
+    label: { vi: 'Xác thực văn bản điện tử', en: 'Verify an electronic document' },
+    roles: ['admin', 'approver', 'receptionist', 'specialist'],
+  });
+  registerRoutes(app, deps);
+  platform.events.on('dossiers.overdue', async ({ code }) => {
+    await issueApology(systemCtx(platform), deps, code);
+  });
+}

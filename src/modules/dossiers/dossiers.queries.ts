@@ -1,0 +1,543 @@
+import { and, asc, desc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { listStaffFor } from '#modules/identity/index.ts';
+import { type Db, rowsOf } from '#platform/db/client.ts';
+import {
+  type ActionRow,
+  calendarOverrides,
+  type DossierRow,
+  dossierActions,
+  dossierAgencyCodes,
+  dossierFiles,
+  dossierProcedureVersions,
+  dossierSmsTemplates,
+  dossiers,
+  type StoredPayload,
+} from './dossiers.tables.ts';
+import { CLOSED_STATUSES, type NationalStatus, OPEN_STATUSES, type Step } from './dossiers.workflow.ts';
+
+// Procedure snapshots
+
+export async function saveProcedureVersion(db: Db, code: string, version: string, definition: unknown) {
+  await db
+    .insert(dossierProcedureVersions)
+    .values({ procedureCode: code, version, definition })
+    .onConflictDoNothing();
+}
+
+export async function findProcedureVersion(db: Db, code: string, version: string) {
+  const [row] = await db
+    .select({ definition: dossierProcedureVersions.definition })
+    .from(dossierProcedureVersions)
+    .where(
+      and(eq(dossierProcedureVersions.procedureCode, code), eq(dossierProcedureVersions.version, version)),
+    );
+  return row?.definition;
+}
+
+// Codes
+
+export async function findAgencyCode(db: Db, placeId: number) {
+  const [row] = await db
+    .select({ code: dossierAgencyCodes.agencyCode })
+    .from(dossierAgencyCodes)
+    .where(eq(dossierAgencyCodes.placeId, placeId));
+  return row?.code;
+}
+
+export async function listAgencyCodes(db: Db) {
+  return db.select().from(dossierAgencyCodes).orderBy(asc(dossierAgencyCodes.agencyCode));
+}
+
+export async function upsertAgencyCode(db: Db, placeId: number, agencyCode: string, userId: number) {
+  await db
+    .insert(dossierAgencyCodes)
+    .values({ placeId, agencyCode, updatedBy: userId })
+    .onConflictDoUpdate({
+      target: dossierAgencyCodes.placeId,
+      set: { agencyCode, updatedBy: userId, updatedAt: sql`now()` },
+    });
+}
+
+/**
+ * The next number of the agency's day. The upsert takes the row lock until the caller's transaction
+ * ends, so concurrent submissions to one agency queue here and never share a number; a rollback
+ * returns the number.
+ */
+export async function nextSequence(db: Db, agencyCode: string, day: string): Promise<number> {
+  const rows = rowsOf<{ n: number }>(
+    await db.execute(sql`
+      insert into dossier_sequences (agency_code, day, last_value) values (${agencyCode}, ${day}::date, 1)
+      on conflict (agency_code, day) do update set last_value = dossier_sequences.last_value + 1
+      returning last_value as n`),
+  );
+  const n = rows[0]?.n;
+  if (typeof n !== 'number') throw new Error('sequence upsert returned nothing');
+  return n;
+}
+
+/**
+ * The agency's next daily number (as `nextSequence`), with the ids the new dossier and its first
+ * log entries will get, in one round trip: the submission then writes everything in one statement.
+ */
+export async function nextNumbers(db: Db, agencyCode: string, day: string, actions: number) {
+  const rows = rowsOf<{ n: number; dossier_id: number | string; action_ids: (number | string)[] }>(
+    await db.execute(sql`
+      with s as (
+        insert into dossier_sequences (agency_code, day, last_value) values (${agencyCode}, ${day}::date, 1)
+        on conflict (agency_code, day) do update set last_value = dossier_sequences.last_value + 1
+        returning last_value)
+      select s.last_value as n,
+        nextval(pg_get_serial_sequence('dossiers', 'id')) as dossier_id,
+        array(select nextval(pg_get_serial_sequence('dossier_actions', 'id')) from generate_series(1, ${actions}::int)) as action_ids
+      from s`),
+  );
+  const r = rows[0];
+  if (!r) throw new Error('sequence upsert returned nothing');
+  return { sequence: Number(r.n), dossierId: Number(r.dossier_id), actionIds: r.action_ids.map(Number) };
+}
+
+export type NewAction = Omit<typeof dossierActions.$inferInsert, 'dossierId' | 'id'> & { id: number };
+
+/**
+ * A new dossier, its first log entries and its files, in one statement (the foreign keys are checked
+ * at its end, when all rows exist). Ids come from `nextNumbers`.
+ */
+export async function insertSubmission(
+  db: Db,
+  d: DossierRow,
+  actions: NewAction[],
+  files: { documentId: string; fileId: string }[],
+) {
+  const log = actions.map((a) => ({
+    id: a.id,
+    type: a.type,
+    at: (a.at as Date).toISOString(),
+    actor_kind: a.actorKind,
+    actor_user_id: a.actorUserId ?? null,
+    actor_citizen_id: a.actorCitizenId ?? null,
+    actor_name: a.actorName,
+    unit_id: a.unitId,
+    note: a.note ?? null,
+    payload: a.payload ?? {},
+    status_after: a.statusAfter,
+  }));
+  const iso = (t: Date | null) => (t ? t.toISOString() : null);
+  await db.execute(sql`
+    with d as (
+      insert into dossiers (id, code, agency_code, procedure_code, procedure_version, procedure_name, applicant_name,
+        applicant_id_number, applicant_phone, applicant_address, applicant_email, citizen_id, form_data, channel,
+        unit_id, unit_path, received_place_id, helped_place_id, helped_by, submitted_at, valid_received_at, due_at,
+        decided_at, finished_at, status, step, assignee_id, decision, overdue_at, last_action_id, idempotency_key,
+        created_at, updated_at)
+      overriding system value
+      values (${d.id}, ${d.code}, ${d.agencyCode}, ${d.procedureCode}, ${d.procedureVersion}, ${d.procedureName},
+        ${d.applicantName}, ${d.applicantIdNumber}, ${d.applicantPhone}, ${d.applicantAddress}, ${d.applicantEmail},
+        ${d.citizenId}, ${JSON.stringify(d.formData)}::jsonb, ${d.channel}, ${d.unitId}, ${d.unitPath},
+        ${d.receivedPlaceId}, ${d.helpedPlaceId}, ${d.helpedBy}, ${iso(d.submittedAt)}, ${iso(d.validReceivedAt)},
+        ${iso(d.dueAt)}, ${iso(d.decidedAt)}, ${iso(d.finishedAt)}, ${d.status}, ${d.step}, ${d.assigneeId},
+        ${d.decision}, ${iso(d.overdueAt)}, ${d.lastActionId}, ${d.idempotencyKey}, ${iso(d.createdAt)},
+        ${iso(d.updatedAt)})
+      returning id),
+    a as (
+      insert into dossier_actions (id, dossier_id, type, at, actor_kind, actor_user_id, actor_citizen_id, actor_name,
+        unit_id, note, payload, status_after)
+      overriding system value
+      select x.id, (select id from d), x.type, x.at, x.actor_kind, x.actor_user_id, x.actor_citizen_id, x.actor_name,
+        x.unit_id, x.note, x.payload, x.status_after
+      from jsonb_to_recordset(${JSON.stringify(log)}::jsonb) as x(id bigint, type text, at timestamptz,
+        actor_kind text, actor_user_id bigint, actor_citizen_id bigint, actor_name text, unit_id bigint, note text,
+        payload jsonb, status_after smallint)
+      returning id),
+    f as (
+      insert into dossier_files (dossier_id, file_id, document_id)
+      select (select id from d), x.file_id, x.document_id
+      from jsonb_to_recordset(${JSON.stringify(files.map((f) => ({ file_id: f.fileId, document_id: f.documentId })))}::jsonb)
+        as x(file_id uuid, document_id text)
+      returning id)
+    select (select count(*) from a)::int as actions, (select count(*) from f)::int as files`);
+}
+
+/** Two requests with one idempotency key take turns here, inside their transactions. */
+export async function lockIdempotencyKey(db: Db, key: string) {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`dossier:${key}`}, 0))`);
+}
+
+// Dossiers
+
+export async function findDossierByCode(db: Db, code: string) {
+  const [row] = await db.select().from(dossiers).where(eq(dossiers.code, code));
+  return row;
+}
+
+/**
+ * The dossier and its whole log in one round trip (the tracking page's hot path). The log comes back
+ * as JSON and is mapped to the same shape `listActions` gives. The outer table is named in full: the
+ * builder leaves columns of a one-table select unqualified, and inside the subquery an unqualified
+ * "id" would be the action's.
+ */
+export async function findDossierWithLog(db: Db, code: string) {
+  const [row] = await db
+    .select({
+      dossier: dossiers,
+      log: sql<ActionJson[]>`coalesce((
+        select json_agg(json_build_object(
+          'id', a.id, 'dossierId', a.dossier_id, 'type', a.type, 'at', a.at, 'actorKind', a.actor_kind,
+          'actorUserId', a.actor_user_id, 'actorCitizenId', a.actor_citizen_id, 'actorName', a.actor_name,
+          'unitId', a.unit_id, 'note', a.note, 'payload', a.payload, 'statusAfter', a.status_after) order by a.id)
+        from dossier_actions a where a.dossier_id = "dossiers"."id"), '[]'::json)`,
+    })
+    .from(dossiers)
+    .where(eq(dossiers.code, code));
+  if (!row) return undefined;
+  const log = (typeof row.log === 'string' ? JSON.parse(row.log) : row.log) as ActionJson[];
+  return {
+    dossier: row.dossier,
+    actions: log.map(
+      (a): ActionRow => ({ ...a, at: new Date(a.at), id: Number(a.id), dossierId: Number(a.dossierId) }),
+    ),
+  };
+}
+type ActionJson = Omit<ActionRow, 'at'> & { at: string };
+
+export async function findDossierByKey(db: Db, key: string) {
+  const [row] = await db.select().from(dossiers).where(eq(dossiers.idempotencyKey, key));
+  return row;
+}
+
+/** The dossier, locked for the rest of the transaction: actions on one dossier take turns. */
+export async function lockDossier(db: Db, code: string) {
+  const [row] = await db.select().from(dossiers).where(eq(dossiers.code, code)).for('update');
+  return row;
+}
+
+export async function insertDossier(db: Db, values: typeof dossiers.$inferInsert) {
+  const [row] = await db.insert(dossiers).values(values).returning();
+  if (!row) throw new Error('dossier insert returned nothing');
+  return row;
+}
+
+export interface Projection {
+  status: NationalStatus;
+  step: Step;
+  unitId: number;
+  unitPath: string;
+  assigneeId: number | null;
+  validReceivedAt: Date | null;
+  dueAt: Date | null;
+  decidedAt: Date | null;
+  finishedAt: Date | null;
+  decision: 'approved' | 'rejected' | null;
+  overdueAt: Date | null;
+  lastActionId: number;
+  receivedPlaceId?: number | null;
+}
+
+export async function saveProjection(db: Db, id: number, p: Projection) {
+  await db
+    .update(dossiers)
+    .set({ ...p, updatedAt: sql`now()` })
+    .where(eq(dossiers.id, id));
+}
+
+export async function insertAction(db: Db, values: typeof dossierActions.$inferInsert) {
+  const [row] = await db.insert(dossierActions).values(values).returning();
+  if (!row) throw new Error('action insert returned nothing');
+  return row;
+}
+
+export async function listActions(db: Db, dossierId: number): Promise<ActionRow[]> {
+  return db
+    .select()
+    .from(dossierActions)
+    .where(eq(dossierActions.dossierId, dossierId))
+    .orderBy(asc(dossierActions.id));
+}
+
+// Files
+
+export interface FileMeta {
+  id: string;
+  originalName: string;
+  mimeType: string;
+  sizeBytes: number;
+  /** The dossier that already holds it, if any. */
+  dossierId: number | null;
+}
+
+/** Stored files by id (the platform's `files` table), with the dossier that holds each, if any. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function findFiles(db: Db, ids: string[]): Promise<FileMeta[]> {
+  if (ids.length === 0) return [];
+  const rows = rowsOf<{
+    id: string;
+    original_name: string;
+    mime_type: string;
+    size_bytes: number | string;
+    dossier_id: number | null;
+  }>(
+    await db.execute(sql`
+      select f.id, f.original_name, f.mime_type, f.size_bytes, df.dossier_id
+      from files f left join dossier_files df on df.file_id = f.id
+      where f.id = any(${`{${ids.filter((i) => UUID.test(i)).join(',')}}`}::uuid[])`),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    originalName: r.original_name,
+    mimeType: r.mime_type,
+    sizeBytes: Number(r.size_bytes),
+    dossierId: r.dossier_id,
+  }));
+}
+
+export async function insertDossierFiles(
+  db: Db,
+  rows: { dossierId: number; fileId: string; documentId: string; actionId: number | null }[],
+) {
+  if (rows.length) await db.insert(dossierFiles).values(rows);
+}
+
+export async function listDossierFiles(db: Db, dossierId: number) {
+  const rows = rowsOf<{
+    file_id: string;
+    document_id: string;
+    action_id: number | null;
+    original_name: string;
+    mime_type: string;
+    size_bytes: number | string;
+  }>(
+    await db.execute(sql`
+      select df.file_id, df.document_id, df.action_id, f.original_name, f.mime_type, f.size_bytes
+      from dossier_files df join files f on f.id = df.file_id
+      where df.dossier_id = ${dossierId} order by df.id`),
+  );
+  return rows.map((r) => ({
+    fileId: r.file_id,
+    documentId: r.document_id,
+    actionId: r.action_id,
+    name: r.original_name,
+    mimeType: r.mime_type,
+    sizeBytes: Number(r.size_bytes),
+  }));
+}
+
+// Staff queue
+
+export interface QueueFilter {
+  view: 'mine' | 'open' | 'closed';
+  /** Subtree paths the actor may see. */
+  scope: string[];
+  /** For 'mine': what each of the actor's roles waits on. */
+  mine?: { receptionist: string[]; specialist: string[]; approver: string[]; userId: number };
+  status?: number | undefined;
+  procedure?: string | undefined;
+  due?: { before: Date; after?: Date } | undefined;
+  code?: string | undefined;
+  phone?: string | undefined;
+  name?: string | undefined;
+  /** Match the name anywhere (trigram index) rather than from its start (btree prefix). */
+  nameAnywhere?: boolean;
+  /** Keyset cursor: the last row's sort_at in microseconds since the epoch (exact), and its id. */
+  after?: { sortAtUs: string; id: number } | { id: number } | undefined;
+  limit: number;
+}
+
+const inScope = (paths: string[]): SQL | undefined =>
+  paths.length === 0 ? sql`false` : or(...paths.map((p) => sql`${dossiers.unitPath} like ${`${p}%`}`));
+
+const stepIn = (steps: Step[]) => inArray(dossiers.step, steps);
+
+/** What a role waits on: the steps where that role has the next move. */
+function mineCondition(m: NonNullable<QueueFilter['mine']>): SQL {
+  const parts: SQL[] = [];
+  if (m.receptionist.length) {
+    parts.push(
+      and(
+        inScope(m.receptionist),
+        or(
+          stepIn(['submitted', 'received', 'supplement_requested', 'decided', 'result_ready']),
+          and(eq(dossiers.step, 'in_progress'), isNull(dossiers.assigneeId)),
+        ),
+      ) as SQL,
+    );
+  }
+  if (m.approver.length) {
+    parts.push(and(inScope(m.approver), eq(dossiers.step, 'pending_approval')) as SQL);
+  }
+  if (m.specialist.length) {
+    parts.push(
+      and(
+        inScope(m.specialist),
+        eq(dossiers.assigneeId, m.userId),
+        stepIn(['in_progress', 'decided']),
+      ) as SQL,
+    );
+  }
+  return parts.length ? (or(...parts) as SQL) : sql`false`;
+}
+
+export type QueueRow = Pick<
+  DossierRow,
+  | 'id'
+  | 'code'
+  | 'procedureCode'
+  | 'procedureName'
+  | 'applicantName'
+  | 'applicantPhone'
+  | 'status'
+  | 'step'
+  | 'submittedAt'
+  | 'dueAt'
+  | 'assigneeId'
+  | 'channel'
+  | 'overdueAt'
+> & { sortAt: Date; sortAtUs: string };
+
+/**
+ * One page of the staff queue, keyset-paged: open views in due order (sort_at, id), the closed view
+ * newest first (id). Both orders have an index (see the migration); the builder is returned so tests
+ * and the bench can EXPLAIN the very statement the page runs.
+ */
+export function queueQuery(db: Db, f: QueueFilter) {
+  const closed = f.view === 'closed';
+  const statuses = closed ? CLOSED_STATUSES : OPEN_STATUSES;
+  const sortAt = sql<Date>`${sql.identifier('sort_at')}`;
+  const where = and(
+    f.view === 'mine' && f.mine ? mineCondition(f.mine) : inScope(f.scope),
+    // The partial indexes' predicate, repeated so the planner can use them.
+    closed ? sql`${dossiers.status} in (3, 7, 8, 10)` : sql`${dossiers.status} not in (3, 7, 8, 10)`,
+    f.status !== undefined && (statuses as readonly number[]).includes(f.status)
+      ? eq(dossiers.status, f.status as NationalStatus)
+      : f.status !== undefined
+        ? sql`false`
+        : undefined,
+    f.procedure ? eq(dossiers.procedureCode, f.procedure) : undefined,
+    f.due
+      ? and(
+          inArray(dossiers.status, [2, 4]),
+          sql`${dossiers.dueAt} < ${f.due.before.toISOString()}`,
+          f.due.after ? sql`${dossiers.dueAt} >= ${f.due.after.toISOString()}` : undefined,
+        )
+      : undefined,
+    f.code ? sql`${dossiers.code} like ${`${f.code.replace(/[%_\\]/g, '')}%`}` : undefined,
+    f.phone ? eq(dossiers.applicantPhone, f.phone) : undefined,
+    f.name
+      ? f.nameAnywhere
+        ? sql`search_key(${dossiers.applicantName}) like '%' || search_key(${f.name}) || '%'`
+        : sql`search_key(${dossiers.applicantName}) like search_key(${f.name}) || '%'`
+      : undefined,
+    f.after
+      ? 'sortAtUs' in f.after
+        ? sql`(${sortAt}, ${dossiers.id}) > (timestamptz 'epoch' + ${f.after.sortAtUs}::bigint * interval '1 microsecond', ${f.after.id})`
+        : sql`${dossiers.id} < ${f.after.id}`
+      : undefined,
+  );
+  return db
+    .select({
+      id: dossiers.id,
+      code: dossiers.code,
+      procedureCode: dossiers.procedureCode,
+      procedureName: dossiers.procedureName,
+      applicantName: dossiers.applicantName,
+      applicantPhone: dossiers.applicantPhone,
+      status: dossiers.status,
+      step: dossiers.step,
+      submittedAt: dossiers.submittedAt,
+      dueAt: dossiers.dueAt,
+      assigneeId: dossiers.assigneeId,
+      channel: dossiers.channel,
+      overdueAt: dossiers.overdueAt,
+      sortAt: sql<Date>`${sortAt}`.mapWith((v: string | Date) => new Date(v)),
+      // Timestamps carry microseconds; a cursor in milliseconds would repeat or skip rows.
+      sortAtUs: sql<string>`(extract(epoch from ${sortAt}) * 1000000)::bigint::text`,
+    })
+    .from(dossiers)
+    .where(where)
+    .orderBy(...(closed ? [desc(dossiers.id)] : [asc(sortAt), asc(dossiers.id)]))
+    .limit(f.limit);
+}
+
+export async function queue(db: Db, f: QueueFilter): Promise<QueueRow[]> {
+  return queueQuery(db, f);
+}
+
+/** A citizen's own dossiers: filed from their account, or under their (proven) phone number. */
+export async function listForCitizen(db: Db, citizenId: number, phone: string, limit = 50) {
+  return db
+    .select()
+    .from(dossiers)
+    .where(or(eq(dossiers.citizenId, citizenId), eq(dossiers.applicantPhone, phone)))
+    .orderBy(desc(dossiers.id))
+    .limit(limit);
+}
+
+/** Running clocks past their due time that the sweep has not marked yet. */
+export async function findOverdue(db: Db, now: Date, limit: number) {
+  return db
+    .select({ code: dossiers.code })
+    .from(dossiers)
+    .where(
+      and(
+        inArray(dossiers.status, [2, 4]),
+        isNull(dossiers.overdueAt),
+        sql`${dossiers.dueAt} < ${now.toISOString()}`,
+      ),
+    )
+    .orderBy(asc(dossiers.dueAt))
+    .limit(limit);
+}
+
+// Calendar overrides
+
+export async function listOverrides(db: Db) {
+  return db.select().from(calendarOverrides).orderBy(asc(calendarOverrides.year));
+}
+
+export async function upsertOverride(db: Db, year: number, override: unknown, userId: number) {
+  await db
+    .insert(calendarOverrides)
+    .values({ year, override, updatedBy: userId })
+    .onConflictDoUpdate({
+      target: calendarOverrides.year,
+      set: { override, updatedBy: userId, updatedAt: sql`now()` },
+    });
+}
+
+export async function deleteOverride(db: Db, year: number) {
+  await db.delete(calendarOverrides).where(eq(calendarOverrides.year, year));
+}
+
+// SMS templates
+
+export async function listTemplates(db: Db) {
+  return db.select().from(dossierSmsTemplates);
+}
+
+export async function upsertTemplate(db: Db, key: string, body: string, plain: boolean, userId: number) {
+  await db
+    .insert(dossierSmsTemplates)
+    .values({ key, body, plain, updatedBy: userId })
+    .onConflictDoUpdate({
+      target: dossierSmsTemplates.key,
+      set: { body, plain, updatedBy: userId, updatedAt: sql`now()` },
+    });
+}
+
+// Staff who may be assigned
+
+/**
+ * Specialists holding the role at a place covering `unitPath`. Reads identity's published grants
+ * (role_grants carries the place path for exactly this question) until identity's index exports a
+ * lookup; nothing here writes to identity's tables.
+ */
+/** Specialists who may be assigned a dossier at this unit (identity decides who holds the role there). */
+export async function findSpecialists(db: Db, unitPath: string) {
+  return (await listStaffFor(db, 'specialist', unitPath)).map((s) => ({
+    id: s.userId,
+    displayName: s.displayName,
+  }));
+}
+
+export function storedPayload(p: unknown): StoredPayload {
+  return (p ?? {}) as StoredPayload;
+}

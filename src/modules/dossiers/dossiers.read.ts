@@ -1,0 +1,416 @@
+import { recordAudit } from '#modules/audit/index.ts';
+import { addWorkingDays } from '#modules/calendar/index.ts';
+import { findPlacesByIds, type Place } from '#modules/places/index.ts';
+import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
+import type { Ctx } from '#platform/context.ts';
+import { Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized } from '#platform/errors.ts';
+import { phoneSchema } from '#platform/validation.ts';
+import { dossierClock } from './dossiers.clock.ts';
+import { procedureOf } from './dossiers.procedure.ts';
+import * as q from './dossiers.queries.ts';
+import { type QueueQuery, SMS_TEMPLATE_KEYS, type SmsTemplateKey } from './dossiers.schemas.ts';
+import {
+  act,
+  type DocumentFile,
+  type DossierDeps,
+  forgetTemplates,
+  loadCalendar,
+  requireProvinceAdmin,
+  TRACK_LIMITS,
+  toLogged,
+} from './dossiers.service.ts';
+import { DEFAULT_TEMPLATES } from './dossiers.sms.ts';
+import type { ActionRow, DossierRow } from './dossiers.tables.ts';
+import {
+  type ActionType,
+  availableActions,
+  mayView,
+  statusFromActions,
+  WORKFLOW_ROLES,
+  workflowActor,
+} from './dossiers.workflow.ts';
+
+const notFound = () => new NotFound({ vi: 'Không tìm thấy hồ sơ này.', en: 'No such dossier.' });
+const trackingMiss = () =>
+  new NotFound({
+    vi: 'Không tìm thấy hồ sơ với mã và số điện thoại này. Vui lòng kiểm tra lại.',
+    en: 'No dossier matches this code and phone number. Please check them.',
+  });
+
+/**
+ * Places by id, for names on pages. Units are renamed rarely (xã → phường), so a process keeps what
+ * it read for a minute, per database: the tracking page then needs no query for them.
+ */
+const placeCache = new WeakMap<object, Map<number, { place: Place; until: number }>>();
+const PLACE_TTL_MS = 60_000;
+
+async function placeNames(ctx: Ctx, ids: (number | null | undefined)[]) {
+  const unique = [...new Set(ids.filter((i): i is number => typeof i === 'number'))];
+  let cache = placeCache.get(ctx.db);
+  if (!cache) {
+    cache = new Map();
+    placeCache.set(ctx.db, cache);
+  }
+  const now = Date.now();
+  const out = new Map<number, Place>();
+  const missing: number[] = [];
+  for (const id of unique) {
+    const hit = cache.get(id);
+    if (hit && hit.until > now) out.set(id, hit.place);
+    else missing.push(id);
+  }
+  if (missing.length) {
+    if (cache.size > 10_000) cache.clear();
+    for (const p of await findPlacesByIds(ctx.db, missing)) {
+      cache.set(p.id, { place: p, until: now + PLACE_TTL_MS });
+      out.set(p.id, p);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff
+
+/** Everything the staff page of one dossier shows, for a staff member who may see it. */
+export async function getStaffView(ctx: Ctx, code: string) {
+  const staff = requireStaff(ctx.actor);
+  const d = await q.findDossierByCode(ctx.db, code.toUpperCase());
+  if (!d) throw notFound();
+  if (!mayView(staff, d)) throw new Forbidden();
+  return describe(ctx, d, workflowActor(staff, { applicantPhone: d.applicantPhone }));
+}
+
+async function describe(ctx: Ctx, d: DossierRow, who: ReturnType<typeof workflowActor>) {
+  const rows = await q.listActions(ctx.db, d.id);
+  const log = rows.map(toLogged);
+  const state = statusFromActions(log);
+  const procedure = await procedureOf(ctx.db, d);
+  const cal = await loadCalendar(ctx.db);
+  const clock = dossierClock(state, log, procedure, cal, ctx.clock.now());
+  const files = await q.listDossierFiles(ctx.db, d.id);
+  const available = availableActions(state, who);
+  const specialists = available.includes('assign') ? await q.findSpecialists(ctx.db, state.unit.path) : [];
+  const places = await placeNames(ctx, [
+    d.unitId,
+    d.receivedPlaceId,
+    d.helpedPlaceId,
+    ...rows.map((r) => r.unitId),
+  ]);
+  return { dossier: d, actions: rows, state, procedure, clock, files, available, specialists, places };
+}
+export type StaffView = Awaited<ReturnType<typeof describe>>;
+
+/** A file of a dossier, for a staff member who may see the dossier. */
+export async function getStaffFile(ctx: Ctx, code: string, fileId: string) {
+  const staff = requireStaff(ctx.actor);
+  const d = await q.findDossierByCode(ctx.db, code.toUpperCase());
+  if (!d) throw notFound();
+  if (!mayView(staff, d)) throw new Forbidden();
+  const f = (await q.listDossierFiles(ctx.db, d.id)).find((x) => x.fileId === fileId);
+  if (!f) throw new NotFound();
+  return f;
+}
+
+export interface QueuePage {
+  rows: q.QueueRow[];
+  next: string | undefined;
+}
+
+const CODE_LIKE = /^[A-Z0-9][A-Z0-9.]*-[0-9-]*$/i;
+
+/** A cursor names the last row, and ('a' first) that the name search had to match anywhere. */
+function encodeCursor(row: q.QueueRow, closed: boolean, anywhere: boolean) {
+  return `${anywhere ? 'a' : ''}${closed ? String(row.id) : `${row.sortAtUs}_${row.id}`}`;
+}
+
+function decodeCursor(raw: string | undefined, closed: boolean) {
+  if (!raw) return undefined;
+  const s = raw.startsWith('a') ? raw.slice(1) : raw;
+  if (closed) {
+    const id = Number(s);
+    return Number.isSafeInteger(id) ? { id } : undefined;
+  }
+  const [us, id] = s.split('_');
+  return us && /^-?\d{1,19}$/.test(us) && Number.isSafeInteger(Number(id))
+    ? { sortAtUs: us, id: Number(id) }
+    : undefined;
+}
+
+/**
+ * The staff queue: 'mine' is what waits on the actor's own roles (the desk: to receive, assign,
+ * return; the specialist: their assigned files; the approver: files to sign); 'open' and 'closed'
+ * list everything in the actor's units. Keyset pages; search by code prefix, phone or name.
+ */
+export async function listQueue(ctx: Ctx, query: QueueQuery): Promise<QueuePage> {
+  const filter = await queueFilter(ctx, query);
+  // A name is looked up from its start first (an index range); only if that finds nothing, anywhere
+  // in it ("mai" for "Hoàng Thị Mai"), which reads many more rows. Later pages keep the first page's way.
+  let anywhere = Boolean(filter.name && query.after?.startsWith('a'));
+  let rows = await q.queue(ctx.db, { ...filter, nameAnywhere: anywhere });
+  if (filter.name && !anywhere && !query.after && rows.length === 0) {
+    anywhere = true;
+    rows = await q.queue(ctx.db, { ...filter, nameAnywhere: true });
+  }
+  const more = rows.length > query.limit;
+  const page = more ? rows.slice(0, query.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    rows: page,
+    next: more && last ? encodeCursor(last, query.view === 'closed', anywhere) : undefined,
+  };
+}
+
+/** The queue's filter for this actor and query (one row more than a page, to know if another follows). */
+export async function queueFilter(ctx: Ctx, query: QueueQuery): Promise<q.QueueFilter> {
+  const staff = requireStaff(ctx.actor);
+  const scope = scopeOf(staff, [...WORKFLOW_ROLES, 'admin']);
+  if (scope.length === 0) throw new Forbidden();
+  const closed = query.view === 'closed';
+  const now = ctx.clock.now();
+  let due: q.QueueFilter['due'];
+  if (query.due === 'late') due = { before: now };
+  if (query.due === 'near') {
+    const cal = await loadCalendar(ctx.db);
+    due = { after: now, before: addWorkingDays(now, 1, cal, { counting: 'hours' }) };
+  }
+  let code: string | undefined;
+  let phone: string | undefined;
+  let name: string | undefined;
+  if (query.q) {
+    const p = phoneSchema.safeParse(query.q);
+    if (p.success) phone = p.data;
+    else if (CODE_LIKE.test(query.q)) code = query.q.toUpperCase();
+    else name = query.q;
+  }
+  return {
+    view: query.view,
+    scope,
+    mine: {
+      receptionist: scopeOf(staff, 'receptionist'),
+      specialist: scopeOf(staff, 'specialist'),
+      approver: scopeOf(staff, 'approver'),
+      userId: staff.userId,
+    },
+    status: query.status,
+    procedure: query.procedure,
+    due,
+    code,
+    phone,
+    name,
+    after: decodeCursor(query.after, closed),
+    limit: query.limit + 1,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Citizens
+
+/** What anyone holding the tracking proof sees: no staff names, no internal notes. */
+export interface PublicView {
+  dossier: DossierRow;
+  unitName: string;
+  dueAt: Date | null;
+  paused: boolean;
+  missing: { documents: { id: string; name: string }[]; note: string | null } | null;
+  timeline: {
+    at: Date;
+    type: ActionType;
+    statusAfter: number;
+    note: string | null;
+    unitName: string | null;
+    channel: number | null;
+    /** The due time announced by this step (receipt, supplement), if any. */
+    dueAt: Date | null;
+  }[];
+  /** What the applicant may do now (send a supplement, withdraw). */
+  available: ActionType[];
+  documents: { id: string; name: string }[];
+}
+
+/** Notes meant for the citizen (forms 02, 03, 05 and the apology); others stay internal. */
+const PUBLIC_NOTES: readonly ActionType[] = ['refuse', 'reject', 'stop', 'request_supplement', 'overdue'];
+
+export async function publicView(ctx: Ctx, d: DossierRow, actions?: ActionRow[]): Promise<PublicView> {
+  const rows = actions ?? (await q.listActions(ctx.db, d.id));
+  const state = statusFromActions(rows.map(toLogged));
+  const procedure = await procedureOf(ctx.db, d);
+  const places = await placeNames(ctx, [d.unitId, ...rows.map((r) => r.unitId)]);
+  const docName = new Map(procedure.documents.map((x) => [x.id, x.name.vi]));
+  return {
+    dossier: d,
+    unitName: places.get(d.unitId)?.fullName ?? '',
+    dueAt: d.dueAt,
+    paused: state.pauses.some((p) => p.until === null),
+    missing: state.supplement
+      ? {
+          documents: state.supplement.documents.map((id) => ({ id, name: docName.get(id) ?? id })),
+          note: state.supplement.note,
+        }
+      : null,
+    timeline: rows.map((r) => {
+      const p = q.storedPayload(r.payload);
+      return {
+        at: r.at,
+        type: r.type,
+        statusAfter: r.statusAfter,
+        note: PUBLIC_NOTES.includes(r.type) ? r.note : null,
+        unitName: r.type === 'forward' ? (p.unitName ?? null) : (places.get(r.unitId)?.fullName ?? null),
+        channel: p.channel ?? null,
+        dueAt: p.dueAt ? new Date(p.dueAt) : null,
+      };
+    }),
+    available: availableActions(state, { kind: 'applicant' }),
+    documents: procedure.documents.map((x) => ({ id: x.id, name: x.name.vi })),
+  };
+}
+
+/** Both counters are counted on every lookup, found or not (so they say nothing about the code). */
+async function limitTracking(deps: DossierDeps, ip: string, code: string) {
+  const results = await Promise.all([
+    deps.limiter.allow(`dossiers:track:ip:${ip}`, TRACK_LIMITS.perIp.max, TRACK_LIMITS.perIp.windowMs),
+    deps.limiter.allow(
+      `dossiers:track:code:${code}`,
+      TRACK_LIMITS.perCode.max,
+      TRACK_LIMITS.perCode.windowMs,
+    ),
+  ]);
+  const refused = results.filter((r) => !r.allowed);
+  if (refused.length) throw new TooManyRequests(Math.max(...refused.map((r) => r.retryAfterSeconds)));
+}
+
+/**
+ * The tracking proof: the dossier code and the last four digits of the applicant's phone. Rate
+ * limited by address and by code; a wrong code and a wrong phone get the same answer.
+ */
+export async function findTracked(ctx: Ctx, deps: DossierDeps, code: string, phone4: string) {
+  const c = code.trim().toUpperCase();
+  await limitTracking(deps, ctx.meta.ip, c);
+  const d = await q.findDossierByCode(ctx.db, c);
+  if (!d?.applicantPhone.endsWith(phone4)) throw trackingMiss();
+  return d;
+}
+
+/** The tracking lookup: the proof checked, then the dossier and its log read in one query. */
+export async function track(ctx: Ctx, deps: DossierDeps, code: string, phone4: string) {
+  const c = code.trim().toUpperCase();
+  // The counters and the read go to the database together; nothing read is shown unless both allow it.
+  const [, found] = await Promise.all([limitTracking(deps, ctx.meta.ip, c), q.findDossierWithLog(ctx.db, c)]);
+  if (!found?.dossier.applicantPhone.endsWith(phone4)) throw trackingMiss();
+  return publicView(ctx, found.dossier, found.actions);
+}
+
+/** A signed-in citizen's dossiers: filed from the account, or under the phone they proved. */
+export async function listMine(ctx: Ctx) {
+  if (ctx.actor.kind !== 'citizen') throw new Unauthorized();
+  return q.listForCitizen(ctx.db, ctx.actor.citizenId, ctx.actor.phone);
+}
+
+/** A signed-in citizen's own dossier, as the tracking page shows it. */
+export async function getMine(ctx: Ctx, code: string) {
+  if (ctx.actor.kind !== 'citizen') throw new Unauthorized();
+  const d = await q.findDossierByCode(ctx.db, code.toUpperCase());
+  if (!d || d.applicantPhone !== ctx.actor.phone) throw notFound();
+  return publicView(ctx, d);
+}
+
+/**
+ * The applicant sends the documents asked for, online: signed in with the dossier's phone, or with
+ * the tracking proof. The files were stored (type and size checked) before this call.
+ */
+export async function sendSupplement(
+  ctx: Ctx,
+  deps: DossierDeps,
+  code: string,
+  input: { phone4?: string | undefined; note?: string | undefined; files: DocumentFile[] },
+) {
+  let asApplicant = false;
+  let dossierCode = code.toUpperCase();
+  const signedIn = ctx.actor.kind === 'citizen';
+  if (!signedIn || input.phone4) {
+    if (!input.phone4) throw trackingMiss();
+    const d = await findTracked(ctx, deps, code, input.phone4);
+    dossierCode = d.code;
+    asApplicant = true;
+  }
+  if (input.files.length === 0) {
+    throw new Invalid([
+      { field: 'files', vi: 'Chọn ít nhất một tệp để gửi.', en: 'Choose at least one file to send.' },
+    ]);
+  }
+  return act(
+    ctx,
+    deps,
+    dossierCode,
+    { type: 'supplement_received', note: input.note },
+    { asApplicant, files: input.files },
+  );
+}
+
+/** The applicant withdraws, with the same proof as a supplement. */
+export async function withdrawByApplicant(ctx: Ctx, deps: DossierDeps, code: string, phone4?: string) {
+  if (ctx.actor.kind !== 'citizen' || phone4) {
+    if (!phone4) throw trackingMiss();
+    const d = await findTracked(ctx, deps, code, phone4);
+    return act(ctx, deps, d.code, { type: 'withdraw' }, { asApplicant: true });
+  }
+  return act(ctx, deps, code.toUpperCase(), { type: 'withdraw' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The daily sweep
+
+/**
+ * Marks every running clock past its due time: an `overdue` action in the log (the apology, form 04,
+ * is owed) and the apology message to the applicant. Idempotent: a marked dossier is not marked again.
+ */
+export async function sweepOverdue(ctx: Ctx, deps: DossierDeps): Promise<string[]> {
+  const now = ctx.clock.now();
+  const marked: string[] = [];
+  for (;;) {
+    const rows = await q.findOverdue(ctx.db, now, 200);
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      await act(ctx, deps, r.code, { type: 'overdue' }, { system: true });
+      await ctx.events.emit('dossiers.overdue', { code: r.code });
+      marked.push(r.code);
+    }
+  }
+  return marked;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SMS templates
+
+export async function listSmsTemplates(ctx: Ctx) {
+  requireProvinceAdmin(ctx.actor);
+  const rows = new Map((await q.listTemplates(ctx.db)).map((r) => [r.key, r]));
+  return SMS_TEMPLATE_KEYS.map((key) => {
+    const r = rows.get(key);
+    return {
+      key,
+      body: r?.body ?? DEFAULT_TEMPLATES[key],
+      plain: r?.plain ?? false,
+      edited: Boolean(r),
+      defaultBody: DEFAULT_TEMPLATES[key],
+    };
+  });
+}
+
+export async function saveSmsTemplate(
+  ctx: Ctx,
+  key: SmsTemplateKey,
+  input: { body: string; plain: boolean },
+) {
+  const admin = requireProvinceAdmin(ctx.actor);
+  await ctx.db.transaction(async (tx) => {
+    await q.upsertTemplate(tx, key, input.body, input.plain, admin.userId);
+    forgetTemplates(ctx.db);
+    await recordAudit(tx, ctx.actor, ctx.meta, {
+      action: 'dossiers.sms-template.save',
+      targetType: 'sms-template',
+      targetId: key,
+      details: { body: input.body, plain: input.plain },
+    });
+  });
+}

@@ -1,0 +1,254 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { fixedClock } from '#platform/clock.ts';
+import { cookiesOf, createTestApp, type TestApp } from '#test/support/app.ts';
+import {
+  APPLICANT,
+  actApi,
+  apiSubmit,
+  created,
+  multipart,
+  outbox,
+  pdfBytes,
+  pngBytes,
+  setupDossiers,
+} from './dossiers.test-support.ts';
+
+type Ids = Awaited<ReturnType<typeof setupDossiers>>['ids'];
+
+describe('tracking a dossier and sending a supplement online', () => {
+  let t: TestApp;
+  let ids: Ids;
+  let desk: string;
+  let spec: string;
+  const clock = fixedClock(new Date('2026-03-02T01:30:00Z'));
+  let code = '';
+
+  before(async () => {
+    t = await createTestApp({ clock });
+    ids = (await setupDossiers(t)).ids;
+    desk = await t.token('desk_a');
+    spec = await t.token('spec_a');
+    code = created(await apiSubmit(t, { key: 'tracking-key-000000001' })).code;
+    await actApi(t, desk, code, { type: 'receive' });
+    await actApi(t, desk, code, { type: 'assign', assigneeId: ids.specialist });
+    const r = await actApi(t, spec, code, {
+      type: 'request_supplement',
+      documents: ['giayChungSinh'],
+      note: 'Ảnh giấy chứng sinh bị mờ, chụp lại rõ hơn',
+    });
+    assert.equal(r.statusCode, 200, r.body);
+  });
+  after(() => t.close());
+
+  const lookup = (c: string, so: string, ip = '198.51.100.1') =>
+    t.app.inject({
+      method: 'GET',
+      url: `/tra-cuu?ma=${encodeURIComponent(c)}&so=${so}`,
+      remoteAddress: ip,
+      headers: { accept: 'text/html' },
+    });
+
+  it('when the code and the last 4 digits of the phone match, then the page shows the status, what is missing and the timeline in plain Vietnamese', async () => {
+    const res = await lookup(code, '5678');
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /Chờ bổ sung giấy tờ/);
+    assert.match(res.body, /Cần bổ sung: Giấy chứng sinh/);
+    assert.match(res.body, /Ảnh giấy chứng sinh bị mờ, chụp lại rõ hơn/);
+    assert.match(res.body, /Hồ sơ đã được gửi trực tuyến\./);
+    assert.match(
+      res.body,
+      /Xã Mẫu Sơn đã tiếp nhận hồ sơ\. Hẹn trả kết quả: 17 giờ 00 phút, ngày 05 tháng 03 năm 2026\./,
+    );
+    assert.match(res.body, /Hồ sơ đã được giao cho cán bộ chuyên môn xử lý\./);
+    assert.match(res.body, /Đang tạm dừng tính thời hạn/);
+    assert.match(res.body, /name="doc.giayChungSinh"/, 'the upload asks for what is missing');
+    assert.doesNotMatch(res.body, /spec_a/, 'no staff names');
+  });
+
+  it('when the phone digits are wrong, then the answer is exactly the one for a code that does not exist', async () => {
+    const wrongPhone = await lookup(code, '0000', '198.51.100.2');
+    const wrongCode = await lookup('20.06541-260302-9999', '5678', '198.51.100.2');
+    assert.equal(wrongPhone.statusCode, 404);
+    assert.equal(wrongCode.statusCode, 404);
+    // Only what the visitor typed may differ (echoed in the language link and the CSRF token).
+    const strip = (s: string) =>
+      s
+        .replace(/name="_csrf" value="[^"]+"/g, '')
+        .replace(/value="[^"]*"/g, '')
+        .replace(/href="\/tra-cuu\?[^"]*"/g, '');
+    assert.equal(strip(wrongPhone.body), strip(wrongCode.body));
+    assert.match(wrongPhone.body, /Không tìm thấy hồ sơ với mã và số điện thoại này/);
+    const api1 = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/dossiers/${code}?phone4=0000`,
+      remoteAddress: '198.51.100.3',
+    });
+    const api2 = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/dossiers/20.06541-260302-9999?phone4=5678',
+      remoteAddress: '198.51.100.3',
+    });
+    assert.equal(api1.statusCode, 404);
+    assert.deepEqual(api1.json(), api2.json());
+  });
+
+  it('when one address keeps guessing, then it is rate-limited (429 with Retry-After)', async () => {
+    let last = 0;
+    for (let i = 0; i < 61; i++)
+      last = (await lookup('20.06541-260302-9998', String(1000 + i), '192.0.2.200')).statusCode;
+    assert.equal(last, 429);
+    const res = await lookup(code, '5678', '192.0.2.200');
+    assert.equal(res.statusCode, 429);
+    assert.ok(Number(res.headers['retry-after']) > 0);
+  });
+
+  it('when one code is tried from many addresses, then that code is rate-limited too', async () => {
+    const target = '20.06541-260302-9997';
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++)
+      statuses.push((await lookup(target, '1234', `203.0.113.${i + 1}`)).statusCode);
+    assert.deepEqual(statuses.slice(0, 30), Array(30).fill(404));
+    assert.equal(statuses[30], 429);
+  });
+
+  it('when the public API is asked, then it gives the status code, due date and timeline texts', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/dossiers/${code}?phone4=5678`,
+      remoteAddress: '198.51.100.9',
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const body = res.json();
+    assert.equal(body.statusCode, 5);
+    assert.equal(body.paused, true);
+    assert.deepEqual(body.missing.documents, [{ id: 'giayChungSinh', name: 'Giấy chứng sinh' }]);
+    assert.deepEqual(
+      body.timeline.map((e: { type: string }) => e.type),
+      ['submit', 'receive', 'assign', 'request_supplement'],
+    );
+    assert.equal(body.timeline[2].note, null, 'internal notes stay internal');
+  });
+
+  it('when the citizen uploads the missing document from the tracking page, then work resumes and the clock runs again', async () => {
+    clock.set(new Date('2026-03-03T03:00:00Z'));
+    const page = await lookup(code, '5678', '198.51.100.20');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const body = await multipart([
+      { name: '_csrf', value: csrf },
+      { name: 'ma', value: code },
+      { name: 'so', value: '5678' },
+      { name: 'doc.giayChungSinh', file: { filename: 'chung-sinh-ro.png', data: await pngBytes() } },
+      { name: 'note', value: 'Đã chụp lại' },
+    ]);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/tra-cuu/bo-sung',
+      remoteAddress: '198.51.100.20',
+      headers: { ...body.headers, cookie: cookiesOf(page), accept: 'text/html' },
+      payload: body.payload,
+    });
+    assert.equal(res.statusCode, 303, res.body);
+    const after = await t.app.inject({
+      method: 'GET',
+      url: String(res.headers.location),
+      remoteAddress: '198.51.100.21',
+    });
+    assert.match(after.body, /Đã gửi giấy tờ bổ sung/);
+    assert.match(after.body, /Đang xử lý/);
+    assert.match(
+      after.body,
+      /Đã nhận giấy tờ bổ sung\. Hồ sơ tiếp tục được xử lý\. Hẹn trả kết quả mới: 17 giờ 00 phút, ngày 06 tháng 03 năm 2026\./,
+    );
+    assert.match(
+      after.body,
+      /tiếp nhận hồ sơ\. Hẹn trả kết quả: 17 giờ 00 phút, ngày 05 tháng 03 năm 2026\./,
+      'the receipt keeps its first appointment',
+    );
+    const files = await t.platform.database.query<{ document_id: string; action_id: number | null }>(
+      'select df.document_id, df.action_id from dossier_files df join dossiers d on d.id = df.dossier_id where d.code = $1 order by df.id',
+      [code],
+    );
+    assert.equal(files.length, 3);
+    assert.equal(files[2]?.document_id, 'giayChungSinh');
+    assert.ok(files[2]?.action_id, 'the supplement file points at its action');
+    const [row] = await t.platform.database.query<{ due_at: Date }>(
+      'select due_at from dossiers where code = $1',
+      [code],
+    );
+    // Paused from Mon 2 Mar 08:30 (the receipt day, not counted) to Tue 3 Mar 10:00: 2.5 working hours
+    // move the due time past Thu 5 Mar 17:00 into Fri 6 Mar, due at its close.
+    assert.equal(new Date(row?.due_at ?? 0).toISOString(), '2026-03-06T10:00:00.000Z');
+    const sms = await outbox(t);
+    assert.equal(sms.at(-1)?.template, 'dossiers.in_progress');
+  });
+
+  it('when a supplement is sent with a wrong file, or none, then it is refused and the dossier does not move', async () => {
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000002' })).code;
+    await actApi(t, desk, c, { type: 'request_supplement', note: 'Thiếu tờ khai có chữ ký' });
+    const none = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/dossiers/${c}/supplements`,
+      remoteAddress: '198.51.100.30',
+      ...(await multipart([{ name: 'phone4', value: '5678' }])),
+    });
+    assert.equal(none.statusCode, 400, none.body);
+    const fake = await multipart([
+      { name: 'phone4', value: '5678' },
+      {
+        name: 'doc.toKhai',
+        file: { filename: 'to-khai.pdf', data: Buffer.from('MZ this is not a pdf'.repeat(40)) },
+      },
+    ]);
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/dossiers/${c}/supplements`,
+      remoteAddress: '198.51.100.30',
+      headers: fake.headers,
+      payload: fake.payload,
+    });
+    assert.equal(wrong.statusCode, 400);
+    assert.match(wrong.json().errors[0].vi, /không phải PDF, JPEG hoặc PNG thật/);
+    const good = await multipart([
+      { name: 'phone4', value: '5678' },
+      { name: 'doc.toKhai', file: { filename: 'to-khai.pdf', data: pdfBytes() } },
+    ]);
+    const badProof = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/dossiers/${c}/supplements`,
+      remoteAddress: '198.51.100.30',
+      headers: good.headers,
+      payload: Buffer.from(good.payload.toString('latin1').replace('5678', '1111'), 'latin1'),
+    });
+    assert.equal(badProof.statusCode, 404);
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/dossiers/${c}/supplements`,
+      remoteAddress: '198.51.100.30',
+      headers: good.headers,
+      payload: good.payload,
+    });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json().statusCode, 1, 'asked before receipt, it goes back to the desk to receive');
+  });
+
+  it('when the applicant withdraws from the tracking page, then the dossier is withdrawn and nothing more can be done', async () => {
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000003' })).code;
+    const page = await lookup(c, '5678', '198.51.100.40');
+    assert.match(page.body, /Rút hồ sơ/);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/tra-cuu/rut',
+      remoteAddress: '198.51.100.40',
+      headers: { cookie: cookiesOf(page), accept: 'text/html' },
+      payload: { _csrf: csrf, ma: c, so: '5678' },
+    });
+    assert.equal(res.statusCode, 303);
+    const after = await lookup(c, '5678', '198.51.100.41');
+    assert.match(after.body, /Đã rút hồ sơ/);
+    assert.doesNotMatch(after.body, /Rút hồ sơ<\/button>/);
+    assert.equal((await actApi(t, desk, c, { type: 'receive' })).statusCode, 409);
+    void APPLICANT;
+  });
+});

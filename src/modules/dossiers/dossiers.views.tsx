@@ -1,0 +1,401 @@
+import type { ComponentChildren } from 'preact';
+import { Field, Select } from '#web/form.tsx';
+import type { PageCtx } from '#web/layout.tsx';
+import type { ProcedureDefinition } from './dossiers.procedure.ts';
+import type { PublicView } from './dossiers.read.ts';
+import './dossiers.messages.ts';
+
+type Errors = Record<string, string>;
+type Text = { vi: string; en?: string | undefined };
+
+export const tr = (page: PageCtx, text: Text | undefined) =>
+  text ? (page.locale === 'en' && text.en ? text.en : text.vi) : '';
+
+/** Vietnam wall-clock time: '08:15 12/03/2026'. */
+export function when(d: Date | null | undefined): string {
+  if (!d) return '';
+  const l = new Date(d.getTime() + 7 * 3_600_000).toISOString();
+  return `${l.slice(11, 16)} ${l.slice(8, 10)}/${l.slice(5, 7)}/${l.slice(0, 4)}`;
+}
+
+/** As the receipt slip writes it: '08 giờ 15 phút, ngày 12 tháng 03 năm 2026'. */
+export function whenLong(page: PageCtx, d: Date | null | undefined): string {
+  if (!d) return '';
+  const l = new Date(d.getTime() + 7 * 3_600_000).toISOString();
+  return page.locale === 'en'
+    ? when(d)
+    : `${l.slice(11, 13)} giờ ${l.slice(14, 16)} phút, ngày ${l.slice(8, 10)} tháng ${l.slice(5, 7)} năm ${l.slice(0, 4)}`;
+}
+
+export function Notice({ text }: { text: string | undefined }) {
+  return text ? (
+    <p class="notice" role="status">
+      {text}
+    </p>
+  ) : null;
+}
+
+export function FormMessage({ text }: { text: string | undefined }) {
+  return text ? (
+    <p class="errors" role="alert">
+      {text}
+    </p>
+  ) : null;
+}
+
+export function TextArea(props: {
+  name: string;
+  /** When one page has several forms with the same field name. */
+  id?: string;
+  label: string;
+  value?: string | undefined;
+  error?: string | undefined;
+  hint?: string | undefined;
+  rows?: number;
+  required?: boolean;
+}) {
+  const id = props.id ?? `f-${props.name}`;
+  return (
+    <div class={props.error ? 'field invalid' : 'field'}>
+      <label for={id}>{props.label}</label>
+      {props.hint && (
+        <small id={`${id}-hint`} class="hint">
+          {props.hint}
+        </small>
+      )}
+      {props.error && (
+        <strong id={`${id}-err`} class="err">
+          {props.error}
+        </strong>
+      )}
+      <textarea
+        id={id}
+        name={props.name}
+        rows={props.rows ?? 3}
+        required={props.required}
+        aria-invalid={props.error ? 'true' : undefined}
+      >
+        {props.value ?? ''}
+      </textarea>
+    </div>
+  );
+}
+
+export function Checkbox(props: {
+  name: string;
+  label: string;
+  checked?: boolean;
+  error?: string | undefined;
+  value?: string;
+}) {
+  const id = `f-${props.name}${props.value ? `-${props.value}` : ''}`;
+  return (
+    <div class={props.error ? 'field invalid' : 'field'}>
+      {props.error && <strong class="err">{props.error}</strong>}
+      <label for={id} style="font-weight:400">
+        <input
+          id={id}
+          type="checkbox"
+          name={props.name}
+          value={props.value ?? 'on'}
+          checked={props.checked}
+          style="width:auto;display:inline;margin-right:.5rem"
+        />
+        {props.label}
+      </label>
+    </div>
+  );
+}
+
+export function Fieldset({ legend, children }: { legend: string; children: ComponentChildren }) {
+  return (
+    <fieldset style="border:0;padding:0;margin:0 0 1rem">
+      <legend>
+        <h2>{legend}</h2>
+      </legend>
+      {children}
+    </fieldset>
+  );
+}
+
+export function ApplicantFields({
+  page,
+  values,
+  errors,
+}: {
+  page: PageCtx;
+  values: Record<string, string | undefined>;
+  errors: Errors;
+}) {
+  const t = page.t;
+  const f = (k: string) => `applicant.${k}`;
+  return (
+    <Fieldset legend={t('dossiers:submit.applicant')}>
+      <Field
+        name={f('name')}
+        label={t('dossiers:submit.name')}
+        value={values[f('name')]}
+        error={errors[f('name')]}
+        autocomplete="name"
+        required
+      />
+      <Field
+        name={f('idNumber')}
+        label={t('dossiers:submit.idNumber')}
+        hint={t('dossiers:submit.idNumberHint')}
+        value={values[f('idNumber')]}
+        error={errors[f('idNumber')]}
+        inputmode="numeric"
+        required
+      />
+      <Field
+        name={f('phone')}
+        type="tel"
+        label={t('dossiers:submit.phone')}
+        hint={t('dossiers:submit.phoneHint')}
+        value={values[f('phone')]}
+        error={errors[f('phone')]}
+        inputmode="tel"
+        autocomplete="tel"
+        required
+      />
+      <Field
+        name={f('address')}
+        label={t('dossiers:submit.address')}
+        value={values[f('address')]}
+        error={errors[f('address')]}
+        autocomplete="street-address"
+        required
+      />
+      <Field
+        name={f('email')}
+        type="email"
+        label={t('dossiers:submit.email')}
+        value={values[f('email')]}
+        error={errors[f('email')]}
+        autocomplete="email"
+      />
+    </Fieldset>
+  );
+}
+
+/** The procedure's e-form, rendered from its definition; names are 'form.<field name>'. */
+export function EFormFields({
+  page,
+  procedure,
+  values,
+  errors,
+}: {
+  page: PageCtx;
+  procedure: ProcedureDefinition;
+  values: Record<string, string | undefined>;
+  errors: Errors;
+}) {
+  if (procedure.form.length === 0) return null;
+  return (
+    <Fieldset legend={page.t('dossiers:submit.form')}>
+      {procedure.form.map((f) => {
+        const name = `form.${f.name}`;
+        const label = `${tr(page, f.label)}${f.required ? '' : ` (${page.t('dossiers:submit.optional')})`}`;
+        const common = {
+          name,
+          label,
+          value: values[name],
+          error: errors[name],
+          hint: tr(page, f.hint) || undefined,
+        };
+        switch (f.type) {
+          case 'textarea':
+            return <TextArea key={name} {...common} required={f.required} />;
+          case 'select':
+            return (
+              <Select
+                key={name}
+                name={name}
+                label={label}
+                value={values[name]}
+                error={errors[name]}
+                options={[
+                  { value: '', label: '—' },
+                  ...(f.options ?? []).map((o) => ({ value: o.value, label: tr(page, o.label) })),
+                ]}
+              />
+            );
+          case 'checkbox':
+            return (
+              <Checkbox
+                key={name}
+                name={name}
+                label={tr(page, f.label)}
+                checked={values[name] === 'on'}
+                error={errors[name]}
+              />
+            );
+          default: {
+            const type =
+              f.type === 'date'
+                ? 'date'
+                : f.type === 'number'
+                  ? 'number'
+                  : f.type === 'phone'
+                    ? 'tel'
+                    : f.type === 'email'
+                      ? 'email'
+                      : 'text';
+            const inputmode =
+              f.type === 'cccd' || f.type === 'number' ? 'numeric' : f.type === 'phone' ? 'tel' : undefined;
+            return (
+              <Field
+                key={name}
+                {...common}
+                hint={common.hint ?? (f.type === 'date' ? 'Ví dụ / e.g. 2026-03-15' : '')}
+                type={type}
+                required={f.required}
+                {...(inputmode ? { inputmode } : {})}
+              />
+            );
+          }
+        }
+      })}
+    </Fieldset>
+  );
+}
+
+const FORM_LABEL: Record<string, Text> = {
+  original: { vi: 'bản chính', en: 'original' },
+  copy: { vi: 'bản sao', en: 'copy' },
+  certified_copy: { vi: 'bản sao có chứng thực', en: 'certified copy' },
+  original_or_copy: { vi: 'bản chính hoặc bản sao', en: 'original or copy' },
+};
+
+export type Kept = Map<string, { id: string; name: string }[]>;
+
+/**
+ * One file input per required document; files already uploaded (by an earlier try of the form) are
+ * listed and kept by their stored ids in hidden fields, so a re-render loses nothing.
+ */
+export function DocumentInputs({
+  page,
+  documents,
+  kept,
+  errors,
+  maxMb,
+  only,
+}: {
+  page: PageCtx;
+  documents: ProcedureDefinition['documents'];
+  kept: Kept;
+  errors: Errors;
+  maxMb: number;
+  only?: string[] | undefined;
+}) {
+  const t = page.t;
+  const list = only?.length ? documents.filter((d) => only.includes(d.id)) : documents;
+  return (
+    <Fieldset legend={t('dossiers:submit.documents')}>
+      <p class="hint">{t('dossiers:submit.documentsHint', { mb: maxMb })}</p>
+      {errors.files && <strong class="err">{errors.files}</strong>}
+      {list.map((d) => {
+        const name = `doc.${d.id}`;
+        const id = `f-${name}`;
+        const files = kept.get(d.id) ?? [];
+        const err = errors[name];
+        return (
+          <div key={d.id} class={err ? 'field invalid' : 'field'}>
+            <label for={id}>
+              {tr(page, d.name)}{' '}
+              <span class="muted">
+                ({t('dossiers:submit.count', { count: d.count, form: tr(page, FORM_LABEL[d.form]) })},{' '}
+                {d.mandatory ? t('dossiers:submit.mandatory') : t('dossiers:submit.optional')})
+              </span>
+            </label>
+            {d.note && <small class="hint">{tr(page, d.note)}</small>}
+            {err && (
+              <strong id={`${id}-err`} class="err">
+                {err}
+              </strong>
+            )}
+            {files.length > 0 && (
+              <ul>
+                {files.map((f) => (
+                  <li key={f.id}>
+                    <label style="font-weight:400">
+                      <input
+                        type="checkbox"
+                        name={`keep.${d.id}`}
+                        value={f.id}
+                        checked
+                        style="width:auto;display:inline;margin-right:.5rem"
+                      />
+                      {t('dossiers:submit.uploaded')} {f.name}
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <input
+              id={id}
+              type="file"
+              name={name}
+              multiple
+              accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+              aria-invalid={err ? 'true' : undefined}
+            />
+          </div>
+        );
+      })}
+    </Fieldset>
+  );
+}
+
+export function Hidden({ values }: { values: [string, string][] }) {
+  return (
+    <>
+      {values.map(([k, v], i) => (
+        <input key={`${k}-${i}`} type="hidden" name={k} value={v} />
+      ))}
+    </>
+  );
+}
+
+export function StatusTag({ page, status }: { page: PageCtx; status: number }) {
+  return <span class={`tag status-${status}`}>{page.t(`dossiers:status.${status}`)}</span>;
+}
+
+/** One sentence per step, in plain words; the reason where the citizen must read one. */
+export function timelineText(page: PageCtx, e: PublicView['timeline'][number], dueAt: Date | null): string {
+  const t = page.t;
+  let text: string;
+  switch (e.type) {
+    case 'submit':
+      text = t(`dossiers:timeline.submit_${e.channel ?? 2}`, { place: e.unitName ?? '' });
+      break;
+    case 'receive': {
+      const due = e.dueAt ?? dueAt;
+      text = due
+        ? t('dossiers:timeline.receive', { unit: e.unitName ?? '', due: whenLong(page, due) })
+        : t('dossiers:timeline.receiveSameDay', { unit: e.unitName ?? '' });
+      break;
+    }
+    case 'supplement_received':
+      text = t('dossiers:timeline.supplement_received');
+      if (e.dueAt) text = `${text} ${t('dossiers:timeline.newDue', { due: whenLong(page, e.dueAt) })}`;
+      break;
+    default:
+      text = t(`dossiers:timeline.${e.type}`, { unit: e.unitName ?? '' });
+  }
+  return e.note ? `${text} ${t('dossiers:timeline.reason', { note: e.note })}` : text;
+}
+
+export function PublicTimeline({ page, view }: { page: PageCtx; view: PublicView }) {
+  // The due time shown at the receipt is today's; after a supplement it moves, and the page says so.
+  return (
+    <ol class="timeline">
+      {view.timeline.map((e, i) => (
+        <li key={i} data-type={e.type}>
+          <strong>{when(e.at)}</strong> — {timelineText(page, e, view.dueAt)}
+        </li>
+      ))}
+    </ol>
+  );
+}

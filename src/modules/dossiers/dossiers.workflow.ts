@@ -1,0 +1,355 @@
+import { type Actor, hasRole, type Role } from '#platform/auth/actor.ts';
+
+/**
+ * The dossier workflow as pure functions over the append-only action log (STYLE.md item 3, after
+ * OpenCRVS's getStatusFromActions / availableActions): `statusFromActions` folds the log into the
+ * current state, `availableActions` says what an actor may do next. No I/O: the service loads the
+ * log, asks, appends, and caches the result on the dossier row.
+ */
+
+export const ACTION_TYPES = [
+  'submit',
+  'receive',
+  'refuse',
+  'assign',
+  'forward',
+  'request_supplement',
+  'supplement_received',
+  'submit_for_approval',
+  'approve',
+  'reject',
+  'result_ready',
+  'result_returned',
+  'withdraw',
+  'stop',
+  'overdue',
+] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+/** Actions a person takes on an existing dossier (not the submission, not the system's marks). */
+export const PERSON_ACTIONS = ACTION_TYPES.filter(
+  (a): a is Exclude<ActionType, 'submit' | 'overdue'> => a !== 'submit' && a !== 'overdue',
+);
+export type PersonAction = (typeof PERSON_ACTIONS)[number];
+
+/**
+ * National status codes (DOMAIN.md; the national portal's TrangThaiHoSo):
+ * 1 submitted online · 2 received · 3 refused · 4 in progress · 5 supplement requested ·
+ * 6 payment required · 7 withdrawn · 8 stopped · 9 decided · 10 result returned.
+ */
+export type NationalStatus = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
+export const OPEN_STATUSES: readonly NationalStatus[] = [1, 2, 4, 5, 6, 9];
+export const CLOSED_STATUSES: readonly NationalStatus[] = [3, 7, 8, 10];
+
+/** The finer state inside a national status. */
+export type Step =
+  | 'submitted'
+  | 'received'
+  | 'in_progress'
+  | 'pending_approval'
+  | 'supplement_requested'
+  | 'decided'
+  | 'result_ready'
+  | 'returned'
+  | 'refused'
+  | 'withdrawn'
+  | 'stopped';
+
+export const STEP_STATUS: Record<Step, NationalStatus> = {
+  submitted: 1,
+  received: 2,
+  refused: 3,
+  in_progress: 4,
+  pending_approval: 4,
+  supplement_requested: 5,
+  withdrawn: 7,
+  stopped: 8,
+  decided: 9,
+  result_ready: 9,
+  returned: 10,
+};
+
+export interface Unit {
+  id: number;
+  path: string;
+}
+
+/** What each action carries beyond its type, time and actor. */
+export interface ActionPayload {
+  /** submit: the competent unit; forward: the unit it goes to. */
+  unit?: Unit;
+  /** submit: whose dossier it is (the applicant proves it with this phone). */
+  applicantPhone?: string;
+  /** assign: the specialist. */
+  assigneeId?: number;
+  /** request_supplement: the required-document ids that are missing or wrong. */
+  documents?: string[];
+}
+
+export interface LoggedAction {
+  id: number;
+  type: ActionType;
+  at: Date;
+  actorUserId: number | null;
+  note: string | null;
+  payload: ActionPayload;
+}
+
+/** A stretch during which the statutory clock stood still (a supplement); `until` null: still waiting. */
+export interface ClockPause {
+  from: Date;
+  until: Date | null;
+}
+
+export interface DossierState {
+  status: NationalStatus;
+  step: Step;
+  /** The unit that holds the dossier now: the competent unit, or where it was forwarded. */
+  unit: Unit;
+  assigneeId: number | null;
+  applicantPhone: string;
+  submittedAt: Date;
+  /** When a valid dossier was received: the statutory clock starts here. */
+  validReceivedAt: Date | null;
+  /** Supplement pauses after the clock started; the last may still be open. */
+  pauses: ClockPause[];
+  /** The open supplement request: what is missing. */
+  supplement: { documents: string[]; note: string | null; requestedAt: Date } | null;
+  decision: 'approved' | 'rejected' | null;
+  decidedAt: Date | null;
+  /** Refused, withdrawn, stopped or returned. */
+  finishedAt: Date | null;
+  /** When the daily sweep found the clock run out (an apology, form 04, is owed). */
+  overdueAt: Date | null;
+  lastActionId: number;
+}
+
+export class WorkflowError extends Error {}
+
+/** Where a supplement sends the dossier back once it arrives: before or after receipt. */
+function resumeStep(state: DossierState): Step {
+  return state.validReceivedAt ? 'in_progress' : 'submitted';
+}
+
+function apply(state: DossierState, a: LoggedAction): DossierState {
+  const s: DossierState = { ...state, lastActionId: a.id };
+  const to = (step: Step) => {
+    s.step = step;
+    s.status = STEP_STATUS[step];
+  };
+  const closePause = () => {
+    const last = s.pauses[s.pauses.length - 1];
+    if (last && last.until === null) s.pauses = [...s.pauses.slice(0, -1), { from: last.from, until: a.at }];
+  };
+  switch (a.type) {
+    case 'submit':
+      throw new WorkflowError(`dossier submitted twice (action ${a.id})`);
+    case 'receive':
+      s.validReceivedAt = a.at;
+      to('received');
+      break;
+    case 'refuse':
+      s.finishedAt = a.at;
+      to('refused');
+      break;
+    case 'assign':
+      s.assigneeId = a.payload.assigneeId ?? null;
+      to('in_progress');
+      break;
+    case 'forward':
+      if (!a.payload.unit) throw new WorkflowError(`forward without a unit (action ${a.id})`);
+      s.unit = a.payload.unit;
+      s.assigneeId = null;
+      // Forwarded before receipt it still waits to be received, now by the new unit.
+      to(s.validReceivedAt ? 'in_progress' : 'submitted');
+      break;
+    case 'request_supplement':
+      s.supplement = { documents: a.payload.documents ?? [], note: a.note, requestedAt: a.at };
+      if (s.validReceivedAt) s.pauses = [...s.pauses, { from: a.at, until: null }];
+      to('supplement_requested');
+      break;
+    case 'supplement_received':
+      closePause();
+      s.supplement = null;
+      to(resumeStep(s));
+      break;
+    case 'submit_for_approval':
+      to('pending_approval');
+      break;
+    case 'approve':
+    case 'reject':
+      s.decision = a.type === 'approve' ? 'approved' : 'rejected';
+      s.decidedAt = a.at;
+      to('decided');
+      break;
+    case 'result_ready':
+      to('result_ready');
+      break;
+    case 'result_returned':
+      s.finishedAt = a.at;
+      to('returned');
+      break;
+    case 'withdraw':
+      closePause();
+      s.finishedAt = a.at;
+      to('withdrawn');
+      break;
+    case 'stop':
+      closePause();
+      s.finishedAt = a.at;
+      to('stopped');
+      break;
+    case 'overdue':
+      s.overdueAt = a.at;
+      break;
+  }
+  return s;
+}
+
+/** The state of a dossier from its whole log, oldest action first. The first action must be `submit`. */
+export function statusFromActions(actions: readonly LoggedAction[]): DossierState {
+  const [first, ...rest] = actions;
+  if (first?.type !== 'submit') throw new WorkflowError('a dossier log starts with its submission');
+  if (!first.payload.unit || !first.payload.applicantPhone) {
+    throw new WorkflowError('the submission must name the unit and the applicant phone');
+  }
+  let state: DossierState = {
+    status: 1,
+    step: 'submitted',
+    unit: first.payload.unit,
+    assigneeId: null,
+    applicantPhone: first.payload.applicantPhone,
+    submittedAt: first.at,
+    validReceivedAt: null,
+    pauses: [],
+    supplement: null,
+    decision: null,
+    decidedAt: null,
+    finishedAt: null,
+    overdueAt: null,
+    lastActionId: first.id,
+  };
+  for (const a of rest) state = apply(state, a);
+  return state;
+}
+
+/** The new state after one more action, as `statusFromActions` would give it. */
+export function nextState(state: DossierState, action: LoggedAction): DossierState {
+  return apply(state, action);
+}
+
+/**
+ * Who is acting, as the workflow sees it. `applicant`: the person who filed, proved by a citizen
+ * session with the dossier's phone or by the tracking proof (code + last digits of the phone).
+ */
+export type WorkflowActor =
+  | { kind: 'staff'; userId: number; grants: readonly { role: Role; placePath: string }[] }
+  | { kind: 'applicant' }
+  | { kind: 'system' }
+  | { kind: 'other' };
+
+/** A platform actor as the workflow sees it for this dossier. */
+export function workflowActor(actor: Actor, state: Pick<DossierState, 'applicantPhone'>): WorkflowActor {
+  if (actor.kind === 'staff') return { kind: 'staff', userId: actor.userId, grants: actor.grants };
+  if (actor.kind === 'citizen' && actor.phone === state.applicantPhone) return { kind: 'applicant' };
+  return { kind: 'other' };
+}
+
+const OPEN_BEFORE_DECISION: readonly Step[] = [
+  'submitted',
+  'received',
+  'in_progress',
+  'pending_approval',
+  'supplement_requested',
+];
+
+/** Who may take each action, and from which steps. The single source of the rules. */
+interface Rule {
+  from: readonly Step[];
+  roles: readonly Role[];
+  applicant?: boolean;
+  system?: boolean;
+  /** Only the specialist the dossier is assigned to. */
+  assigneeOnly?: boolean;
+  /** Extra condition on the state. */
+  when?: (s: DossierState) => boolean;
+}
+
+export const RULES: Record<Exclude<ActionType, 'submit'>, Rule> = {
+  receive: { from: ['submitted'], roles: ['receptionist'] },
+  refuse: {
+    from: ['submitted', 'supplement_requested'],
+    roles: ['receptionist'],
+    when: (s) => s.validReceivedAt === null,
+  },
+  assign: { from: ['received', 'in_progress'], roles: ['receptionist', 'approver'] },
+  forward: { from: ['received', 'in_progress'], roles: ['receptionist', 'approver'] },
+  request_supplement: { from: ['submitted', 'in_progress'], roles: ['receptionist', 'specialist'] },
+  supplement_received: { from: ['supplement_requested'], roles: ['receptionist'], applicant: true },
+  submit_for_approval: { from: ['in_progress'], roles: ['specialist'], assigneeOnly: true },
+  approve: { from: ['pending_approval'], roles: ['approver'] },
+  reject: { from: ['pending_approval'], roles: ['approver'] },
+  result_ready: { from: ['decided'], roles: ['receptionist', 'specialist'] },
+  result_returned: { from: ['result_ready'], roles: ['receptionist'] },
+  withdraw: { from: OPEN_BEFORE_DECISION, roles: ['receptionist'], applicant: true },
+  stop: {
+    from: ['received', 'in_progress', 'pending_approval', 'supplement_requested'],
+    roles: ['approver'],
+    when: (s) => s.validReceivedAt !== null,
+  },
+  overdue: {
+    from: ['received', 'in_progress', 'pending_approval'],
+    roles: [],
+    system: true,
+    when: (s) => s.overdueAt === null,
+  },
+};
+
+/**
+ * Which role lets a staff member take `type` here, or undefined. Request-supplement is split by
+ * step: before receipt it is the one-stop desk's check (form 02 at the counter), after receipt the
+ * assigned specialist's.
+ */
+function staffMay(
+  state: DossierState,
+  type: Exclude<ActionType, 'submit'>,
+  staff: WorkflowActor & { kind: 'staff' },
+) {
+  const rule = RULES[type];
+  let roles = rule.roles;
+  if (type === 'request_supplement') roles = state.step === 'submitted' ? ['receptionist'] : ['specialist'];
+  const assigneeOnly = rule.assigneeOnly || (type === 'request_supplement' && state.step === 'in_progress');
+  if (assigneeOnly && state.assigneeId !== staff.userId) return false;
+  return staff.grants.some((g) => roles.includes(g.role) && state.unit.path.startsWith(g.placePath));
+}
+
+/** The actions `actor` may take next on a dossier in `state`, in the order of RULES. */
+export function availableActions(state: DossierState, actor: WorkflowActor): Exclude<ActionType, 'submit'>[] {
+  const out: Exclude<ActionType, 'submit'>[] = [];
+  for (const type of Object.keys(RULES) as Exclude<ActionType, 'submit'>[]) {
+    const rule = RULES[type];
+    if (!rule.from.includes(state.step)) continue;
+    if (rule.when && !rule.when(state)) continue;
+    const allowed =
+      actor.kind === 'staff'
+        ? staffMay(state, type, actor)
+        : actor.kind === 'applicant'
+          ? rule.applicant === true
+          : actor.kind === 'system'
+            ? rule.system === true
+            : false;
+    if (allowed) out.push(type);
+  }
+  return out;
+}
+
+/** The roles that may act on a dossier at all, for scoping queues and pages. */
+export const WORKFLOW_ROLES: readonly Role[] = ['receptionist', 'specialist', 'approver'];
+
+/**
+ * Who may open a dossier's staff page and see it in a queue: anyone holding a workflow role, or an
+ * admin, at a place covering the unit that holds it now. A forwarded dossier moves to its new unit.
+ */
+export function mayView(actor: Actor, dossier: { unitPath: string }): boolean {
+  return hasRole(actor, [...WORKFLOW_ROLES, 'admin'], dossier.unitPath);
+}

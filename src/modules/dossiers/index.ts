@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import type { Platform } from '#app/platform.ts';
+import { anonymous } from '#platform/auth/actor.ts';
+import type { Ctx } from '#platform/context.ts';
+import { registerDossierApi } from './dossiers.api.ts';
+import { sweepOverdue } from './dossiers.read.ts';
+import { registerDossierPages } from './dossiers.routes.tsx';
+import type { DossierDeps } from './dossiers.service.ts';
+import { registerStaffPages } from './dossiers.staff.tsx';
+import type { NationalStatus, Step } from './dossiers.workflow.ts';
+import './dossiers.messages.ts';
+
+declare module '#platform/events.ts' {
+  interface EventMap {
+    /** A dossier's national status code changed (emitted after commit). `from` is null for a new dossier. */
+    'dossiers.status-changed': {
+      dossierId: number;
+      code: string;
+      from: NationalStatus | null;
+      to: NationalStatus;
+      step: Step;
+    };
+    /** The daily sweep found a dossier past its due time: an apology (form 04) is owed. */
+    'dossiers.overdue': { code: string };
+  }
+}
+
+export { type DossierClock, dossierClock, dueAt, type StepTiming } from './dossiers.clock.ts';
+export { findDossierByCode as findDossier } from './dossiers.queries.ts';
+export { listMine as listCitizenDossiers, listQueue, sweepOverdue, track } from './dossiers.read.ts';
+export { QueueQuery } from './dossiers.schemas.ts';
+export {
+  act,
+  agencyCodeOf,
+  type DossierDeps,
+  loadCalendar,
+  type SubmitInput,
+  submitDossier,
+} from './dossiers.service.ts';
+export { DEFAULT_TEMPLATES, renderTemplate } from './dossiers.sms.ts';
+export {
+  ACTION_TYPES,
+  type ActionType,
+  availableActions,
+  type DossierState,
+  type LoggedAction,
+  type NationalStatus,
+  statusFromActions,
+  type WorkflowActor,
+} from './dossiers.workflow.ts';
+
+import { addStaffLink } from '#web/staff-menu.ts';
+
+export function dossierDeps(platform: Platform): DossierDeps {
+  return { limiter: platform.limiter, publicUrl: platform.config.PUBLIC_URL };
+}
+
+export function registerDossierRoutes(app: FastifyInstance, platform: Platform) {
+  const deps = dossierDeps(platform);
+  addStaffLink({
+    href: '/quan-tri/ho-so',
+    label: { vi: 'Hồ sơ thủ tục hành chính', en: 'Dossiers' },
+    roles: ['receptionist', 'specialist', 'approver', 'admin'],
+  });
+  registerDossierPages(app, platform, deps);
+  registerStaffPages(app, platform, deps);
+  registerDossierApi(app, platform, deps);
+}
+
+const OVERDUE_QUEUE = 'dossiers.overdue-sweep';
+
+/** The context of the daily sweep: no person acts; the log names the system. */
+export function systemCtx(platform: Platform): Ctx {
+  return {
+    db: platform.database.db,
+    sql: platform.database,
+    actor: anonymous,
+    meta: { ip: 'system', userAgent: undefined },
+    clock: platform.clock,
+    events: platform.events,
+  };
+}
+
+/**
+ * Every morning at 06:00 (Asia/Ho_Chi_Minh), before offices open, mark the dossiers whose clock ran
+ * out: an `overdue` action (an apology, form 04, is owed) and the apology message.
+ */
+export async function startDossierWorkers(platform: Platform) {
+  const jobs = platform.jobs;
+  if (!jobs) return;
+  await jobs.work(OVERDUE_QUEUE, async () => {
+    await sweepOverdue(systemCtx(platform), dossierDeps(platform));
+  });
+  await jobs.schedule(OVERDUE_QUEUE, '0 6 * * *');
+}

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import type { Platform } from '#app/platform.ts';
+import { documentsDeps, findDossierRecord } from '#modules/documents/index.ts';
+import { addStaffLink } from '#web/staff-menu.ts';
+import { registerPaymentPages } from './payments.routes.tsx';
+import { ensureDues, feeLinesFor, type PaymentsDeps } from './payments.service.ts';
+
+declare module '#platform/events.ts' {
+  interface EventMap {
+    /** Fees of a dossier were recorded paid (at the desk, or matched from a bank statement). */
+    'payments.paid': { dossierId: number; code: string; dueIds: number[] };
+  }
+}
+
+export { type DueLine, feeQuantity, feesDue, MOMENT_CODES, MOMENT_VI, type Moment } from './fees.ts';
+export { amountInFigures, amountInWords } from './money.ts';
+export {
+  confirmPayment,
+  ensureDues,
+  feeLinesFor,
+  feeView,
+  importStatement,
+  momentsReached,
+  type PaymentsDeps,
+  parseStatement,
+  receiptPdf,
+} from './payments.service.ts';
+export {
+  type BankAccount,
+  decodeVietQr,
+  descriptionNames,
+  paymentPurpose,
+  qrSvg,
+  vietQrPayload,
+} from './vietqr.ts';
+
+/** The commune's account from config; with the demo seed and none configured, a clearly fake one. */
+export function paymentsDeps(platform: Platform): PaymentsDeps {
+  const c = platform.config;
+  if (c.PAYMENT_BANK_BIN && c.PAYMENT_ACCOUNT_NUMBER && c.PAYMENT_ACCOUNT_NAME) {
+    return {
+      account: { bin: c.PAYMENT_BANK_BIN, number: c.PAYMENT_ACCOUNT_NUMBER, name: c.PAYMENT_ACCOUNT_NAME },
+    };
+  }
+  if (c.DEMO_SEED) {
+    // Agribank's BIN (most rural branches); the number is not a real account.
+    return { account: { bin: '970405', number: '0000000000000', name: 'UBND XA MAU SON (THU NGHIEM)' } };
+  }
+  return { account: undefined };
+}
+
+/**
+ * Pages (/ho-so/:code/le-phi, /quan-tri/le-phi) and the listener that writes a dossier's fees when
+ * it reaches the moment its procedure says (receipt, supplement, return).
+ */
+export function registerPaymentRoutes(app: FastifyInstance, platform: Platform) {
+  addStaffLink({
+    href: '/quan-tri/le-phi',
+    label: { vi: 'Phí, lệ phí và đối chiếu sao kê', en: 'Fees and bank statements' },
+    roles: ['receptionist', 'admin'],
+  });
+  const deps = paymentsDeps(platform);
+  registerPaymentPages(app, deps, documentsDeps(platform, { fees: feeLinesFor }));
+  platform.events.on('dossiers.status-changed', async ({ dossierId }) => {
+    const d = await findDossierRecord(platform.database, { id: dossierId });
+    if (d) await ensureDues({ db: platform.database.db }, d);
+  });
+}

@@ -1,0 +1,94 @@
+import { and, asc, eq, inArray, isNotNull, like, or, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '#platform/db/client.ts';
+import { bankStatementLines, bankStatements, type Due, paymentDues } from './payments.tables.ts';
+
+export async function insertDues(db: Db, rows: (typeof paymentDues.$inferInsert)[]) {
+  if (rows.length === 0) return;
+  await db.insert(paymentDues).values(rows).onConflictDoNothing();
+}
+
+export async function listDues(db: Db, dossierId: number): Promise<Due[]> {
+  return db
+    .select()
+    .from(paymentDues)
+    .where(eq(paymentDues.dossierId, dossierId))
+    .orderBy(asc(paymentDues.id));
+}
+
+export async function listDuesByIds(db: Db, ids: number[]): Promise<Due[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(paymentDues).where(inArray(paymentDues.id, ids));
+}
+
+/** Open dues under any of the subtrees, oldest first. */
+export async function listOpen(db: Db, scope: string[], limit = 500): Promise<Due[]> {
+  if (scope.length === 0) return [];
+  const inScope = or(...scope.map((p) => like(paymentDues.unitPath, `${p}%`))) as SQL;
+  return db
+    .select()
+    .from(paymentDues)
+    .where(and(eq(paymentDues.status, 'due'), inScope))
+    .orderBy(asc(paymentDues.dueAt), asc(paymentDues.id))
+    .limit(limit);
+}
+
+/** Mark dues paid, only those still due (a second confirmation changes nothing). */
+export async function markPaid(
+  db: Db,
+  ids: number[],
+  p: {
+    method: 'cash' | 'transfer';
+    reference: string | null;
+    by: number | null;
+    at: Date;
+    lineId?: number | null;
+  },
+) {
+  if (ids.length === 0) return [];
+  return db
+    .update(paymentDues)
+    .set({
+      status: 'paid',
+      paidAt: p.at,
+      method: p.method,
+      reference: p.reference,
+      confirmedBy: p.by,
+      statementLineId: p.lineId ?? null,
+    })
+    .where(and(inArray(paymentDues.id, ids), eq(paymentDues.status, 'due')))
+    .returning();
+}
+
+export async function insertStatement(db: Db, row: typeof bankStatements.$inferInsert) {
+  const [r] = await db.insert(bankStatements).values(row).returning();
+  if (!r) throw new Error('insert statement returned nothing');
+  return r;
+}
+
+export async function setStatementCounts(db: Db, id: number, lineCount: number, matchedCount: number) {
+  await db.update(bankStatements).set({ lineCount, matchedCount }).where(eq(bankStatements.id, id));
+}
+
+export async function insertLine(db: Db, row: typeof bankStatementLines.$inferInsert) {
+  const [r] = await db.insert(bankStatementLines).values(row).returning();
+  if (!r) throw new Error('insert statement line returned nothing');
+  return r;
+}
+
+export async function referenceMatched(db: Db, reference: string) {
+  const [r] = await db
+    .select({ id: bankStatementLines.id })
+    .from(bankStatementLines)
+    .where(
+      and(
+        eq(bankStatementLines.reference, reference),
+        eq(bankStatementLines.outcome, 'matched'),
+        isNotNull(bankStatementLines.reference),
+      ),
+    );
+  return Boolean(r);
+}
+
+export async function lockDossierDues(db: Db, dossierId: number) {
+  await db.execute(sql`select id from payment_dues where dossier_id = ${dossierId} for update`);
+}

@@ -1,0 +1,50 @@
+import { bigint, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { Moment } from './fees.ts';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+export const paymentDues = pgTable('payment_dues', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  dossierId: bigint('dossier_id', { mode: 'number' }).notNull(),
+  dossierCode: text('dossier_code').notNull(),
+  unitPath: text('unit_path').notNull(),
+  feeId: text('fee_id').notNull(),
+  feeName: text('fee_name').notNull(),
+  moment: text('moment').$type<Moment>().notNull(),
+  quantity: integer('quantity').notNull(),
+  amount: bigint('amount', { mode: 'number' }).notNull(),
+  status: text('status').$type<'due' | 'paid' | 'waived'>().notNull(),
+  dueAt: ts('due_at').notNull(),
+  paidAt: ts('paid_at'),
+  method: text('method').$type<'cash' | 'transfer'>(),
+  reference: text('reference'),
+  confirmedBy: bigint('confirmed_by', { mode: 'number' }),
+  statementLineId: bigint('statement_line_id', { mode: 'number' }),
+  receiptId: uuid('receipt_id'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+export type Due = typeof paymentDues.$inferSelect;
+
+export const bankStatements = pgTable('bank_statements', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  fileName: text('file_name').notNull(),
+  importedBy: bigint('imported_by', { mode: 'number' }).notNull(),
+  importedAt: ts('imported_at').notNull().defaultNow(),
+  lineCount: integer('line_count').notNull(),
+  matchedCount: integer('matched_count').notNull(),
+});
+
+export const LINE_OUTCOMES = ['matched', 'no_code', 'no_due', 'amount_mismatch', 'duplicate'] as const;
+export type LineOutcome = (typeof LINE_OUTCOMES)[number];
+
+export const bankStatementLines = pgTable('bank_statement_lines', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  statementId: bigint('statement_id', { mode: 'number' }).notNull(),
+  lineNo: integer('line_no').notNull(),
+  bookedAt: ts('booked_at'),
+  amount: bigint('amount', { mode: 'number' }).notNull(),
+  description: text('description').notNull(),
+  reference: text('reference'),
+  dossierCode: text('dossier_code'),
+  outcome: text('outcome').$type<LineOutcome>().notNull(),
+});

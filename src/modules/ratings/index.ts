@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import type { Platform } from '#app/platform.ts';
+import { documentsDeps, dossiersWithActionSince, findDossierRecord } from '#modules/documents/index.ts';
+import { registerRatingPages } from './ratings.routes.tsx';
+import { inviteToRate } from './ratings.service.ts';
+
+declare module '#platform/events.ts' {
+  interface EventMap {
+    /** An applicant rated a returned dossier. */
+    'ratings.rated': { dossierId: number; code: string; score: number };
+  }
+}
+
+export {
+  findRating,
+  mayRate,
+  RatingInput,
+  rate,
+  ratingLink,
+  SCORE_VI,
+  SCORES,
+  type Score,
+} from './ratings.service.ts';
+
+/** The rating page (/ho-so/:code/danh-gia) and the SMS inviting a rating when a result is returned. */
+export function registerRatingRoutes(app: FastifyInstance, platform: Platform) {
+  const docs = documentsDeps(platform);
+  registerRatingPages(app, docs);
+  platform.events.on('dossiers.status-changed', async ({ dossierId, to }) => {
+    if (to !== 10) return;
+    const d = await findDossierRecord(platform.database, { id: dossierId });
+    if (!d) return;
+    if (await inviteToRate(platform.database.db, docs, d))
+      await platform.events.emit('notifications.queued', {});
+  });
+}
+
+const CATCH_UP_QUEUE = 'ratings.invite-catch-up';
+
+/**
+ * Every evening at 19:00: invite a rating for any dossier returned in the last two days that was
+ * not invited (the dedupe key keeps it to one SMS; this only redoes what a lost event missed).
+ */
+export async function startRatingWorkers(platform: Platform) {
+  const jobs = platform.jobs;
+  if (!jobs) return;
+  const docs = documentsDeps(platform);
+  await jobs.work(CATCH_UP_QUEUE, async () => {
+    const since = new Date(platform.clock.now().getTime() - 2 * 86_400_000);
+    let queued = false;
+    for (const code of await dossiersWithActionSince(platform.database, 'result_returned', since)) {
+      const d = await findDossierRecord(platform.database, { code });
+      if (d && d.status === 10 && (await inviteToRate(platform.database.db, docs, d))) queued = true;
+    }
+    if (queued) await platform.events.emit('notifications.queued', {});
+  });
+  await jobs.schedule(CATCH_UP_QUEUE, '0 19 * * *');
+}

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createTestApp, type TestApp } from '#test/support/app.ts';
+import { fileDossier, OUTPUT_APPLICANT, type OutputSetup, setupOutputs } from '#test/support/outputs.ts';
+
+const page = (code: string, qs = '') => `/ho-so/${encodeURIComponent(code)}/danh-gia${qs}`;
+
+describe('satisfaction ratings: once per dossier, after the result is returned', () => {
+  let t: TestApp;
+  let s: OutputSetup;
+
+  before(async () => {
+    t = await createTestApp();
+    s = await setupOutputs(t);
+  });
+  after(() => t.close());
+
+  async function post(url: string, body: Record<string, string>, cookie = '') {
+    // The CSRF token belongs to the browser session, not the page: take it from any form.
+    const f = await t.formToken('/dang-nhap', cookie);
+    return t.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: f.cookie },
+      payload: { _csrf: f.csrf, ...body },
+    });
+  }
+
+  it('when the result is returned, then one SMS invites a rating with a link that opens the form without signing in', async () => {
+    const code = await fileDossier(t, s, 'returned');
+    const sms = await t.platform.database.query<{ body: string; recipient: string }>(
+      "select body, recipient from notifications where template = 'ratings.invite' and body like $1",
+      [`%${code}%`],
+    );
+    assert.equal(sms.length, 1);
+    assert.equal(sms[0]?.recipient, OUTPUT_APPLICANT.phone);
+    const link = new URL(/https?:\/\/\S+/.exec(sms[0]?.body ?? '')?.[0] ?? 'http://x/');
+    const form = await t.app.inject({ url: link.pathname + link.search });
+    assert.equal(form.statusCode, 200);
+    for (const label of ['Rất hài lòng', 'Hài lòng', 'Bình thường', 'Không hài lòng'])
+      assert.match(form.body, new RegExp(label));
+
+    const saved = await post(link.pathname + link.search, {
+      score: '4',
+      comment: 'Cán bộ hướng dẫn tận tình, không phải đi lại.',
+    });
+    assert.equal(saved.statusCode, 303, saved.body);
+    const [row] = await t.platform.database.query<{ score: number; source: string; comment: string }>(
+      'select score, source, comment from dossier_ratings where dossier_code = $1',
+      [code],
+    );
+    assert.deepEqual(row, {
+      score: 4,
+      source: 'sms',
+      comment: 'Cán bộ hướng dẫn tận tình, không phải đi lại.',
+    });
+
+    const twice = await post(page(code, '?so=4321'), { score: '1' });
+    assert.equal(twice.statusCode, 409);
+    assert.match(twice.body, /đã được đánh giá/);
+    const after = await t.app.inject({ url: page(code, '?so=4321') });
+    assert.match(after.body, /data-rated="4"/);
+  });
+
+  it('when the result is not yet returned, then there is nothing to rate', async () => {
+    const code = await fileDossier(t, s, 'approved');
+    const res = await post(page(code, '?so=4321'), { score: '3' });
+    assert.equal(res.statusCode, 409);
+    assert.match(res.body, /chưa trả kết quả/);
+  });
+
+  it('when the score is missing or not one of the four, then the form says so; a wrong proof gets 404', async () => {
+    const code = await fileDossier(t, s, 'returned');
+    const missing = await post(page(code, '?so=4321'), { comment: 'x' });
+    assert.equal(missing.statusCode, 400);
+    const odd = await post(page(code, '?so=4321'), { score: '7' });
+    assert.equal(odd.statusCode, 400);
+    const stranger = await t.app.inject({ url: page(code, '?so=9999') });
+    assert.equal(stranger.statusCode, 404);
+    const ok = await post(page(code, '?so=4321'), { score: '2' });
+    assert.equal(ok.statusCode, 303);
+  });
+});
