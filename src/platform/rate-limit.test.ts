@@ -46,6 +46,21 @@ describe('rate limiter', () => {
     assert.ok(ahead > 55_000 && ahead <= 61_000, `reset about a minute ahead, got ${ahead} ms`);
   });
 
+  it('when several keys are counted at once, then each counts and any one over its max refuses all', async () => {
+    const checks = [
+      { key: 'all:ip', max: 5, windowMs: 60_000 },
+      { key: 'all:code', max: 2, windowMs: 120_000 },
+    ];
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await limiter.allowAll(checks));
+    assert.deepEqual(
+      answers.map((a) => a.allowed),
+      [true, true, false],
+    );
+    assert.ok((answers[2]?.retryAfterSeconds ?? 0) > 60, 'the tighter key (2 min window) sets the wait');
+    assert.equal((await limiter.hit('all:ip', 60_000)).count, 4);
+  });
+
   it('when hits reach max + 1, then allow() refuses with a retry time of at least one second', async () => {
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await limiter.allow('allow:1', 3, 60_000));

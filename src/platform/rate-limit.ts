@@ -41,6 +41,27 @@ export class RateLimiter {
     };
   }
 
+  /**
+   * Count one hit on each key in one statement (one commit, not one per key); allowed only when
+   * every key stays within its max. For limits that must all be counted on every request.
+   */
+  async allowAll(checks: { key: string; max: number; windowMs: number }[]) {
+    const rows = await this.sql.query<{ key: string; count: number; reset_at: Date }>(
+      `insert into rate_limits (key, count, reset_at)
+       select k, 1, now() + make_interval(secs => w / 1000) from unnest($1::text[], $2::float8[]) as t(k, w)
+       on conflict (key) do update set
+         count = case when rate_limits.reset_at <= now() then 1 else rate_limits.count + 1 end,
+         reset_at = case when rate_limits.reset_at <= now() then excluded.reset_at else rate_limits.reset_at end
+       returning key, count, reset_at`,
+      [checks.map((c) => c.key), checks.map((c) => c.windowMs)],
+    );
+    const refused = checks
+      .map((c) => ({ c, row: rows.find((r) => r.key === c.key) }))
+      .filter(({ c, row }) => row && row.count > c.max)
+      .map(({ row }) => Math.max(1, Math.ceil((new Date(row?.reset_at ?? 0).getTime() - Date.now()) / 1000)));
+    return { allowed: refused.length === 0, retryAfterSeconds: Math.max(0, ...refused) };
+  }
+
   async reset(key: string) {
     await this.sql.query('delete from rate_limits where key = $1', [key]);
   }

@@ -267,16 +267,11 @@ export async function publicView(ctx: Ctx, d: DossierRow, actions?: ActionRow[])
 
 /** Both counters are counted on every lookup, found or not (so they say nothing about the code). */
 async function limitTracking(deps: DossierDeps, ip: string, code: string) {
-  const results = await Promise.all([
-    deps.limiter.allow(`dossiers:track:ip:${ip}`, TRACK_LIMITS.perIp.max, TRACK_LIMITS.perIp.windowMs),
-    deps.limiter.allow(
-      `dossiers:track:code:${code}`,
-      TRACK_LIMITS.perCode.max,
-      TRACK_LIMITS.perCode.windowMs,
-    ),
+  const r = await deps.limiter.allowAll([
+    { key: `dossiers:track:ip:${ip}`, ...TRACK_LIMITS.perIp },
+    { key: `dossiers:track:code:${code}`, ...TRACK_LIMITS.perCode },
   ]);
-  const refused = results.filter((r) => !r.allowed);
-  if (refused.length) throw new TooManyRequests(Math.max(...refused.map((r) => r.retryAfterSeconds)));
+  if (!r.allowed) throw new TooManyRequests(r.retryAfterSeconds);
 }
 
 /**
