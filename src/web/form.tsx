@@ -129,3 +129,54 @@ export function Select({
     </div>
   );
 }
+
+export function TextArea({
+  name,
+  id = `f-${name}`,
+  label,
+  value,
+  error,
+  hint,
+  rows = 4,
+  required,
+  spellcheck,
+}: {
+  name: string;
+  /** When one page has several forms with the same field name. */
+  id?: string;
+  label: string;
+  value?: string | undefined;
+  error?: string | undefined;
+  hint?: string | undefined;
+  rows?: number;
+  required?: boolean;
+  spellcheck?: boolean;
+}) {
+  const describedBy = [hint && `${id}-hint`, error && `${id}-err`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={error ? 'field invalid' : 'field'}>
+      <label for={id}>{label}</label>
+      {hint && (
+        <small id={`${id}-hint`} class="hint">
+          {hint}
+        </small>
+      )}
+      {error && (
+        <strong id={`${id}-err`} class="err">
+          {error}
+        </strong>
+      )}
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        required={required}
+        spellcheck={spellcheck}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy}
+      >
+        {value ?? ''}
+      </textarea>
+    </div>
+  );
+}

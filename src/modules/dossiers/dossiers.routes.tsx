@@ -6,7 +6,7 @@ import { findPlaceById, getPlaceByCode, type Place, searchPlaces } from '#module
 import type { Ctx } from '#platform/context.ts';
 import { AppError, Invalid, NotFound, TooManyRequests } from '#platform/errors.ts';
 import { parse } from '#platform/validation.ts';
-import { Field, Form } from '#web/form.tsx';
+import { Field, Form, TextArea } from '#web/form.tsx';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { currentProcedure, type ProcedureDefinition, procedureOf } from './dossiers.procedure.ts';
@@ -39,7 +39,6 @@ import {
   Notice,
   PublicTimeline,
   StatusTag,
-  TextArea,
   tr,
   when,
   whenLong,

@@ -9,7 +9,7 @@ import { listProcedures } from '#modules/procedures/index.ts';
 import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import { AppError, Forbidden, Invalid, NotFound } from '#platform/errors.ts';
 import { blankToUndefined, parse } from '#platform/validation.ts';
-import { Field, Form, Select } from '#web/form.tsx';
+import { Field, Form, Select, TextArea } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
@@ -54,7 +54,6 @@ import {
   type Kept,
   Notice,
   StatusTag,
-  TextArea,
   tr,
   when,
 } from './dossiers.views.tsx';

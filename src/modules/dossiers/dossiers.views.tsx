@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { Field, Select } from '#web/form.tsx';
+import { Field, Select, TextArea } from '#web/form.tsx';
 import type { PageCtx } from '#web/layout.tsx';
 import type { ProcedureDefinition } from './dossiers.procedure.ts';
 import type { PublicView } from './dossiers.read.ts';
@@ -41,44 +41,6 @@ export function FormMessage({ text }: { text: string | undefined }) {
       {text}
     </p>
   ) : null;
-}
-
-export function TextArea(props: {
-  name: string;
-  /** When one page has several forms with the same field name. */
-  id?: string;
-  label: string;
-  value?: string | undefined;
-  error?: string | undefined;
-  hint?: string | undefined;
-  rows?: number;
-  required?: boolean;
-}) {
-  const id = props.id ?? `f-${props.name}`;
-  return (
-    <div class={props.error ? 'field invalid' : 'field'}>
-      <label for={id}>{props.label}</label>
-      {props.hint && (
-        <small id={`${id}-hint`} class="hint">
-          {props.hint}
-        </small>
-      )}
-      {props.error && (
-        <strong id={`${id}-err`} class="err">
-          {props.error}
-        </strong>
-      )}
-      <textarea
-        id={id}
-        name={props.name}
-        rows={props.rows ?? 3}
-        required={props.required}
-        aria-invalid={props.error ? 'true' : undefined}
-      >
-        {props.value ?? ''}
-      </textarea>
-    </div>
-  );
 }
 
 export function Checkbox(props: {

@@ -16,7 +16,7 @@ import { ROLES, requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import { NotFound } from '#platform/errors.ts';
 import { translator } from '#platform/i18n/index.ts';
 import { blankToUndefined, fieldErrors } from '#platform/validation.ts';
-import { errorsFor, Field, Form, Select } from '#web/form.tsx';
+import { errorsFor, Field, Form, Select, TextArea } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
@@ -113,48 +113,6 @@ function Notice({ text }: { text: string | undefined }) {
       {text}
     </p>
   ) : null;
-}
-
-function Textarea({
-  name,
-  label,
-  value,
-  error,
-  hint,
-  rows = 5,
-}: {
-  name: string;
-  label: string;
-  value?: string | undefined;
-  error?: string | undefined;
-  hint?: string;
-  rows?: number;
-}) {
-  const id = `f-${name}`;
-  return (
-    <div class={error ? 'field invalid' : 'field'}>
-      <label for={id}>{label}</label>
-      {hint && (
-        <small id={`${id}-hint`} class="hint">
-          {hint}
-        </small>
-      )}
-      {error && (
-        <strong id={`${id}-err`} class="err">
-          {error}
-        </strong>
-      )}
-      <textarea
-        id={id}
-        name={name}
-        rows={rows}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={[hint && `${id}-hint`, error && `${id}-err`].filter(Boolean).join(' ') || undefined}
-      >
-        {value ?? ''}
-      </textarea>
-    </div>
-  );
 }
 
 function StatusTag({ page, status }: { page: PageCtx; status: Status }) {
@@ -631,7 +589,7 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
             value={v.category}
             error={state.errors.category}
           />
-          <Textarea
+          <TextArea
             name="description"
             label={t('feedback:form.description')}
             hint={t('feedback:form.descriptionHint')}
@@ -839,7 +797,7 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
             <h2>{t('feedback:track.reopen')}</h2>
             <p class="muted">{t('feedback:track.reopenHint', { days: REOPEN_WITHIN_DAYS })}</p>
             <Form page={page} action={`${base}/mo-lai`} errors={state.errors}>
-              <Textarea
+              <TextArea
                 name="reason"
                 label={t('feedback:track.reopenBody')}
                 value={state.values.reason}
@@ -1192,7 +1150,7 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
         )}
         {can('reply') && (
           <Form page={page} action={`${base}/tra-loi`}>
-            <Textarea
+            <TextArea
               name="reply"
               label={t('feedback:staff.reply')}
               hint={t('feedback:staff.replyHint')}
@@ -1206,7 +1164,7 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
           <Form page={page} action={`${base}/cong-khai`}>
             <h3>{t('feedback:staff.publish')}</h3>
             <small class="hint">{t('feedback:staff.publishHint')}</small>
-            <Textarea
+            <TextArea
               name="description"
               label={t('feedback:staff.publishDescription')}
               value={v.description ?? redact(r.description, r)}
@@ -1251,7 +1209,7 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
         )}
         {can('note') && (
           <Form page={page} action={`${base}/ghi-chu`}>
-            <Textarea name="note" label={t('feedback:staff.note')} value={v.note} error={e.note} rows={3} />
+            <TextArea name="note" label={t('feedback:staff.note')} value={v.note} error={e.note} rows={3} />
             <button type="submit" class="secondary">
               {t('feedback:staff.noteSubmit')}
             </button>

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AppError, type FieldError, Invalid } from '#platform/errors.ts';
 import { type T, translator } from '#platform/i18n/index.ts';
 import { fieldErrors } from '#platform/validation.ts';
-import { Field, Form, Select } from '#web/form.tsx';
+import { Field, Form, Select, TextArea } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
@@ -190,46 +190,6 @@ function toInputErrors(fields: FieldError[], t: T, tEn: T, skip: Set<string>): F
 
 // Small form parts the shared web kit does not have.
 
-function TextArea(props: {
-  name: string;
-  label: string;
-  value?: string | undefined;
-  error?: string | undefined;
-  hint?: string;
-  rows?: number;
-  required?: boolean;
-}) {
-  const id = `f-${props.name}`;
-  const describedBy =
-    [props.hint && `${id}-hint`, props.error && `${id}-err`].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={props.error ? 'field invalid' : 'field'}>
-      <label for={id}>{props.label}</label>
-      {props.hint && (
-        <small id={`${id}-hint`} class="hint">
-          {props.hint}
-        </small>
-      )}
-      {props.error && (
-        <strong id={`${id}-err`} class="err">
-          {props.error}
-        </strong>
-      )}
-      <textarea
-        id={id}
-        name={props.name}
-        rows={props.rows ?? 4}
-        required={props.required}
-        spellcheck={false}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={describedBy}
-      >
-        {props.value ?? ''}
-      </textarea>
-    </div>
-  );
-}
-
 function Notice({ text }: { text: string | undefined }) {
   return text ? (
     <p class="notice" role="status">
@@ -338,7 +298,16 @@ function EditPage({
         <h2>{t('procedures:admin.details')}</h2>
         <p class="muted">{t('procedures:admin.detailsHint')}</p>
         {JSON_KEYS.map((k) => (
-          <TextArea key={k} name={k} label={f(k)} hint={f(`${k}Hint`)} value={v[k]} error={e[k]} rows={12} />
+          <TextArea
+            key={k}
+            name={k}
+            label={f(k)}
+            hint={f(`${k}Hint`)}
+            value={v[k]}
+            error={e[k]}
+            rows={12}
+            spellcheck={false}
+          />
         ))}
         <div class={e.verified ? 'field invalid' : 'field'}>
           <label>
@@ -609,7 +578,13 @@ export function registerProcedureAdmin(app: FastifyInstance) {
             <label for="f-file">{t('procedures:admin.importFile')}</label>
             <input id="f-file" name="file" type="file" accept="application/json,.json" />
           </div>
-          <TextArea name="json" label={t('procedures:admin.importJson')} value={state.json} rows={10} />
+          <TextArea
+            name="json"
+            label={t('procedures:admin.importJson')}
+            value={state.json}
+            rows={10}
+            spellcheck={false}
+          />
           <button type="submit">{t('procedures:admin.importSubmit')}</button>
         </Form>
       </Layout>,
