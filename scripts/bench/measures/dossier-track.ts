@@ -1,16 +1,7 @@
-import { scratchDir } from '../cleanup.ts';
-import { measureLoad } from '../load.ts';
+import { withBenchApp } from '../bench-app.ts';
+import { measureLoad, measureRequests } from '../load.ts';
 import { compare, databaseKind, type Measure } from '../measure.ts';
-import {
-  APPLICANT,
-  COMMUNE,
-  FORM,
-  measureRequests,
-  multipartBody,
-  PDF,
-  PROCEDURE,
-  UNITS,
-} from './dossier-common.ts';
+import { APPLICANT, COMMUNE, FORM, multipartBody, PDF, PROCEDURE } from './dossier-common.ts';
 
 const DOSSIERS = 800;
 
@@ -25,95 +16,65 @@ export const dossierTrack: Measure = {
   description: 'GET /api/v1/dossiers/{code}?phone4= lookups/s against GET /healthz on the same app',
   async run(s) {
     const kind = databaseKind();
-    const { buildApp } = await import('#app/app.ts');
-    const { bootPlatform, stopPlatform } = await import('#app/bootstrap.ts');
-    const { loadConfig } = await import('#platform/config.ts');
-    const { getPlaceByCode, importPlaces } = await import('#modules/places/index.ts');
     const { ensureCatalogue } = await import('#modules/procedures/index.ts');
-    const scratch = await scratchDir('dossier-track');
-    try {
-      const config = loadConfig({
-        DATA_DIR: scratch.path,
-        DATABASE_URL: process.env.DATABASE_URL,
-        JOBS: 'false',
-        LOG_LEVEL: 'silent',
-        DEMO_SEED: 'false',
-        TRUST_PROXY: 'true',
-      });
-      const platform = await bootPlatform(config);
-      try {
-        const { db } = platform.database;
-        if (!(await getPlaceByCode(db, COMMUNE).catch(() => undefined)))
-          await importPlaces(platform.database, { dir: UNITS });
-        await ensureCatalogue(db);
-        const app = await buildApp(platform, { logger: false });
-        try {
-          await app.listen({ host: '127.0.0.1', port: 0 });
-          const address = app.server.address();
-          if (!address || typeof address === 'string') throw new Error('not listening on TCP');
-          const origin = `http://127.0.0.1:${address.port}`;
-          // Dossiers to look up, filed through the API (each received, so the log has two entries).
-          const { body, contentType } = await multipartBody([
-            { name: 'procedureCode', value: PROCEDURE },
-            { name: 'unitCode', value: COMMUNE },
-            { name: 'applicant', value: JSON.stringify(APPLICANT) },
-            { name: 'form', value: JSON.stringify(FORM) },
-            { name: 'doc.birthCertificate', file: { filename: 'giay-chung-sinh.pdf', data: PDF } },
-          ]);
-          const codes: string[] = [];
-          // Keys of this run only: on a PostgreSQL server the database outlives the run.
-          const run = Date.now().toString(36);
-          // Addresses of this run only, for the same reason (the counters live in the database too).
-          const net = Math.floor(Math.random() * 250);
-          for (let i = 0; i < DOSSIERS; i++) {
-            const res = await fetch(`${origin}/api/v1/dossiers`, {
-              method: 'POST',
-              headers: {
-                'content-type': contentType,
-                'idempotency-key': `bench-track-${run}-${String(i).padStart(8, '0')}`,
-                'x-forwarded-for': `10.77.${i >> 8}.${i & 255}`,
-              },
-              body: new Uint8Array(body),
-            });
-            if (res.status !== 201) throw new Error(`filing answered ${res.status} ${await res.text()}`);
-            codes.push(((await res.json()) as { code: string }).code);
-          }
-          const phone4 = APPLICANT.phone.slice(-4);
-          const probe = await fetch(`${origin}/api/v1/dossiers/${codes[0]}?phone4=${phone4}`, {
-            headers: { 'x-forwarded-for': `10.${net}.250.1` },
-          });
-          if (probe.status !== 200) throw new Error(`lookup answered ${probe.status} ${await probe.text()}`);
+    return withBenchApp('dossier-track', { TRUST_PROXY: 'true' }, async ({ platform, origin }) => {
+      const { db } = platform.database;
+      await ensureCatalogue(db);
 
-          const health = await measureLoad(`${origin}/healthz`, s);
-          const lookups = await measureRequests(
-            {
-              url: origin,
-              method: 'GET',
-              // Each dossier looked up from its own address: the counters are hit on every call, never full.
-              requests: codes.map((c, i) => ({
-                path: `/api/v1/dossiers/${c}?phone4=${phone4}`,
-                headers: { 'x-forwarded-for': `10.${net}.${i >> 8}.${i & 255}` },
-              })),
-            },
-            s,
-          );
-          return compare({
-            label: `dossier-track (${kind})`,
-            value: lookups.requestsPerSecond,
-            unit: 'req/s',
-            baseline: health.requestsPerSecond,
-            baselineLabel: 'GET /healthz, same app',
-            higherIsBetter: true,
-            details: { database: kind, target: 0.5, dossiers: DOSSIERS, lookups, healthz: health },
-          });
-        } finally {
-          await app.close();
-        }
-      } finally {
-        await stopPlatform(platform);
+      // Dossiers to look up, filed through the API (each received, so the log has two entries).
+      const { body, contentType } = await multipartBody([
+        { name: 'procedureCode', value: PROCEDURE },
+        { name: 'unitCode', value: COMMUNE },
+        { name: 'applicant', value: JSON.stringify(APPLICANT) },
+        { name: 'form', value: JSON.stringify(FORM) },
+        { name: 'doc.birthCertificate', file: { filename: 'giay-chung-sinh.pdf', data: PDF } },
+      ]);
+      const codes: string[] = [];
+      // Keys of this run only: on a PostgreSQL server the database outlives the run.
+      const run = Date.now().toString(36);
+      // Addresses of this run only, for the same reason (the counters live in the database too).
+      const net = Math.floor(Math.random() * 250);
+      for (let i = 0; i < DOSSIERS; i++) {
+        const res = await fetch(`${origin}/api/v1/dossiers`, {
+          method: 'POST',
+          headers: {
+            'content-type': contentType,
+            'idempotency-key': `bench-track-${run}-${String(i).padStart(8, '0')}`,
+            'x-forwarded-for': `10.77.${i >> 8}.${i & 255}`,
+          },
+          body: new Uint8Array(body),
+        });
+        if (res.status !== 201) throw new Error(`filing answered ${res.status} ${await res.text()}`);
+        codes.push(((await res.json()) as { code: string }).code);
       }
-    } finally {
-      await scratch.remove();
-    }
+      const phone4 = APPLICANT.phone.slice(-4);
+      const probe = await fetch(`${origin}/api/v1/dossiers/${codes[0]}?phone4=${phone4}`, {
+        headers: { 'x-forwarded-for': `10.${net}.250.1` },
+      });
+      if (probe.status !== 200) throw new Error(`lookup answered ${probe.status} ${await probe.text()}`);
+
+      const health = await measureLoad(`${origin}/healthz`, s);
+      const lookups = await measureRequests(
+        {
+          url: origin,
+          method: 'GET',
+          // Each dossier looked up from its own address: the counters are hit on every call, never full.
+          requests: codes.map((c, i) => ({
+            path: `/api/v1/dossiers/${c}?phone4=${phone4}`,
+            headers: { 'x-forwarded-for': `10.${net}.${i >> 8}.${i & 255}` },
+          })),
+        },
+        s,
+      );
+      return compare({
+        label: `dossier-track (${kind})`,
+        value: lookups.requestsPerSecond,
+        unit: 'req/s',
+        baseline: health.requestsPerSecond,
+        baselineLabel: 'GET /healthz, same app',
+        higherIsBetter: true,
+        details: { database: kind, target: 0.5, dossiers: DOSSIERS, lookups, healthz: health },
+      });
+    });
   },
 };

@@ -1,9 +1,8 @@
-import path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
+import { UNITS } from '../bench-app.ts';
 import { scratchDir } from '../cleanup.ts';
-import { compare, type Measure, median, ROOT } from '../measure.ts';
+import { compare, type Measure, median } from '../measure.ts';
 
-const UNITS = path.join(ROOT, 'test/fixtures/admin-units');
 const COMMUNE = '06541';
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
 const VILLAGES = 10;

@@ -1,9 +1,8 @@
-import path from 'node:path';
 import pg from 'pg';
-import { compare, type Measure, median, ROOT } from '../measure.ts';
+import { UNITS } from '../bench-app.ts';
+import { compare, type Measure, median } from '../measure.ts';
 
 /** Lạng Sơn and three of its communes, from the test slice of the administrative units. */
-const UNITS = path.join(ROOT, 'test/fixtures/admin-units');
 const PROVINCE = '20';
 const COMMUNES = ['06184', '06529', '06541'];
 const DOSSIERS = Number(process.env.BENCH_STATS_DOSSIERS || 1_000_000);
