@@ -47,14 +47,18 @@ function run(label, globs, env) {
       ],
       { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
     );
-    let tail = '';
+    let out = '';
     child.stdout.on('data', (d) => {
       process.stdout.write(d);
-      tail = (tail + d).slice(-3000);
+      out += d;
     });
     child.on('exit', (code) => {
-      const count = (k) => Number(new RegExp(`ℹ ${k} (\\d+)`).exec(tail)?.[1] ?? 0);
-      resolve({ code: code ?? 1, pass: count('pass'), fail: count('fail') });
+      const count = (k) => Number(new RegExp(`ℹ ${k} (\\d+)`).exec(out.slice(-3000))?.[1] ?? 0);
+      // The reporter lists failures with their errors at the end; kept to be repeated last of all,
+      // where a truncated log still shows them.
+      const at = out.lastIndexOf('✖ failing tests:');
+      const failures = at < 0 ? '' : `${label}\n${out.slice(at, at + 8000)}`;
+      resolve({ code: code ?? 1, pass: count('pass'), fail: count('fail'), failures });
     });
   });
 }
@@ -109,5 +113,6 @@ try {
 const pass = results.reduce((n, r) => n + r.pass, 0);
 const fail = results.reduce((n, r) => n + r.fail, 0);
 const failed = results.some((r) => r.code !== 0);
+for (const r of results) if (r.failures) console.log(`\n=== failures again: ${r.failures}`);
 console.log(`\ntotal: ${pass} passed, ${fail} failed`);
 process.exit(failed || fail > 0 ? 1 : 0);

@@ -82,12 +82,12 @@ describe('the reference speaker agent', { skip: audioSkip }, () => {
       'Thông báo mất điện',
       'Chiều nay từ 14 giờ đến 16 giờ, thôn tạm mất điện để sửa đường dây.',
     );
-    const at = await scheduleAt(b.id, Date.now() + 9_000);
+    const at = await scheduleAt(b.id, Date.now() + 12_000);
     await waitFor(
-      'schedule stored',
+      'schedule stored on disk',
       async () =>
-        (first.agent.scheduleVersion > 0 && (await first.agent.cache.hasAudio(b.audioSha256 as string))) ||
-        undefined,
+        ((await first.agent.cache.readJson<{ version: number }>('schedule.json'))?.version ?? 0) > 0 &&
+        (await first.agent.cache.hasAudio(b.audioSha256 as string)),
     );
     await first.agent.stop();
 
@@ -96,6 +96,7 @@ describe('the reference speaker agent', { skip: audioSkip }, () => {
     const second = await startSpeaker(t, creds, url, { dir: first.dir });
     running.push(second);
     assert.equal(second.agent.connected, false);
+    assert.ok(Date.now() < at - 1_000, `set-up ran past the play time by ${Date.now() - at} ms`);
     await waitFor(
       'played from cache',
       () => second.sink.events.find((e) => e.event === 'end' && e.sha256 === b.audioSha256),

@@ -216,14 +216,22 @@ export class SpeakerAgent extends EventEmitter {
     void this.publish('ack', { v: PROTOCOL_VERSION, at: new Date().toISOString(), ...a });
   }
 
+  /** Cache writes go one after another, so a later state never lands under an earlier one and stop() can wait for all. */
+  private write(name: string, value: unknown): Promise<boolean> {
+    const done = this.writes
+      .then(() => this.cache.writeJson(name, value).then(() => true))
+      .catch((e) => {
+        this.log('error', 'cannot write the cache', { file: name, error: (e as Error).message });
+        return false;
+      });
+    this.writes = done.then(() => {});
+    return done;
+  }
+
   private persist() {
     const state: Persisted = { handled: [...this.handled], commands: this.commands, volume: this.volume };
-    const outbox = [...this.outbox];
-    this.writes = this.writes
-      .then(() => this.cache.writeJson('state.json', state))
-      .then(() => this.cache.writeJson('outbox.json', outbox))
-      .catch((e) => this.log('error', 'cannot write the cache', { error: (e as Error).message }));
-    return this.writes;
+    void this.write('state.json', state);
+    return this.write('outbox.json', [...this.outbox]);
   }
 
   // ── Schedule and audio ────────────────────────────────────────────────────────────────────
@@ -234,7 +242,7 @@ export class SpeakerAgent extends EventEmitter {
     if (this.manifest && doc.data.version < this.manifest.version) return;
     this.manifest = doc.data;
     for (const f of doc.data.files) this.urls.set(f.sha256, f);
-    void this.cache.writeJson('manifest.json', doc.data);
+    void this.write('manifest.json', doc.data);
     // Fetch ahead of time: everything the coming days need is on disk before it is due.
     for (const f of doc.data.files) void this.ensureAudio(f.sha256);
     this.tryAdopt();
@@ -271,7 +279,8 @@ export class SpeakerAgent extends EventEmitter {
     this.volume = p.volume;
     const ids = new Set(p.entries.map((e) => e.id));
     this.handled = new Set([...this.handled].filter((id) => ids.has(id)));
-    void this.cache.writeJson('schedule.json', p).then(() => {
+    void this.write('schedule.json', p).then((written) => {
+      if (!written) return;
       this.ack({ kind: 'schedule', version: p.version, status: 'ok' });
       this.emit('adopted', p.version);
     });
