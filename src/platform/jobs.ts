@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
-import { type Database, pgliteOf } from './db/client.ts';
+import { type Database, pgliteDates, pgliteOf } from './db/client.ts';
 
 export type JobHandler<T> = (data: T) => Promise<void>;
 
@@ -21,9 +21,10 @@ export class Jobs {
           ...common,
           db: {
             async executeSql(text: string, values: unknown[]) {
-              if (values?.length) return pglite.query(text, values);
+              if (values?.length) return pgliteDates(await pglite.query(text, values));
               const results = await pglite.exec(text);
-              return results[results.length - 1] ?? { rows: [] };
+              const last = results[results.length - 1];
+              return last ? pgliteDates(last) : { rows: [] };
             },
           },
         })

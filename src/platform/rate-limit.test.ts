@@ -21,6 +21,18 @@ describe('rate limiter', () => {
     await database.close();
   });
 
+  it('when counting, then a server keeps the counts in its unlogged table and embedded PGlite in memory', async () => {
+    await limiter.hit('where:1', 60_000);
+    const rows = await database.query<{ n: number }>(
+      "select count(*)::int as n from rate_limits where key = 'where:1'",
+    );
+    const [table] = await database.query<{ persistence: string }>(
+      "select relpersistence as persistence from pg_class where relname = 'rate_limits'",
+    );
+    assert.equal(table?.persistence, 'u', 'unlogged on both (the migration is the same)');
+    assert.equal(rows[0]?.n, database.kind === 'postgres' ? 1 : 0);
+  });
+
   it('when a key is hit within one window, then the count goes up by one each time', async () => {
     const counts = [];
     for (let i = 0; i < 4; i++) counts.push((await limiter.hit('count:1', 60_000)).count);
@@ -115,13 +127,18 @@ describe('rate limiter', () => {
     await limiter.hit('purge:old', 100);
     await limiter.hit('purge:live', 60_000);
     await setTimeout(200);
+    assert.deepEqual(await limiter.liveKeys('purge:'), ['purge:live']);
     await limiter.purgeExpired();
-    const rows = await database.query<{ key: string }>(
-      "select key from rate_limits where key like 'purge:%'",
-    );
-    assert.deepEqual(
-      rows.map((r) => r.key),
-      ['purge:live'],
-    );
+    if (database.kind === 'postgres') {
+      const rows = await database.query<{ key: string }>(
+        "select key from rate_limits where key like 'purge:%'",
+      );
+      assert.deepEqual(
+        rows.map((r) => r.key),
+        ['purge:live'],
+      );
+    }
+    assert.equal((await limiter.hit('purge:live', 60_000)).count, 2);
+    assert.equal((await limiter.hit('purge:old', 100)).count, 1);
   });
 });

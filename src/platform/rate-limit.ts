@@ -1,51 +1,35 @@
 import type { FastifyRateLimitOptions, FastifyRateLimitStore } from '@fastify/rate-limit';
-import type { SqlRunner } from './db/client.ts';
+import type { DatabaseKind, SqlRunner } from './db/client.ts';
 
 export interface Hit {
   count: number;
   resetAt: Date;
 }
 
+interface Counted {
+  key: string;
+  windowMs: number;
+}
+
+/** Where fixed-window counters live. A window that has ended starts again at 1. */
+export interface CounterStore {
+  /** One hit on each key, all at once; the counts after the hit, in the order given. */
+  hitAll(keys: Counted[]): Promise<Hit[]>;
+  reset(key: string): Promise<void>;
+  purgeExpired(): Promise<void>;
+  /** Keys with a live window, for operators and tests. */
+  liveKeys(prefix: string): Promise<string[]>;
+}
+
 /**
- * Fixed-window counters kept in PostgreSQL, so every app process sees the same count.
- * One statement: a window that has ended starts again at 1.
+ * Counters in PostgreSQL, so every app process on one server sees the same count: one statement,
+ * one round trip, however many keys. The table is unlogged (migration 0006): a crash forgets counts
+ * of a few minutes, which is harmless, and a hit never waits for the write-ahead log.
  */
-export class RateLimiter {
+export class SqlCounters implements CounterStore {
   constructor(private readonly sql: SqlRunner) {}
 
-  async hit(key: string, windowMs: number): Promise<Hit> {
-    const rows = await this.sql.query<{ count: number; reset_at: Date }>(
-      `insert into rate_limits (key, count, reset_at)
-       values ($1, 1, now() + make_interval(secs => $2::float8 / 1000))
-       on conflict (key) do update set
-         count = case when rate_limits.reset_at <= now() then 1 else rate_limits.count + 1 end,
-         reset_at = case when rate_limits.reset_at <= now() then excluded.reset_at else rate_limits.reset_at end
-       returning count, reset_at`,
-      [key, windowMs],
-    );
-    const row = rows[0];
-    if (!row) throw new Error('rate limit upsert returned nothing');
-    return { count: row.count, resetAt: new Date(row.reset_at) };
-  }
-
-  /** Count a hit; true while the count stays within `max`. */
-  async allow(
-    key: string,
-    max: number,
-    windowMs: number,
-  ): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
-    const h = await this.hit(key, windowMs);
-    return {
-      allowed: h.count <= max,
-      retryAfterSeconds: Math.max(1, Math.ceil((h.resetAt.getTime() - Date.now()) / 1000)),
-    };
-  }
-
-  /**
-   * Count one hit on each key in one statement (one commit, not one per key); allowed only when
-   * every key stays within its max. For limits that must all be counted on every request.
-   */
-  async allowAll(checks: { key: string; max: number; windowMs: number }[]) {
+  async hitAll(keys: Counted[]) {
     const rows = await this.sql.query<{ key: string; count: number; reset_at: Date }>(
       `insert into rate_limits (key, count, reset_at)
        select k, 1, now() + make_interval(secs => w / 1000) from unnest($1::text[], $2::float8[]) as t(k, w)
@@ -53,13 +37,13 @@ export class RateLimiter {
          count = case when rate_limits.reset_at <= now() then 1 else rate_limits.count + 1 end,
          reset_at = case when rate_limits.reset_at <= now() then excluded.reset_at else rate_limits.reset_at end
        returning key, count, reset_at`,
-      [checks.map((c) => c.key), checks.map((c) => c.windowMs)],
+      [keys.map((c) => c.key), keys.map((c) => c.windowMs)],
     );
-    const refused = checks
-      .map((c) => ({ c, row: rows.find((r) => r.key === c.key) }))
-      .filter(({ c, row }) => row && row.count > c.max)
-      .map(({ row }) => Math.max(1, Math.ceil((new Date(row?.reset_at ?? 0).getTime() - Date.now()) / 1000)));
-    return { allowed: refused.length === 0, retryAfterSeconds: Math.max(0, ...refused) };
+    return keys.map(({ key }) => {
+      const row = rows.find((r) => r.key === key);
+      if (!row) throw new Error(`rate limit upsert returned nothing for ${key}`);
+      return { count: row.count, resetAt: new Date(row.reset_at) };
+    });
   }
 
   async reset(key: string) {
@@ -68,6 +52,130 @@ export class RateLimiter {
 
   async purgeExpired() {
     await this.sql.query('delete from rate_limits where reset_at < now()');
+  }
+
+  async liveKeys(prefix: string) {
+    const rows = await this.sql.query<{ key: string }>(
+      'select key from rate_limits where starts_with(key, $1) and reset_at > now() order by key',
+      [prefix],
+    );
+    return rows.map((r) => r.key);
+  }
+}
+
+/**
+ * Counters in this process's memory. For embedded PGlite only: its data folder belongs to one
+ * process, so there is no other process to share a count with, and a hit costs no statement.
+ */
+export class MemoryCounters implements CounterStore {
+  private readonly windows = new Map<string, Hit>();
+
+  async hitAll(keys: Counted[]) {
+    const now = Date.now();
+    return keys.map(({ key, windowMs }) => {
+      const w = this.windows.get(key);
+      const hit =
+        w && w.resetAt.getTime() > now
+          ? { count: w.count + 1, resetAt: w.resetAt }
+          : { count: 1, resetAt: new Date(now + windowMs) };
+      this.windows.set(key, hit);
+      return { ...hit };
+    });
+  }
+
+  async reset(key: string) {
+    this.windows.delete(key);
+  }
+
+  async purgeExpired() {
+    const now = Date.now();
+    for (const [key, w] of this.windows) if (w.resetAt.getTime() <= now) this.windows.delete(key);
+  }
+
+  async liveKeys(prefix: string) {
+    const now = Date.now();
+    return [...this.windows]
+      .filter(([key, w]) => key.startsWith(prefix) && w.resetAt.getTime() > now)
+      .map(([key]) => key)
+      .sort();
+  }
+}
+
+/** One store per database: limiters made for the same embedded database share its counters. */
+const memoryStores = new WeakMap<object, MemoryCounters>();
+
+export function counterStoreFor(database: SqlRunner & { kind: DatabaseKind }): CounterStore {
+  if (database.kind === 'postgres') return new SqlCounters(database);
+  let store = memoryStores.get(database);
+  if (!store) {
+    store = new MemoryCounters();
+    memoryStores.set(database, store);
+  }
+  return store;
+}
+
+/** Expired windows are swept at most this often, by whichever hit comes first. */
+const PURGE_EVERY_MS = 10 * 60_000;
+
+/**
+ * Fixed-window rate limits (sign-in back-off, OTP limits, tracking lookups, HTTP limits), counted in
+ * PostgreSQL on a server and in memory on embedded PGlite (see `counterStoreFor`).
+ */
+export class RateLimiter {
+  private readonly store: CounterStore;
+  private lastPurge = Date.now();
+
+  constructor(database: SqlRunner & { kind: DatabaseKind }) {
+    this.store = counterStoreFor(database);
+  }
+
+  async hit(key: string, windowMs: number): Promise<Hit> {
+    const [h] = await this.hitAll([{ key, windowMs }]);
+    if (!h) throw new Error('rate limit hit returned nothing');
+    return h;
+  }
+
+  /** Count a hit; true while the count stays within `max`. */
+  async allow(
+    key: string,
+    max: number,
+    windowMs: number,
+  ): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+    return this.allowAll([{ key, max, windowMs }]);
+  }
+
+  /**
+   * Count one hit on each key at once (one statement, one commit, not one per key); allowed only
+   * when every key stays within its max. For limits that must all be counted on every request.
+   */
+  async allowAll(checks: { key: string; max: number; windowMs: number }[]) {
+    const hits = await this.hitAll(checks);
+    const refused = hits
+      .filter((h, i) => h.count > (checks[i]?.max ?? 0))
+      .map((h) => Math.max(1, Math.ceil((h.resetAt.getTime() - Date.now()) / 1000)));
+    return { allowed: refused.length === 0, retryAfterSeconds: Math.max(0, ...refused) };
+  }
+
+  reset(key: string) {
+    return this.store.reset(key);
+  }
+
+  purgeExpired() {
+    this.lastPurge = Date.now();
+    return this.store.purgeExpired();
+  }
+
+  liveKeys(prefix: string) {
+    return this.store.liveKeys(prefix);
+  }
+
+  private hitAll(keys: Counted[]) {
+    if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
+      this.purgeExpired().catch(() => {
+        // Best effort: the next sweep tries again.
+      });
+    }
+    return this.store.hitAll(keys);
   }
 }
 
