@@ -5,6 +5,16 @@ import { citizens, otpCodes, roleGrants, sessions, users } from './identity.tabl
 
 export type UserRow = typeof users.$inferSelect;
 
+/**
+ * Bumped after every write that could change what a session token resolves to (see
+ * `resolveActor`): resolved actors from an older generation are not used again.
+ */
+let actorGeneration = 0;
+export const actorsGeneration = () => actorGeneration;
+function forgetActors() {
+  actorGeneration++;
+}
+
 export async function findUserByUsername(db: Db, username: string) {
   const [u] = await db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`);
   return u;
@@ -26,6 +36,7 @@ export async function updateUser(db: Db, id: number, set: Partial<typeof users.$
     .update(users)
     .set({ ...set, updatedAt: sql`now()` })
     .where(eq(users.id, id));
+  forgetActors();
 }
 
 /** Count a failed sign-in and, past the threshold, lock with a doubling delay (1 min … 60 min). */
@@ -82,11 +93,13 @@ export async function insertGrant(
   g: { userId: number; role: Role; placeId: number; placePath: string; grantedBy: number | null },
 ) {
   const [row] = await db.insert(roleGrants).values(g).onConflictDoNothing().returning();
+  forgetActors();
   return row;
 }
 
 export async function deleteGrant(db: Db, grantId: number) {
   await db.delete(roleGrants).where(eq(roleGrants.id, grantId));
+  forgetActors();
 }
 
 /** Users holding any grant inside one of the given subtrees (all users when a root path is given). */
@@ -154,6 +167,7 @@ export async function touchSession(db: Db, tokenHash: string) {
 
 export async function deleteSession(db: Db, tokenHash: string) {
   await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+  forgetActors();
 }
 
 export async function deleteExpiredSessions(db: Db) {

@@ -172,6 +172,42 @@ describe('API bearer tokens', () => {
     assert.equal(again.statusCode, 401);
   });
 
+  it('when a grant is given or taken while a token is in use, then the very next request sees it', async () => {
+    const id = await t.user('api_grants', 'specialist', COMMUNE_A);
+    await t.user('api_admin', 'admin', COMMUNE_A);
+    const token = await t.token('api_grants');
+    const admin = { authorization: `Bearer ${await t.token('api_admin')}` };
+    const roles = async () => {
+      const me = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/me',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(me.statusCode, 200);
+      return me
+        .json()
+        .grants.map((g: { role: string }) => g.role)
+        .sort();
+    };
+    assert.deepEqual(await roles(), ['specialist']);
+    assert.deepEqual(await roles(), ['specialist'], 'the same answer again (now from memory)');
+    const given = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${id}/grants`,
+      headers: admin,
+      payload: { role: 'receptionist', placeCode: COMMUNE_A },
+    });
+    assert.equal(given.statusCode, 201, given.body);
+    assert.deepEqual(await roles(), ['receptionist', 'specialist']);
+    const taken = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/users/${id}/grants/${given.json().id}`,
+      headers: admin,
+    });
+    assert.equal(taken.statusCode, 204, taken.body);
+    assert.deepEqual(await roles(), ['specialist']);
+  });
+
   it('when the password is wrong, then 400 problem+json with a bilingual message on the username field', async () => {
     const res = await t.app.inject({
       method: 'POST',
