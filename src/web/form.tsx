@@ -45,6 +45,64 @@ export function Form({
   );
 }
 
+/**
+ * What the last action did ("saved", "sent"), read out politely by screen readers. Takes its text
+ * either way (`text`, or children for richer content); renders nothing when there is nothing to say.
+ */
+export function Notice({ text, children }: { text?: string | undefined; children?: ComponentChildren }) {
+  const content = text ?? children;
+  return content ? (
+    <p class="notice" role="status">
+      {content}
+    </p>
+  ) : null;
+}
+
+/**
+ * A form that posts one action: the CSRF token, the fields given as children, one submit button.
+ * A button-only form has nothing to validate and no errors to list, so it is a bare form (no
+ * `novalidate`, no error summary); `inline` keeps it in the line of text it belongs to.
+ */
+export function ActionForm({
+  page,
+  action,
+  label,
+  kind,
+  inline,
+  errors,
+  enctype,
+  children,
+}: {
+  page: PageCtx;
+  action: string;
+  label: string;
+  /** The button's look; the default is the primary button. */
+  kind?: 'secondary' | 'link';
+  inline?: boolean;
+  errors?: Errors | undefined;
+  enctype?: string;
+  children?: ComponentChildren;
+}) {
+  const button = (
+    <button type="submit" class={kind}>
+      {label}
+    </button>
+  );
+  if (children === undefined)
+    return (
+      <form method="post" action={action} class={inline ? 'inline' : undefined}>
+        <input type="hidden" name="_csrf" value={page.csrf} />
+        {button}
+      </form>
+    );
+  return (
+    <Form page={page} action={action} errors={errors} enctype={enctype}>
+      {children}
+      {button}
+    </Form>
+  );
+}
+
 export function Field({
   name,
   label,

@@ -6,7 +6,7 @@ import { findPlaceById, listChildren, type Place } from '#modules/places/index.t
 import { hasRole } from '#platform/auth/actor.ts';
 import { AppError, Invalid } from '#platform/errors.ts';
 import { blankToUndefined, parse } from '#platform/validation.ts';
-import { type Errors, errorsFor, Field, Form, Select } from '#web/form.tsx';
+import { ActionForm, type Errors, errorsFor, Field, Form, Notice, Select } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
@@ -68,9 +68,15 @@ import {
 import { DOWN_TOPICS, topicFor, UP_TOPICS } from './protocol.ts';
 import { listCommunesWithPublicBulletins, listPlayReport } from './reports.service.ts';
 import { DAY_MS, localDate, localTime, WEEKDAY_BITS } from './schedule.ts';
-import { AudioPreview, ago, CommuneNav, captionsVtt, fmtTime, Notice, StatusBadge } from './views.tsx';
+import { AudioPreview, ago, CommuneNav, captionsVtt, fmtTime, StatusBadge } from './views.tsx';
 
 const empty: FormState = { values: {}, errors: {} };
+/** Bulletin actions with nothing to fill in: a button on the bulletin page and a POST route each. */
+const SIMPLE_ACTIONS = [
+  { action: 'submit', path: 'gui-duyet', run: submitBulletin },
+  { action: 'approve', path: 'duyet', run: approveBulletin },
+  { action: 'withdraw', path: 'rut', run: withdrawBulletin },
+] as const;
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const codeParam = z.object({ code: z.string().max(20) });
 
@@ -171,7 +177,11 @@ export function registerBroadcastPages(root: FastifyInstance, platform: Platform
               {canRegister && (
                 <details>
                   <summary>{t('broadcast:clusters.edit')}</summary>
-                  <Form page={page} action={`/quan-tri/loa/cum-loa/${c.id}`}>
+                  <ActionForm
+                    page={page}
+                    action={`/quan-tri/loa/cum-loa/${c.id}`}
+                    label={t('broadcast:clusters.save')}
+                  >
                     <Field
                       name="volume"
                       type="number"
@@ -188,13 +198,13 @@ export function registerBroadcastPages(root: FastifyInstance, platform: Platform
                       ]}
                       value={c.disabledAt ? 'true' : 'false'}
                     />
-                    <button type="submit">{t('broadcast:clusters.save')}</button>
-                  </Form>
-                  <Form page={page} action={`/quan-tri/loa/cum-loa/${c.id}/mat-khau`}>
-                    <button type="submit" class="link">
-                      {t('broadcast:clusters.reset')}
-                    </button>
-                  </Form>
+                  </ActionForm>
+                  <ActionForm
+                    page={page}
+                    action={`/quan-tri/loa/cum-loa/${c.id}/mat-khau`}
+                    label={t('broadcast:clusters.reset')}
+                    kind="link"
+                  />
                 </details>
               )}
             </li>
@@ -573,36 +583,31 @@ export function registerBroadcastPages(root: FastifyInstance, platform: Platform
           </p>
         )}
         <p>
-          {allowed.includes('submit') && (
-            <Form page={page} action={`/quan-tri/loa/ban-tin/${b.id}/gui-duyet`}>
-              <button type="submit">{t('broadcast:action.submit')}</button>
-            </Form>
-          )}
-          {allowed.includes('approve') && (
-            <Form page={page} action={`/quan-tri/loa/ban-tin/${b.id}/duyet`}>
-              <button type="submit">{t('broadcast:action.approve')}</button>
-            </Form>
-          )}
-          {allowed.includes('withdraw') && (
-            <Form page={page} action={`/quan-tri/loa/ban-tin/${b.id}/rut`}>
-              <button type="submit" class="secondary">
-                {t('broadcast:action.withdraw')}
-              </button>
-            </Form>
-          )}
+          {SIMPLE_ACTIONS.filter((a) => allowed.includes(a.action)).map((a) => (
+            <ActionForm
+              key={a.action}
+              page={page}
+              action={`/quan-tri/loa/ban-tin/${b.id}/${a.path}`}
+              label={t(`broadcast:action.${a.action}`)}
+              kind={a.action === 'withdraw' ? 'secondary' : undefined}
+            />
+          ))}
         </p>
         {allowed.includes('reject') && (
-          <Form page={page} action={`/quan-tri/loa/ban-tin/${b.id}/tra-lai`} errors={state.errors}>
+          <ActionForm
+            page={page}
+            action={`/quan-tri/loa/ban-tin/${b.id}/tra-lai`}
+            errors={state.errors}
+            label={t('broadcast:bulletins.reject')}
+            kind="secondary"
+          >
             <Field
               name="note"
               label={t('broadcast:bulletins.note')}
               value={state.values.note}
               error={state.errors.note}
             />
-            <button type="submit" class="secondary">
-              {t('broadcast:bulletins.reject')}
-            </button>
-          </Form>
+          </ActionForm>
         )}
         {(live.length > 0 || allowed.includes('schedule')) && (
           <>
@@ -618,11 +623,12 @@ export function registerBroadcastPages(root: FastifyInstance, platform: Platform
                     <span class="tag">{t('broadcast:bulletins.cancelled')}</span>
                   ) : (
                     allowed.includes('schedule') && (
-                      <Form page={page} action={`/quan-tri/loa/lich/${e.entry.id}/huy`}>
-                        <button type="submit" class="link">
-                          {t('broadcast:bulletins.cancel')}
-                        </button>
-                      </Form>
+                      <ActionForm
+                        page={page}
+                        action={`/quan-tri/loa/lich/${e.entry.id}/huy`}
+                        label={t('broadcast:bulletins.cancel')}
+                        kind="link"
+                      />
                     )
                   )}
                 </li>
@@ -746,9 +752,7 @@ export function registerBroadcastPages(root: FastifyInstance, platform: Platform
       }
       return reply.redirect(`/quan-tri/loa/ban-tin/${id}`, 303);
     });
-  simpleAction('gui-duyet', (req, id) => submitBulletin(req.ctx(), id));
-  simpleAction('duyet', (req, id) => approveBulletin(req.ctx(), id));
-  simpleAction('rut', (req, id) => withdrawBulletin(req.ctx(), id));
+  for (const a of SIMPLE_ACTIONS) simpleAction(a.path, (req, id) => a.run(req.ctx(), id));
 
   root.post('/quan-tri/loa/ban-tin/:id/tra-lai', (req, reply) => {
     const { id } = idParam.parse(req.params);
@@ -1151,11 +1155,12 @@ export function registerBroadcastPages(root: FastifyInstance, platform: Platform
           <a href={`/cap/alerts/${alert.id}.xml`}>{t('broadcast:emergency.cap')}</a>
         </p>
         {canStop && (
-          <Form page={page} action={`/quan-tri/loa/canh-bao/${alert.id}/dung`}>
-            <button type="submit" class="secondary">
-              {t('broadcast:emergency.stop')}
-            </button>
-          </Form>
+          <ActionForm
+            page={page}
+            action={`/quan-tri/loa/canh-bao/${alert.id}/dung`}
+            label={t('broadcast:emergency.stop')}
+            kind="secondary"
+          />
         )}
         <h2>{t('broadcast:emergency.devices')}</h2>
         <table>

@@ -1,4 +1,3 @@
-import type { ComponentChildren } from 'preact';
 import type { Place } from '#modules/places/index.ts';
 import type { T } from '#platform/i18n/index.ts';
 import type { PageCtx } from '#web/layout.tsx';
@@ -98,14 +97,6 @@ export function AudioPreview({
         </a>
       </figcaption>
     </figure>
-  );
-}
-
-export function Notice({ children }: { children: ComponentChildren }) {
-  return (
-    <p class="notice" role="status">
-      {children}
-    </p>
   );
 }
 

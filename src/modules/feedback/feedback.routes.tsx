@@ -16,7 +16,7 @@ import { ROLES, requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import { NotFound } from '#platform/errors.ts';
 import { translator } from '#platform/i18n/index.ts';
 import { blankToUndefined, fieldErrors } from '#platform/validation.ts';
-import { errorsFor, Field, Form, Select, TextArea } from '#web/form.tsx';
+import { ActionForm, errorsFor, Field, Form, Notice, Select, TextArea } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
@@ -105,14 +105,6 @@ function placeLine(places: Map<number, Place>, r: Report) {
     .filter(Boolean)
     .map((p) => p?.fullName)
     .join(', ');
-}
-
-function Notice({ text }: { text: string | undefined }) {
-  return text ? (
-    <p class="notice" role="status">
-      {text}
-    </p>
-  ) : null;
 }
 
 function StatusTag({ page, status }: { page: PageCtx; status: Status }) {
@@ -779,7 +771,12 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
           <p>{t('feedback:track.yourRating', { label: t(`feedback:track.ratings.${report.rating}`) })}</p>
         )}
         {can.includes('rate') && (
-          <Form page={page} action={`${base}/danh-gia`} errors={state.errors}>
+          <ActionForm
+            page={page}
+            action={`${base}/danh-gia`}
+            errors={state.errors}
+            label={t('feedback:track.rateSubmit')}
+          >
             <fieldset>
               <legend>{t('feedback:track.rate')}</legend>
               {[5, 4, 3, 2, 1].map((n) => (
@@ -789,14 +786,19 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
                 </label>
               ))}
             </fieldset>
-            <button type="submit">{t('feedback:track.rateSubmit')}</button>
-          </Form>
+          </ActionForm>
         )}
         {can.includes('reopen') && (
           <>
             <h2>{t('feedback:track.reopen')}</h2>
             <p class="muted">{t('feedback:track.reopenHint', { days: REOPEN_WITHIN_DAYS })}</p>
-            <Form page={page} action={`${base}/mo-lai`} errors={state.errors}>
+            <ActionForm
+              page={page}
+              action={`${base}/mo-lai`}
+              errors={state.errors}
+              label={t('feedback:track.reopenSubmit')}
+              kind="secondary"
+            >
               <TextArea
                 name="reason"
                 label={t('feedback:track.reopenBody')}
@@ -804,10 +806,7 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
                 error={state.errors.reason}
                 rows={3}
               />
-              <button type="submit" class="secondary">
-                {t('feedback:track.reopenSubmit')}
-              </button>
-            </Form>
+            </ActionForm>
           </>
         )}
         <h2>{t('feedback:track.description')}</h2>
@@ -829,13 +828,17 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
         {report.status !== 'closed' && photos.length < PHOTOS_PER_REPORT && (
           <>
             <h2>{t('feedback:track.addPhotos')}</h2>
-            <Form page={page} action={`${base}/anh`} enctype="multipart/form-data">
+            <ActionForm
+              page={page}
+              action={`${base}/anh`}
+              enctype="multipart/form-data"
+              label={t('feedback:track.addPhotosSubmit')}
+            >
               <PhotoInput
                 page={page}
                 label={t('feedback:form.photos', { max: PHOTOS_PER_REPORT - photos.length })}
               />
-              <button type="submit">{t('feedback:track.addPhotosSubmit')}</button>
-            </Form>
+            </ActionForm>
           </>
         )}
         <h2>{t('feedback:track.history')}</h2>
@@ -1117,7 +1120,7 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
         </ol>
         {actions.length > 0 && <h2>{t('feedback:staff.actions')}</h2>}
         {can('acknowledge') && (
-          <Form page={page} action={`${base}/tiep-nhan`} errors={undefined}>
+          <ActionForm page={page} action={`${base}/tiep-nhan`} label={t('feedback:staff.acknowledge')}>
             <Select
               name="category"
               label={t('feedback:form.category')}
@@ -1128,11 +1131,10 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
               error={e.category}
             />
             <small class="hint">{t('feedback:staff.acknowledgeHint')}</small>
-            <button type="submit">{t('feedback:staff.acknowledge')}</button>
-          </Form>
+          </ActionForm>
         )}
         {can('assign') && (
-          <Form page={page} action={`${base}/giao`}>
+          <ActionForm page={page} action={`${base}/giao`} label={t('feedback:staff.assign')}>
             <Select
               name="assignee"
               label={t('feedback:staff.assign')}
@@ -1145,11 +1147,10 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
               value={v.assignee}
               error={e.assignee}
             />
-            <button type="submit">{t('feedback:staff.assign')}</button>
-          </Form>
+          </ActionForm>
         )}
         {can('reply') && (
-          <Form page={page} action={`${base}/tra-loi`}>
+          <ActionForm page={page} action={`${base}/tra-loi`} label={t('feedback:staff.replySubmit')}>
             <TextArea
               name="reply"
               label={t('feedback:staff.reply')}
@@ -1157,11 +1158,10 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
               value={v.reply ?? r.publicReply ?? undefined}
               error={e.reply}
             />
-            <button type="submit">{t('feedback:staff.replySubmit')}</button>
-          </Form>
+          </ActionForm>
         )}
         {can('publish') && (
-          <Form page={page} action={`${base}/cong-khai`}>
+          <ActionForm page={page} action={`${base}/cong-khai`} label={t('feedback:staff.publishSubmit')}>
             <h3>{t('feedback:staff.publish')}</h3>
             <small class="hint">{t('feedback:staff.publishHint')}</small>
             <TextArea
@@ -1176,44 +1176,50 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
                 {t('feedback:staff.publishPhotos')}
               </label>
             )}
-            <button type="submit">{t('feedback:staff.publishSubmit')}</button>
-          </Form>
+          </ActionForm>
         )}
         {can('close') && (
-          <Form page={page} action={`${base}/dong`}>
-            <button type="submit" class="secondary">
-              {t('feedback:staff.closeSubmit')}
-            </button>
-          </Form>
+          <ActionForm
+            page={page}
+            action={`${base}/dong`}
+            label={t('feedback:staff.closeSubmit')}
+            kind="secondary"
+          />
         )}
         {can('merge') && (
-          <Form page={page} action={`${base}/gop`}>
+          <ActionForm
+            page={page}
+            action={`${base}/gop`}
+            label={t('feedback:staff.mergeSubmit')}
+            kind="secondary"
+          >
             <Field
               name="into"
               label={`${t('feedback:staff.merge')}: ${t('feedback:staff.mergeInto')}`}
               value={v.into}
               error={e.into}
             />
-            <button type="submit" class="secondary">
-              {t('feedback:staff.mergeSubmit')}
-            </button>
-          </Form>
+          </ActionForm>
         )}
         {can('reopen') && (
-          <Form page={page} action={`${base}/mo-lai`}>
+          <ActionForm
+            page={page}
+            action={`${base}/mo-lai`}
+            label={t('feedback:staff.reopenSubmit')}
+            kind="secondary"
+          >
             <Field name="reason" label={t('feedback:staff.reopenBody')} value={v.reason} error={e.reason} />
-            <button type="submit" class="secondary">
-              {t('feedback:staff.reopenSubmit')}
-            </button>
-          </Form>
+          </ActionForm>
         )}
         {can('note') && (
-          <Form page={page} action={`${base}/ghi-chu`}>
+          <ActionForm
+            page={page}
+            action={`${base}/ghi-chu`}
+            label={t('feedback:staff.noteSubmit')}
+            kind="secondary"
+          >
             <TextArea name="note" label={t('feedback:staff.note')} value={v.note} error={e.note} rows={3} />
-            <button type="submit" class="secondary">
-              {t('feedback:staff.noteSubmit')}
-            </button>
-          </Form>
+          </ActionForm>
         )}
       </Layout>,
       status,
@@ -1452,16 +1458,16 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
                   {k.revokedAt ? (
                     <span class="tag"> {t('feedback:settings.revoked')}</span>
                   ) : (
-                    <form
-                      method="post"
-                      action={`/quan-tri/phan-anh/cai-dat/khoa-api/${k.id}/thu-hoi`}
-                      class="inline"
-                    >
-                      <input type="hidden" name="_csrf" value={page.csrf} />{' '}
-                      <button type="submit" class="link">
-                        {t('feedback:settings.revoke')}
-                      </button>
-                    </form>
+                    <>
+                      {' '}
+                      <ActionForm
+                        page={page}
+                        action={`/quan-tri/phan-anh/cai-dat/khoa-api/${k.id}/thu-hoi`}
+                        label={t('feedback:settings.revoke')}
+                        kind="link"
+                        inline
+                      />
+                    </>
                   )}
                 </li>
               ))}
@@ -1498,16 +1504,13 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
               {contacts.map((c) => (
                 <li key={c.id}>
                   {contactPlaces.get(c.placeId)?.fullName}: {c.channel} <code>{c.recipient}</code>{' '}
-                  <form
-                    method="post"
+                  <ActionForm
+                    page={page}
                     action={`/quan-tri/phan-anh/cai-dat/lien-he/${c.id}/xoa`}
-                    class="inline"
-                  >
-                    <input type="hidden" name="_csrf" value={page.csrf} />
-                    <button type="submit" class="link">
-                      {t('feedback:settings.remove')}
-                    </button>
-                  </form>
+                    label={t('feedback:settings.remove')}
+                    kind="link"
+                    inline
+                  />
                 </li>
               ))}
             </ul>

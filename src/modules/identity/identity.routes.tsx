@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Platform } from '#app/platform.ts';
 import { ROLES, requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import { Unauthorized } from '#platform/errors.ts';
-import { Field, Form, Select } from '#web/form.tsx';
+import { Field, Form, Notice, Select } from '#web/form.tsx';
 import { type FormState, handleForm, safeNext } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
@@ -38,14 +38,6 @@ export function setSessionCookie(reply: FastifyReply, platform: Platform, token:
     secure: platform.config.cookieSecure,
     expires: expiresAt,
   });
-}
-
-function Notice({ text }: { text: string | undefined }) {
-  return text ? (
-    <p class="notice" role="status">
-      {text}
-    </p>
-  ) : null;
 }
 
 function roleOptions(page: PageCtx) {

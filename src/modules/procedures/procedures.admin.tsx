@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AppError, type FieldError, Invalid } from '#platform/errors.ts';
 import { type T, translator } from '#platform/i18n/index.ts';
 import { fieldErrors } from '#platform/validation.ts';
-import { Field, Form, Select, TextArea } from '#web/form.tsx';
+import { Field, Form, Notice, Select, TextArea } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
@@ -186,16 +186,6 @@ function toInputErrors(fields: FieldError[], t: T, tEn: T, skip: Set<string>): F
     );
   }
   return [...grouped.values()];
-}
-
-// Small form parts the shared web kit does not have.
-
-function Notice({ text }: { text: string | undefined }) {
-  return text ? (
-    <p class="notice" role="status">
-      {text}
-    </p>
-  ) : null;
 }
 
 function EditPage({
