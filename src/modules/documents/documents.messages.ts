@@ -11,6 +11,14 @@ addMessages('documents', {
       rating: 'Đánh giá mức độ hài lòng',
       track: 'Theo dõi hồ sơ',
     },
+    paper: {
+      'tiep-nhan': 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)',
+      'bo-sung': 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)',
+      'tu-choi': 'Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03)',
+      'xin-loi': 'Phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)',
+      'kiem-soat': 'Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu 06)',
+      'ket-qua': 'Kết quả giải quyết (bản điện tử có chữ ký số)',
+    },
     staff: {
       title: 'Giấy tờ và kết quả – hồ sơ {{code}}',
       back: 'Về hồ sơ',
@@ -55,6 +63,7 @@ addMessages('documents', {
       json: 'Mẫu (JSON)',
       save: 'Lưu mẫu',
       saved: 'Đã lưu mẫu.',
+      badJson: 'JSON không hợp lệ.',
     },
   },
   en: {
@@ -66,6 +75,14 @@ addMessages('documents', {
       fees: 'Fees',
       rating: 'Rate the service',
       track: 'Track the dossier',
+    },
+    paper: {
+      'tiep-nhan': 'Receipt and appointment slip (form 01, in Vietnamese)',
+      'bo-sung': 'Request to supplement the dossier (form 02, in Vietnamese)',
+      'tu-choi': 'Refusal to accept the dossier (form 03, in Vietnamese)',
+      'xin-loi': 'Apology and new appointment (form 04, in Vietnamese)',
+      'kiem-soat': 'Tracking sheet of the dossier (form 06, in Vietnamese)',
+      'ket-qua': 'Result (digitally signed, in Vietnamese)',
     },
     staff: {
       title: 'Papers and result – dossier {{code}}',
@@ -111,6 +128,7 @@ addMessages('documents', {
       json: 'Template (JSON)',
       save: 'Save the template',
       saved: 'Template saved.',
+      badJson: 'The JSON is not valid.',
     },
   },
 });

@@ -10,7 +10,6 @@ import {
   accessDossier,
   availablePapers,
   type DocumentsDeps,
-  PAPER_NAMES,
   PAPERS,
   type Paper,
   previewResult,
@@ -23,7 +22,7 @@ import {
   verifyUpload,
 } from './documents.service.ts';
 import { getDossierRecord, staffMaySee } from './dossier-source.ts';
-import { vnDateTime } from './pdf/vn-format.ts';
+import { vnDateTime, vnShort } from './pdf/vn-format.ts';
 import './documents.messages.ts';
 
 const CodeParams = z.object({ code: z.string().min(1).max(60) });
@@ -35,6 +34,13 @@ const ProofQuery = z.object({
     .optional(),
   t: z.string().max(64).optional(),
 });
+
+/** A procedure's (or any bilingual) name in the page's language, Vietnamese when there is no English. */
+const tr = (page: PageCtx, text: { vi: string; en?: string | undefined }) =>
+  page.locale === 'en' && text.en ? text.en : text.vi;
+
+/** "09 giờ 05 phút, ngày 23 tháng 11 năm 2026"; in English the figures "09:05 23/11/2026". */
+const when = (page: PageCtx, at: Date) => (page.locale === 'en' ? vnShort(at) : vnDateTime(at));
 
 /** The proof a citizen link carries, kept on the links of the page. */
 export function proofQuery(p: { so?: string | undefined; t?: string | undefined }) {
@@ -125,14 +131,14 @@ function VerifyResult({ page, outcome }: { page: PageCtx; outcome: VerifyOutcome
             </dd>
             <dt>{t('documents:verify.validity')}</dt>
             <dd>
-              {vnDateTime(s.signer.validFrom)} – {vnDateTime(s.signer.validTo)}
+              {when(page, s.signer.validFrom)} – {when(page, s.signer.validTo)}
             </dd>
           </>
         )}
         {s?.signedAt && (
           <>
             <dt>{t('documents:verify.time')}</dt>
-            <dd data-signed-at>{vnDateTime(s.signedAt)}</dd>
+            <dd data-signed-at>{when(page, s.signedAt)}</dd>
           </>
         )}
         {outcome.issued && (
@@ -189,7 +195,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
       reply,
       <Layout page={page} title={t('documents:papers.title', { code: d.code })}>
         <h1>{t('documents:papers.title', { code: d.code })}</h1>
-        <p>{d.procedure.name.vi}</p>
+        <p>{tr(page, d.procedure.name)}</p>
         <p>{t('documents:papers.intro')}</p>
         {papers.length === 0 ? (
           <p>{t('documents:papers.none')}</p>
@@ -198,7 +204,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
             {papers.map((p) => (
               <li key={p}>
                 <a href={`${base}/giay-to/${p}.pdf${qs}`} download>
-                  {PAPER_NAMES[p]}
+                  {t(`documents:paper.${p}`)}
                 </a>
               </li>
             ))}
@@ -223,7 +229,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
       return reply.redirect(`/dang-nhap?next=${encodeURIComponent(req.url)}`, 303);
     const { code } = CodeParams.parse(req.params);
     const ctx = req.ctx();
-    const d = await getDossierRecord(ctx.sql, { code });
+    const d = await getDossierRecord(ctx.db, { code });
     if (!staffMaySee(req.actor, d))
       throw new NotFound({ vi: 'Không tìm thấy hồ sơ này.', en: 'No such dossier.' });
     const papers = await availablePapers(ctx, d);
@@ -248,13 +254,13 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
           </p>
         )}
         <p>
-          {d.procedure.name.vi} · {d.applicant.name}
+          {tr(page, d.procedure.name)} · {d.applicant.name}
         </p>
         <ul class="cards">
           {papers.map((p) => (
             <li key={p}>
               <a href={`${base}/giay-to/${p}.pdf`} download>
-                {PAPER_NAMES[p]}
+                {t(`documents:paper.${p}`)}
               </a>
             </li>
           ))}
@@ -264,7 +270,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
           <p data-signed-result={result.id}>
             {t('documents:staff.signed', {
               number: result.number,
-              at: result.signedAt ? vnDateTime(result.signedAt) : '',
+              at: result.signedAt ? when(page, result.signedAt) : '',
               name: result.signerName,
             })}{' '}
             <a href={`/xac-thuc-van-ban?ma=${result.id}`}>{t('documents:staff.verify')}</a>
@@ -320,7 +326,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
   const templatePage = async (
     req: FastifyRequest,
     reply: FastifyReply,
-    state: { json?: string; error?: string; notice?: string },
+    state: { json?: string; error?: Invalid | 'json'; notice?: string },
     status = 200,
   ) => {
     if (req.actor.kind !== 'staff')
@@ -330,19 +336,27 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
     const template = await templateFor(req.ctx(), { procedureCode: p.code, procedure: p });
     const page = await pageCtx(req, reply);
     const t = page.t;
+    const field = state.error instanceof Invalid ? state.error.fields[0] : undefined;
+    const error =
+      state.error === 'json'
+        ? t('documents:template.badJson')
+        : state.error &&
+          (page.locale === 'en'
+            ? (field?.en ?? state.error.detail.en)
+            : (field?.vi ?? state.error.detail.vi));
     return sendPage(
       reply,
       <Layout page={page} title={t('documents:template.title', { code: p.code })}>
         <h1>{t('documents:template.title', { code: p.code })}</h1>
-        <p>{p.name.vi}</p>
+        <p>{tr(page, p.name)}</p>
         <p>{t('documents:template.intro', { ph: '{{…}}' })}</p>
         {state.notice && <p class="notice">{state.notice}</p>}
         <Form
           page={page}
           action={`/quan-tri/mau-ket-qua/${encodeURIComponent(p.code)}`}
-          errors={state.error ? { template: state.error } : undefined}
+          errors={error ? { template: error } : undefined}
         >
-          <div class={state.error ? 'field invalid' : 'field'}>
+          <div class={error ? 'field invalid' : 'field'}>
             <label for="f-template">{t('documents:template.json')}</label>
             <textarea id="f-template" name="template" rows={24}>
               {state.json ?? JSON.stringify(template, null, 2)}
@@ -362,12 +376,12 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
     try {
       raw = JSON.parse(json);
     } catch {
-      return templatePage(req, reply, { json, error: 'JSON không hợp lệ.' }, 400);
+      return templatePage(req, reply, { json, error: 'json' }, 400);
     }
     try {
       await saveResultTemplate(req.ctx(), procedure, raw);
     } catch (e) {
-      if (e instanceof Invalid) return templatePage(req, reply, { json, error: e.fields[0]?.vi ?? '' }, 400);
+      if (e instanceof Invalid) return templatePage(req, reply, { json, error: e }, 400);
       throw e;
     }
     return reply.redirect(`/quan-tri/mau-ket-qua/${encodeURIComponent(procedure)}`, 303);

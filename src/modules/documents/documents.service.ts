@@ -90,9 +90,9 @@ export async function accessDossier(ctx: Ctx, deps: DocumentsDeps, code: string,
   const miss = new NotFound({ vi: 'Không tìm thấy hồ sơ này.', en: 'No such dossier.' });
   if (proof.phone4) {
     await track(ctx, deps.dossiers, code, proof.phone4);
-    return getDossierRecord(ctx.sql, { code });
+    return getDossierRecord(ctx.db, { code });
   }
-  const d = await getDossierRecord(ctx.sql, { code }).catch(() => undefined);
+  const d = await getDossierRecord(ctx.db, { code }).catch(() => undefined);
   if (!d) throw miss;
   if (ctx.actor.kind === 'staff') {
     if (staffMaySee(ctx.actor, d)) return d;
@@ -390,7 +390,7 @@ export async function availablePapers(ctx: Ctx, d: DossierRecord): Promise<Paper
  * sign-in. Idempotent: a dossier gets one.
  */
 export async function issueApology(ctx: Ctx, deps: DocumentsDeps, code: string) {
-  const d = await getDossierRecord(ctx.sql, { code });
+  const d = await getDossierRecord(ctx.db, { code });
   if (await q.findCurrent(ctx.db, d.id, 'apology')) return undefined;
   const bytes = await apologyPdf(ctx, deps, d, {});
   const file = await store(deps, bytes, `phieu-xin-loi-${d.code}.pdf`);
@@ -453,7 +453,7 @@ export async function previewResult(ctx: Ctx, deps: DocumentsDeps, code: string)
 
 async function resultDossier(ctx: Ctx, code: string) {
   const staff = requireStaff(ctx.actor);
-  const d = await getDossierRecord(ctx.sql, { code });
+  const d = await getDossierRecord(ctx.db, { code });
   if (!staffMaySee(staff, d)) throw new Forbidden();
   if (!hasRole(staff, 'approver', d.unitPath)) {
     throw new Forbidden({

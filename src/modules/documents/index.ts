@@ -32,16 +32,8 @@ export {
   verifyIssued,
   verifyUpload,
 } from './documents.service.ts';
-// The dossier as the outputs read it, and who may see it.
-export {
-  type DossierAction,
-  type DossierRecord,
-  dossiersWithActionSince,
-  findDossierRecord,
-  getDossierRecord,
-  isApplicant,
-  staffMaySee,
-} from './dossier-source.ts';
+// Who may see a dossier's papers (the dossier itself is read through the dossiers module's index).
+export { isApplicant, staffMaySee } from './dossier-source.ts';
 export { renderApology } from './forms/apology.ts';
 export { heading, line, numbered, signatures, title } from './forms/common.ts';
 export { renderReceiptSlip } from './forms/receipt.ts';
@@ -130,7 +122,7 @@ export async function catchUpApologies(platform: Platform): Promise<string[]> {
   const ctx = systemCtx(platform);
   const since = new Date(ctx.clock.now().getTime() - 2 * 86_400_000);
   const issued: string[] = [];
-  for (const code of await dossiersWithActionSince(platform.database, 'overdue', since)) {
+  for (const code of await dossiersWithActionSince(platform.database.db, 'overdue', since)) {
     if (await issueApology(ctx, deps, code)) issued.push(code);
   }
   return issued;

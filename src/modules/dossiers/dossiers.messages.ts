@@ -49,6 +49,10 @@ addMessages('dossiers', {
       withdraw: 'Hồ sơ đã được rút theo yêu cầu của người nộp.',
       stop: 'Hồ sơ bị dừng xử lý.',
       overdue: 'Hồ sơ đã quá hạn giải quyết. Cơ quan gửi lời xin lỗi và sẽ hẹn lại ngày trả kết quả.',
+      payment_requested:
+        'Hồ sơ cần nộp phí, lệ phí: {{amount}}. Bạn nộp tại bộ phận một cửa hoặc chuyển khoản theo mã QR trên trang phí, lệ phí.',
+      payment_received: 'Đã nhận đủ phí, lệ phí. Cảm ơn bạn.',
+      payment_receivedAmount: 'Đã nhận đủ phí, lệ phí: {{amount}}. Cảm ơn bạn.',
       reason: 'Lý do: {{note}}',
       newDue: 'Hẹn trả kết quả mới: {{due}}.',
       missing: 'Cần bổ sung: {{list}}',
@@ -69,6 +73,8 @@ addMessages('dossiers', {
       stop: 'Dừng xử lý',
       submit: 'Nộp hồ sơ',
       overdue: 'Quá hạn (xin lỗi, mẫu 04)',
+      payment_requested: 'Chờ nộp phí, lệ phí',
+      payment_received: 'Đã nộp đủ phí, lệ phí',
     },
     submit: {
       title: 'Nộp hồ sơ trực tuyến',
@@ -135,6 +141,8 @@ addMessages('dossiers', {
       submittedAt: 'Ngày nộp',
       due: 'Hẹn trả kết quả',
       paused: 'Đang tạm dừng tính thời hạn trong khi chờ bạn bổ sung giấy tờ.',
+      payment: 'Hồ sơ đang chờ bạn nộp phí, lệ phí: {{amount}}.',
+      payLink: 'Xem số tiền và mã QR để nộp phí, lệ phí',
       history: 'Các bước đã qua',
       supplementTitle: 'Gửi giấy tờ bổ sung',
       supplementSend: 'Gửi bổ sung',
@@ -144,6 +152,16 @@ addMessages('dossiers', {
       mine: 'Hồ sơ của tôi',
       mineNone: 'Bạn chưa có hồ sơ nào gắn với số điện thoại này.',
       withdraw: 'Rút hồ sơ',
+    },
+    links: {
+      papers: 'Giấy tờ của hồ sơ (PDF)',
+      fees: 'Phí, lệ phí',
+      rating: 'Đánh giá mức độ hài lòng',
+      staff: {
+        papers: 'Giấy tờ và kết quả',
+        fees: 'Phí, lệ phí',
+        rating: 'Đánh giá của người dân',
+      },
     },
     queue: {
       title: 'Hồ sơ một cửa',
@@ -273,6 +291,10 @@ addMessages('dossiers', {
       withdraw: 'The dossier was withdrawn at the applicant’s request.',
       stop: 'Processing was stopped.',
       overdue: 'The dossier is past its deadline. The office apologises and will set a new date.',
+      payment_requested:
+        'A fee is due: {{amount}}. Pay at the one-stop desk or by bank transfer with the QR code on the fees page.',
+      payment_received: 'The fees have been paid in full. Thank you.',
+      payment_receivedAmount: 'The fees have been paid in full: {{amount}}. Thank you.',
       reason: 'Reason: {{note}}',
       newDue: 'New result date: {{due}}.',
       missing: 'Missing: {{list}}',
@@ -293,6 +315,8 @@ addMessages('dossiers', {
       stop: 'Stop processing',
       submit: 'Submit',
       overdue: 'Overdue (apology, form 04)',
+      payment_requested: 'Fee due',
+      payment_received: 'Fees paid in full',
     },
     submit: {
       title: 'File a dossier online',
@@ -358,6 +382,8 @@ addMessages('dossiers', {
       submittedAt: 'Filed on',
       due: 'Result due',
       paused: 'The deadline is paused while we wait for your documents.',
+      payment: 'This dossier is waiting for you to pay a fee: {{amount}}.',
+      payLink: 'See the amount and the QR code to pay',
       history: 'History',
       supplementTitle: 'Send the missing documents',
       supplementSend: 'Send',
@@ -367,6 +393,16 @@ addMessages('dossiers', {
       mine: 'My dossiers',
       mineNone: 'No dossier is linked to this phone number yet.',
       withdraw: 'Withdraw the dossier',
+    },
+    links: {
+      papers: 'Papers of the dossier (PDF)',
+      fees: 'Fees',
+      rating: 'Rate the service',
+      staff: {
+        papers: 'Papers and result',
+        fees: 'Fees',
+        rating: 'The applicant’s rating',
+      },
     },
     queue: {
       title: 'One-stop dossiers',

@@ -1,4 +1,17 @@
-import { and, asc, desc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  type Column,
+  desc,
+  eq,
+  getTableColumns,
+  inArray,
+  isNull,
+  or,
+  type SQL,
+  sql,
+  type Table,
+} from 'drizzle-orm';
 import { listStaffFor } from '#modules/identity/index.ts';
 import { type Db, rowsOf } from '#platform/db/client.ts';
 import {
@@ -170,34 +183,50 @@ export async function findDossierByCode(db: Db, code: string) {
 }
 
 /**
- * The dossier and its whole log in one round trip (the tracking page's hot path). The log comes back
- * as JSON and is mapped to the same shape `listActions` gives. The outer table is named in full: the
- * builder leaves columns of a one-table select unqualified, and inside the subquery an unqualified
- * "id" would be the action's.
+ * The dossier and its whole log in one round trip (the tracking page's hot path), through the SQL
+ * function `dossier_with_log` (migration 0201), whose plan each connection keeps. Both come back as
+ * JSON and are read into the shapes `findDossierByCode` and `listActions` give, less what the public
+ * view never shows.
  */
+export type TrackedDossier = Omit<
+  DossierRow,
+  'formData' | 'applicantIdNumber' | 'applicantAddress' | 'applicantEmail' | 'idempotencyKey'
+>;
+
 export async function findDossierWithLog(db: Db, code: string) {
-  const [row] = await db
-    .select({
-      dossier: dossiers,
-      log: sql<ActionJson[]>`coalesce((
-        select json_agg(json_build_object(
-          'id', a.id, 'dossierId', a.dossier_id, 'type', a.type, 'at', a.at, 'actorKind', a.actor_kind,
-          'actorUserId', a.actor_user_id, 'actorCitizenId', a.actor_citizen_id, 'actorName', a.actor_name,
-          'unitId', a.unit_id, 'note', a.note, 'payload', a.payload, 'statusAfter', a.status_after) order by a.id)
-        from dossier_actions a where a.dossier_id = "dossiers"."id"), '[]'::json)`,
-    })
-    .from(dossiers)
-    .where(eq(dossiers.code, code));
+  const rows = rowsOf<{ dossier: unknown; log: unknown }>(
+    await db.execute(sql`select dossier, log from dossier_with_log(${code})`),
+  );
+  const row = rows[0];
   if (!row) return undefined;
-  const log = (typeof row.log === 'string' ? JSON.parse(row.log) : row.log) as ActionJson[];
   return {
-    dossier: row.dossier,
-    actions: log.map(
-      (a): ActionRow => ({ ...a, at: new Date(a.at), id: Number(a.id), dossierId: Number(a.dossierId) }),
-    ),
+    dossier: fromJsonRow(dossiers, row.dossier) as TrackedDossier,
+    actions: (asJson(row.log) as unknown[]).map((a) => fromJsonRow(dossierActions, a) as ActionRow),
   };
 }
-type ActionJson = Omit<ActionRow, 'at'> & { at: string };
+
+const columnLists = new Map<Table, [string, Column][]>();
+function columnsOf(table: Table) {
+  let list = columnLists.get(table);
+  if (!list) {
+    list = Object.entries(getTableColumns(table));
+    columnLists.set(table, list);
+  }
+  return list;
+}
+
+const asJson = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+
+/** A table row that PostgreSQL turned into JSON (row_to_json), read back as Drizzle would read it. */
+function fromJsonRow(table: Table, json: unknown) {
+  const raw = asJson(json) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of columnsOf(table)) {
+    const value = raw[column.name];
+    if (value !== undefined) out[key] = value === null ? null : column.mapFromDriverValue(value);
+  }
+  return out;
+}
 
 export async function findDossierByKey(db: Db, key: string) {
   const [row] = await db.select().from(dossiers).where(eq(dossiers.idempotencyKey, key));
@@ -414,7 +443,9 @@ export function queueQuery(db: Db, f: QueueFilter) {
     f.procedure ? eq(dossiers.procedureCode, f.procedure) : undefined,
     f.due
       ? and(
-          inArray(dossiers.status, [2, 4]),
+          // A running clock: received or in progress, or waiting for a fee before the decision.
+          inArray(dossiers.status, [2, 4, 6]),
+          isNull(dossiers.decidedAt),
           sql`${dossiers.dueAt} < ${f.due.before.toISOString()}`,
           f.due.after ? sql`${dossiers.dueAt} >= ${f.due.after.toISOString()}` : undefined,
         )
@@ -478,7 +509,9 @@ export async function findOverdue(db: Db, now: Date, limit: number) {
     .from(dossiers)
     .where(
       and(
-        inArray(dossiers.status, [2, 4]),
+        // The migration's partial index predicate: a running clock is 2, 4, or 6 before a decision.
+        inArray(dossiers.status, [2, 4, 6]),
+        isNull(dossiers.decidedAt),
         isNull(dossiers.overdueAt),
         sql`${dossiers.dueAt} < ${now.toISOString()}`,
       ),
@@ -540,4 +573,22 @@ export async function findSpecialists(db: Db, unitPath: string) {
 
 export function storedPayload(p: unknown): StoredPayload {
   return (p ?? {}) as StoredPayload;
+}
+
+// Reads for other modules (through dossiers.record.ts and the index)
+
+export async function findDossierById(db: Db, id: number) {
+  const [row] = await db.select().from(dossiers).where(eq(dossiers.id, id));
+  return row;
+}
+
+/** Codes of dossiers whose log has an action of `type` at or after `since`, in code order. */
+export async function codesWithActionSince(db: Db, type: ActionRow['type'], since: Date) {
+  const rows = await db
+    .selectDistinct({ code: dossiers.code })
+    .from(dossierActions)
+    .innerJoin(dossiers, eq(dossiers.id, dossierActions.dossierId))
+    .where(and(eq(dossierActions.type, type), sql`${dossierActions.at} >= ${since.toISOString()}`))
+    .orderBy(asc(dossiers.code));
+  return rows.map((r) => r.code);
 }

@@ -208,10 +208,12 @@ export async function queueFilter(ctx: Ctx, query: QueueQuery): Promise<q.QueueF
 
 /** What anyone holding the tracking proof sees: no staff names, no internal notes. */
 export interface PublicView {
-  dossier: DossierRow;
+  dossier: q.TrackedDossier;
   unitName: string;
   dueAt: Date | null;
   paused: boolean;
+  /** A fee fell due and is unpaid (national status 6 while the step allows it). */
+  payment: { amount: number | null } | null;
   missing: { documents: { id: string; name: string }[]; note: string | null } | null;
   timeline: {
     at: Date;
@@ -222,16 +224,20 @@ export interface PublicView {
     channel: number | null;
     /** The due time announced by this step (receipt, supplement), if any. */
     dueAt: Date | null;
+    /** payment_requested: what is owed; payment_received: what was paid, in đồng. */
+    amount: number | null;
   }[];
   /** What the applicant may do now (send a supplement, withdraw). */
   available: ActionType[];
   documents: { id: string; name: string }[];
+  /** The procedure as filed charges a fee (the fees page is worth a link). */
+  hasFees: boolean;
 }
 
 /** Notes meant for the citizen (forms 02, 03, 05 and the apology); others stay internal. */
 const PUBLIC_NOTES: readonly ActionType[] = ['refuse', 'reject', 'stop', 'request_supplement', 'overdue'];
 
-export async function publicView(ctx: Ctx, d: DossierRow, actions?: ActionRow[]): Promise<PublicView> {
+export async function publicView(ctx: Ctx, d: q.TrackedDossier, actions?: ActionRow[]): Promise<PublicView> {
   const rows = actions ?? (await q.listActions(ctx.db, d.id));
   const state = statusFromActions(rows.map(toLogged));
   const procedure = await procedureOf(ctx.db, d);
@@ -242,6 +248,7 @@ export async function publicView(ctx: Ctx, d: DossierRow, actions?: ActionRow[])
     unitName: places.get(d.unitId)?.fullName ?? '',
     dueAt: d.dueAt,
     paused: state.pauses.some((p) => p.until === null),
+    payment: state.payment && state.finishedAt === null ? { amount: state.payment.amount } : null,
     missing: state.supplement
       ? {
           documents: state.supplement.documents.map((id) => ({ id, name: docName.get(id) ?? id })),
@@ -258,10 +265,12 @@ export async function publicView(ctx: Ctx, d: DossierRow, actions?: ActionRow[])
         unitName: r.type === 'forward' ? (p.unitName ?? null) : (places.get(r.unitId)?.fullName ?? null),
         channel: p.channel ?? null,
         dueAt: p.dueAt ? new Date(p.dueAt) : null,
+        amount: typeof p.amount === 'number' ? p.amount : null,
       };
     }),
     available: availableActions(state, { kind: 'applicant' }),
     documents: procedure.documents.map((x) => ({ id: x.id, name: x.name.vi })),
+    hasFees: procedure.fees.some((f) => f.amount > 0 || (f.onlineAmount ?? 0) > 0),
   };
 }
 

@@ -9,6 +9,7 @@ import { parse } from '#platform/validation.ts';
 import { Field, Form, TextArea } from '#web/form.tsx';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
+import { citizenLinks, type DossierLink, DossierLinks } from './dossiers.links.tsx';
 import { currentProcedure, type ProcedureDefinition, procedureOf } from './dossiers.procedure.ts';
 import * as q from './dossiers.queries.ts';
 import {
@@ -36,6 +37,7 @@ import {
   FormMessage,
   Hidden,
   type Kept,
+  money,
   Notice,
   PublicTimeline,
   StatusTag,
@@ -496,18 +498,26 @@ export function registerDossierPages(app: FastifyInstance, platform: Platform, d
     );
   };
 
+  /** The fees page, with the tracking proof when the page was opened with it. */
+  const feesUrl = (code: string, proof: [string, string][]) => {
+    const so = proof.find(([k]) => k === 'so')?.[1];
+    return `/ho-so/${encodeURIComponent(code)}/le-phi${so ? `?so=${encodeURIComponent(so)}` : ''}`;
+  };
+
   const DossierPublic = ({
     page,
     view,
     supplement,
     withdraw,
     errors,
+    links,
   }: {
     page: PageCtx;
     view: PublicView;
     supplement: { action: string; hidden: [string, string][] };
     withdraw: { action: string; hidden: [string, string][] };
     errors: Errors;
+    links: DossierLink[];
   }) => {
     const t = page.t;
     const d = view.dossier;
@@ -534,7 +544,14 @@ export function registerDossierPages(app: FastifyInstance, platform: Platform, d
             </>
           )}
         </dl>
+        <DossierLinks page={page} links={links} />
         {view.paused && <p class="notice">{t('dossiers:track.paused')}</p>}
+        {view.payment && (
+          <p class="notice" id="payment">
+            {t('dossiers:track.payment', { amount: money(page, view.payment.amount ?? 0) })}{' '}
+            <a href={feesUrl(d.code, supplement.hidden)}>{t('dossiers:track.payLink')}</a>
+          </p>
+        )}
         {view.missing && (
           <div class="notice" id="missing">
             <p>
@@ -568,6 +585,15 @@ export function registerDossierPages(app: FastifyInstance, platform: Platform, d
     );
   };
 
+  /** Papers, fees, rating: with the tracking proof on each link, or none for the signed-in applicant. */
+  const linksOf = (ctx: Ctx, view: PublicView, phone4?: string) =>
+    citizenLinks(
+      ctx,
+      { ...view.dossier, hasFees: view.hasFees },
+      view.timeline.map((e) => e.type),
+      phone4,
+    );
+
   const trackPage = async (
     req: FastifyRequest,
     reply: FastifyReply,
@@ -582,6 +608,7 @@ export function registerDossierPages(app: FastifyInstance, platform: Platform, d
       so: query.so ?? str((req.body ?? {}) as Body, 'so'),
     };
     let view: PublicView | undefined;
+    let phone4: string | undefined;
     let errors: Errors = state.errors ?? {};
     let message = state.message;
     let code = status;
@@ -589,6 +616,7 @@ export function registerDossierPages(app: FastifyInstance, platform: Platform, d
       try {
         const p = parse(TrackQuery, values);
         view = await track(req.ctx(), deps, p.ma, p.so);
+        phone4 = p.so;
       } catch (e) {
         if (e instanceof Invalid) {
           errors = errorsOf(page, e);
@@ -609,6 +637,7 @@ export function registerDossierPages(app: FastifyInstance, platform: Platform, d
           ['so', values.so ?? ''],
         ]
       : [];
+    const links = view ? await linksOf(req.ctx(), view, phone4) : [];
     return sendPage(
       reply,
       <Layout page={page} title={t('dossiers:track.title')}>
@@ -622,6 +651,7 @@ export function registerDossierPages(app: FastifyInstance, platform: Platform, d
             supplement={{ action: '/tra-cuu/bo-sung', hidden: proof }}
             withdraw={{ action: '/tra-cuu/rut', hidden: proof }}
             errors={errors}
+            links={links}
           />
         ) : (
           <>
@@ -738,6 +768,7 @@ export function registerDossierPages(app: FastifyInstance, platform: Platform, d
           supplement={{ action: `${base}/bo-sung`, hidden: [] }}
           withdraw={{ action: `${base}/rut`, hidden: [] }}
           errors={errors}
+          links={await linksOf(req.ctx(), view)}
         />
       </Layout>,
       status,

@@ -125,6 +125,8 @@ export const SMS_TEMPLATE_KEYS = [
   'rejected',
   'returned',
   'overdue',
+  'payment_requested',
+  'payment_received',
 ] as const;
 export type SmsTemplateKey = (typeof SMS_TEMPLATE_KEYS)[number];
 

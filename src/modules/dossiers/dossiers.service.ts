@@ -42,6 +42,7 @@ import {
   type NationalStatus,
   nextState,
   RULES,
+  type Step,
   statusFromActions,
   type WorkflowActor,
   workflowActor,
@@ -567,8 +568,19 @@ function replay(existing: DossierRow, input: SubmitInput): Submitted {
   return { dossier: existing, replayed: true };
 }
 
-async function afterChange(ctx: Ctx, d: DossierRow, from: NationalStatus | null, queued: boolean) {
-  if (from !== d.status) {
+/**
+ * The status event goes out when the national status or the step changed: while a fee keeps a
+ * dossier at 6, its approval changes only the step, and the payments module must still hear of it
+ * (the fee due at the return falls due then).
+ */
+async function afterChange(
+  ctx: Ctx,
+  d: DossierRow,
+  from: NationalStatus | null,
+  queued: boolean,
+  fromStep: Step | null = null,
+) {
+  if (from !== d.status || (fromStep !== null && fromStep !== d.step)) {
     await ctx.events.emit('dossiers.status-changed', {
       dossierId: d.id,
       code: d.code,
@@ -586,7 +598,7 @@ function formatDue(due: Date | null) {
   return `${local.slice(11, 16)} ${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)}`;
 }
 
-export function trackingUrl(deps: DossierDeps, code: string) {
+export function trackingUrl(deps: Pick<DossierDeps, 'publicUrl'>, code: string) {
   return `${deps.publicUrl.replace(/\/$/, '')}/tra-cuu?ma=${encodeURIComponent(code)}`;
 }
 
@@ -601,7 +613,7 @@ export function forgetTemplates(db: Db) {
 async function sendMessages(
   tx: Db,
   cacheDb: Db,
-  deps: DossierDeps,
+  deps: Pick<DossierDeps, 'publicUrl'>,
   d: Pick<DossierRow, 'code' | 'procedureName' | 'applicantPhone' | 'applicantEmail'>,
   messages: Message[],
   extra: { due: Date | null; note?: string | null },
@@ -674,6 +686,7 @@ export async function act(
 ): Promise<ActResult> {
   const messages: Message[] = [];
   let before: NationalStatus | null = null;
+  let beforeStep: Step | null = null;
   const cal = await loadCalendar(ctx.db);
   const out = await ctx.db.transaction(async (tx) => {
     const d = await q.lockDossier(tx, code);
@@ -681,6 +694,7 @@ export async function act(
     const log = (await q.listActions(tx, d.id)).map(toLogged);
     const state = statusFromActions(log);
     before = state.status;
+    beforeStep = state.step;
     const who: WorkflowActor = opts.system
       ? { kind: 'system' }
       : opts.asApplicant
@@ -805,6 +819,114 @@ export async function act(
     await sendMessages(tx, ctx.db, deps, dossier, messages, { due, note });
     return { dossier, state: after, who };
   });
-  await afterChange(ctx, out.dossier, before, messages.length > 0);
+  await afterChange(ctx, out.dossier, before, messages.length > 0, beforeStep);
   return { dossier: out.dossier, state: out.state, available: availableActions(out.state, out.who) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payment marks (the payments module's system actions)
+
+/** A change made inside another module's transaction, to announce once that transaction commits. */
+export interface DossierChange {
+  dossierId: number;
+  code: string;
+  type: 'payment_requested' | 'payment_received';
+  from: NationalStatus;
+  to: NationalStatus;
+  fromStep: Step;
+  step: Step;
+  /** A status message was queued (the outbox should be woken). */
+  queued: boolean;
+}
+
+const money = (n: number) => `${new Intl.NumberFormat('vi-VN').format(n)} đồng`;
+
+/**
+ * Bring the dossier's payment mark in line with what it owes, inside the caller's transaction `tx`
+ * (the payments module, in the transaction that wrote its fees or marked them paid). The dossier
+ * row is locked first and `owed` is asked only then, so two payments of one dossier at once cannot
+ * both miss the last unpaid fee. Appends `payment_requested` when something is owed and no request
+ * is open, `payment_received` when nothing is owed and one is; otherwise nothing (idempotent, so
+ * it may run whenever fees are looked at). The status message is queued in `tx`; the returned
+ * change must be passed to `announceChange` after commit.
+ */
+export async function syncPaymentMark(
+  tx: Db,
+  ctx: Pick<Ctx, 'db' | 'clock'>,
+  deps: Pick<DossierDeps, 'publicUrl'>,
+  code: string,
+  owed: (tx: Db) => Promise<{ unpaid: number; paid: number }>,
+  /** payment_received: how the last fee was paid. */
+  details: { method?: 'cash' | 'transfer' | undefined } = {},
+): Promise<DossierChange | null> {
+  const d = await q.lockDossier(tx, code);
+  if (!d) throw notFound();
+  const log = (await q.listActions(tx, d.id)).map(toLogged);
+  const state = statusFromActions(log);
+  const { unpaid: amount, paid } = await owed(tx);
+  const type =
+    amount > 0 && state.payment === null
+      ? ('payment_requested' as const)
+      : amount <= 0 && state.payment !== null
+        ? ('payment_received' as const)
+        : null;
+  // A closed dossier (or one not received yet) takes no payment marks: the fee stays in the
+  // payments module's books only.
+  if (!type || !availableActions(state, { kind: 'system' }).includes(type)) return null;
+  const payload: StoredPayload =
+    type === 'payment_requested'
+      ? { amount }
+      : {
+          ...(paid > 0 ? { amount: paid } : {}),
+          ...(details.method ? { method: details.method } : {}),
+        };
+  const note =
+    type === 'payment_requested' ? `Phí, lệ phí phải nộp: ${money(amount)}.` : 'Đã nộp đủ phí, lệ phí.';
+  const now = ctx.clock.now();
+  const row = await q.insertAction(tx, {
+    dossierId: d.id,
+    type,
+    at: now,
+    actorKind: 'system',
+    actorUserId: null,
+    actorCitizenId: null,
+    actorName: 'Hệ thống',
+    unitId: state.unit.id,
+    note,
+    payload,
+    statusAfter: nextState(state, { id: 0, type, at: now, actorUserId: null, note, payload }).status,
+  });
+  const after = nextState(state, toLogged(row));
+  // The statutory clock does not stop for a fee: the due time stays as it was.
+  const proj = projection(after, d.dueAt);
+  await q.saveProjection(tx, d.id, proj);
+  const messages: Message[] = [];
+  const key = templateFor(state.status, after, type);
+  if (key) messages.push({ key, actionId: row.id });
+  await sendMessages(tx, ctx.db, deps, d, messages, { due: d.dueAt, note });
+  return {
+    dossierId: d.id,
+    code: d.code,
+    type,
+    from: state.status,
+    to: after.status,
+    fromStep: state.step,
+    step: after.step,
+    queued: messages.length > 0,
+  };
+}
+
+/** After the transaction that made `change` commits: the status event and the outbox wake-up. */
+export async function announceChange(ctx: Pick<Ctx, 'events'>, change: DossierChange | null) {
+  if (!change) return;
+  if (change.from !== change.to || change.fromStep !== change.step) {
+    await ctx.events.emit('dossiers.status-changed', {
+      dossierId: change.dossierId,
+      code: change.code,
+      from: change.from,
+      to: change.to,
+      step: change.step,
+    });
+  }
+  if (change.queued) await ctx.events.emit('notifications.queued', {});
 }

@@ -19,6 +19,8 @@ export const DEFAULT_TEMPLATES: Record<SmsTemplateKey, string> = {
   rejected: 'Hồ sơ {ma_ho_so} không được giải quyết: {ly_do}',
   returned: 'Hồ sơ {ma_ho_so} đã trả kết quả. Cảm ơn bạn.',
   overdue: 'Xin lỗi: hồ sơ {ma_ho_so} đã quá hạn giải quyết. Xã sẽ hẹn lại ngày trả kết quả.',
+  payment_requested: 'Hồ sơ {ma_ho_so}: {ly_do} Nộp tại xã hoặc chuyển khoản: {tra_cuu}',
+  payment_received: 'Hồ sơ {ma_ho_so} đã nộp đủ phí, lệ phí. Cảm ơn bạn.',
 };
 
 export const TEMPLATE_VARIABLES = ['ma_ho_so', 'thu_tuc', 'ngay_hen', 'ly_do', 'tra_cuu'] as const;
@@ -51,12 +53,15 @@ export function templateFor(
 ): SmsTemplateKey | undefined {
   if (actionType === 'overdue') return 'overdue';
   if (before === after.status) return undefined;
+  // Back from 6: the payment is the news, not the status the dossier returns to.
+  if (actionType === 'payment_received') return 'payment_received';
   const byStatus: Partial<Record<NationalStatus, SmsTemplateKey>> = {
     1: 'submitted',
     2: 'received',
     3: 'refused',
     4: 'in_progress',
     5: 'supplement_requested',
+    6: 'payment_requested',
     7: 'withdrawn',
     8: 'stopped',
     10: 'returned',

@@ -13,6 +13,7 @@ import { Field, Form, Select, TextArea } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
+import { DossierLinks, staffLinks } from './dossiers.links.tsx';
 import { currentProcedure, type ProcedureDefinition } from './dossiers.procedure.ts';
 import {
   getStaffFile,
@@ -146,7 +147,10 @@ export function registerStaffPages(app: FastifyInstance, platform: Platform, dep
             </thead>
             <tbody>
               {result.rows.map((r) => {
-                const late = r.dueAt && [2, 4].includes(r.status) && r.dueAt < now;
+                const late =
+                  r.dueAt &&
+                  ['received', 'in_progress', 'pending_approval'].includes(r.step) &&
+                  r.dueAt < now;
                 return (
                   <tr key={r.id} data-code={r.code}>
                     <td>
@@ -508,6 +512,14 @@ export function registerStaffPages(app: FastifyInstance, platform: Platform, dep
           )}
         </dl>
         {clock.paused && <p class="notice">{t('dossiers:track.paused')}</p>}
+        <DossierLinks
+          page={page}
+          staff
+          links={staffLinks({
+            ...d,
+            hasFees: p.fees.some((f) => f.amount > 0 || (f.onlineAmount ?? 0) > 0),
+          })}
+        />
 
         <h2>{t('dossiers:detail.actions')}</h2>
         {view.available.filter((a) => a !== 'overdue').length === 0 ? (

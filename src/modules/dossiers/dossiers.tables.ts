@@ -73,6 +73,8 @@ export interface StoredPayload extends ActionPayload {
   channel?: 1 | 2 | 3;
   /** receive, supplement_received: the due time announced to the applicant then. */
   dueAt?: string;
+  /** payment_received: cash at the desk or a bank transfer. */
+  method?: 'cash' | 'transfer';
   /** A supplement or submission: the files it brought, by required-document id. */
   files?: { documentId: string; fileId: string; name: string }[];
 }

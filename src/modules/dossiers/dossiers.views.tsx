@@ -5,6 +5,9 @@ import type { ProcedureDefinition } from './dossiers.procedure.ts';
 import type { PublicView } from './dossiers.read.ts';
 import './dossiers.messages.ts';
 
+// The kit's Notice, still exported here because dossiers.routes.tsx and dossiers.staff.tsx import it from this file.
+export { Notice } from '#web/form.tsx';
+
 type Errors = Record<string, string>;
 type Text = { vi: string; en?: string | undefined };
 
@@ -25,14 +28,6 @@ export function whenLong(page: PageCtx, d: Date | null | undefined): string {
   return page.locale === 'en'
     ? when(d)
     : `${l.slice(11, 13)} giờ ${l.slice(14, 16)} phút, ngày ${l.slice(8, 10)} tháng ${l.slice(5, 7)} năm ${l.slice(0, 4)}`;
-}
-
-export function Notice({ text }: { text: string | undefined }) {
-  return text ? (
-    <p class="notice" role="status">
-      {text}
-    </p>
-  ) : null;
 }
 
 export function FormMessage({ text }: { text: string | undefined }) {
@@ -324,6 +319,13 @@ export function StatusTag({ page, status }: { page: PageCtx; status: number }) {
   return <span class={`tag status-${status}`}>{page.t(`dossiers:status.${status}`)}</span>;
 }
 
+/** An amount of đồng as the reader's language writes it: "25.000 đồng", "25,000 dong". */
+export function money(page: Pick<PageCtx, 'locale'>, amount: number): string {
+  return page.locale === 'en'
+    ? `${new Intl.NumberFormat('en').format(amount)} dong`
+    : `${new Intl.NumberFormat('vi-VN').format(amount)} đồng`;
+}
+
 /** One sentence per step, in plain words; the reason where the citizen must read one. */
 export function timelineText(page: PageCtx, e: PublicView['timeline'][number], dueAt: Date | null): string {
   const t = page.t;
@@ -342,6 +344,14 @@ export function timelineText(page: PageCtx, e: PublicView['timeline'][number], d
     case 'supplement_received':
       text = t('dossiers:timeline.supplement_received');
       if (e.dueAt) text = `${text} ${t('dossiers:timeline.newDue', { due: whenLong(page, e.dueAt) })}`;
+      break;
+    case 'payment_requested':
+      text = t('dossiers:timeline.payment_requested', { amount: money(page, e.amount ?? 0) });
+      break;
+    case 'payment_received':
+      text = e.amount
+        ? t('dossiers:timeline.payment_receivedAmount', { amount: money(page, e.amount) })
+        : t('dossiers:timeline.payment_received');
       break;
     default:
       text = t(`dossiers:timeline.${e.type}`, { unit: e.unitName ?? '' });

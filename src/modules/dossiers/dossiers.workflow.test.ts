@@ -9,9 +9,11 @@ import {
   type DossierState,
   type LoggedAction,
   nextState,
+  PERSON_ACTIONS,
   RULES,
   STEP_STATUS,
   type Step,
+  SYSTEM_ACTIONS,
   statusFromActions,
   type WorkflowActor,
   WorkflowError,
@@ -197,7 +199,7 @@ describe('availableActions: who may do what next', () => {
       provinceReceptionist: ['assign', 'forward', 'withdraw'],
       approver: ['assign', 'forward', 'stop'],
       applicant: ['withdraw'],
-      system: ['overdue'],
+      system: ['overdue', 'payment_requested'],
     },
     in_progress: {
       receptionist: ['assign', 'forward', 'withdraw'],
@@ -205,20 +207,21 @@ describe('availableActions: who may do what next', () => {
       assignee: ['request_supplement', 'submit_for_approval'],
       approver: ['assign', 'forward', 'stop'],
       applicant: ['withdraw'],
-      system: ['overdue'],
+      system: ['overdue', 'payment_requested'],
     },
     pending_approval: {
       receptionist: ['withdraw'],
       provinceReceptionist: ['withdraw'],
       approver: ['approve', 'reject', 'stop'],
       applicant: ['withdraw'],
-      system: ['overdue'],
+      system: ['overdue', 'payment_requested'],
     },
     supplement_after_receipt: {
       receptionist: ['supplement_received', 'withdraw'],
       provinceReceptionist: ['supplement_received', 'withdraw'],
       approver: ['stop'],
       applicant: ['supplement_received', 'withdraw'],
+      system: ['payment_requested'],
     },
     supplement_before_receipt: {
       receptionist: ['refuse', 'supplement_received', 'withdraw'],
@@ -230,8 +233,13 @@ describe('availableActions: who may do what next', () => {
       provinceReceptionist: ['result_ready'],
       assignee: ['result_ready'],
       otherSpecialist: ['result_ready'],
+      system: ['payment_requested'],
     },
-    result_ready: { receptionist: ['result_returned'], provinceReceptionist: ['result_returned'] },
+    result_ready: {
+      receptionist: ['result_returned'],
+      provinceReceptionist: ['result_returned'],
+      system: ['payment_requested'],
+    },
     returned: {},
     refused: {},
     withdrawn: {},
@@ -266,7 +274,7 @@ describe('availableActions: who may do what next', () => {
 
   it('when the daily sweep has already marked the dossier overdue, then it is not marked again', () => {
     const s = statusFromActions([...logs().in_progress, act('overdue')]);
-    assert.deepEqual(availableActions(s, { kind: 'system' }), []);
+    assert.ok(!availableActions(s, { kind: 'system' }).includes('overdue'));
   });
 
   it('when one person holds several roles, then they get the union of what each allows', () => {
@@ -324,7 +332,10 @@ describe('the state machine explored exhaustively', () => {
         const s: DossierState = statusFromActions(log);
         seenSteps.add(s.step);
         paths++;
-        assert.equal(s.status, STEP_STATUS[s.step]);
+        // A step's own status, except 6 while a fee is unpaid at a step that would show 2, 4 or 9.
+        const own = STEP_STATUS[s.step];
+        assert.equal(s.status, s.payment && [2, 4, 9].includes(own) ? 6 : own);
+        assert.ok(s.payment === null || s.validReceivedAt, 'no fee falls due before receipt');
         const types = new Set(everyone.flatMap((a) => availableActions(s, a)));
         if ((CLOSED_STATUSES as readonly number[]).includes(s.status)) {
           assert.equal(types.size, 0, `closed ${s.step} allows ${[...types]}`);
@@ -347,18 +358,101 @@ describe('the state machine explored exhaustively', () => {
     assert.deepEqual([...seenSteps].sort(), (Object.keys(STEP_STATUS) as Step[]).sort());
   });
 
-  it('when RULES are read, then every action but the submission has a rule, and only overdue is the system’s', () => {
+  it('when RULES are read, then every action but the submission has a rule, and only overdue and the payment marks are the system’s', () => {
     assert.deepEqual(
       Object.entries(RULES)
         .filter(([, r]) => r.system)
         .map(([k]) => k),
-      ['overdue'],
+      ['overdue', 'payment_requested', 'payment_received'],
     );
+    for (const type of SYSTEM_ACTIONS) assert.deepEqual(RULES[type].roles, [], `${type} is no person's`);
+    assert.ok(!(PERSON_ACTIONS as readonly string[]).includes('payment_received'));
     assert.deepEqual(
       Object.entries(RULES)
         .filter(([, r]) => r.applicant)
         .map(([k]) => k),
       ['supplement_received', 'withdraw'],
     );
+  });
+});
+
+describe('payment required (6): a fee that fell due and is unpaid', () => {
+  const system: WorkflowActor = { kind: 'system' };
+  const fold = (log: LoggedAction[]) => statusFromActions(log);
+  const at = (log: LoggedAction[]) => {
+    const s = fold(log);
+    return [s.status, s.step];
+  };
+
+  it('when a fee falls due at receipt and is then paid, then the dossier shows 6 while unpaid and 4 (in progress) once paid', () => {
+    const log = [...logs().received, act('payment_requested', { amount: 25_000 })];
+    assert.deepEqual(at(log), [6, 'received']);
+    assert.deepEqual(fold(log).payment, { requestedAt: log.at(-1)?.at, amount: 25_000 });
+    log.push(act('payment_received', { amount: 25_000 }));
+    assert.deepEqual(at(log), [4, 'in_progress']);
+    assert.equal(fold(log).payment, null);
+    // In progress without an assignee, as after a forward: the desk assigns it next.
+    assert.deepEqual(availableActions(fold(log), ACTORS.receptionist as WorkflowActor), [
+      'assign',
+      'forward',
+      'withdraw',
+    ]);
+  });
+
+  it('when a fee falls due at the return, then the decided dossier shows 6, 9 once paid, and 10 once handed over', () => {
+    const log = [...logs().decided, act('payment_requested', { amount: 8000 })];
+    assert.deepEqual(at(log), [6, 'decided']);
+    log.push(act('result_ready', {}, { by: 10 }));
+    assert.deepEqual(at(log), [6, 'result_ready'], 'a result ready to collect still waits for the fee');
+    log.push(act('payment_received', { amount: 8000 }));
+    assert.deepEqual(at(log), [9, 'result_ready']);
+    log.push(act('result_returned', {}, { by: 10 }));
+    assert.deepEqual(at(log), [10, 'returned']);
+  });
+
+  it('when a fee is unpaid, then work goes on and the statutory clock keeps running (no pause is logged)', () => {
+    const log = [...logs().received, act('payment_requested', { amount: 5000 })];
+    log.push(act('assign', { assigneeId: 2 }, { by: 10 }));
+    assert.deepEqual(at(log), [6, 'in_progress']);
+    assert.deepEqual(availableActions(fold(log), ACTORS.assignee as WorkflowActor), [
+      'request_supplement',
+      'submit_for_approval',
+    ]);
+    assert.deepEqual(fold(log).pauses, []);
+    assert.deepEqual(availableActions(fold(log), system), ['overdue', 'payment_received']);
+    log.push(act('payment_received'));
+    assert.deepEqual(at(log), [4, 'in_progress'], 'paid after the assignment: back to the step’s own status');
+  });
+
+  it('when a supplement is requested while a fee is unpaid, then 5 shows until it arrives and 6 after', () => {
+    const log = [...logs().in_progress, act('payment_requested', { amount: 5000 })];
+    log.push(act('request_supplement', { documents: ['x'] }, { by: 2 }));
+    assert.deepEqual(at(log), [5, 'supplement_requested']);
+    assert.equal(fold(log).pauses.length, 1, 'the supplement, not the fee, pauses the clock');
+    log.push(act('supplement_received'));
+    assert.deepEqual(at(log), [6, 'in_progress']);
+  });
+
+  it('when a request is open, then the system does not request again; before receipt and once closed it marks nothing', () => {
+    const open = fold([...logs().in_progress, act('payment_requested', { amount: 5000 })]);
+    assert.ok(!availableActions(open, system).includes('payment_requested'));
+    assert.ok(!availableActions(fold(logs().in_progress), system).includes('payment_received'));
+    assert.deepEqual(availableActions(fold(logs().submitted), system), []);
+    const returnedUnpaid = fold([
+      ...logs().result_ready,
+      act('payment_requested', { amount: 8000 }),
+      act('result_returned', {}, { by: 10 }),
+    ]);
+    assert.deepEqual([returnedUnpaid.status, returnedUnpaid.step], [10, 'returned']);
+    assert.deepEqual(availableActions(returnedUnpaid, system), []);
+  });
+
+  it('when staff, the applicant or anyone else looks, then the payment marks are never theirs to take', () => {
+    const s = fold([...logs().in_progress, act('payment_requested', { amount: 5000 })]);
+    for (const [name, actor] of Object.entries(ACTORS)) {
+      if (name === 'system') continue;
+      const mine = availableActions(s, actor);
+      assert.ok(!mine.some((a) => a.startsWith('payment_')), `${name} may ${mine.join(', ')}`);
+    }
   });
 });

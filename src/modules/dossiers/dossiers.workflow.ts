@@ -23,12 +23,23 @@ export const ACTION_TYPES = [
   'withdraw',
   'stop',
   'overdue',
+  'payment_requested',
+  'payment_received',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
+/**
+ * The system's marks: the daily sweep's `overdue`, and the payments module's `payment_requested`
+ * (a fee fell due and is unpaid) and `payment_received` (everything due is paid). No person takes
+ * them from a page or the API.
+ */
+export const SYSTEM_ACTIONS = ['overdue', 'payment_requested', 'payment_received'] as const;
+export type SystemAction = (typeof SYSTEM_ACTIONS)[number];
+
 /** Actions a person takes on an existing dossier (not the submission, not the system's marks). */
 export const PERSON_ACTIONS = ACTION_TYPES.filter(
-  (a): a is Exclude<ActionType, 'submit' | 'overdue'> => a !== 'submit' && a !== 'overdue',
+  (a): a is Exclude<ActionType, 'submit' | SystemAction> =>
+    a !== 'submit' && !(SYSTEM_ACTIONS as readonly string[]).includes(a),
 );
 export type PersonAction = (typeof PERSON_ACTIONS)[number];
 
@@ -84,6 +95,8 @@ export interface ActionPayload {
   assigneeId?: number;
   /** request_supplement: the required-document ids that are missing or wrong. */
   documents?: string[];
+  /** payment_requested: what is owed now; payment_received: what was paid, in đồng. */
+  amount?: number;
 }
 
 export interface LoggedAction {
@@ -121,10 +134,25 @@ export interface DossierState {
   finishedAt: Date | null;
   /** When the daily sweep found the clock run out (an apology, form 04, is owed). */
   overdueAt: Date | null;
+  /**
+   * A fee that fell due and is not paid yet (the payments module's `payment_requested`), until
+   * `payment_received`. While it is open the national status is 6 wherever the step's own status
+   * is 2, 4 or 9; a supplement request (5) and a closed dossier keep theirs.
+   */
+  payment: { requestedAt: Date; amount: number | null } | null;
   lastActionId: number;
 }
 
 export class WorkflowError extends Error {}
+
+/** The step statuses that "payment required" (6) stands in for while a fee is unpaid. */
+const PAYABLE: readonly NationalStatus[] = [2, 4, 9];
+
+/** The national status of a step, given whether a fee is waiting to be paid. */
+export function statusOf(step: Step, payment: DossierState['payment']): NationalStatus {
+  const own = STEP_STATUS[step];
+  return payment && PAYABLE.includes(own) ? 6 : own;
+}
 
 /** Where a supplement sends the dossier back once it arrives: before or after receipt. */
 function resumeStep(state: DossierState): Step {
@@ -135,7 +163,6 @@ function apply(state: DossierState, a: LoggedAction): DossierState {
   const s: DossierState = { ...state, lastActionId: a.id };
   const to = (step: Step) => {
     s.step = step;
-    s.status = STEP_STATUS[step];
   };
   const closePause = () => {
     const last = s.pauses[s.pauses.length - 1];
@@ -202,7 +229,18 @@ function apply(state: DossierState, a: LoggedAction): DossierState {
     case 'overdue':
       s.overdueAt = a.at;
       break;
+    case 'payment_requested':
+      s.payment = { requestedAt: a.at, amount: a.payload.amount ?? null };
+      break;
+    case 'payment_received':
+      s.payment = null;
+      // Paid after receipt, the dossier has been handled once already: it goes on as in progress
+      // (4), as a forward after receipt does, not back to "received" (2), which would read on the
+      // national portal as a step backwards. Later steps keep their own status (4, 9).
+      if (s.step === 'received') to('in_progress');
+      break;
   }
+  s.status = statusOf(s.step, s.payment);
   return s;
 }
 
@@ -227,6 +265,7 @@ export function statusFromActions(actions: readonly LoggedAction[]): DossierStat
     decidedAt: null,
     finishedAt: null,
     overdueAt: null,
+    payment: null,
     lastActionId: first.id,
   };
   for (const a of rest) state = apply(state, a);
@@ -261,6 +300,16 @@ const OPEN_BEFORE_DECISION: readonly Step[] = [
   'in_progress',
   'pending_approval',
   'supplement_requested',
+];
+
+/** Where a fee may be owed: after receipt and until the result is handed over. */
+const PAYABLE_STEPS: readonly Step[] = [
+  'received',
+  'in_progress',
+  'pending_approval',
+  'supplement_requested',
+  'decided',
+  'result_ready',
 ];
 
 /** Who may take each action, and from which steps. The single source of the rules. */
@@ -303,6 +352,15 @@ export const RULES: Record<Exclude<ActionType, 'submit'>, Rule> = {
     system: true,
     when: (s) => s.overdueAt === null,
   },
+  // Fees fall due at receipt, after a supplement or at the decision (payments module); processing
+  // goes on meanwhile and the statutory clock does not stop (only a supplement pauses it).
+  payment_requested: {
+    from: PAYABLE_STEPS,
+    roles: [],
+    system: true,
+    when: (s) => s.payment === null && s.validReceivedAt !== null,
+  },
+  payment_received: { from: PAYABLE_STEPS, roles: [], system: true, when: (s) => s.payment !== null },
 };
 
 /**

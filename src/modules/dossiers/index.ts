@@ -12,7 +12,10 @@ import './dossiers.messages.ts';
 
 declare module '#platform/events.ts' {
   interface EventMap {
-    /** A dossier's national status code changed (emitted after commit). `from` is null for a new dossier. */
+    /**
+     * A dossier's national status code or its step changed (emitted after commit). `from` is null for
+     * a new dossier; `from` equals `to` when only the step moved (approved while a fee keeps it at 6).
+     */
     'dossiers.status-changed': {
       dossierId: number;
       code: string;
@@ -26,16 +29,28 @@ declare module '#platform/events.ts' {
 }
 
 export { type DossierClock, dossierClock, dueAt, type StepTiming } from './dossiers.clock.ts';
+export { type RatedLookup, setRatedLookup } from './dossiers.links.tsx';
 export { findDossierByCode as findDossier } from './dossiers.queries.ts';
 export { listMine as listCitizenDossiers, listQueue, sweepOverdue, track } from './dossiers.read.ts';
+// One dossier with its log, for the modules that draw papers, fees and ratings from it.
+export {
+  type DossierAction,
+  type DossierRecord,
+  dossiersWithActionSince,
+  findDossierRecord,
+  getDossierRecord,
+} from './dossiers.record.ts';
 export { QueueQuery } from './dossiers.schemas.ts';
 export {
   act,
   agencyCodeOf,
+  announceChange,
+  type DossierChange,
   type DossierDeps,
   loadCalendar,
   type SubmitInput,
   submitDossier,
+  syncPaymentMark,
 } from './dossiers.service.ts';
 export { DEFAULT_TEMPLATES, renderTemplate } from './dossiers.sms.ts';
 export {

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '#app/platform.ts';
-import { documentsDeps, findDossierRecord } from '#modules/documents/index.ts';
+import { documentsDeps } from '#modules/documents/index.ts';
+import { findDossierRecord, systemCtx } from '#modules/dossiers/index.ts';
 import { addStaffLink } from '#web/staff-menu.ts';
 import { registerPaymentPages } from './payments.routes.tsx';
-import { ensureDues, feeLinesFor, type PaymentsDeps } from './payments.service.ts';
+import { feeLinesFor, type PaymentsDeps, syncDues } from './payments.service.ts';
 
 declare module '#platform/events.ts' {
   interface EventMap {
@@ -37,16 +38,21 @@ export {
 /** The commune's account from config; with the demo seed and none configured, a clearly fake one. */
 export function paymentsDeps(platform: Platform): PaymentsDeps {
   const c = platform.config;
+  const publicUrl = c.PUBLIC_URL;
   if (c.PAYMENT_BANK_BIN && c.PAYMENT_ACCOUNT_NUMBER && c.PAYMENT_ACCOUNT_NAME) {
     return {
       account: { bin: c.PAYMENT_BANK_BIN, number: c.PAYMENT_ACCOUNT_NUMBER, name: c.PAYMENT_ACCOUNT_NAME },
+      publicUrl,
     };
   }
   if (c.DEMO_SEED) {
     // Agribank's BIN (most rural branches); the number is not a real account.
-    return { account: { bin: '970405', number: '0000000000000', name: 'UBND XA MAU SON (THU NGHIEM)' } };
+    return {
+      account: { bin: '970405', number: '0000000000000', name: 'UBND XA MAU SON (THU NGHIEM)' },
+      publicUrl,
+    };
   }
-  return { account: undefined };
+  return { account: undefined, publicUrl };
 }
 
 /**
@@ -61,8 +67,10 @@ export function registerPaymentRoutes(app: FastifyInstance, platform: Platform) 
   });
   const deps = paymentsDeps(platform);
   registerPaymentPages(app, deps, documentsDeps(platform, { fees: feeLinesFor }));
-  platform.events.on('dossiers.status-changed', async ({ dossierId }) => {
-    const d = await findDossierRecord(platform.database, { id: dossierId });
-    if (d) await ensureDues({ db: platform.database.db }, d);
+  platform.events.on('dossiers.status-changed', async ({ dossierId, step }) => {
+    // Nothing falls due before the desk has received the dossier (fees are at receipt or later).
+    if (step === 'submitted') return;
+    const d = await findDossierRecord(platform.database.db, { id: dossierId });
+    if (d) await syncDues(systemCtx(platform), deps, d);
   });
 }

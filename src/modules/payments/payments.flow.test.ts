@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { getDossierRecord } from '#modules/documents/index.ts';
+import { getDossierRecord } from '#modules/dossiers/index.ts';
 import { createTestApp, type TestApp } from '#test/support/app.ts';
 import {
   fileDossier,
@@ -70,7 +70,7 @@ describe('fees of a dossier: due at the moment the procedure says, paid by VietQ
     assert.match(res.body, /Năm nghìn đồng/);
     assert.match(res.body, /<svg[^>]*>/, 'the QR code is drawn on the server');
     assert.doesNotMatch(res.body, /<script/);
-    const d = await getDossierRecord(t.platform.database, { code });
+    const d = await getDossierRecord(t.platform.database.db, { code });
     const v = await feeView(s.desk.ctx, paymentsDeps(t.platform), d);
     const qr = decodeVietQr(v.qr?.payload ?? '');
     assert.deepEqual(
@@ -154,7 +154,7 @@ describe('fees of a dossier: due at the moment the procedure says, paid by VietQ
       '23/11/2026 08:10,FT003,"ung ho quy phong chong thien tai",200.000',
       `23/11/2026 08:15,FT004,"${c}",7.000`,
     ].join('\n');
-    const r = await importStatement(s.desk.ctx, 'sao-ke.csv', csv);
+    const r = await importStatement(s.desk.ctx, paymentsDeps(t.platform), 'sao-ke.csv', csv);
     assert.deepEqual(
       r.lines.map((l) => [l.reference, l.outcome]),
       [
@@ -178,7 +178,7 @@ describe('fees of a dossier: due at the moment the procedure says, paid by VietQ
       (await statuses(c)).map((x) => x.status),
       ['due'],
     );
-    const again = await importStatement(s.desk.ctx, 'sao-ke.csv', csv);
+    const again = await importStatement(s.desk.ctx, paymentsDeps(t.platform), 'sao-ke.csv', csv);
     assert.equal(again.matched, 0, 'importing the same statement twice pays nothing twice');
   });
 });

@@ -2,9 +2,27 @@ import { and, asc, eq, inArray, isNotNull, like, or, type SQL, sql } from 'drizz
 import type { Db } from '#platform/db/client.ts';
 import { bankStatementLines, bankStatements, type Due, paymentDues } from './payments.tables.ts';
 
-export async function insertDues(db: Db, rows: (typeof paymentDues.$inferInsert)[]) {
-  if (rows.length === 0) return;
-  await db.insert(paymentDues).values(rows).onConflictDoNothing();
+/** The fees not written before (one row per dossier, fee and moment); returns how many were new. */
+export async function insertDues(db: Db, rows: (typeof paymentDues.$inferInsert)[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const added = await db
+    .insert(paymentDues)
+    .values(rows)
+    .onConflictDoNothing()
+    .returning({ id: paymentDues.id });
+  return added.length;
+}
+
+/** What a dossier still owes and what it has paid, in đồng (waived fees count as neither). */
+export async function totals(db: Db, dossierId: number): Promise<{ unpaid: number; paid: number }> {
+  const [r] = await db
+    .select({
+      unpaid: sql<string>`coalesce(sum(${paymentDues.amount}) filter (where ${paymentDues.status} = 'due'), 0)`,
+      paid: sql<string>`coalesce(sum(${paymentDues.amount}) filter (where ${paymentDues.status} = 'paid'), 0)`,
+    })
+    .from(paymentDues)
+    .where(eq(paymentDues.dossierId, dossierId));
+  return { unpaid: Number(r?.unpaid ?? 0), paid: Number(r?.paid ?? 0) };
 }
 
 export async function listDues(db: Db, dossierId: number): Promise<Due[]> {

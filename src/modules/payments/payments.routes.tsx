@@ -1,12 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { accessDossier, type DocumentsDeps, proofQuery, vnDateTime } from '#modules/documents/index.ts';
-import { Invalid } from '#platform/errors.ts';
+import {
+  accessDossier,
+  type DocumentsDeps,
+  proofQuery,
+  vnDateTime,
+  vnShort,
+} from '#modules/documents/index.ts';
+import { type AppError, Invalid } from '#platform/errors.ts';
 import { Form } from '#web/form.tsx';
-import { Layout } from '#web/layout.tsx';
+import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
-import { MOMENT_VI } from './fees.ts';
-import { amountInFigures } from './money.ts';
+import { amountInFigures, amountInWords } from './money.ts';
 import {
   confirmPayment,
   feeView,
@@ -17,6 +22,7 @@ import {
   receiptPdf,
 } from './payments.service.ts';
 import { paymentPurpose } from './vietqr.ts';
+import './payments.messages.ts';
 
 const CodeParams = z.object({ code: z.string().min(1).max(60) });
 const ProofQuery = z.object({
@@ -27,13 +33,17 @@ const ProofQuery = z.object({
   t: z.string().max(64).optional(),
 });
 
-const OUTCOME_VI = {
-  matched: 'Đã khớp, ghi nhận đã nộp',
-  no_code: 'Không thấy mã hồ sơ trong nội dung',
-  no_due: 'Hồ sơ không còn khoản phải nộp',
-  amount_mismatch: 'Số tiền không khớp khoản phải nộp',
-  duplicate: 'Giao dịch đã nhập trước đây',
-} as const;
+type Text = { vi: string; en?: string | undefined };
+const tr = (page: PageCtx, text: Text | undefined, fallback: string) =>
+  text ? (page.locale === 'en' && text.en ? text.en : text.vi) : fallback;
+/** The long Vietnamese form ("09 giờ 05 phút, ngày …"), or figures in English. */
+const at = (page: PageCtx, d: Date) => (page.locale === 'en' ? vnShort(d) : vnDateTime(d));
+/** An error's text in the page's language. */
+const errorText = (page: PageCtx, e: AppError) => {
+  const f = e instanceof Invalid ? e.fields[0] : undefined;
+  const text = f ?? e.detail;
+  return page.locale === 'en' ? text.en : text.vi;
+};
 
 const uploads = new WeakMap<FastifyRequest, { name: string; text: string }>();
 
@@ -56,13 +66,18 @@ export function registerPaymentPages(app: FastifyInstance, deps: PaymentsDeps, d
   // ------------------------------------------------------------------------------------------
   // A dossier's fees: the citizen pays (figures, words, VietQR); the desk confirms
 
-  const feesPage = async (req: FastifyRequest, reply: FastifyReply, error?: string, status = 200) => {
+  const feesPage = async (req: FastifyRequest, reply: FastifyReply, failure?: Invalid, status = 200) => {
     const { code } = CodeParams.parse(req.params);
     const proof = ProofQuery.parse(req.query);
     const ctx = req.ctx();
     const d = await accessDossier(ctx, docs, code, { phone4: proof.so, token: proof.t });
     const v = await feeView(ctx, deps, d);
     const page = await pageCtx(req, reply);
+    const t = page.t;
+    const loc = page.locale;
+    const error = failure && errorText(page, failure);
+    const feeName = (x: (typeof v.dues)[number]) =>
+      tr(page, d.procedure.fees.find((f) => f.id === x.feeId)?.name, x.feeName);
     const desk =
       req.actor.kind === 'staff' &&
       req.actor.grants.some(
@@ -73,41 +88,43 @@ export function registerPaymentPages(app: FastifyInstance, deps: PaymentsDeps, d
     const open = v.dues.filter((x) => x.status === 'due');
     return sendPage(
       reply,
-      <Layout page={page} title={`Phí, lệ phí – ${d.code}`}>
-        <h1>Phí, lệ phí của hồ sơ {d.code}</h1>
-        <p>{d.procedure.name.vi}</p>
+      <Layout page={page} title={t('payments:fees.title', { code: d.code })}>
+        <h1>{t('payments:fees.heading', { code: d.code })}</h1>
+        <p>{tr(page, d.procedure.name, '')}</p>
         {error && (
           <p class="errors" role="alert">
             {error}
           </p>
         )}
         {v.dues.length === 0 ? (
-          <p data-fees="none">Hồ sơ này hiện không phải nộp phí, lệ phí.</p>
+          <p data-fees="none">{t('payments:fees.none')}</p>
         ) : (
           <table>
             <thead>
               <tr>
-                <th>Khoản</th>
-                <th>Nộp</th>
-                <th>Số tiền</th>
-                <th>Tình trạng</th>
+                <th>{t('payments:fees.item')}</th>
+                <th>{t('payments:fees.when')}</th>
+                <th>{t('payments:fees.amount')}</th>
+                <th>{t('payments:fees.state')}</th>
               </tr>
             </thead>
             <tbody>
               {v.dues.map((x) => (
                 <tr key={x.id} data-due={x.id} data-status={x.status}>
                   <td>
-                    {x.feeName}
+                    {feeName(x)}
                     {x.quantity > 1 ? ` × ${x.quantity}` : ''}
                   </td>
-                  <td>{MOMENT_VI[x.moment]}</td>
-                  <td>{amountInFigures(x.amount)}</td>
+                  <td>{t(`payments:moment.${x.moment}`)}</td>
+                  <td>{amountInFigures(x.amount, loc)}</td>
                   <td>
                     {x.status === 'paid'
-                      ? `Đã nộp${x.paidAt ? ` (${vnDateTime(x.paidAt)})` : ''}`
+                      ? x.paidAt
+                        ? t('payments:fees.paidAt', { at: at(page, x.paidAt) })
+                        : t('payments:fees.paid')
                       : x.status === 'waived'
-                        ? 'Được miễn'
-                        : 'Chưa nộp'}
+                        ? t('payments:fees.waived')
+                        : t('payments:fees.due')}
                   </td>
                 </tr>
               ))}
@@ -116,71 +133,73 @@ export function registerPaymentPages(app: FastifyInstance, deps: PaymentsDeps, d
         )}
         {v.unpaid > 0 && (
           <section>
-            <h2>Cần nộp</h2>
+            <h2>{t('payments:fees.toPay')}</h2>
             <p class="amount">
-              <strong data-amount={v.unpaid}>{v.figures}</strong>
+              <strong data-amount={v.unpaid}>{amountInFigures(v.unpaid, loc)}</strong>
               <br />
-              Bằng chữ: <em data-words>{v.words}</em>
+              {t('payments:fees.inWords')} <em data-words>{amountInWords(v.unpaid, loc)}</em>
             </p>
             {v.qr ? (
               <>
-                <p>Quét mã VietQR bằng ứng dụng ngân hàng để chuyển khoản đúng số tiền và nội dung:</p>
+                <p>{t('payments:fees.scan')}</p>
                 {/* Drawn on the server: an inline SVG, no script, no extra request. */}
                 <div class="qr" style="max-width:260px" dangerouslySetInnerHTML={{ __html: v.qr.svg }} />
                 <dl>
-                  <dt>Tài khoản nhận</dt>
+                  <dt>{t('payments:fees.account')}</dt>
                   <dd>
-                    {v.qr.account.name} – số tài khoản {v.qr.account.number} (mã ngân hàng {v.qr.account.bin})
+                    {t('payments:fees.accountLine', {
+                      name: v.qr.account.name,
+                      number: v.qr.account.number,
+                      bin: v.qr.account.bin,
+                    })}
                   </dd>
-                  <dt>Nội dung chuyển khoản</dt>
+                  <dt>{t('payments:fees.purpose')}</dt>
                   <dd>
                     <code>{paymentPurpose(d.code)}</code>
                   </dd>
                 </dl>
-                <p>
-                  Sau khi tiền về tài khoản, cán bộ đối chiếu sao kê và ghi nhận; trang này sẽ hiện “Đã nộp”.
-                </p>
+                <p>{t('payments:fees.afterTransfer')}</p>
               </>
             ) : (
-              <p>Nộp tiền mặt tại Bộ phận một cửa khi đến làm thủ tục hoặc nhận kết quả.</p>
+              <p>{t('payments:fees.cash')}</p>
             )}
           </section>
         )}
         {v.paid > 0 && (
           <p>
             <a href={`${base}/le-phi/bien-lai.pdf${qs}`} download>
-              Tải biên lai thu phí, lệ phí (PDF)
+              {t('payments:fees.receipt')}
             </a>
           </p>
         )}
         {desk && open.length > 0 && (
           <Form page={page} action={`/quan-tri/ho-so/${encodeURIComponent(d.code)}/le-phi`}>
-            <h2>Ghi nhận đã thu</h2>
+            <h2>{t('payments:fees.confirmTitle')}</h2>
             {open.map((x) => (
               <div class="field" key={x.id}>
                 <label>
-                  <input type="checkbox" name="dueIds" value={String(x.id)} checked /> {x.feeName} –{' '}
-                  {amountInFigures(x.amount)}
+                  <input type="checkbox" name="dueIds" value={String(x.id)} checked /> {feeName(x)} –{' '}
+                  {amountInFigures(x.amount, loc)}
                 </label>
               </div>
             ))}
             <div class="field">
-              <label for="f-method">Hình thức</label>
+              <label for="f-method">{t('payments:fees.method')}</label>
               <select id="f-method" name="method">
-                <option value="cash">Tiền mặt</option>
-                <option value="transfer">Chuyển khoản (đã kiểm tra)</option>
+                <option value="cash">{t('payments:fees.cashMethod')}</option>
+                <option value="transfer">{t('payments:fees.transferMethod')}</option>
               </select>
             </div>
             <div class="field">
-              <label for="f-reference">Số biên lai hoặc mã giao dịch</label>
+              <label for="f-reference">{t('payments:fees.reference')}</label>
               <input id="f-reference" name="reference" type="text" maxlength={60} />
             </div>
-            <button type="submit">Xác nhận đã thu</button>
+            <button type="submit">{t('payments:fees.confirm')}</button>
           </Form>
         )}
         <p>
-          <a href={`${base}/giay-to${qs}`}>Giấy tờ của hồ sơ</a> ·{' '}
-          <a href={`${base}/danh-gia${qs}`}>Đánh giá</a>
+          <a href={`${base}/giay-to${qs}`}>{t('payments:fees.papers')}</a> ·{' '}
+          <a href={`${base}/danh-gia${qs}`}>{t('payments:fees.rating')}</a>
         </p>
       </Layout>,
       status,
@@ -214,9 +233,9 @@ export function registerPaymentPages(app: FastifyInstance, deps: PaymentsDeps, d
     const { code } = CodeParams.parse(req.params);
     const input = Confirm.parse(req.body ?? {});
     try {
-      await confirmPayment(req.ctx(), code, input);
+      await confirmPayment(req.ctx(), deps, code, input);
     } catch (e) {
-      if (e instanceof Invalid) return feesPage(req, reply, e.fields[0]?.vi, 400);
+      if (e instanceof Invalid) return feesPage(req, reply, e, 400);
       throw e;
     }
     return reply.redirect(`/ho-so/${encodeURIComponent(code)}/le-phi`, 303);
@@ -228,69 +247,77 @@ export function registerPaymentPages(app: FastifyInstance, deps: PaymentsDeps, d
   const deskPage = async (
     req: FastifyRequest,
     reply: FastifyReply,
-    state: { result?: ImportResult; error?: string } = {},
+    state: { result?: ImportResult; error?: Invalid } = {},
     status = 200,
   ) => {
     if (req.actor.kind !== 'staff')
       return reply.redirect(`/dang-nhap?next=${encodeURIComponent(req.url)}`, 303);
     const open = await listOpenDues(req.ctx());
     const page = await pageCtx(req, reply);
+    const t = page.t;
+    const loc = page.locale;
     return sendPage(
       reply,
-      <Layout page={page} title="Phí, lệ phí chờ nộp">
-        <h1>Phí, lệ phí chờ nộp</h1>
+      <Layout page={page} title={t('payments:desk.title')}>
+        <h1>{t('payments:desk.title')}</h1>
         {state.error && (
           <p class="errors" role="alert">
-            {state.error}
+            {errorText(page, state.error)}
           </p>
         )}
         {state.result && (
           <section>
             <h2>
-              Kết quả đối chiếu sao kê: {state.result.matched}/{state.result.lines.length} giao dịch khớp
+              {t('payments:desk.result', {
+                matched: state.result.matched,
+                total: state.result.lines.length,
+              })}
             </h2>
             <table>
               <thead>
                 <tr>
-                  <th>Dòng</th>
-                  <th>Số tiền</th>
-                  <th>Nội dung</th>
-                  <th>Hồ sơ</th>
-                  <th>Kết quả</th>
+                  <th>{t('payments:desk.line')}</th>
+                  <th>{t('payments:desk.amount')}</th>
+                  <th>{t('payments:desk.description')}</th>
+                  <th>{t('payments:desk.dossier')}</th>
+                  <th>{t('payments:desk.outcome')}</th>
                 </tr>
               </thead>
               <tbody>
                 {state.result.lines.map((l) => (
                   <tr key={l.lineNo} data-outcome={l.outcome}>
                     <td>{l.lineNo}</td>
-                    <td>{amountInFigures(l.amount)}</td>
+                    <td>{amountInFigures(l.amount, loc)}</td>
                     <td>{l.description}</td>
                     <td>{l.dossierCode ?? ''}</td>
-                    <td>{OUTCOME_VI[l.outcome]}</td>
+                    <td>{t(`payments:outcome.${l.outcome}`)}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </section>
         )}
-        <h2>Nhập sao kê ngân hàng (CSV)</h2>
-        <p>
-          Tệp CSV tải từ ngân hàng, có các cột Ngày, Số tiền (ghi có), Nội dung và Số tham chiếu. Giao dịch
-          được khớp theo mã hồ sơ trong nội dung chuyển khoản.
-        </p>
+        <h2>{t('payments:desk.importTitle')}</h2>
+        <p>{t('payments:desk.importIntro')}</p>
         <Form page={page} action="/quan-tri/le-phi/sao-ke" enctype="multipart/form-data">
           <div class="field">
-            <label for="f-file">Tệp sao kê</label>
+            <label for="f-file">{t('payments:desk.file')}</label>
             <input id="f-file" name="file" type="file" accept=".csv,text/csv" required />
           </div>
-          <button type="submit">Đối chiếu</button>
+          <button type="submit">{t('payments:desk.match')}</button>
         </Form>
-        <h2>Chưa nộp ({open.length})</h2>
+        <h2>{t('payments:desk.open', { count: open.length })}</h2>
         <ul class="cards">
           {open.map((x) => (
             <li key={x.id}>
-              <a href={`/ho-so/${encodeURIComponent(x.dossierCode)}/le-phi`}>{x.dossierCode}</a> – {x.feeName}
-              : {amountInFigures(x.amount)} ({MOMENT_VI[x.moment]}, từ {vnDateTime(x.dueAt)})
+              <a href={`/ho-so/${encodeURIComponent(x.dossierCode)}/le-phi`}>{x.dossierCode}</a> –{' '}
+              {t('payments:desk.openLine', {
+                // The fee's name as written when it fell due (Vietnamese): the list spans procedures.
+                fee: x.feeName,
+                amount: amountInFigures(x.amount, loc),
+                moment: t(`payments:moment.${x.moment}`),
+                since: at(page, x.dueAt),
+              })}
             </li>
           ))}
         </ul>
@@ -305,10 +332,10 @@ export function registerPaymentPages(app: FastifyInstance, deps: PaymentsDeps, d
     try {
       if (!file)
         throw new Invalid([{ field: 'file', vi: 'Chọn tệp sao kê.', en: 'Choose the statement file.' }]);
-      const result = await importStatement(req.ctx(), file.name, file.text);
+      const result = await importStatement(req.ctx(), deps, file.name, file.text);
       return deskPage(req, reply, { result });
     } catch (e) {
-      if (e instanceof Invalid) return deskPage(req, reply, { error: e.fields[0]?.vi ?? e.detail.vi }, 400);
+      if (e instanceof Invalid) return deskPage(req, reply, { error: e }, 400);
       throw e;
     }
   });

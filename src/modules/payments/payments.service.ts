@@ -1,10 +1,8 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { recordAudit } from '#modules/audit/index.ts';
 import {
-  type DossierRecord,
   deskIssuer,
   type FeeLine,
-  getDossierRecord,
   heading,
   line,
   PdfWriter,
@@ -12,9 +10,16 @@ import {
   title,
   vnDateTime,
 } from '#modules/documents/index.ts';
+import {
+  announceChange,
+  type DossierChange,
+  type DossierRecord,
+  getDossierRecord,
+  syncPaymentMark,
+} from '#modules/dossiers/index.ts';
 import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
-import type { SqlRunner } from '#platform/db/client.ts';
+import type { Db, SqlRunner } from '#platform/db/client.ts';
 import { Forbidden, Invalid } from '#platform/errors.ts';
 import { feesDue, MOMENT_VI, type Moment } from './fees.ts';
 import { amountInFigures, amountInWords } from './money.ts';
@@ -25,7 +30,11 @@ import { type BankAccount, compact, descriptionNames, qrSvg, vietQrPayload } fro
 export interface PaymentsDeps {
   /** The commune's account for VietQR, from config; undefined: only cash at the counter. */
   account: BankAccount | undefined;
+  /** The site's address, for the tracking link in the "payment required" message. */
+  publicUrl: string;
 }
+
+const owedBy = (dossierId: number) => (tx: Db) => q.totals(tx, dossierId);
 
 // ---------------------------------------------------------------------------------------------
 // Dues: created when the dossier reaches the moment its procedure says
@@ -42,10 +51,16 @@ export function momentsReached(d: DossierRecord): { moment: Moment; at: Date }[]
 }
 
 /**
- * Write the fees the dossier owes by now (idempotent: one row per fee and moment). Called when the
- * dossier's status changes and whenever its fees are shown, so a missed event heals itself.
+ * Write the fees the dossier owes by now (idempotent: one row per fee and moment), and in the same
+ * transaction the dossier's payment mark (national status 6 while a fee is unpaid, through the
+ * dossiers module's `syncPaymentMark`). Called when the dossier's status changes and whenever its
+ * fees are shown, so a missed event heals itself.
  */
-export async function ensureDues(ctx: Pick<Ctx, 'db'>, d: DossierRecord): Promise<Due[]> {
+export async function syncDues(
+  ctx: Pick<Ctx, 'db' | 'clock' | 'events'>,
+  deps: Pick<PaymentsDeps, 'publicUrl'>,
+  d: DossierRecord,
+): Promise<void> {
   const rows = momentsReached(d).flatMap(({ moment, at }) =>
     feesDue(d.procedure, d.formData, d.channel, moment).map((l) => ({
       dossierId: d.id,
@@ -60,7 +75,25 @@ export async function ensureDues(ctx: Pick<Ctx, 'db'>, d: DossierRecord): Promis
       dueAt: at,
     })),
   );
-  await q.insertDues(ctx.db, rows);
+  // Dues only ever come from moments reached: with none owed now and no mark, none exist.
+  if (rows.length === 0 && d.payment === null) return;
+  const change = await ctx.db.transaction(async (tx) => {
+    const added = await q.insertDues(tx, rows);
+    // Without new fees and with the mark already matching what is owed, nothing to lock.
+    const { unpaid } = await q.totals(tx, d.id);
+    if (added === 0 && unpaid > 0 === (d.payment !== null)) return null;
+    return syncPaymentMark(tx, ctx, deps, d.code, owedBy(d.id));
+  });
+  await announceChange(ctx, change);
+}
+
+/** `syncDues`, then the dossier's dues as they stand. */
+export async function ensureDues(
+  ctx: Pick<Ctx, 'db' | 'clock' | 'events'>,
+  deps: Pick<PaymentsDeps, 'publicUrl'>,
+  d: DossierRecord,
+): Promise<Due[]> {
+  await syncDues(ctx, deps, d);
   return q.listDues(ctx.db, d.id);
 }
 
@@ -85,7 +118,7 @@ export interface FeeView {
 }
 
 export async function feeView(ctx: Ctx, deps: PaymentsDeps, d: DossierRecord): Promise<FeeView> {
-  const dues = await ensureDues(ctx, d);
+  const dues = await ensureDues(ctx, deps, d);
   const unpaid = dues.filter((x) => x.status === 'due').reduce((s, x) => s + x.amount, 0);
   const paid = dues.filter((x) => x.status === 'paid').reduce((s, x) => s + x.amount, 0);
   let qr: FeeView['qr'] = null;
@@ -111,16 +144,17 @@ function requireDesk(ctx: Ctx, unitPath: string) {
 /** The desk records fees paid in cash (or a transfer it checked itself) for one dossier. */
 export async function confirmPayment(
   ctx: Ctx,
+  deps: Pick<PaymentsDeps, 'publicUrl'>,
   code: string,
   input: { dueIds: number[]; method: 'cash' | 'transfer'; reference?: string | undefined },
 ) {
-  const d = await getDossierRecord(ctx.sql, { code });
+  const d = await getDossierRecord(ctx.db, { code });
   const staff = requireDesk(ctx, d.unitPath);
   const dues = (await q.listDuesByIds(ctx.db, input.dueIds)).filter((x) => x.dossierId === d.id);
   if (dues.length === 0) {
     throw new Invalid([{ field: 'dueIds', vi: 'Chọn khoản phí đã thu.', en: 'Choose the fees collected.' }]);
   }
-  const paid = await ctx.db.transaction(async (tx) => {
+  const { paid, change } = await ctx.db.transaction(async (tx) => {
     const rows = await q.markPaid(
       tx,
       dues.map((x) => x.id),
@@ -141,8 +175,13 @@ export async function confirmPayment(
         reference: input.reference ?? null,
       },
     });
-    return rows;
+    // Everything paid: the dossier leaves status 6, in this same transaction.
+    const change = rows.length
+      ? await syncPaymentMark(tx, ctx, deps, d.code, owedBy(d.id), { method: input.method })
+      : null;
+    return { paid: rows, change };
   });
+  await announceChange(ctx, change);
   if (paid.length)
     await ctx.events.emit('payments.paid', { dossierId: d.id, code: d.code, dueIds: paid.map((p) => p.id) });
   return paid;
@@ -289,7 +328,12 @@ export interface ImportResult {
  * else is listed for a person to look at. A transaction seen before (same bank reference) is not
  * counted twice.
  */
-export async function importStatement(ctx: Ctx, fileName: string, csv: string): Promise<ImportResult> {
+export async function importStatement(
+  ctx: Ctx,
+  deps: Pick<PaymentsDeps, 'publicUrl'>,
+  fileName: string,
+  csv: string,
+): Promise<ImportResult> {
   const staff = requireStaff(ctx.actor);
   const scope = scopeOf(staff, ['receptionist', 'admin']);
   if (scope.length === 0) throw new Forbidden();
@@ -299,6 +343,7 @@ export async function importStatement(ctx: Ctx, fileName: string, csv: string): 
   for (const d of open) byCode.set(d.dossierCode, [...(byCode.get(d.dossierCode) ?? []), d]);
   const codes = [...byCode.keys()].sort((a, b) => compact(b).length - compact(a).length);
 
+  const changes: (DossierChange | null)[] = [];
   const result = await ctx.db.transaction(async (tx) => {
     const st = await q.insertStatement(tx, {
       fileName,
@@ -346,6 +391,12 @@ export async function importStatement(ctx: Ctx, fileName: string, csv: string): 
         );
         for (const d of pay) d.status = 'paid';
         matched++;
+        const first = pay[0] as Due;
+        changes.push(
+          await syncPaymentMark(tx, ctx, deps, first.dossierCode, owedBy(first.dossierId), {
+            method: 'transfer',
+          }),
+        );
       }
       out.push({ ...l, outcome, dossierCode: code });
     }
@@ -358,6 +409,7 @@ export async function importStatement(ctx: Ctx, fileName: string, csv: string): 
     });
     return { statementId: st.id, lines: out, matched };
   });
+  for (const change of changes) await announceChange(ctx, change);
   const paidCodes = [
     ...new Set(result.lines.filter((l) => l.outcome === 'matched').map((l) => l.dossierCode as string)),
   ];

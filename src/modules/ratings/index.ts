@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '#app/platform.ts';
-import { documentsDeps, dossiersWithActionSince, findDossierRecord } from '#modules/documents/index.ts';
+import { documentsDeps } from '#modules/documents/index.ts';
+import { dossiersWithActionSince, findDossierRecord, setRatedLookup } from '#modules/dossiers/index.ts';
 import { registerRatingPages } from './ratings.routes.tsx';
-import { inviteToRate } from './ratings.service.ts';
+import { findRating, inviteToRate } from './ratings.service.ts';
 
 declare module '#platform/events.ts' {
   interface EventMap {
@@ -26,9 +27,11 @@ export {
 export function registerRatingRoutes(app: FastifyInstance, platform: Platform) {
   const docs = documentsDeps(platform);
   registerRatingPages(app, docs);
+  // The tracking page links to the rating only until it is given.
+  setRatedLookup(async (ctx, dossierId) => (await findRating(ctx.db, dossierId)) !== undefined);
   platform.events.on('dossiers.status-changed', async ({ dossierId, to }) => {
     if (to !== 10) return;
-    const d = await findDossierRecord(platform.database, { id: dossierId });
+    const d = await findDossierRecord(platform.database.db, { id: dossierId });
     if (!d) return;
     if (await inviteToRate(platform.database.db, docs, d))
       await platform.events.emit('notifications.queued', {});
@@ -48,8 +51,8 @@ export async function startRatingWorkers(platform: Platform) {
   await jobs.work(CATCH_UP_QUEUE, async () => {
     const since = new Date(platform.clock.now().getTime() - 2 * 86_400_000);
     let queued = false;
-    for (const code of await dossiersWithActionSince(platform.database, 'result_returned', since)) {
-      const d = await findDossierRecord(platform.database, { code });
+    for (const code of await dossiersWithActionSince(platform.database.db, 'result_returned', since)) {
+      const d = await findDossierRecord(platform.database.db, { code });
       if (d && d.status === 10 && (await inviteToRate(platform.database.db, docs, d))) queued = true;
     }
     if (queued) await platform.events.emit('notifications.queued', {});

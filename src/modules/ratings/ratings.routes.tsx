@@ -6,7 +6,8 @@ import { parse } from '#platform/validation.ts';
 import { Form } from '#web/form.tsx';
 import { Layout } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
-import { findRating, mayRate, RatingInput, rate, SCORE_VI, SCORES } from './ratings.service.ts';
+import { findRating, mayRate, RatingInput, rate, SCORES } from './ratings.service.ts';
+import './ratings.messages.ts';
 
 const CodeParams = z.object({ code: z.string().min(1).max(60) });
 const ProofQuery = z.object({
@@ -21,7 +22,7 @@ export function registerRatingPages(app: FastifyInstance, docs: DocumentsDeps) {
   const ratingPage = async (
     req: FastifyRequest,
     reply: FastifyReply,
-    state: { error?: string | undefined; values?: Record<string, string> } = {},
+    state: { error?: AppError | undefined; values?: Record<string, string> } = {},
     status = 200,
   ) => {
     const { code } = CodeParams.parse(req.params);
@@ -30,29 +31,38 @@ export function registerRatingPages(app: FastifyInstance, docs: DocumentsDeps) {
     const d = await accessDossier(ctx, docs, code, { phone4: proof.so, token: proof.t });
     const existing = await findRating(ctx.db, d.id);
     const page = await pageCtx(req, reply);
+    const t = page.t;
+    const en = page.locale === 'en';
     const action = `/ho-so/${encodeURIComponent(d.code)}/danh-gia${proofQuery(proof)}`;
+    const error = state.error && (state.error instanceof Invalid ? state.error.fields[0] : undefined);
+    const errorText =
+      state.error && (en ? (error ?? state.error.detail).en : (error ?? state.error.detail).vi);
+    const procedure = en && d.procedure.name.en ? d.procedure.name.en : d.procedure.name.vi;
     return sendPage(
       reply,
-      <Layout page={page} title={`Đánh giá – ${d.code}`}>
-        <h1>Đánh giá mức độ hài lòng</h1>
-        <p>
-          Hồ sơ {d.code}: {d.procedure.name.vi}
-        </p>
-        {state.error && (
+      <Layout page={page} title={t('ratings:title', { code: d.code })}>
+        <h1>{t('ratings:heading')}</h1>
+        <p>{t('ratings:dossier', { code: d.code, procedure })}</p>
+        {errorText && (
           <p class="errors" role="alert">
-            {state.error}
+            {errorText}
           </p>
         )}
         {existing ? (
           <p class="notice" role="status" data-rated={existing.score}>
-            Cảm ơn ông/bà đã đánh giá: {SCORE_VI[existing.score]}.
+            {t(req.actor.kind === 'staff' ? 'ratings:rated' : 'ratings:thanks', {
+              score: t(`ratings:score.${existing.score}`),
+            })}
           </p>
         ) : !mayRate(d) ? (
-          <p>Ông/bà đánh giá được sau khi nhận kết quả giải quyết hồ sơ.</p>
+          <p>{t('ratings:later')}</p>
+        ) : req.actor.kind === 'staff' ? (
+          // Staff open this page from the dossier to read the rating; only the applicant rates.
+          <p data-rated="none">{t('ratings:notRated')}</p>
         ) : (
           <Form page={page} action={action}>
             <fieldset>
-              <legend>Ông/bà hài lòng thế nào với việc giải quyết hồ sơ này?</legend>
+              <legend>{t('ratings:question')}</legend>
               {SCORES.map((s) => (
                 <div class="field" key={s}>
                   <label>
@@ -63,18 +73,18 @@ export function registerRatingPages(app: FastifyInstance, docs: DocumentsDeps) {
                       checked={state.values?.score === String(s)}
                       required
                     />{' '}
-                    {SCORE_VI[s]}
+                    {t(`ratings:score.${s}`)}
                   </label>
                 </div>
               ))}
             </fieldset>
             <div class="field">
-              <label for="f-comment">Góp ý (không bắt buộc)</label>
+              <label for="f-comment">{t('ratings:comment')}</label>
               <textarea id="f-comment" name="comment" rows={4} maxlength={1000}>
                 {state.values?.comment ?? ''}
               </textarea>
             </div>
-            <button type="submit">Gửi đánh giá</button>
+            <button type="submit">{t('ratings:send')}</button>
           </Form>
         )}
       </Layout>,
@@ -93,10 +103,9 @@ export function registerRatingPages(app: FastifyInstance, docs: DocumentsDeps) {
       try {
         await rate(req.ctx(), docs, code, { phone4: proof.so, token: proof.t }, parse(RatingInput, body));
       } catch (e) {
-        if (e instanceof Invalid)
-          return ratingPage(req, reply, { error: e.fields[0]?.vi, values: body }, 400);
+        if (e instanceof Invalid) return ratingPage(req, reply, { error: e, values: body }, 400);
         if (e instanceof AppError && e.status === 409)
-          return ratingPage(req, reply, { error: e.detail.vi, values: body }, 409);
+          return ratingPage(req, reply, { error: e, values: body }, 409);
         throw e;
       }
       return reply.redirect(`/ho-so/${encodeURIComponent(code)}/danh-gia${proofQuery(proof)}`, 303);

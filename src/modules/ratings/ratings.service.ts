@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import {
-  accessDossier,
-  type DocumentsDeps,
-  type DossierRecord,
-  linkToken,
-  type Proof,
-} from '#modules/documents/index.ts';
+import { accessDossier, type DocumentsDeps, linkToken, type Proof } from '#modules/documents/index.ts';
+import type { DossierRecord } from '#modules/dossiers/index.ts';
 import { enqueue, stripDiacritics } from '#modules/notifications/index.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';

@@ -1,11 +1,11 @@
 import type { SqlRunner } from '#platform/db/client.ts';
 
 /**
- * The statistics read the one-stop shop's tables directly, read-only, in a few aggregate queries:
- * a reporting read model would duplicate every dossier for numbers the tables already give in one
- * pass (decision 014). Columns read: dossiers (unit_path, channel, submitted_at, decided_at,
- * due_at, valid_received_at, finished_at, procedure_code, status), dossier_files (dossier_id),
- * procedures (code, verified), payment_dues, dossier_ratings.
+ * The statistics read the one-stop shop's data read-only, in a few aggregate queries: a reporting
+ * read model would duplicate every dossier for numbers one pass already gives (decision 014). The
+ * dossiers are read through the views the dossiers module publishes for reports
+ * (`dossier_facts`, `dossier_file_facts`, migration 20261122-0501), not its tables; procedures
+ * (code, verified), payment_dues and dossier_ratings are read as they are.
  */
 
 export interface Period {
@@ -52,7 +52,7 @@ export async function dossierCounts(sql: SqlRunner, p: Period): Promise<DossierC
        count(*) filter (where rec and channel = 2) as channel2,
        count(*) filter (where rec and channel = 3) as channel3,
        count(*) filter (where rec and procedure_code = any(array(select code from procedures where verified))) as transparent,
-       count(*) filter (where rec and (channel = 2 or id in (select dossier_id from dossier_files))) as digitised,
+       count(*) filter (where rec and (channel = 2 or id in (select dossier_id from dossier_file_facts))) as digitised,
        count(*) filter (where dec) as decided,
        count(*) filter (where dec and in_time and early_day) as early,
        count(*) filter (where dec and in_time and not early_day) as on_time,
@@ -67,7 +67,7 @@ export async function dossierCounts(sql: SqlRunner, p: Period): Promise<DossierC
                   decided_at < date_bin('1 day', due_at, timestamptz '2000-01-01 00:00+07') as early_day,
                   decided_at - valid_received_at as dur,
                   coalesce(decided_at is null and finished_at is null and due_at < least($3, $4), false) as overdue
-             from dossiers
+             from dossier_facts
             where unit_path like $1 and submitted_at < $3
               and (submitted_at >= $2 or decided_at >= $2 or (decided_at is null and finished_at is null))
            offset 0) x`,

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Invalid } from '#platform/errors.ts';
+import { translator } from '#platform/i18n/index.ts';
 import { fieldErrors } from '#platform/validation.ts';
-import { Layout } from '#web/layout.tsx';
+import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { barChart } from './statistics.charts.ts';
 import {
@@ -11,8 +12,14 @@ import {
   statisticsCsv,
   statisticsFor,
 } from './statistics.service.ts';
+import './statistics.messages.ts';
 
-const pct = (r: Rate) => (r.value === null ? '—' : `${(r.value * 100).toFixed(1).replace('.', ',')}%`);
+/** "12,5%" in Vietnamese, "12.5%" in English. */
+const pct = (page: PageCtx, r: Rate) => {
+  if (r.value === null) return '—';
+  const n = (r.value * 100).toFixed(1);
+  return `${page.locale === 'en' ? n : n.replace('.', ',')}%`;
+};
 
 function defaults(req: FastifyRequest) {
   const q = req.query as Record<string, string | undefined>;
@@ -26,20 +33,21 @@ function defaults(req: FastifyRequest) {
   };
 }
 
-function Figures({ s }: { s: Statistics }) {
+function Figures({ page, s }: { page: PageCtx; s: Statistics }) {
   const d = s.dossiers;
+  const f = (key: string) => page.t(`statistics:figure.${key}`);
   const rows: [string, string][] = [
-    ['Hồ sơ tiếp nhận', String(d.received)],
-    ['– trực tiếp / trực tuyến / bưu chính', `${d.channel1} / ${d.channel2} / ${d.channel3}`],
-    ['Tỷ lệ hồ sơ trực tuyến', pct(s.rates.online)],
-    ['Hồ sơ đã giải quyết', String(d.decided)],
-    ['– trước hạn / đúng hạn / quá hạn', `${d.early} / ${d.onTime} / ${d.late}`],
-    ['Tỷ lệ giải quyết trước và đúng hạn', pct(s.rates.onTime)],
-    ['Hồ sơ đang quá hạn', String(d.overdueOpen)],
-    ['Số ngày giải quyết trung bình (ngày lịch)', d.avgDays === null ? '—' : d.avgDays.toFixed(1)],
-    ['Tỷ lệ số hóa hồ sơ', pct(s.rates.digitisation)],
-    ['Tỷ lệ thanh toán trực tuyến', pct(s.rates.onlinePayment)],
-    ['Tỷ lệ hài lòng', pct(s.rates.satisfaction)],
+    [f('received'), String(d.received)],
+    [f('byChannel'), `${d.channel1} / ${d.channel2} / ${d.channel3}`],
+    [f('onlineRate'), pct(page, s.rates.online)],
+    [f('decided'), String(d.decided)],
+    [f('byTimeliness'), `${d.early} / ${d.onTime} / ${d.late}`],
+    [f('onTimeRate'), pct(page, s.rates.onTime)],
+    [f('overdueOpen'), String(d.overdueOpen)],
+    [f('avgDays'), d.avgDays === null ? '—' : d.avgDays.toFixed(1)],
+    [f('digitisationRate'), pct(page, s.rates.digitisation)],
+    [f('onlinePaymentRate'), pct(page, s.rates.onlinePayment)],
+    [f('satisfactionRate'), pct(page, s.rates.satisfaction)],
   ];
   return (
     <table>
@@ -60,35 +68,40 @@ export function registerStatisticsPages(app: FastifyInstance) {
     if (req.actor.kind !== 'staff')
       return reply.redirect(`/dang-nhap?next=${encodeURIComponent(req.url)}`, 303);
     const p = await pageCtx(req, reply);
+    const t = p.t;
     const v = defaults(req);
     let s: Statistics | undefined;
     let errors: Record<string, string> = {};
     if (v.placeCode) {
       const parsed = StatsQuery.safeParse({ place: v.placeCode, from: v.from, to: v.to });
       if (parsed.success) s = await statisticsFor(req.ctx(), parsed.data);
-      else errors = Object.fromEntries(fieldErrors(parsed.error).map((f) => [f.field, f.vi]));
+      else
+        errors = Object.fromEntries(
+          fieldErrors(parsed.error).map((f) => [f.field, p.locale === 'en' ? f.en : f.vi]),
+        );
     }
     const qs = new URLSearchParams({ place: v.placeCode ?? '', from: v.from, to: v.to }).toString();
     return sendPage(
       reply,
-      <Layout page={p} title="Thống kê một cửa">
-        <h1>Thống kê một cửa điện tử</h1>
+      <Layout page={p} title={t('statistics:title')}>
+        <h1>{t('statistics:heading')}</h1>
         <form method="get" action="/quan-tri/thong-ke" novalidate>
           <div class={errors.place ? 'field invalid' : 'field'}>
-            <label for="f-place">Mã địa bàn (xã, tỉnh)</label>
+            <label for="f-place">{t('statistics:place')}</label>
             {errors.place && <strong class="err">{errors.place}</strong>}
             <input id="f-place" name="place" value={v.placeCode ?? ''} inputmode="numeric" />
           </div>
-          <div class="field">
-            <label for="f-from">Từ ngày</label>
+          <div class={errors.from ? 'field invalid' : 'field'}>
+            <label for="f-from">{t('statistics:from')}</label>
+            {errors.from && <strong class="err">{errors.from}</strong>}
             <input id="f-from" name="from" type="date" value={v.from} />
           </div>
           <div class={errors.to ? 'field invalid' : 'field'}>
-            <label for="f-to">Đến ngày</label>
+            <label for="f-to">{t('statistics:to')}</label>
             {errors.to && <strong class="err">{errors.to}</strong>}
             <input id="f-to" name="to" type="date" value={v.to} />
           </div>
-          <button type="submit">Xem</button>
+          <button type="submit">{t('statistics:show')}</button>
         </form>
         {s && (
           <section>
@@ -97,24 +110,24 @@ export function registerStatisticsPages(app: FastifyInstance) {
             </h2>
             <p>
               <a href={`/quan-tri/thong-ke.csv?${qs}`} download>
-                Tải CSV
+                {t('statistics:csv')}
               </a>
             </p>
-            <Figures s={s} />
+            <Figures page={p} s={s} />
             <h2>
-              Chỉ số phục vụ (Quyết định 766/QĐ-TTg): <span data-total>{s.total.toFixed(2)}</span> /{' '}
-              {s.maxAvailable} điểm
+              {t('statistics:index')} <span data-total>{s.total.toFixed(2)}</span> / {s.maxAvailable}{' '}
+              {t('statistics:points')}
             </h2>
             {/* SVG drawn on the server: no script. */}
             <div
               dangerouslySetInnerHTML={{
                 __html: barChart(
-                  'Điểm theo nhóm chỉ số',
+                  t('statistics:groupsChart'),
                   s.groups.map((g) => ({
-                    label: g.vi,
+                    label: t(`statistics:group.${g.key}`),
                     value: g.score ?? 0,
                     max: g.weight,
-                    text: g.score === null ? 'chưa có dữ liệu' : `${g.score.toFixed(2)}/${g.weight}`,
+                    text: g.score === null ? t('statistics:noData') : `${g.score.toFixed(2)}/${g.weight}`,
                   })),
                 ),
               }}
@@ -122,14 +135,10 @@ export function registerStatisticsPages(app: FastifyInstance) {
             <div
               dangerouslySetInnerHTML={{
                 __html: barChart(
-                  'Hồ sơ tiếp nhận theo hình thức',
-                  [
-                    ['Trực tiếp', s.dossiers.channel1],
-                    ['Trực tuyến', s.dossiers.channel2],
-                    ['Bưu chính công ích', s.dossiers.channel3],
-                  ].map(([label, n]) => ({
-                    label: String(label),
-                    value: Number(n),
+                  t('statistics:channelsChart'),
+                  ([1, 2, 3] as const).map((c) => ({
+                    label: t(`statistics:channel.${c}`),
+                    value: s?.dossiers[`channel${c}`] ?? 0,
                     max: Math.max(1, s?.dossiers.received ?? 1),
                   })),
                 ),
@@ -148,9 +157,10 @@ export function registerStatisticsPages(app: FastifyInstance) {
     const parsed = StatsQuery.safeParse({ place: q.place, from: q.from, to: q.to });
     if (!parsed.success) throw new Invalid(fieldErrors(parsed.error));
     const s = await statisticsFor(req.ctx(), parsed.data);
+    const t = translator(req.locale);
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="thong-ke-${s.place.code}-${s.from}-${s.to}.csv"`)
-      .send(statisticsCsv(s));
+      .send(statisticsCsv(s, t));
   });
 }

@@ -3,6 +3,7 @@ import { getPlaceByCode, type Place } from '#modules/places/index.ts';
 import { requireStaff } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import { Forbidden } from '#platform/errors.ts';
+import { type T, translator } from '#platform/i18n/index.ts';
 import { msg } from '#platform/validation.ts';
 import {
   type DossierCounts,
@@ -12,6 +13,7 @@ import {
   type RatingCounts,
   ratingCounts,
 } from './statistics.queries.ts';
+import './statistics.messages.ts';
 
 /** The Decision 766/QĐ-TTg groups and their points (100 in all). */
 export const GROUPS = [
@@ -149,71 +151,72 @@ export async function statisticsFor(ctx: Ctx, q: StatsQuery): Promise<Statistics
 
 const pct = (r: Rate) => (r.value === null ? '' : (r.value * 100).toFixed(2));
 
-/** The figures as CSV (UTF-8 with BOM, so spreadsheet programs read the Vietnamese right). */
-export function statisticsCsv(s: Statistics): string {
+/**
+ * The figures as CSV (UTF-8 with BOM, so spreadsheet programs read the Vietnamese right). The
+ * header row and the first column (`chi_tieu`) are machine names, the same in every language, so a
+ * spreadsheet or script that reads the file keeps working; the `ten` column is in the reader's
+ * language (Vietnamese unless `t` says otherwise). Numbers use a dot, as machines read them.
+ */
+export function statisticsCsv(s: Statistics, t: T = translator('vi')): string {
+  const f = (key: string) => t(`statistics:figure.${key}`);
+  const percent = (key: string) => t('statistics:csvRow.percent', { name: f(key) });
   const rows: (string | number)[][] = [
     ['chi_tieu', 'ten', 'gia_tri', 'tu_so', 'mau_so'],
     ['dia_ban', s.place.fullName, s.place.code, '', ''],
     ['ky', `${s.from} – ${s.to}`, '', '', ''],
-    ['tiep_nhan', 'Hồ sơ tiếp nhận', s.dossiers.received, '', ''],
-    ['tiep_nhan_truc_tiep', 'Tiếp nhận trực tiếp', s.dossiers.channel1, '', ''],
-    ['tiep_nhan_truc_tuyen', 'Tiếp nhận trực tuyến', s.dossiers.channel2, '', ''],
-    ['tiep_nhan_buu_chinh', 'Tiếp nhận qua bưu chính công ích', s.dossiers.channel3, '', ''],
+    ['tiep_nhan', f('received'), s.dossiers.received, '', ''],
+    ['tiep_nhan_truc_tiep', t('statistics:csvRow.received1'), s.dossiers.channel1, '', ''],
+    ['tiep_nhan_truc_tuyen', t('statistics:csvRow.received2'), s.dossiers.channel2, '', ''],
+    ['tiep_nhan_buu_chinh', t('statistics:csvRow.received3'), s.dossiers.channel3, '', ''],
     [
       'ty_le_truc_tuyen',
-      'Tỷ lệ hồ sơ trực tuyến (%)',
+      percent('onlineRate'),
       pct(s.rates.online),
       s.rates.online.numerator,
       s.rates.online.denominator,
     ],
-    ['da_giai_quyet', 'Hồ sơ đã giải quyết', s.dossiers.decided, '', ''],
-    ['truoc_han', 'Giải quyết trước hạn', s.dossiers.early, '', ''],
-    ['dung_han', 'Giải quyết đúng hạn', s.dossiers.onTime, '', ''],
-    ['qua_han', 'Giải quyết quá hạn', s.dossiers.late, '', ''],
+    ['da_giai_quyet', f('decided'), s.dossiers.decided, '', ''],
+    ['truoc_han', t('statistics:csvRow.early'), s.dossiers.early, '', ''],
+    ['dung_han', t('statistics:csvRow.onTime'), s.dossiers.onTime, '', ''],
+    ['qua_han', t('statistics:csvRow.late'), s.dossiers.late, '', ''],
     [
       'ty_le_dung_han',
-      'Tỷ lệ giải quyết trước và đúng hạn (%)',
+      percent('onTimeRate'),
       pct(s.rates.onTime),
       s.rates.onTime.numerator,
       s.rates.onTime.denominator,
     ],
-    ['dang_qua_han', 'Hồ sơ đang quá hạn', s.dossiers.overdueOpen, '', ''],
-    [
-      'so_ngay_tb',
-      'Số ngày giải quyết trung bình (ngày lịch)',
-      s.dossiers.avgDays === null ? '' : s.dossiers.avgDays.toFixed(2),
-      '',
-      '',
-    ],
+    ['dang_qua_han', f('overdueOpen'), s.dossiers.overdueOpen, '', ''],
+    ['so_ngay_tb', f('avgDays'), s.dossiers.avgDays === null ? '' : s.dossiers.avgDays.toFixed(2), '', ''],
     [
       'ty_le_so_hoa',
-      'Tỷ lệ số hóa hồ sơ (%)',
+      percent('digitisationRate'),
       pct(s.rates.digitisation),
       s.rates.digitisation.numerator,
       s.rates.digitisation.denominator,
     ],
     [
       'ty_le_tt_truc_tuyen',
-      'Tỷ lệ thanh toán trực tuyến (%)',
+      percent('onlinePaymentRate'),
       pct(s.rates.onlinePayment),
       s.rates.onlinePayment.numerator,
       s.rates.onlinePayment.denominator,
     ],
     [
       'ty_le_hai_long',
-      'Tỷ lệ hài lòng (%)',
+      percent('satisfactionRate'),
       pct(s.rates.satisfaction),
       s.rates.satisfaction.numerator,
       s.rates.satisfaction.denominator,
     ],
     ...s.groups.map((g) => [
       `diem_${g.key}`,
-      `Điểm: ${g.vi} (tối đa ${g.weight})`,
+      t('statistics:csvRow.group', { name: t(`statistics:group.${g.key}`), weight: g.weight }),
       g.score === null ? '' : g.score.toFixed(2),
       '',
       '',
     ]),
-    ['diem_tong', `Tổng điểm (trên ${s.maxAvailable} điểm có dữ liệu)`, s.total.toFixed(2), '', ''],
+    ['diem_tong', t('statistics:csvRow.total', { max: s.maxAvailable }), s.total.toFixed(2), '', ''],
   ];
   const cell = (v: string | number) => {
     const t = String(v);
