@@ -70,7 +70,7 @@ export async function measureRequests(
   const r = await fire(s.seconds);
   if (r.errors || r.timeouts || r.non2xx) {
     throw new Error(
-      `${opts.url}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx answers in ${r.requests.total} requests`,
+      `${opts.url}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx answers (4xx: ${r['4xx']}, 5xx: ${r['5xx']}) in ${r.requests.total} requests`,
     );
   }
   if (!r.requests.total) throw new Error(`${opts.url}: no answer at all in ${s.seconds}s`);
