@@ -170,11 +170,6 @@ export async function insertSubmission(
     select (select count(*) from a)::int as actions, (select count(*) from f)::int as files`);
 }
 
-/** Two requests with one idempotency key take turns here, inside their transactions. */
-export async function lockIdempotencyKey(db: Db, key: string) {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`dossier:${key}`}, 0))`);
-}
-
 // Dossiers
 
 export async function findDossierByCode(db: Db, code: string) {

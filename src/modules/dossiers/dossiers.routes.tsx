@@ -76,7 +76,8 @@ export function submissionFrom(body: Body, uploads: Upload[]) {
     for (const fileId of all(body, k)) files.push({ documentId: k.slice(5), fileId });
   }
   for (const u of uploads) {
-    if (u.field.startsWith('doc.')) files.push({ documentId: u.field.slice(4), fileId: u.file.id });
+    if (u.field.startsWith('doc.'))
+      files.push({ documentId: u.field.slice(4), fileId: u.file.id, stored: u.file });
   }
   const values: Record<string, string> = {};
   for (const k of Object.keys(body)) {

@@ -11,9 +11,10 @@ import { enqueue } from '#modules/notifications/index.ts';
 import { findPlaceById, getPlaceByCode, type Place } from '#modules/places/index.ts';
 import { type Actor, hasRole, requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
-import type { Db } from '#platform/db/client.ts';
+import { type Db, isUniqueViolation } from '#platform/db/client.ts';
 import { Conflict, type FieldError, Forbidden, Invalid, NotFound, Unauthorized } from '#platform/errors.ts';
 import type { RateLimiter } from '#platform/rate-limit.ts';
+import type { StoredFile } from '#platform/storage/index.ts';
 import { fieldErrors } from '#platform/validation.ts';
 import { dbCache, SETTINGS_TTL_MS } from './dossiers.cache.ts';
 import { dueAt } from './dossiers.clock.ts';
@@ -170,9 +171,7 @@ export async function setAgencyCode(ctx: Ctx, placeCode: string, agencyCode: str
       await q.upsertAgencyCode(tx, place.id, agencyCode, staff.userId);
       agencyCodes.clear(ctx.db);
     } catch (e) {
-      if (
-        String((e as { code?: string }).code ?? (e as { cause?: { code?: string } }).cause?.code) === '23505'
-      ) {
+      if (isUniqueViolation(e)) {
         throw new Conflict({
           vi: `Mã đơn vị ${agencyCode} đã được dùng cho đơn vị khác.`,
           en: `Agency code ${agencyCode} is used by another unit.`,
@@ -206,6 +205,8 @@ function yymmdd(at: Date) {
 export interface DocumentFile {
   documentId: string;
   fileId: string;
+  /** Stored by this very request: known to exist and to belong to no dossier yet. */
+  stored?: StoredFile | undefined;
 }
 
 export interface SubmitInput {
@@ -271,11 +272,12 @@ export async function checkSubmission(ctx: Ctx, input: SubmitInput): Promise<Che
 
   const known = new Set(procedure.documents.map((d) => d.id));
   const files = input.files.filter((f) => known.has(f.documentId));
-  const meta = await q.findFiles(
-    ctx.db,
-    files.map((f) => f.fileId),
+  // Files kept from an earlier attempt are looked up; those stored by this request are known.
+  const earlier = files.filter((f) => !f.stored).map((f) => f.fileId);
+  const byId = new Map<string, Omit<q.FileMeta, 'id'>>(
+    (await q.findFiles(ctx.db, earlier)).map((m) => [m.id, m]),
   );
-  const byId = new Map(meta.map((m) => [m.id, m]));
+  for (const f of files) if (f.stored) byId.set(f.fileId, { ...f.stored, dossierId: null });
   const usable: CheckedSubmission['files'] = [];
   for (const f of files) {
     const m = byId.get(f.fileId);
@@ -417,11 +419,6 @@ export async function submitDossier(ctx: Ctx, deps: DossierDeps, input: SubmitIn
       en: 'Only staff record the channel and where a dossier was received.',
     });
   }
-  // A replay is answered before validation: its files already belong to the dossier it made.
-  if (input.idempotencyKey) {
-    const existing = await q.findDossierByKey(ctx.db, input.idempotencyKey);
-    if (existing) return replay(existing, input);
-  }
   let helped: Place | undefined;
   if (isStaff) {
     if (!input.helpedPlaceCode) {
@@ -432,7 +429,19 @@ export async function submitDossier(ctx: Ctx, deps: DossierDeps, input: SubmitIn
     helped = await placeByCode(ctx.db, input.helpedPlaceCode);
     if (!hasRole(actor, 'receptionist', helped.path)) throw new Forbidden();
   }
-  const checked = await checkSubmission(ctx, input);
+  let checked: CheckedSubmission;
+  try {
+    checked = await checkSubmission(ctx, input);
+  } catch (e) {
+    // A replay may fail the checks (its files already belong to the dossier it made): it is
+    // answered with that dossier. Looked up only then, not on every submission.
+    const existing =
+      e instanceof Invalid && input.idempotencyKey
+        ? await q.findDossierByKey(ctx.db, input.idempotencyKey)
+        : undefined;
+    if (existing) return replay(existing, input);
+    throw e;
+  }
   const { unit, procedure } = checked;
 
   // Since Decree 118/2025 any centre of the province may receive; a village (a community team) only
@@ -460,86 +469,82 @@ export async function submitDossier(ctx: Ctx, deps: DossierDeps, input: SubmitIn
   const snapshotSaved = savedSnapshots.get(ctx.db)?.has(snapshotKey) ?? false;
 
   const messages: Message[] = [];
-  const result = await ctx.db.transaction(async (tx): Promise<Submitted> => {
-    if (input.idempotencyKey) {
-      // A retry or a replay waits here for the first attempt, then finds its dossier.
-      await q.lockIdempotencyKey(tx, input.idempotencyKey);
-      const existing = await q.findDossierByKey(tx, input.idempotencyKey);
-      if (existing) return replay(existing, input);
-    }
-    const now = ctx.clock.now();
-    if (!snapshotSaved) await q.saveProcedureVersion(tx, procedure.code, checked.version, procedure);
-    const ids = await q.nextNumbers(tx, agency, toVietnamDate(now), receivedAt ? 2 : 1);
-    const code = `${agency}-${yymmdd(now)}-${String(ids.sequence).padStart(4, '0')}`;
-    const a = checked.applicant;
-    const submitId = ids.actionIds[0] as number;
-    // The log and the projection are computed first, so the dossier, its log and its files are
-    // written in one statement.
-    const submitPayload: StoredPayload = {
-      unit: { id: unit.id, path: unit.path },
-      applicantPhone: a.phone,
-      channel,
-      ...(helped ? { unitName: helped.fullName } : {}),
-      files: checked.files.map((f) => ({ documentId: f.documentId, fileId: f.fileId, name: f.name })),
-    };
-    const submit: LoggedAction = {
-      id: submitId,
-      type: 'submit',
-      at: now,
-      actorUserId: isStaff ? actor.userId : null,
-      note: null,
-      payload: submitPayload,
-    };
-    const actions: q.NewAction[] = [{ ...submit, ...actorColumns(actor), unitId: unit.id, statusAfter: 1 }];
-    let state = statusFromActions([submit]);
-    if (receivedAt) {
-      const due = dueAt({ ...state, validReceivedAt: now }, procedure.days, cal);
-      const receive: LoggedAction = {
-        id: ids.actionIds[1] as number,
-        type: 'receive',
+  const result = await fileOnce(ctx, input, () =>
+    ctx.db.transaction(async (tx): Promise<Submitted> => {
+      const now = ctx.clock.now();
+      if (!snapshotSaved) await q.saveProcedureVersion(tx, procedure.code, checked.version, procedure);
+      const ids = await q.nextNumbers(tx, agency, toVietnamDate(now), receivedAt ? 2 : 1);
+      const code = `${agency}-${yymmdd(now)}-${String(ids.sequence).padStart(4, '0')}`;
+      const a = checked.applicant;
+      const submitId = ids.actionIds[0] as number;
+      // The log and the projection are computed first, so the dossier, its log and its files are
+      // written in one statement.
+      const submitPayload: StoredPayload = {
+        unit: { id: unit.id, path: unit.path },
+        applicantPhone: a.phone,
+        channel,
+        ...(helped ? { unitName: helped.fullName } : {}),
+        files: checked.files.map((f) => ({ documentId: f.documentId, fileId: f.fileId, name: f.name })),
+      };
+      const submit: LoggedAction = {
+        id: submitId,
+        type: 'submit',
         at: now,
         actorUserId: isStaff ? actor.userId : null,
         note: null,
-        payload: {
-          unitName: receivedAt.fullName,
-          ...(due ? { dueAt: due.toISOString() } : {}),
-        } as StoredPayload,
+        payload: submitPayload,
       };
-      state = nextState(state, receive);
-      actions.push({ ...receive, ...actorColumns(actor), unitId: unit.id, statusAfter: state.status });
-    }
-    const due = dueAt(state, procedure.days, cal);
-    const dossier: DossierRow = {
-      id: ids.dossierId,
-      code,
-      agencyCode: agency,
-      procedureCode: procedure.code,
-      procedureVersion: checked.version,
-      procedureName: procedure.name.vi,
-      applicantName: a.name,
-      applicantIdNumber: a.idNumber,
-      applicantPhone: a.phone,
-      applicantAddress: a.address,
-      applicantEmail: a.email ?? null,
-      citizenId: actor.kind === 'citizen' ? actor.citizenId : null,
-      formData: checked.form,
-      channel,
-      helpedPlaceId: helped?.id ?? null,
-      helpedBy: isStaff ? actor.userId : null,
-      submittedAt: now,
-      idempotencyKey: input.idempotencyKey ?? null,
-      createdAt: now,
-      updatedAt: now,
-      ...projection(state, due),
-      receivedPlaceId: receivedAt?.id ?? null,
-    };
-    await q.insertSubmission(tx, dossier, actions, checked.files);
-    const last = actions[actions.length - 1] as q.NewAction;
-    const key = templateFor(null, state, last.type);
-    if (key) messages.push({ key, actionId: last.id });
-    await sendMessages(tx, ctx.db, deps, dossier, messages, { due });
-    return { dossier, replayed: false };
-  });
+      const actions: q.NewAction[] = [{ ...submit, ...actorColumns(actor), unitId: unit.id, statusAfter: 1 }];
+      let state = statusFromActions([submit]);
+      if (receivedAt) {
+        const due = dueAt({ ...state, validReceivedAt: now }, procedure.days, cal);
+        const receive: LoggedAction = {
+          id: ids.actionIds[1] as number,
+          type: 'receive',
+          at: now,
+          actorUserId: isStaff ? actor.userId : null,
+          note: null,
+          payload: {
+            unitName: receivedAt.fullName,
+            ...(due ? { dueAt: due.toISOString() } : {}),
+          } as StoredPayload,
+        };
+        state = nextState(state, receive);
+        actions.push({ ...receive, ...actorColumns(actor), unitId: unit.id, statusAfter: state.status });
+      }
+      const due = dueAt(state, procedure.days, cal);
+      const dossier: DossierRow = {
+        id: ids.dossierId,
+        code,
+        agencyCode: agency,
+        procedureCode: procedure.code,
+        procedureVersion: checked.version,
+        procedureName: procedure.name.vi,
+        applicantName: a.name,
+        applicantIdNumber: a.idNumber,
+        applicantPhone: a.phone,
+        applicantAddress: a.address,
+        applicantEmail: a.email ?? null,
+        citizenId: actor.kind === 'citizen' ? actor.citizenId : null,
+        formData: checked.form,
+        channel,
+        helpedPlaceId: helped?.id ?? null,
+        helpedBy: isStaff ? actor.userId : null,
+        submittedAt: now,
+        idempotencyKey: input.idempotencyKey ?? null,
+        createdAt: now,
+        updatedAt: now,
+        ...projection(state, due),
+        receivedPlaceId: receivedAt?.id ?? null,
+      };
+      await q.insertSubmission(tx, dossier, actions, checked.files);
+      const last = actions[actions.length - 1] as q.NewAction;
+      const key = templateFor(null, state, last.type);
+      if (key) messages.push({ key, actionId: last.id });
+      await sendMessages(tx, ctx.db, deps, dossier, messages, { due });
+      return { dossier, replayed: false };
+    }),
+  );
   if (!snapshotSaved && !result.replayed) {
     let set = savedSnapshots.get(ctx.db);
     if (!set) {
@@ -550,6 +555,22 @@ export async function submitDossier(ctx: Ctx, deps: DossierDeps, input: SubmitIn
   }
   if (!result.replayed) await afterChange(ctx, result.dossier, null, messages.length > 0);
   return result;
+}
+
+/**
+ * One dossier per idempotency key, held by the key's unique index: a retry that reaches the insert
+ * after the first attempt committed is refused there (its transaction, daily number included, rolls
+ * back) and answered with the first attempt's dossier. Concurrent attempts queue on the day's number.
+ */
+async function fileOnce(ctx: Ctx, input: SubmitInput, file: () => Promise<Submitted>): Promise<Submitted> {
+  try {
+    return await file();
+  } catch (e) {
+    if (!input.idempotencyKey || !isUniqueViolation(e, 'dossiers_idempotency_key_key')) throw e;
+    const existing = await q.findDossierByKey(ctx.db, input.idempotencyKey);
+    if (!existing) throw e;
+    return replay(existing, input);
+  }
 }
 
 /** A replayed key must describe the same submission; another one under the same key is a conflict. */

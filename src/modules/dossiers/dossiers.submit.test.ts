@@ -268,6 +268,29 @@ describe('filing a dossier online', () => {
     );
   });
 
+  it('when one key is sent five times at once, then all get the same code, one dossier exists and no number of the day is lost', async () => {
+    const before = await t.platform.database.query<{ n: number }>(
+      "select count(*)::int as n from dossiers where agency_code = '20.06541'",
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => apiSubmit(t, { key: 'same-key-at-once-000001' })),
+    );
+    assert.deepEqual(
+      answers.map((a) => a.statusCode),
+      [201, 201, 201, 201, 201],
+    );
+    assert.equal(new Set(answers.map((a) => a.json().code)).size, 1);
+    assert.equal(answers.filter((a) => a.headers['idempotent-replayed'] === 'true').length, 4);
+    const all = await t.platform.database.query<{ code: string }>(
+      "select code from dossiers where agency_code = '20.06541' order by code",
+    );
+    assert.equal(all.length, (before[0]?.n ?? 0) + 1);
+    assert.deepEqual(
+      all.map((r) => Number(r.code.slice(-4))),
+      all.map((_, i) => i + 1),
+    );
+  });
+
   it('when the procedure code is unknown, then the API says which field is wrong and the form page is a 404', async () => {
     const res = await apiSubmit(t, { procedureCode: '9.999999', key: 'unknown-procedure-key-01' });
     assert.equal(res.statusCode, 400);

@@ -13,7 +13,7 @@ import { findPlaceByCode, findPlaceById, findPlacesByIds, type Place } from '#mo
 import { type Actor, actorLabel, hasRole, type Role, requireStaff } from '#platform/auth/actor.ts';
 import type { Clock } from '#platform/clock.ts';
 import type { Ctx } from '#platform/context.ts';
-import type { Db } from '#platform/db/client.ts';
+import { type Db, isUniqueViolation } from '#platform/db/client.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '#platform/errors.ts';
 import type { Events } from '#platform/events.ts';
 import type { FileService } from '#platform/storage/index.ts';
@@ -183,11 +183,6 @@ function actorOf(actor: Actor): { actorKind: ActorKind; actorUserId: number | nu
   if (actor.kind === 'citizen')
     return { actorKind: 'citizen', actorUserId: null, actorLabel: actorLabel(actor) };
   return { actorKind: 'reporter', actorUserId: null, actorLabel: 'reporter' };
-}
-
-function isUniqueViolation(e: unknown) {
-  const err = e as { code?: string; cause?: { code?: string } };
-  return err?.code === '23505' || err?.cause?.code === '23505';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,10 +3,31 @@ import { msg } from '#platform/validation.ts';
 import type { FormField } from './procedures.schemas.ts';
 
 /**
+ * Building a zod object compiles its parser: schemas are made once per e-form definition and kept
+ * (by the definition object, and by its text for a definition read again from the database).
+ */
+const byObject = new WeakMap<readonly FormField[], ReturnType<typeof buildSchema>>();
+const byText = new Map<string, ReturnType<typeof buildSchema>>();
+
+/**
  * One zod schema built from a procedure's e-form definition: the same schema validates the online
  * form, the counter form and the API's `form` JSON, and gives field-by-field bilingual errors.
  */
 export function eFormSchema(fields: readonly FormField[]) {
+  let schema = byObject.get(fields);
+  if (schema) return schema;
+  const text = JSON.stringify(fields);
+  schema = byText.get(text);
+  if (!schema) {
+    if (byText.size >= 500) byText.clear();
+    schema = buildSchema(fields);
+    byText.set(text, schema);
+  }
+  byObject.set(fields, schema);
+  return schema;
+}
+
+function buildSchema(fields: readonly FormField[]) {
   const shape: Record<string, z.ZodType> = {};
   for (const f of fields) {
     let s: z.ZodType;

@@ -183,6 +183,16 @@ export function pgliteOf(database: Database): PGlite | undefined {
   return (database as Database & { pglite?: PGlite }).pglite;
 }
 
+/**
+ * A unique constraint refused the write (SQLSTATE 23505), from either driver, raw or wrapped by
+ * Drizzle; with `constraint`, only a violation of that one.
+ */
+export function isUniqueViolation(e: unknown, constraint?: string): boolean {
+  const err = e as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } };
+  const db = err?.code === '23505' ? err : err?.cause?.code === '23505' ? err.cause : undefined;
+  return db !== undefined && (constraint === undefined || db.constraint === constraint);
+}
+
 /** Rows of a `db.execute(sql\`…\`)` result, whichever driver produced it. */
 export function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];

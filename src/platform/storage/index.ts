@@ -19,6 +19,8 @@ export interface BlobStore {
 }
 
 export class LocalBlobStore implements BlobStore {
+  /** Folders made already (one a month): made once, not before every file. */
+  private readonly made = new Set<string>();
   constructor(private readonly root: string) {}
 
   private pathOf(key: string) {
@@ -28,7 +30,11 @@ export class LocalBlobStore implements BlobStore {
 
   async write(key: string, source: Readable) {
     const target = this.pathOf(key);
-    await fs.mkdir(path.dirname(target), { recursive: true });
+    const folder = path.dirname(target);
+    if (!this.made.has(folder)) {
+      await fs.mkdir(folder, { recursive: true });
+      this.made.add(folder);
+    }
     // Write beside, then rename: a reader never sees half a file.
     const partial = `${target}.part`;
     try {
