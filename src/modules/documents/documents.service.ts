@@ -47,15 +47,6 @@ export interface DocumentsDeps {
 export const PAPERS = ['tiep-nhan', 'bo-sung', 'tu-choi', 'xin-loi', 'kiem-soat', 'ket-qua'] as const;
 export type Paper = (typeof PAPERS)[number];
 
-export const PAPER_NAMES: Record<Paper, string> = {
-  'tiep-nhan': 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)',
-  'bo-sung': 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)',
-  'tu-choi': 'Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03)',
-  'xin-loi': 'Phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)',
-  'kiem-soat': 'Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu 06)',
-  'ket-qua': 'Kết quả giải quyết (bản điện tử có chữ ký số)',
-};
-
 const unavailable = () =>
   new NotFound({ vi: 'Hồ sơ chưa có giấy tờ này.', en: 'This dossier has no such paper yet.' });
 

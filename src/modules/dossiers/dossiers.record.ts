@@ -2,6 +2,7 @@ import type { Db } from '#platform/db/client.ts';
 import { NotFound } from '#platform/errors.ts';
 import { type ProcedureDefinition, procedureOf } from './dossiers.procedure.ts';
 import * as q from './dossiers.queries.ts';
+import { toLogged } from './dossiers.service.ts';
 import type { ActionRow, DossierRow, StoredPayload } from './dossiers.tables.ts';
 import {
   type ActionType,
@@ -80,16 +81,7 @@ function actionOf(a: ActionRow): DossierAction {
 
 async function recordOf(db: Db, d: DossierRow): Promise<DossierRecord> {
   const rows = await q.listActions(db, d.id);
-  const state = statusFromActions(
-    rows.map((a) => ({
-      id: a.id,
-      type: a.type,
-      at: a.at,
-      actorUserId: a.actorUserId,
-      note: a.note,
-      payload: q.storedPayload(a.payload),
-    })),
-  );
+  const state = statusFromActions(rows.map(toLogged));
   return {
     id: d.id,
     code: d.code,
