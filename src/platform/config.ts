@@ -50,7 +50,8 @@ export const configSchema = z.object({
   // seed on: a self-signed demo certificate is made under DATA_DIR/signing on first use.
   SIGNING_P12_PATH: z.string().optional(),
   SIGNING_P12_PASSPHRASE: z.string().optional(),
-  // The commune's account for fees paid by VietQR: the bank's 6-digit BIN (Napas), the account
+  // The fallback account for fees paid by VietQR, used where neither the dossier's commune nor its
+  // province has set its own (payments admin page): the bank's 6-digit BIN (Napas), the account
   // number, and the holder's name shown beside the code.
   PAYMENT_BANK_BIN: z
     .string()

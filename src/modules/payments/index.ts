@@ -3,6 +3,7 @@ import type { Platform } from '#app/platform.ts';
 import { documentsDeps } from '#modules/documents/index.ts';
 import { findDossierRecord, systemCtx } from '#modules/dossiers/index.ts';
 import { addStaffLink } from '#web/staff-menu.ts';
+import { registerAccountPages } from './payments.accounts.routes.tsx';
 import { registerPaymentPages } from './payments.routes.tsx';
 import { feeLinesFor, type PaymentsDeps, syncDues } from './payments.service.ts';
 
@@ -15,6 +16,12 @@ declare module '#platform/events.ts' {
 
 export { type DueLine, feeQuantity, feesDue, MOMENT_CODES, MOMENT_VI, type Moment } from './fees.ts';
 export { amountInFigures, amountInWords } from './money.ts';
+export {
+  accountFor,
+  type ResolvedAccount,
+  removePaymentAccount,
+  setPaymentAccount,
+} from './payments.accounts.service.ts';
 export {
   confirmPayment,
   ensureDues,
@@ -35,7 +42,10 @@ export {
   vietQrPayload,
 } from './vietqr.ts';
 
-/** The commune's account from config; with the demo seed and none configured, a clearly fake one. */
+/**
+ * The installation's account from config, the fallback for places that have set none of their own
+ * (`payment_accounts`); with the demo seed and none configured, a clearly fake one.
+ */
 export function paymentsDeps(platform: Platform): PaymentsDeps {
   const c = platform.config;
   const publicUrl = c.PUBLIC_URL;
@@ -56,7 +66,7 @@ export function paymentsDeps(platform: Platform): PaymentsDeps {
 }
 
 /**
- * Pages (/ho-so/:code/le-phi, /quan-tri/le-phi) and the listener that writes a dossier's fees when
+ * Pages (/ho-so/:code/le-phi, /quan-tri/le-phi, /quan-tri/le-phi/tai-khoan) and the listener that writes a dossier's fees when
  * it reaches the moment its procedure says (receipt, supplement, return).
  */
 export function registerPaymentRoutes(app: FastifyInstance, platform: Platform) {
@@ -67,6 +77,7 @@ export function registerPaymentRoutes(app: FastifyInstance, platform: Platform) 
   });
   const deps = paymentsDeps(platform);
   registerPaymentPages(app, deps, documentsDeps(platform, { fees: feeLinesFor }));
+  registerAccountPages(app, deps);
   platform.events.on('dossiers.status-changed', async ({ dossierId, step }) => {
     // Nothing falls due before the desk has received the dossier (fees are at receipt or later).
     if (step === 'submitted') return;

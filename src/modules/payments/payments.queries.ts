@@ -1,6 +1,13 @@
 import { and, asc, eq, inArray, isNotNull, like, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '#platform/db/client.ts';
-import { bankStatementLines, bankStatements, type Due, paymentDues } from './payments.tables.ts';
+import {
+  bankStatementLines,
+  bankStatements,
+  type Due,
+  type PaymentAccountRow,
+  paymentAccounts,
+  paymentDues,
+} from './payments.tables.ts';
 
 /** The fees not written before (one row per dossier, fee and moment); returns how many were new. */
 export async function insertDues(db: Db, rows: (typeof paymentDues.$inferInsert)[]): Promise<number> {
@@ -109,4 +116,26 @@ export async function referenceMatched(db: Db, reference: string) {
 
 export async function lockDossierDues(db: Db, dossierId: number) {
   await db.execute(sql`select id from payment_dues where dossier_id = ${dossierId} for update`);
+}
+
+/** The accounts set for any of these places (the places of a path, or of an admin's list). */
+export async function listAccounts(db: Db, placeIds: number[]): Promise<PaymentAccountRow[]> {
+  if (placeIds.length === 0) return [];
+  return db.select().from(paymentAccounts).where(inArray(paymentAccounts.placeId, placeIds));
+}
+
+export async function upsertAccount(db: Db, row: typeof paymentAccounts.$inferInsert) {
+  const { placeId: _, ...change } = row;
+  const [r] = await db
+    .insert(paymentAccounts)
+    .values(row)
+    .onConflictDoUpdate({ target: paymentAccounts.placeId, set: change })
+    .returning();
+  if (!r) throw new Error('upsert payment account returned nothing');
+  return r;
+}
+
+export async function deleteAccount(db: Db, placeId: number) {
+  const [r] = await db.delete(paymentAccounts).where(eq(paymentAccounts.placeId, placeId)).returning();
+  return r;
 }

@@ -7,6 +7,7 @@ import {
   vnDateTime,
   vnShort,
 } from '#modules/documents/index.ts';
+import { scopeOf } from '#platform/auth/actor.ts';
 import { type AppError, Invalid } from '#platform/errors.ts';
 import { Form } from '#web/form.tsx';
 import { Layout, type PageCtx } from '#web/layout.tsx';
@@ -260,6 +261,11 @@ export function registerPaymentPages(app: FastifyInstance, deps: PaymentsDeps, d
       reply,
       <Layout page={page} title={t('payments:desk.title')}>
         <h1>{t('payments:desk.title')}</h1>
+        {scopeOf(req.actor, 'admin').length > 0 && (
+          <p>
+            <a href="/quan-tri/le-phi/tai-khoan">{t('payments:accounts.link')}</a>
+          </p>
+        )}
         {state.error && (
           <p class="errors" role="alert">
             {errorText(page, state.error)}

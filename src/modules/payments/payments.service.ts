@@ -23,12 +23,16 @@ import type { Db, SqlRunner } from '#platform/db/client.ts';
 import { Forbidden, Invalid } from '#platform/errors.ts';
 import { feesDue, MOMENT_VI, type Moment } from './fees.ts';
 import { amountInFigures, amountInWords } from './money.ts';
+import { accountFor } from './payments.accounts.service.ts';
 import * as q from './payments.queries.ts';
 import type { Due, LineOutcome } from './payments.tables.ts';
 import { type BankAccount, compact, descriptionNames, qrSvg, vietQrPayload } from './vietqr.ts';
 
 export interface PaymentsDeps {
-  /** The commune's account for VietQR, from config; undefined: only cash at the counter. */
+  /**
+   * The installation's account from config: the fallback for a dossier whose unit and ancestors
+   * have set none (`payment_accounts`); undefined and none set: only cash at the counter.
+   */
   account: BankAccount | undefined;
   /** The site's address, for the tracking link in the "payment required" message. */
   publicUrl: string;
@@ -113,7 +117,7 @@ export interface FeeView {
   /** What the citizen pays now, in figures and in words. */
   figures: string;
   words: string;
-  /** The VietQR for the unpaid total, when the commune has an account configured. */
+  /** The VietQR for the unpaid total, into the unit's account (or the nearest one above it). */
   qr: { payload: string; svg: string; account: BankAccount } | null;
 }
 
@@ -122,9 +126,10 @@ export async function feeView(ctx: Ctx, deps: PaymentsDeps, d: DossierRecord): P
   const unpaid = dues.filter((x) => x.status === 'due').reduce((s, x) => s + x.amount, 0);
   const paid = dues.filter((x) => x.status === 'paid').reduce((s, x) => s + x.amount, 0);
   let qr: FeeView['qr'] = null;
-  if (unpaid > 0 && deps.account) {
-    const payload = vietQrPayload(deps.account, unpaid, d.code);
-    qr = { payload, svg: await qrSvg(payload), account: deps.account };
+  const to = unpaid > 0 ? await accountFor(ctx.db, deps.account, d.unitPath) : undefined;
+  if (to) {
+    const payload = vietQrPayload(to.account, unpaid, d.code);
+    qr = { payload, svg: await qrSvg(payload), account: to.account };
   }
   return { dues, unpaid, paid, figures: amountInFigures(unpaid), words: amountInWords(unpaid), qr };
 }

@@ -48,3 +48,14 @@ export const bankStatementLines = pgTable('bank_statement_lines', {
   dossierCode: text('dossier_code'),
   outcome: text('outcome').$type<LineOutcome>().notNull(),
 });
+
+/** The account a place collects fees into; a place without one uses its nearest ancestor's. */
+export const paymentAccounts = pgTable('payment_accounts', {
+  placeId: bigint('place_id', { mode: 'number' }).primaryKey(),
+  bankBin: text('bank_bin').notNull(),
+  accountNumber: text('account_number').notNull(),
+  accountName: text('account_name').notNull(),
+  updatedBy: bigint('updated_by', { mode: 'number' }),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+export type PaymentAccountRow = typeof paymentAccounts.$inferSelect;
