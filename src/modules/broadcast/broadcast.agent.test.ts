@@ -103,7 +103,10 @@ describe('the reference speaker agent', { skip: audioSkip }, () => {
       at - Date.now() + 20_000,
     );
     const start = second.sink.events.find((e) => e.event === 'start' && e.sha256 === b.audioSha256);
-    assert.ok(start && Math.abs(Date.parse(start.at) - at) < 1_000, 'on time');
+    assert.ok(
+      start && Math.abs(Date.parse(start.at) - at) < 1_000,
+      `on time: started ${start ? Date.parse(start.at) - at : '?'} ms off`,
+    );
     assert.equal(second.agent.pendingReports, 1);
     const [before] = await query<{ n: number }>('select count(*)::int as n from broadcast_plays');
     assert.equal(before?.n, 0);
@@ -195,7 +198,10 @@ describe('the reference speaker agent', { skip: audioSkip }, () => {
         (e) => e.event === 'end' && e.priority === 'emergency' && e.outcome === 'interrupted',
       ),
     );
-    assert.ok(Date.parse(end.at) - stoppedAt < 1_000);
+    assert.ok(
+      Date.parse(end.at) - stoppedAt < 1_000,
+      `stopped ${Date.parse(end.at) - stoppedAt} ms after the cancel`,
+    );
     assert.equal(
       s.sink.events.filter((e) => e.event === 'start' && e.priority === 'emergency').length,
       1,
