@@ -257,4 +257,59 @@ describe('the reference speaker agent', { skip: audioSkip }, () => {
       await client.endAsync();
     }
   });
+  it('when an emergency goes out while a speaker is offline and the broker restarts before it is back, then it still sounds once the speaker reconnects', async () => {
+    const old = running[0];
+    assert.ok(old);
+    await old.agent.stop();
+    const op = await t.ctx('op_a');
+    const deps = runtimeFor(t.platform).deps;
+    const form = {
+      headline: 'Cảnh báo lũ quét',
+      instruction: 'Bà con ở gần suối di chuyển ngay lên chỗ cao, không qua ngầm tràn.',
+      event: 'Lũ quét',
+      category: 'Met' as const,
+      severity: 'Extreme' as const,
+      urgency: 'Immediate' as const,
+      certainty: 'Observed' as const,
+      targets: [t.villagesA[0]?.code ?? ''],
+      repeat: 1,
+      expiresMinutes: 30,
+    };
+    const prep = await prepareEmergency(op, deps, COMMUNE_A, form);
+    const sent = await broadcastEmergency(op, deps, {
+      ...form,
+      bulletinId: prep.bulletin.id,
+      confirm: 'yes',
+    });
+    const pushed = async () => {
+      const [r] = await query<{ pushed_at: Date | null }>(
+        `select d.pushed_at from broadcast_deliveries d join broadcast_commands m on m.id = d.command_id
+         where m.alert_id = $1 and m.type = 'play'`,
+        [sent.alert.id],
+      );
+      return r?.pushed_at ?? undefined;
+    };
+    // Handed to the broker for the offline speaker's session; then the broker goes, and that with it.
+    await waitFor('handed to the broker', pushed);
+    await stopBroadcast(t.platform);
+    await startBroadcast(t.platform, { reconcileMs: 500 });
+
+    const back = await startSpeaker(t, creds, `mqtt://127.0.0.1:${mqttPort}`, { dir: old.dir });
+    running.push(back);
+    const start = await waitFor('the alert sounds', () =>
+      back.sink.events.find(
+        (e) => e.event === 'start' && e.priority === 'emergency' && e.sha256 === prep.bulletin.audioSha256,
+      ),
+    );
+    assert.ok(start);
+    await waitFor('acknowledged', async () => {
+      const [r] = await query<Row>(
+        `select d.ack_status from broadcast_deliveries d join broadcast_commands m on m.id = d.command_id
+         where m.alert_id = $1 and m.type = 'play'`,
+        [sent.alert.id],
+      );
+      return r?.ack_status === 'ok' || undefined;
+    });
+    await cancelAlert(op, sent.alert.id);
+  });
 });

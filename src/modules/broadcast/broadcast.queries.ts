@@ -484,6 +484,32 @@ export async function listCommandTargets(db: Db, commandId: string, onlyUnpushed
   );
 }
 
+/**
+ * After the broker may have lost what it held for offline devices (the embedded broker keeps its
+ * sessions in memory), commands still in force and not yet acknowledged are marked unpushed, so
+ * they go out again: all of them when the platform (re)connects, a device's own when it comes
+ * online. Devices act on a command id once. A play of an alert since cancelled is not sent again.
+ */
+export async function requeueUnacknowledgedCommands(db: Db, deviceCode?: string) {
+  const rows = rowsOf<{ id: number }>(
+    await db.execute(sql`
+      update broadcast_deliveries d set pushed_at = null
+      from broadcast_commands m
+      where m.id = d.command_id and d.kind = 'command'
+        and d.pushed_at is not null and d.acknowledged_at is null
+        and (m.expires_at is null or m.expires_at > now())
+        and not (m.type = 'play' and m.alert_id is not null and exists (
+          select 1 from broadcast_alerts a where a.id = m.alert_id and a.cancelled_at is not null))
+        ${
+          deviceCode === undefined
+            ? sql``
+            : sql`and d.cluster_id = (select id from broadcast_clusters where mqtt_username = ${deviceCode})`
+        }
+      returning d.id`),
+  );
+  return rows.length;
+}
+
 export async function listUnpushedCommandIds(db: Db, limit: number) {
   const rows = rowsOf<{ id: string }>(
     await db.execute(sql`

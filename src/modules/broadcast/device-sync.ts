@@ -17,7 +17,8 @@ import {
 
 /**
  * Keeps devices in step with the database. On start it republishes every device's retained
- * documents (an embedded broker forgets them on restart); then it pushes what changed when told
+ * documents and re-sends every live, unacknowledged command (an embedded broker forgets both on
+ * restart); then it pushes what changed when told
  * (events) and on a timer (changes made by another instance, windows running out, commands that
  * found the broker down), and it stores what devices report.
  */
@@ -101,6 +102,9 @@ export class DeviceSync {
     if (this.full) {
       this.full = false;
       await this.pushAll();
+      const requeued = await q.requeueUnacknowledgedCommands(this.db);
+      if (requeued)
+        this.o.log.info({ requeued }, 'broadcast: commands sent again after the broker (re)connected');
     }
     await q.bumpExpiringHorizons(this.db, now, REFRESH_BEFORE_MS);
     for (;;) {
@@ -206,6 +210,10 @@ export class DeviceSync {
         const s = StatusMessage.safeParse(json);
         if (!s.success) return this.invalid(code, leaf);
         this.statuses.push({ code, state: s.data.state, seq: ++this.seq });
+        // Back online: whatever was meant for it and never acknowledged may have died with a
+        // broker restart; send it again now that it is subscribed.
+        if (s.data.state === 'online' && (await q.requeueUnacknowledgedCommands(this.db, code)) > 0)
+          this.kick();
         break;
       }
     }
