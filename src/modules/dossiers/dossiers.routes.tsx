@@ -6,7 +6,7 @@ import { findPlaceById, getPlaceByCode, type Place, searchPlaces } from '#module
 import type { Ctx } from '#platform/context.ts';
 import { AppError, Invalid, NotFound, TooManyRequests } from '#platform/errors.ts';
 import { parse } from '#platform/validation.ts';
-import { Field, Form, TextArea } from '#web/form.tsx';
+import { Field, Form, Notice, TextArea } from '#web/form.tsx';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { citizenLinks, type DossierLink, DossierLinks } from './dossiers.links.tsx';
@@ -31,6 +31,7 @@ import {
 } from './dossiers.service.ts';
 import { multipartBody, type Upload, uploadsOf } from './dossiers.uploads.ts';
 import {
+  ApplicantAndAnswers,
   ApplicantFields,
   DocumentInputs,
   EFormFields,
@@ -38,7 +39,6 @@ import {
   Hidden,
   type Kept,
   money,
-  Notice,
   PublicTimeline,
   StatusTag,
   tr,
@@ -246,48 +246,13 @@ export function registerDossierPages(app: FastifyInstance, platform: Platform, d
         <p>
           {t('dossiers:submit.to')}: <strong>{checked.unit.fullName}</strong>
         </p>
-        <h2>{t('dossiers:submit.applicant')}</h2>
-        <dl>
-          <dt>{t('dossiers:submit.name')}</dt>
-          <dd>{a.name}</dd>
-          <dt>{t('dossiers:submit.idNumber')}</dt>
-          <dd>{a.idNumber}</dd>
-          <dt>{t('dossiers:submit.phone')}</dt>
-          <dd>{a.phone}</dd>
-          <dt>{t('dossiers:submit.address')}</dt>
-          <dd>{a.address}</dd>
-          {a.email && (
-            <>
-              <dt>{t('dossiers:submit.email')}</dt>
-              <dd>{a.email}</dd>
-            </>
-          )}
-        </dl>
-        {p.form.length > 0 && (
-          <>
-            <h2>{t('dossiers:submit.form')}</h2>
-            <dl>
-              {p.form.map((f) => {
-                const v = checked.form[f.name];
-                if (v === undefined || v === '') return null;
-                const shown =
-                  f.type === 'checkbox'
-                    ? v
-                      ? '✓'
-                      : '—'
-                    : f.type === 'select'
-                      ? tr(page, f.options?.find((o) => o.value === v)?.label) || String(v)
-                      : String(v);
-                return (
-                  <>
-                    <dt key={`${f.name}-t`}>{tr(page, f.label)}</dt>
-                    <dd key={`${f.name}-d`}>{shown}</dd>
-                  </>
-                );
-              })}
-            </dl>
-          </>
-        )}
+        <ApplicantAndAnswers
+          page={page}
+          procedure={p}
+          applicant={a}
+          answers={checked.form}
+          headings={{ applicant: t('dossiers:submit.applicant'), form: t('dossiers:submit.form') }}
+        />
         <h2>{t('dossiers:submit.documents')}</h2>
         <ul>
           {p.documents.map((d) => {

@@ -9,7 +9,7 @@ import { listProcedures } from '#modules/procedures/index.ts';
 import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import { AppError, Forbidden, Invalid, NotFound } from '#platform/errors.ts';
 import { blankToUndefined, parse } from '#platform/validation.ts';
-import { Field, Form, Select, TextArea } from '#web/form.tsx';
+import { Field, Form, Notice, Select, TextArea } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
@@ -47,18 +47,18 @@ import {
 import { renderTemplate, SAMPLE_VARS } from './dossiers.sms.ts';
 import { multipartBody, uploadsOf } from './dossiers.uploads.ts';
 import {
+  ApplicantAndAnswers,
   ApplicantFields,
   Checkbox,
   DocumentInputs,
   EFormFields,
   FormMessage,
   type Kept,
-  Notice,
   StatusTag,
   tr,
   when,
 } from './dossiers.views.tsx';
-import type { PersonAction } from './dossiers.workflow.ts';
+import { PERSON_ACTIONS, type PersonAction } from './dossiers.workflow.ts';
 
 type Body = Record<string, unknown>;
 type Errors = Record<string, string>;
@@ -454,6 +454,10 @@ export function registerStaffPages(app: FastifyInstance, platform: Platform, dep
     const place = (id: number | null) => (id ? (view.places.get(id)?.fullName ?? '') : '');
     const ok = (req.query as { ok?: string }).ok;
     const clock = view.clock;
+    // The system's marks (overdue, payments) are never buttons.
+    const actions = view.available.filter((a): a is PersonAction =>
+      (PERSON_ACTIONS as readonly string[]).includes(a),
+    );
     return sendPage(
       reply,
       <Layout page={page} title={d.code}>
@@ -522,48 +526,29 @@ export function registerStaffPages(app: FastifyInstance, platform: Platform, dep
         />
 
         <h2>{t('dossiers:detail.actions')}</h2>
-        {view.available.filter((a) => a !== 'overdue').length === 0 ? (
+        {actions.length === 0 ? (
           <p>{t('dossiers:detail.none')}</p>
         ) : (
           <ul class="cards" id="actions">
-            {view.available
-              .filter((a): a is PersonAction => a !== 'overdue')
-              .map((a) => (
-                <ActionForm key={a} page={page} view={view} type={a} errors={state.errors} />
-              ))}
+            {actions.map((a) => (
+              <ActionForm key={a} page={page} view={view} type={a} errors={state.errors} />
+            ))}
           </ul>
         )}
 
-        <h2>{t('dossiers:detail.applicant')}</h2>
-        <dl>
-          <dt>{t('dossiers:submit.name')}</dt>
-          <dd>{d.applicantName}</dd>
-          <dt>{t('dossiers:submit.idNumber')}</dt>
-          <dd>{d.applicantIdNumber}</dd>
-          <dt>{t('dossiers:submit.phone')}</dt>
-          <dd>{d.applicantPhone}</dd>
-          <dt>{t('dossiers:submit.address')}</dt>
-          <dd>{d.applicantAddress}</dd>
-          {d.applicantEmail && (
-            <>
-              <dt>{t('dossiers:submit.email')}</dt>
-              <dd>{d.applicantEmail}</dd>
-            </>
-          )}
-        </dl>
-        {p.form.length > 0 && (
-          <>
-            <h2>{t('dossiers:detail.form')}</h2>
-            <dl>
-              {p.form.map((f) => (
-                <>
-                  <dt key={`${f.name}-t`}>{tr(page, f.label)}</dt>
-                  <dd key={`${f.name}-d`}>{String(d.formData[f.name] ?? '—')}</dd>
-                </>
-              ))}
-            </dl>
-          </>
-        )}
+        <ApplicantAndAnswers
+          page={page}
+          procedure={p}
+          applicant={{
+            name: d.applicantName,
+            idNumber: d.applicantIdNumber,
+            phone: d.applicantPhone,
+            address: d.applicantAddress,
+            email: d.applicantEmail,
+          }}
+          answers={d.formData}
+          headings={{ applicant: t('dossiers:detail.applicant'), form: t('dossiers:detail.form') }}
+        />
         <h2>{t('dossiers:detail.documents')}</h2>
         <ul id="files">
           {view.files.map((f) => (

@@ -5,9 +5,6 @@ import type { ProcedureDefinition } from './dossiers.procedure.ts';
 import type { PublicView } from './dossiers.read.ts';
 import './dossiers.messages.ts';
 
-// The kit's Notice, still exported here because dossiers.routes.tsx and dossiers.staff.tsx import it from this file.
-export { Notice } from '#web/form.tsx';
-
 type Errors = Record<string, string>;
 type Text = { vi: string; en?: string | undefined };
 
@@ -302,6 +299,76 @@ export function DocumentInputs({
         );
       })}
     </Fieldset>
+  );
+}
+
+/** The applicant and the e-form answers, as the citizen checks them and as staff read them. */
+export function ApplicantAndAnswers({
+  page,
+  procedure,
+  applicant,
+  answers,
+  headings,
+}: {
+  page: PageCtx;
+  procedure: ProcedureDefinition;
+  applicant: {
+    name: string;
+    idNumber: string | null;
+    phone: string;
+    address: string | null;
+    email?: string | null;
+  };
+  answers: Record<string, unknown>;
+  headings: { applicant: string; form: string };
+}) {
+  const { t } = page;
+  const a = applicant;
+  return (
+    <>
+      <h2>{headings.applicant}</h2>
+      <dl>
+        <dt>{t('dossiers:submit.name')}</dt>
+        <dd>{a.name}</dd>
+        <dt>{t('dossiers:submit.idNumber')}</dt>
+        <dd>{a.idNumber}</dd>
+        <dt>{t('dossiers:submit.phone')}</dt>
+        <dd>{a.phone}</dd>
+        <dt>{t('dossiers:submit.address')}</dt>
+        <dd>{a.address}</dd>
+        {a.email && (
+          <>
+            <dt>{t('dossiers:submit.email')}</dt>
+            <dd>{a.email}</dd>
+          </>
+        )}
+      </dl>
+      {procedure.form.length > 0 && (
+        <>
+          <h2>{headings.form}</h2>
+          <dl>
+            {procedure.form.map((f) => {
+              const v = answers[f.name];
+              if (v === undefined || v === '') return null;
+              const shown =
+                f.type === 'checkbox'
+                  ? v
+                    ? '✓'
+                    : '—'
+                  : f.type === 'select'
+                    ? tr(page, f.options?.find((o) => o.value === v)?.label) || String(v)
+                    : String(v);
+              return (
+                <>
+                  <dt key={`${f.name}-t`}>{tr(page, f.label)}</dt>
+                  <dd key={`${f.name}-d`}>{shown}</dd>
+                </>
+              );
+            })}
+          </dl>
+        </>
+      )}
+    </>
   );
 }
 
