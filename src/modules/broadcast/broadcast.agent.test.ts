@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { connectAsync } from 'mqtt';
 import { sharedSecret } from '#platform/settings.ts';
 import { COMMUNE_A } from '#test/support/app.ts';
-import { broadcastEmergency, cancelAlert, prepareEmergency } from './alerts.service.ts';
+import { cancelAlert } from './alerts.service.ts';
 import { runtimeFor, startBroadcast, stopBroadcast } from './broadcast.runtime.ts';
 import {
   addCluster,
@@ -12,6 +12,7 @@ import {
   type BroadcastTestApp,
   freePort,
   requireAudioTools,
+  sendEmergency,
   startBroadcastApp,
   startSpeaker,
   type TestSpeaker,
@@ -169,8 +170,6 @@ describe('the reference speaker agent', { skip: audioSkip }, () => {
   it('when an emergency is stopped by the operator, then the speaker stops at once; an expired command is acknowledged and not played', async () => {
     const s = running[0];
     assert.ok(s);
-    const op = await t.ctx('op_a');
-    const deps = runtimeFor(t.platform).deps;
     const form = {
       headline: 'Cảnh báo cháy rừng',
       instruction:
@@ -184,12 +183,7 @@ describe('the reference speaker agent', { skip: audioSkip }, () => {
       repeat: 3,
       expiresMinutes: 30,
     };
-    const prep = await prepareEmergency(op, deps, COMMUNE_A, form);
-    const sent = await broadcastEmergency(op, deps, {
-      ...form,
-      bulletinId: prep.bulletin.id,
-      confirm: 'yes',
-    });
+    const { op, prep, sent } = await sendEmergency(t, form);
     await waitFor('alert playing', () => s.agent.playing?.priority === 'emergency' || undefined);
     const stoppedAt = Date.now();
     await cancelAlert(op, sent.alert.id);
@@ -261,8 +255,6 @@ describe('the reference speaker agent', { skip: audioSkip }, () => {
     const old = running[0];
     assert.ok(old);
     await old.agent.stop();
-    const op = await t.ctx('op_a');
-    const deps = runtimeFor(t.platform).deps;
     const form = {
       headline: 'Cảnh báo lũ quét',
       instruction: 'Bà con ở gần suối di chuyển ngay lên chỗ cao, không qua ngầm tràn.',
@@ -275,12 +267,7 @@ describe('the reference speaker agent', { skip: audioSkip }, () => {
       repeat: 1,
       expiresMinutes: 30,
     };
-    const prep = await prepareEmergency(op, deps, COMMUNE_A, form);
-    const sent = await broadcastEmergency(op, deps, {
-      ...form,
-      bulletinId: prep.bulletin.id,
-      confirm: 'yes',
-    });
+    const { op, prep, sent } = await sendEmergency(t, form);
     const pushed = async () => {
       const [r] = await query<{ pushed_at: Date | null }>(
         `select d.pushed_at from broadcast_deliveries d join broadcast_commands m on m.id = d.command_id

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connectAsync } from 'mqtt';
 import { COMMUNE_A } from '#test/support/app.ts';
-import { broadcastEmergency, prepareEmergency } from './alerts.service.ts';
 import { runtimeFor } from './broadcast.runtime.ts';
 import {
   addCluster,
@@ -10,6 +9,7 @@ import {
   type BroadcastTestApp,
   brokerUrlOf,
   requireAudioTools,
+  sendEmergency,
   startBroadcastApp,
   startSpeaker,
   type TestSpeaker,
@@ -202,11 +202,13 @@ describe('speakers over the embedded broker', { skip: audioSkip }, () => {
         ) || undefined,
       15_000,
     );
-    const op = await t.ctx('op_a');
-    const deps = runtimeFor(t.platform).deps;
     const village = t.villagesA[0];
     assert.ok(village);
-    const prep = await prepareEmergency(op, deps, COMMUNE_A, {
+    const {
+      prep,
+      sent: r,
+      sentAt,
+    } = await sendEmergency(t, {
       headline: 'Cảnh báo mưa đá',
       instruction: 'Bà con không ra ngoài, đưa trâu bò vào chuồng.',
       event: 'Mưa đá',
@@ -219,23 +221,6 @@ describe('speakers over the embedded broker', { skip: audioSkip }, () => {
       expiresMinutes: 60,
     });
     assert.equal(prep.clusters.length, 2);
-    const sentAt = Date.now();
-    const r = await broadcastEmergency(op, deps, {
-      ...{
-        headline: 'Cảnh báo mưa đá',
-        instruction: 'Bà con không ra ngoài, đưa trâu bò vào chuồng.',
-        event: 'Mưa đá',
-        category: 'Met',
-        severity: 'Severe',
-        urgency: 'Immediate',
-        certainty: 'Observed',
-        targets: [village.code],
-        repeat: 2,
-        expiresMinutes: 60,
-      },
-      bulletinId: prep.bulletin.id,
-      confirm: 'yes',
-    });
     assert.equal(r.devices, 2);
     const [targeted1, targeted2, other] = speakers;
     assert.ok(targeted1 && targeted2 && other);

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Place } from '#modules/places/index.ts';
 import { COMMUNE_A } from '#test/support/app.ts';
-import { broadcastEmergency, prepareEmergency } from './alerts.service.ts';
 import { runtimeFor, startBroadcast } from './broadcast.runtime.ts';
 import {
   addCluster,
@@ -19,6 +18,7 @@ import {
   IN_CI,
   LinkCutter,
   requireAudioTools,
+  sendEmergency,
   startBroadcastApp,
   startSpeaker,
   type TestSpeaker,
@@ -267,14 +267,8 @@ describe('50 speakers on a real Mosquitto', { skip }, () => {
       repeat: 2,
       expiresMinutes: 60,
     };
-    const prep = await prepareEmergency(op, deps, COMMUNE_A, form);
+    const { prep, sent, sentAt } = await sendEmergency(t, form);
     assert.equal(prep.clusters.length, TARGETED_VILLAGES * PER_VILLAGE);
-    const sentAt = Date.now();
-    const sent = await broadcastEmergency(op, deps, {
-      ...form,
-      bulletinId: prep.bulletin.id,
-      confirm: 'yes',
-    });
     assert.equal(sent.devices, 30);
 
     const targeted = all.filter((s) => s.village < TARGETED_VILLAGES);

@@ -14,6 +14,7 @@ import type { Ctx } from '#platform/context.ts';
 import { COMMUNE_A, COMMUNE_B, createTestApp, type TestApp } from '#test/support/app.ts';
 import { SpeakerAgent } from './agent/agent.ts';
 import { LogSink } from './agent/sinks.ts';
+import { broadcastEmergency, prepareEmergency } from './alerts.service.ts';
 import { runtimeFor, startBroadcast } from './broadcast.runtime.ts';
 import { registerCluster } from './clusters.service.ts';
 import { TtsError } from './tts/errors.ts';
@@ -304,4 +305,17 @@ export class LinkCutter {
     this.cut();
     await new Promise((resolve) => this.server.close(resolve));
   }
+}
+
+/**
+ * An emergency as commune A's operator sends it: prepared (spoken), then confirmed. `sentAt` is
+ * taken after the speech is made, when the operator confirms.
+ */
+export async function sendEmergency(t: BroadcastTestApp, form: Parameters<typeof prepareEmergency>[3]) {
+  const op = await t.ctx('op_a');
+  const deps = runtimeFor(t.platform).deps;
+  const prep = await prepareEmergency(op, deps, COMMUNE_A, form);
+  const sentAt = Date.now();
+  const sent = await broadcastEmergency(op, deps, { ...form, bulletinId: prep.bulletin.id, confirm: 'yes' });
+  return { op, prep, sent, sentAt };
 }
