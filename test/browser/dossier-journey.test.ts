@@ -6,19 +6,11 @@
  * development SMS outbox holds every status message. The same journey runs with JavaScript off.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import {
-  browserSkipReason,
-  DEMO_PASSWORD,
-  launchBrowser,
-  measurePageLoad,
-  newContext,
-  type RunningServer,
-  startServer,
-} from './support.ts';
+import { browserSession, browserSkipReason, DEMO_PASSWORD, measurePageLoad } from './support.ts';
 
 const FORM_BUDGET_BYTES = 50 * 1024;
 const STEPS = [
@@ -41,30 +33,16 @@ function pdf(label: string) {
 }
 
 describe('a dossier from filing to result, in a real browser', { skip: browserSkipReason() }, () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const session = browserSession();
   let png: Buffer;
 
   before(async () => {
-    browser = await launchBrowser();
-    server = await startServer();
     png = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#fff' } })
       .png()
       .toBuffer();
   });
 
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-    if (server) assert.equal(await server.stop(), 0, `the server did not stop cleanly:\n${server.output()}`);
-  });
-
-  async function openPage(javaScript: boolean): Promise<Page> {
-    const context = await newContext(browser, { javaScript, baseURL: server.url });
-    contexts.push(context);
-    return context.newPage();
-  }
+  const openPage = (javaScript: boolean) => session.openPage(javaScript);
 
   /** Click and wait for the navigation the click causes (a form post and its redirect). */
   async function submit(page: Page, click: () => Promise<void>) {
@@ -242,6 +220,6 @@ describe('a dossier from filing to result, in a real browser', { skip: browserSk
   });
 
   it('when the journeys are done, then the server logged no errors', () => {
-    assert.deepEqual(server.errorLogs(), []);
+    assert.deepEqual(session.server.errorLogs(), []);
   });
 });

@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import {
-  browserSkipReason,
-  DEMO_PASSWORD,
-  launchBrowser,
-  newContext,
-  type RunningServer,
-  startServer,
-} from './support.ts';
+import { browserSession, browserSkipReason, DEMO_PASSWORD } from './support.ts';
 
 const DESCRIPTION = 'Sạt lở taluy dương trên đường lên thôn Khuổi Tào, đất đá lấp nửa mặt đường.';
 const ANSWER = 'Xã đã huy động máy xúc dọn xong đất đá sáng nay; đường đã thông, xin cảm ơn bà con.';
@@ -27,27 +20,10 @@ function photo() {
 }
 
 describe('feedback in a real browser with JavaScript off', { skip: browserSkipReason() }, () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const session = browserSession();
   let code = '';
 
-  before(async () => {
-    browser = await launchBrowser();
-    server = await startServer();
-  });
-
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-    if (server) assert.equal(await server.stop(), 0, `the server did not stop cleanly:\n${server.output()}`);
-  });
-
-  async function openPage(): Promise<Page> {
-    const context = await newContext(browser, { javaScript: false, baseURL: server.url });
-    contexts.push(context);
-    return context.newPage();
-  }
+  const openPage = (javaScript = false) => session.openPage(javaScript);
 
   async function submit(page: Page, button: string) {
     await Promise.all([
@@ -142,6 +118,6 @@ describe('feedback in a real browser with JavaScript off', { skip: browserSkipRe
   });
 
   it('when the journeys are done, then the server logged no errors', () => {
-    assert.deepEqual(server.errorLogs(), []);
+    assert.deepEqual(session.server.errorLogs(), []);
   });
 });

@@ -7,40 +7,16 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  browserSkipReason,
-  DEMO_PASSWORD,
-  launchBrowser,
-  newContext,
-  type RunningServer,
-  startServer,
-} from './support.ts';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserSession, browserSkipReason, DEMO_PASSWORD } from './support.ts';
 
 const PHONE = '0912300404';
 
 describe('a signed result, downloaded and verified in a real browser', { skip: browserSkipReason() }, () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const session = browserSession();
 
-  before(async () => {
-    browser = await launchBrowser();
-    server = await startServer();
-  });
-
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-    if (server) assert.equal(await server.stop(), 0, `the server did not stop cleanly:\n${server.output()}`);
-  });
-
-  async function openPage(): Promise<Page> {
-    const context = await newContext(browser, { javaScript: false, baseURL: server.url });
-    contexts.push(context);
-    return context.newPage();
-  }
+  const openPage = (javaScript = false) => session.openPage(javaScript);
 
   async function submit(page: Page, click: () => Promise<void>) {
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), click()]);
@@ -99,7 +75,7 @@ describe('a signed result, downloaded and verified in a real browser', { skip: b
       'form',
       JSON.stringify({ currentStatus: 'chua_ket_hon', purpose: 'Đăng ký kết hôn tại xã Đồng Đăng' }),
     );
-    const filed = await fetch(`${server.url}/api/v1/dossiers`, { method: 'POST', body: form });
+    const filed = await fetch(`${session.server.url}/api/v1/dossiers`, { method: 'POST', body: form });
     assert.equal(filed.status, 201, await filed.clone().text());
     const { code } = (await filed.json()) as { code: string };
 
@@ -164,6 +140,6 @@ describe('a signed result, downloaded and verified in a real browser', { skip: b
   });
 
   it('when it is done, then the server logged no errors', () => {
-    assert.deepEqual(server.errorLogs(), []);
+    assert.deepEqual(session.server.errorLogs(), []);
   });
 });

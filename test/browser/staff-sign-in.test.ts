@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
+  browserSession,
   browserSkipReason,
   DEMO_PASSWORD,
-  launchBrowser,
   measurePageLoad,
-  newContext,
   PHONE_VIEWPORT,
-  type RunningServer,
-  startServer,
 } from './support.ts';
 
 const HOME_BUDGET_BYTES = 30 * 1024;
@@ -17,26 +14,9 @@ const SESSION_COOKIE = 'xs_session';
 const VIETNAMESE_LETTER = /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/i;
 
 describe('staff sign-in in a real browser', { skip: browserSkipReason() }, () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const session = browserSession();
 
-  before(async () => {
-    browser = await launchBrowser();
-    server = await startServer();
-  });
-
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-    if (server) assert.equal(await server.stop(), 0, `the server did not stop cleanly:\n${server.output()}`);
-  });
-
-  async function openPage(javaScript = true): Promise<Page> {
-    const context = await newContext(browser, { javaScript, baseURL: server.url });
-    contexts.push(context);
-    return context.newPage();
-  }
+  const openPage = (javaScript = true) => session.openPage(javaScript);
 
   async function signIn(page: Page, username: string, password: string) {
     await page.goto('/dang-nhap');
@@ -67,7 +47,7 @@ describe('staff sign-in in a real browser', { skip: browserSkipReason() }, () =>
 
   it('when a visitor opens the home page on a phone, then it is in Vietnamese and costs at most 30 KB', async () => {
     const page = await openPage();
-    const load = await measurePageLoad(page, `${server.url}/`);
+    const load = await measurePageLoad(page, `${session.server.url}/`);
     console.log('home page bytes transferred:', load.total);
     console.log(
       'home page requests:',
@@ -172,6 +152,6 @@ describe('staff sign-in in a real browser', { skip: browserSkipReason() }, () =>
   });
 
   it('when the journeys are done, then the server logged no errors', () => {
-    assert.deepEqual(server.errorLogs(), []);
+    assert.deepEqual(session.server.errorLogs(), []);
   });
 });

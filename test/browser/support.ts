@@ -2,11 +2,13 @@
  * End-to-end browser tests: the real server (`src/main.ts`) as a child process on a free port with a
  * fresh data directory, driven by Debian's Chromium through playwright-core.
  */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
@@ -324,4 +326,35 @@ export async function startServer(opts: { env?: Record<string, string> } = {}): 
 
 function sleep(ms: number) {
   return new Promise<void>((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Chromium and the real server for one describe block: started before its tests, closed after
+ * them, and the server must then exit cleanly. Pages open in fresh contexts on the server's URL.
+ */
+export function browserSession() {
+  let browser: Browser | undefined;
+  let server: RunningServer | undefined;
+  const contexts: BrowserContext[] = [];
+  before(async () => {
+    browser = await launchBrowser();
+    server = await startServer();
+  });
+  after(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    if (server) assert.equal(await server.stop(), 0, `the server did not stop cleanly:\n${server.output()}`);
+  });
+  return {
+    get server(): RunningServer {
+      if (!server) throw new Error('the server is not started yet');
+      return server;
+    },
+    async openPage(javaScript: boolean): Promise<Page> {
+      if (!browser || !server) throw new Error('the browser is not started yet');
+      const context = await newContext(browser, { javaScript, baseURL: server.url });
+      contexts.push(context);
+      return context.newPage();
+    },
+  };
 }
