@@ -103,6 +103,41 @@ export function ActionForm({
   );
 }
 
+/** A control's frame: its label, then its hint and its error, which the control names in aria-describedby. */
+function Labelled({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class={error ? 'field invalid' : 'field'}>
+      <label for={id}>{label}</label>
+      {hint && (
+        <small id={`${id}-hint`} class="hint">
+          {hint}
+        </small>
+      )}
+      {error && (
+        <strong id={`${id}-err`} class="err">
+          {error}
+        </strong>
+      )}
+      {children}
+    </div>
+  );
+}
+
+const describedBy = (id: string, hint: string | undefined, error: string | undefined) =>
+  [hint && `${id}-hint`, error && `${id}-err`].filter(Boolean).join(' ') || undefined;
+
 export function Field({
   name,
   label,
@@ -125,20 +160,8 @@ export function Field({
   inputmode?: 'numeric' | 'tel' | 'text' | 'email';
 }) {
   const id = `f-${name}`;
-  const describedBy = [hint && `${id}-hint`, error && `${id}-err`].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={error ? 'field invalid' : 'field'}>
-      <label for={id}>{label}</label>
-      {hint && (
-        <small id={`${id}-hint`} class="hint">
-          {hint}
-        </small>
-      )}
-      {error && (
-        <strong id={`${id}-err`} class="err">
-          {error}
-        </strong>
-      )}
+    <Labelled id={id} label={label} hint={hint} error={error}>
       <input
         id={id}
         name={name}
@@ -149,9 +172,9 @@ export function Field({
         autocomplete={autocomplete}
         inputmode={inputmode}
         aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy(id, hint, error)}
       />
-    </div>
+    </Labelled>
   );
 }
 
@@ -170,13 +193,7 @@ export function Select({
 }) {
   const id = `f-${name}`;
   return (
-    <div class={error ? 'field invalid' : 'field'}>
-      <label for={id}>{label}</label>
-      {error && (
-        <strong id={`${id}-err`} class="err">
-          {error}
-        </strong>
-      )}
+    <Labelled id={id} label={label} error={error}>
       <select id={id} name={name} aria-invalid={error ? 'true' : undefined}>
         {options.map((o) => (
           <option key={o.value} value={o.value} selected={o.value === value}>
@@ -184,7 +201,7 @@ export function Select({
           </option>
         ))}
       </select>
-    </div>
+    </Labelled>
   );
 }
 
@@ -210,20 +227,8 @@ export function TextArea({
   required?: boolean;
   spellcheck?: boolean;
 }) {
-  const describedBy = [hint && `${id}-hint`, error && `${id}-err`].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={error ? 'field invalid' : 'field'}>
-      <label for={id}>{label}</label>
-      {hint && (
-        <small id={`${id}-hint`} class="hint">
-          {hint}
-        </small>
-      )}
-      {error && (
-        <strong id={`${id}-err`} class="err">
-          {error}
-        </strong>
-      )}
+    <Labelled id={id} label={label} hint={hint} error={error}>
       <textarea
         id={id}
         name={name}
@@ -231,10 +236,10 @@ export function TextArea({
         required={required}
         spellcheck={spellcheck}
         aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy(id, hint, error)}
       >
         {value ?? ''}
       </textarea>
-    </div>
+    </Labelled>
   );
 }
