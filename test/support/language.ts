@@ -10,7 +10,9 @@ const VIETNAMESE = /[àáảãạăằắẳẵặâầấẩẫậđèéẻẽ�
 /** The visible text of the page's title and main part (SVG text included: chart labels are visible). */
 export function visibleText(html: string): string {
   const title = /<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '';
-  const main = /<main[^>]*>([\s\S]*)<\/main>/.exec(html)?.[1] ?? '';
+  const main = /<main[^>]*>([\s\S]*)<\/main>/.exec(html)?.[1];
+  // Without a main part there is nothing to check, and a check of nothing would always pass.
+  if (main === undefined) throw new Error(`no <main> in the page: ${html.slice(0, 200)}`);
   return `${title} ${main}`
     .replace(/<[^>]+>/g, ' ')
     .replace(/&amp;/g, '&')
