@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Platform } from '#app/platform.ts';
 import { requireStaff } from '#platform/auth/actor.ts';
 import { Forbidden, Invalid, NotFound } from '#platform/errors.ts';
-import { translator } from '#platform/i18n/index.ts';
+import { type Locale, translator } from '#platform/i18n/index.ts';
 import { msg } from '#platform/validation.ts';
 import type { PageCtx } from '#web/layout.tsx';
 import * as q from './dossiers.queries.ts';
@@ -203,15 +203,7 @@ export function registerDossierApi(root: FastifyInstance, platform: Platform, de
     async (req) => {
       requireStaff(req.actor);
       const r = await act(req.ctx(), deps, req.params.code, req.body);
-      const t = translator(req.locale);
-      return {
-        code: r.dossier.code,
-        status: t(`dossiers:status.${r.state.status}`),
-        statusCode: r.state.status,
-        step: r.state.step,
-        dueAt: r.dossier.dueAt?.toISOString() ?? null,
-        available: r.available,
-      };
+      return actionResult(req.locale, r);
     },
   );
 
@@ -270,15 +262,20 @@ export function registerDossierApi(root: FastifyInstance, platform: Platform, de
         note: req.body.note,
         files: submissionFrom({}, up.uploads).files,
       });
-      const t = translator(req.locale);
-      return {
-        code: r.dossier.code,
-        status: t(`dossiers:status.${r.state.status}`),
-        statusCode: r.state.status,
-        step: r.state.step,
-        dueAt: r.dossier.dueAt?.toISOString() ?? null,
-        available: r.available,
-      };
+      return actionResult(req.locale, r);
     },
   );
+}
+
+/** A dossier after an action (staff) or a supplement (applicant), as the API answers it. */
+function actionResult(locale: Locale, r: Awaited<ReturnType<typeof act>>) {
+  const t = translator(locale);
+  return {
+    code: r.dossier.code,
+    status: t(`dossiers:status.${r.state.status}`),
+    statusCode: r.state.status,
+    step: r.state.step,
+    dueAt: r.dossier.dueAt?.toISOString() ?? null,
+    available: r.available,
+  };
 }
