@@ -130,6 +130,11 @@ describe('50 speakers on a real Mosquitto', { skip }, () => {
       brokerLog = (brokerLog + d).slice(-4000);
     });
     await waitForPort(port, broker, () => brokerLog);
+    assert.deepEqual(
+      [...brokerLog.matchAll(/listen socket on port (\d+)/g)].map((m) => Number(m[1])),
+      [port],
+      `Mosquitto listens on its one configured port only:\n${brokerLog}`,
+    );
 
     await startBroadcast(t.platform, { reconcileMs: 500 });
     assert.ok(runtimeFor(t.platform).bus?.connected, 'the platform is connected to Mosquitto');

@@ -81,15 +81,18 @@ export function mosquittoConf(o: MosquittoConfOptions): string {
     'allow_anonymous false',
     `password_file ${o.passwordFile}`,
     `acl_file ${o.aclFile}`,
-    'use_username_as_clientid true',
     // Commands queued for a device that is offline (QoS 1, persistent session).
     'max_queued_messages 1000',
     o.persistence ? `persistence true\npersistence_location ${o.persistence.dir}/` : 'persistence false',
+    // A listener's own options follow its `listener` line: given before any, they configure a
+    // default listener, which Mosquitto then opens on 0.0.0.0:1883 as well.
     `listener ${o.port}${o.bindAddress ? ` ${o.bindAddress}` : ''}`,
+    'use_username_as_clientid true',
   ];
   if (o.tls) {
     lines.push(
       `listener ${o.tls.port}${o.bindAddress ? ` ${o.bindAddress}` : ''}`,
+      'use_username_as_clientid true',
       `certfile ${o.tls.certFile}`,
       `keyfile ${o.tls.keyFile}`,
       ...(o.tls.caFile ? [`cafile ${o.tls.caFile}`] : []),
