@@ -73,6 +73,31 @@ describe('rate limiter', () => {
     assert.equal((await limiter.hit('all:ip', 60_000)).count, 4);
   });
 
+  it('when keys are counted with a read, then the read’s rows come back as they would alone and the counts are the same counts', async () => {
+    const read = (n: number) => ({
+      name: 'test_series',
+      text: `select i, timestamptz '2026-02-17 00:00+07' + make_interval(days => i) as at, null::text as empty
+             from generate_series(1, $1::int) as i`,
+      params: [n],
+    });
+    const checks = [
+      { key: 'with:ip', max: 2, windowMs: 60_000 },
+      { key: 'with:code', max: 5, windowMs: 60_000 },
+    ];
+    const first = await limiter.allowAllWith<{ i: number; at: Date; empty: null }>(checks, read(2));
+    assert.equal(first.allowed, true);
+    assert.deepEqual(first.rows, [
+      { i: 1, at: new Date('2026-02-17T17:00:00Z'), empty: null },
+      { i: 2, at: new Date('2026-02-18T17:00:00Z'), empty: null },
+    ]);
+    const none = await limiter.allowAllWith(checks, read(0));
+    assert.deepEqual(none.rows, [], 'a read with no rows gives none, not a row of nulls');
+    const third = await limiter.allowAllWith(checks, read(1));
+    assert.equal(third.allowed, false, 'the third hit on a key allowed twice is refused');
+    assert.ok(third.retryAfterSeconds >= 1);
+    assert.equal((await limiter.hit('with:code', 60_000)).count, 4, 'plain hits see the same counts');
+  });
+
   it('when hits reach max + 1, then allow() refuses with a retry time of at least one second', async () => {
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await limiter.allow('allow:1', 3, 60_000));

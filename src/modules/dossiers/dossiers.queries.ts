@@ -14,6 +14,7 @@ import {
 } from 'drizzle-orm';
 import { listStaffFor } from '#modules/identity/index.ts';
 import { type Db, rowsOf } from '#platform/db/client.ts';
+import type { CountedRead } from '#platform/rate-limit.ts';
 import {
   type ActionRow,
   calendarOverrides,
@@ -178,20 +179,24 @@ export async function findDossierByCode(db: Db, code: string) {
 }
 
 /**
- * The dossier and its whole log in one round trip (the tracking page's hot path), through the SQL
- * function `dossier_with_log` (migration 0201), whose plan each connection keeps. Both come back as
- * JSON and are read into the shapes `findDossierByCode` and `listActions` give, less what the public
- * view never shows.
+ * The dossier and its whole log in one row (the tracking page's hot path), through the SQL function
+ * `dossier_with_log` (migration 0201), whose inner plan each connection keeps. A read, not a query:
+ * the tracking lookup sends it together with its rate-limit counts (`RateLimiter.allowAllWith`).
+ * Both come back as JSON and are read by `trackedFromRows` into the shapes `findDossierByCode` and
+ * `listActions` give, less what the public view never shows.
  */
 export type TrackedDossier = Omit<
   DossierRow,
   'formData' | 'applicantIdNumber' | 'applicantAddress' | 'applicantEmail' | 'idempotencyKey'
 >;
 
-export async function findDossierWithLog(db: Db, code: string) {
-  const rows = rowsOf<{ dossier: unknown; log: unknown }>(
-    await db.execute(sql`select dossier, log from dossier_with_log(${code})`),
-  );
+export const trackedRead = (code: string): CountedRead => ({
+  name: 'dossier_with_log',
+  text: 'select dossier, log from dossier_with_log($1)',
+  params: [code],
+});
+
+export function trackedFromRows(rows: { dossier: unknown; log: unknown }[]) {
   const row = rows[0];
   if (!row) return undefined;
   return {

@@ -275,13 +275,10 @@ export async function publicView(ctx: Ctx, d: q.TrackedDossier, actions?: Action
 }
 
 /** Both counters are counted on every lookup, found or not (so they say nothing about the code). */
-async function limitTracking(deps: DossierDeps, ip: string, code: string) {
-  const r = await deps.limiter.allowAll([
-    { key: `dossiers:track:ip:${ip}`, ...TRACK_LIMITS.perIp },
-    { key: `dossiers:track:code:${code}`, ...TRACK_LIMITS.perCode },
-  ]);
-  if (!r.allowed) throw new TooManyRequests(r.retryAfterSeconds);
-}
+const trackingChecks = (ip: string, code: string) => [
+  { key: `dossiers:track:ip:${ip}`, ...TRACK_LIMITS.perIp },
+  { key: `dossiers:track:code:${code}`, ...TRACK_LIMITS.perCode },
+];
 
 /**
  * The tracking proof: the dossier code and the last four digits of the applicant's phone. Rate
@@ -289,17 +286,25 @@ async function limitTracking(deps: DossierDeps, ip: string, code: string) {
  */
 export async function findTracked(ctx: Ctx, deps: DossierDeps, code: string, phone4: string) {
   const c = code.trim().toUpperCase();
-  await limitTracking(deps, ctx.meta.ip, c);
+  const r = await deps.limiter.allowAll(trackingChecks(ctx.meta.ip, c));
+  if (!r.allowed) throw new TooManyRequests(r.retryAfterSeconds);
   const d = await q.findDossierByCode(ctx.db, c);
   if (!d?.applicantPhone.endsWith(phone4)) throw trackingMiss();
   return d;
 }
 
-/** The tracking lookup: the proof checked, then the dossier and its log read in one query. */
+/**
+ * The tracking lookup: the counters and the read go to the database together (one statement on a
+ * server), and nothing read is shown unless both counters allow it.
+ */
 export async function track(ctx: Ctx, deps: DossierDeps, code: string, phone4: string) {
   const c = code.trim().toUpperCase();
-  // The counters and the read go to the database together; nothing read is shown unless both allow it.
-  const [, found] = await Promise.all([limitTracking(deps, ctx.meta.ip, c), q.findDossierWithLog(ctx.db, c)]);
+  const r = await deps.limiter.allowAllWith<{ dossier: unknown; log: unknown }>(
+    trackingChecks(ctx.meta.ip, c),
+    q.trackedRead(c),
+  );
+  if (!r.allowed) throw new TooManyRequests(r.retryAfterSeconds);
+  const found = q.trackedFromRows(r.rows);
   if (!found?.dossier.applicantPhone.endsWith(phone4)) throw trackingMiss();
   return publicView(ctx, found.dossier, found.actions);
 }

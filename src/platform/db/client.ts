@@ -13,7 +13,11 @@ export type DatabaseKind = 'pglite' | 'postgres';
 
 /** Plain SQL access, for migrations, pg-boss and the few queries a builder cannot say well. */
 export interface SqlRunner {
-  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * `name` makes it a named prepared statement on a server: each connection parses and plans it
+   * once (for hot paths; one name, one text). PGlite, one connection in this process, ignores it.
+   */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], name?: string): Promise<T[]>;
   /** Several statements, no parameters (migration files). */
   exec(text: string): Promise<void>;
 }
@@ -53,8 +57,8 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   return {
     kind: 'postgres',
     db,
-    async query<T>(text: string, params?: unknown[]) {
-      const r = await pool.query(text, params as unknown[]);
+    async query<T>(text: string, params?: unknown[], name?: string) {
+      const r = await pool.query({ text, values: params as unknown[], ...(name ? { name } : {}) });
       return r.rows as T[];
     },
     async exec(text: string) {
