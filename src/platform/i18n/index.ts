@@ -19,15 +19,32 @@ await i18n.init({
   returnNull: false,
 });
 
+/**
+ * Messages without variables, as translated once. i18next resolves a key anew on every call, and
+ * hot pages (tracking) call it for every status and label; new messages clear it.
+ */
+const plain = new Map<Locale, Map<string, string>>(LOCALES.map((l) => [l, new Map()]));
+
 export function addMessages(namespace: string, messages: Record<Locale, Messages>) {
   for (const locale of LOCALES) i18n.addResourceBundle(locale, namespace, messages[locale], true, true);
+  for (const m of plain.values()) m.clear();
 }
 
 export type T = (key: string, vars?: Record<string, unknown>) => string;
 
 /** `t('places:search.title')` in the given locale. */
 export function translator(locale: Locale): T {
-  return i18n.getFixedT(locale) as unknown as T;
+  const fixed = i18n.getFixedT(locale) as unknown as T;
+  const known = plain.get(locale) ?? new Map<string, string>();
+  return (key, vars) => {
+    if (vars) return fixed(key, vars);
+    let text = known.get(key);
+    if (text === undefined) {
+      text = fixed(key);
+      known.set(key, text);
+    }
+    return text;
+  };
 }
 
 export function isLocale(v: unknown): v is Locale {
