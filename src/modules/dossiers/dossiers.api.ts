@@ -8,7 +8,7 @@ import { type Locale, translator } from '#platform/i18n/index.ts';
 import { msg } from '#platform/validation.ts';
 import type { PageCtx } from '#web/layout.tsx';
 import * as q from './dossiers.queries.ts';
-import { sendSupplement, track } from './dossiers.read.ts';
+import { type PublicView, sendSupplement, track } from './dossiers.read.ts';
 import { submissionFrom } from './dossiers.routes.tsx';
 import {
   ActionInput,
@@ -154,29 +154,22 @@ export function registerDossierApi(root: FastifyInstance, platform: Platform, de
         response: { 200: TrackingOut, 400: Problem, 404: Problem, 429: Problem },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const view = await track(req.ctx(), deps, req.params.code, req.query.phone4);
-      const page = localeOf(req);
-      const d = view.dossier;
-      return {
-        code: d.code,
-        procedure: { code: d.procedureCode, name: d.procedureName },
-        status: page.t(`dossiers:status.${d.status}`),
-        statusCode: d.status,
-        submittedAt: d.submittedAt.toISOString(),
-        receivedAt: d.validReceivedAt?.toISOString() ?? null,
-        dueAt: view.dueAt?.toISOString() ?? null,
-        paused: view.paused,
-        missing: view.missing,
-        unit: view.unitName,
-        timeline: view.timeline.map((e) => ({
-          at: e.at.toISOString(),
-          type: e.type,
-          statusCode: e.statusAfter,
-          text: timelineText(page, e, view.dueAt),
-          note: e.note,
-        })),
-      };
+      // A view is reused while its dossier is unchanged (see `track`); so is its answer, serialised
+      // (and checked against TrackingOut) once per language.
+      let answers = trackingAnswers.get(view);
+      if (!answers) {
+        answers = {};
+        trackingAnswers.set(view, answers);
+      }
+      let body = answers[req.locale];
+      if (body === undefined) {
+        body = reply.serialize(trackingAnswer(localeOf(req), view)) as string;
+        answers[req.locale] = body;
+      }
+      // A string sent as JSON goes out as it is (Fastify serialises only objects).
+      return reply.type('application/json; charset=utf-8').send(body as never);
     },
   );
 
@@ -277,5 +270,31 @@ function actionResult(locale: Locale, r: Awaited<ReturnType<typeof act>>) {
     step: r.state.step,
     dueAt: r.dossier.dueAt?.toISOString() ?? null,
     available: r.available,
+  };
+}
+
+const trackingAnswers = new WeakMap<PublicView, Partial<Record<Locale, string>>>();
+
+/** The public tracking answer: statuses and timeline in the reader's language. */
+function trackingAnswer(page: PageCtx, view: PublicView) {
+  const d = view.dossier;
+  return {
+    code: d.code,
+    procedure: { code: d.procedureCode, name: d.procedureName },
+    status: page.t(`dossiers:status.${d.status}`),
+    statusCode: d.status,
+    submittedAt: d.submittedAt.toISOString(),
+    receivedAt: d.validReceivedAt?.toISOString() ?? null,
+    dueAt: view.dueAt?.toISOString() ?? null,
+    paused: view.paused,
+    missing: view.missing,
+    unit: view.unitName,
+    timeline: view.timeline.map((e) => ({
+      at: e.at.toISOString(),
+      type: e.type,
+      statusCode: e.statusAfter,
+      text: timelineText(page, e, view.dueAt),
+      note: e.note,
+    })),
   };
 }

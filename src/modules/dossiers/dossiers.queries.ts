@@ -179,26 +179,35 @@ export async function findDossierByCode(db: Db, code: string) {
 }
 
 /**
- * The dossier and its whole log in one row (the tracking page's hot path), through the SQL function
- * `dossier_with_log` (migration 0201), whose inner plan each connection keeps. A read, not a query:
- * the tracking lookup sends it together with its rate-limit counts (`RateLimiter.allowAllWith`).
- * Both come back as JSON and are read by `trackedFromRows` into the shapes `findDossierByCode` and
- * `listActions` give, less what the public view never shows.
+ * The tracking page's hot path: the dossier and its whole log in one row, through the SQL function
+ * `dossier_tracking` (migration 0202), whose inner plan each connection keeps. Given the version of
+ * the view the caller already holds, the function sends only the version and the phone when the
+ * dossier has not changed since. A read, not a query: the lookup sends it together with its
+ * rate-limit counts (`RateLimiter.allowAllWith`). Dossier and log come back as JSON and are read by
+ * `trackedFromRow` into the shapes `findDossierByCode` and `listActions` give, less what the public
+ * view never shows.
  */
 export type TrackedDossier = Omit<
   DossierRow,
   'formData' | 'applicantIdNumber' | 'applicantAddress' | 'applicantEmail' | 'idempotencyKey'
 >;
 
-export const trackedRead = (code: string): CountedRead => ({
-  name: 'dossier_with_log',
-  text: 'select dossier, log from dossier_with_log($1)',
-  params: [code],
+export interface TrackedRow {
+  version: string;
+  applicant_phone: string;
+  /** Both null when the caller's version is the current one. */
+  dossier: unknown;
+  log: unknown;
+}
+
+export const trackedRead = (code: string, knownVersion: string | null): CountedRead => ({
+  name: 'dossier_tracking',
+  text: 'select version, applicant_phone, dossier, log from dossier_tracking($1, $2)',
+  params: [code, knownVersion],
 });
 
-export function trackedFromRows(rows: { dossier: unknown; log: unknown }[]) {
-  const row = rows[0];
-  if (!row) return undefined;
+export function trackedFromRow(row: TrackedRow) {
+  if (row.dossier === null || row.log === null) return undefined;
   return {
     dossier: fromJsonRow(dossiers, row.dossier) as TrackedDossier,
     actions: (asJson(row.log) as unknown[]).map((a) => fromJsonRow(dossierActions, a) as ActionRow),

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { recordAudit } from '#modules/audit/index.ts';
 import { addWorkingDays } from '#modules/calendar/index.ts';
 import { findPlacesByIds, type Place } from '#modules/places/index.ts';
@@ -294,19 +295,44 @@ export async function findTracked(ctx: Ctx, deps: DossierDeps, code: string, pho
 }
 
 /**
+ * The last public view made of each dossier, per database, with the dossier version it was made
+ * from. A lookup still counts its limits and reads the dossier's current version and phone every
+ * time; the view is reused only while that version is the current one, and for at most a minute
+ * (place names in it are kept that long anyway).
+ */
+const trackedViews = new WeakMap<object, LRUCache<string, { version: string; view: PublicView }>>();
+
+function viewsOf(db: object) {
+  let views = trackedViews.get(db);
+  if (!views) {
+    views = new LRUCache({ max: 10_000, ttl: PLACE_TTL_MS });
+    trackedViews.set(db, views);
+  }
+  return views;
+}
+
+/**
  * The tracking lookup: the counters and the read go to the database together (one statement on a
- * server), and nothing read is shown unless both counters allow it.
+ * server), and nothing read is shown unless both counters allow it. The read sends the dossier and
+ * its log only when the view this process holds is out of date.
  */
 export async function track(ctx: Ctx, deps: DossierDeps, code: string, phone4: string) {
   const c = code.trim().toUpperCase();
-  const r = await deps.limiter.allowAllWith<{ dossier: unknown; log: unknown }>(
+  const views = viewsOf(ctx.db);
+  const held = views.get(c);
+  const r = await deps.limiter.allowAllWith<q.TrackedRow>(
     trackingChecks(ctx.meta.ip, c),
-    q.trackedRead(c),
+    q.trackedRead(c, held?.version ?? null),
   );
   if (!r.allowed) throw new TooManyRequests(r.retryAfterSeconds);
-  const found = q.trackedFromRows(r.rows);
-  if (!found?.dossier.applicantPhone.endsWith(phone4)) throw trackingMiss();
-  return publicView(ctx, found.dossier, found.actions);
+  const row = r.rows[0];
+  if (!row?.applicant_phone.endsWith(phone4)) throw trackingMiss();
+  if (held && held.version === row.version) return held.view;
+  const found = q.trackedFromRow(row);
+  if (!found) throw new Error(`dossier ${c} came back without its log`);
+  const view = await publicView(ctx, found.dossier, found.actions);
+  views.set(c, { version: row.version, view });
+  return view;
 }
 
 /** A signed-in citizen's dossiers: filed from the account, or under the phone they proved. */

@@ -130,6 +130,34 @@ describe('tracking a dossier and sending a supplement online', () => {
     assert.equal(body.timeline[2].note, null, 'internal notes stay internal');
   });
 
+  it('when a dossier changes between two lookups, then the second answer shows the change, in the language asked', async () => {
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000004' })).code;
+    const api = async (lang?: string) => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/dossiers/${c}?phone4=5678${lang ? `&lang=${lang}` : ''}`,
+        remoteAddress: '198.51.100.30',
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json() as { statusCode: number; status: string; timeline: { type: string }[] };
+    };
+    const before = await api();
+    assert.equal(before.statusCode, 1);
+    assert.equal((await api()).status, before.status, 'the same answer again while nothing changed');
+    assert.equal((await actApi(t, desk, c, { type: 'receive' })).statusCode, 200);
+    const after = await api();
+    assert.equal(after.statusCode, 2);
+    assert.deepEqual(
+      after.timeline.map((e) => e.type),
+      ['submit', 'receive'],
+    );
+    const english = await api('en');
+    assert.equal(english.statusCode, 2);
+    assert.notEqual(english.status, after.status, 'English, not the Vietnamese answer kept for this view');
+    assert.match(english.status, /[a-z]/i);
+    assert.doesNotMatch(english.status, /[ạảãàáâậầấẩẫăắằặẳẵđ]/i);
+  });
+
   it('when the citizen uploads the missing document from the tracking page, then work resumes and the clock runs again', async () => {
     clock.set(new Date('2026-03-03T03:00:00Z'));
     const page = await lookup(code, '5678', '198.51.100.20');
