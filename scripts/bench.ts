@@ -11,7 +11,7 @@ import { line, type Outcome, table, writeJson } from './bench/report.ts';
 
 function usage() {
   const names = MEASURES.map((m) => `  ${m.name.padEnd(12)} ${m.description}`).join('\n');
-  return `usage: npm run bench [-- <measure>…]\n\nmeasures:\n${names}\n\nenv: BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (1), BENCH_CONNECTIONS (10), BENCH_STARTS (3), BENCH_START_TIMEOUT_SECONDS (60)`;
+  return `usage: npm run bench [-- <measure>…]\n\nmeasures:\n${names}\n\nenv: BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (1), BENCH_CONNECTIONS (10), BENCH_STARTS (3), BENCH_START_TIMEOUT_SECONDS (60), BENCH_ROUNDS (3)`;
 }
 
 const args = process.argv.slice(2).filter((a) => a !== '--');

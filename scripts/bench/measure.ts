@@ -14,6 +14,8 @@ export interface BenchSettings {
   starts: number;
   /** Longest wait for one process to answer /healthz before the measure fails. */
   startTimeoutSeconds: number;
+  /** Rounds of baseline-then-measure for the load measures (see `alternate`); medians reported. */
+  rounds: number;
 }
 
 export interface MeasureResult {
@@ -48,6 +50,28 @@ export function median(xs: number[]): number {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
+/**
+ * The baseline, then the measure, `rounds` times over. These machines have neighbours: a few slow
+ * seconds then fall on both sides of one round instead of on one side of the ratio. Each side is
+ * reported as its median round, with every round kept for the report.
+ */
+export async function alternate<B, V>(
+  s: BenchSettings,
+  sides: { baseline: () => Promise<B>; value: () => Promise<V> },
+  rate: (r: B | V) => number,
+) {
+  const rounds: { baseline: B; value: V }[] = [];
+  for (let i = 0; i < s.rounds; i++) {
+    const baseline = await sides.baseline();
+    rounds.push({ baseline, value: await sides.value() });
+  }
+  return {
+    baseline: median(rounds.map((r) => rate(r.baseline))),
+    value: median(rounds.map((r) => rate(r.value))),
+    rounds,
+  };
+}
+
 function setting(
   env: NodeJS.ProcessEnv,
   name: string,
@@ -73,6 +97,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     connections: setting(env, 'BENCH_CONNECTIONS', 10, { integer: true }),
     starts: setting(env, 'BENCH_STARTS', 3, { integer: true }),
     startTimeoutSeconds: setting(env, 'BENCH_START_TIMEOUT_SECONDS', 60),
+    rounds: setting(env, 'BENCH_ROUNDS', 3, { integer: true }),
   };
 }
 

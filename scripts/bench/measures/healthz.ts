@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { createBareServer, healthBody } from '../bare-http.ts';
 import { scratchDir } from '../cleanup.ts';
-import { measureLoad } from '../load.ts';
-import { compare, databaseKind, type Measure } from '../measure.ts';
+import { type LoadResult, measureLoad } from '../load.ts';
+import { alternate, compare, databaseKind, type Measure } from '../measure.ts';
 
 function urlOf(address: AddressInfo | string | null) {
   if (!address || typeof address === 'string') throw new Error(`not listening on TCP: ${address}`);
@@ -45,27 +45,31 @@ export const healthz: Measure = {
           // One after the other: two servers under load at once would share the two cores.
           const bare = createBareServer(body);
           await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
-          let base: Awaited<ReturnType<typeof measureLoad>>;
+          let result: Awaited<ReturnType<typeof alternate<LoadResult, LoadResult>>>;
           try {
-            base = await measureLoad(urlOf(bare.address()), s);
+            const bareUrl = urlOf(bare.address());
+            result = await alternate(
+              s,
+              { baseline: () => measureLoad(bareUrl, s), value: () => measureLoad(appUrl, s) },
+              (r) => r.requestsPerSecond,
+            );
           } finally {
             await new Promise((resolve) => bare.close(resolve));
           }
-          const ours = await measureLoad(appUrl, s);
+          const { baseline, value, rounds } = result;
 
           return compare({
             label: `healthz (${kind})`,
-            value: ours.requestsPerSecond,
+            value,
             unit: 'req/s',
-            baseline: base.requestsPerSecond,
+            baseline,
             baselineLabel: 'bare node http',
             higherIsBetter: true,
             details: {
               database: kind,
               seconds: s.seconds,
               connections: s.connections,
-              app: ours,
-              baseline: base,
+              rounds,
             },
           });
         } finally {

@@ -1,6 +1,6 @@
 import { withBenchApp } from '../bench-app.ts';
 import { measureLoad, measureRequests } from '../load.ts';
-import { compare, databaseKind, type Measure } from '../measure.ts';
+import { alternate, compare, databaseKind, type Measure } from '../measure.ts';
 
 const COMMUNE = '06541';
 
@@ -41,32 +41,38 @@ export const open311Post: Measure = {
       if (probe.status !== 201) throw new Error(`POST answered ${probe.status} ${await probe.text()}`);
 
       // One after the other on the same app: the baseline and the measure share the machine alike.
-      const health = await measureLoad(`${origin}/healthz`, s);
-      const posts = await measureRequests(
-        {
-          url: `${origin}/open311/v2/requests.json`,
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body,
-        },
+      const { baseline, value, rounds } = await alternate(
         s,
+        {
+          baseline: () => measureLoad(`${origin}/healthz`, s),
+          value: () =>
+            measureRequests(
+              {
+                url: `${origin}/open311/v2/requests.json`,
+                method: 'POST',
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                body,
+              },
+              s,
+            ),
+        },
+        (r) => r.requestsPerSecond,
       );
       const [made] = await platform.database.query<{ n: number }>(
         'select count(*)::int as n from feedback_reports',
       );
       return compare({
         label: `open311-post (${kind})`,
-        value: posts.requestsPerSecond,
+        value,
         unit: 'req/s',
-        baseline: health.requestsPerSecond,
+        baseline,
         baselineLabel: 'GET /healthz, same app',
         higherIsBetter: true,
         details: {
           database: kind,
           seconds: s.seconds,
           connections: s.connections,
-          post: posts,
-          healthz: health,
+          rounds,
           reportsMade: made?.n,
         },
       });
