@@ -70,7 +70,7 @@ export async function buildApp(
   });
   await app.register(fastifyRateLimit, {
     global: false,
-    store: fastifyRateLimitStore(platform.limiter),
+    store: fastifyRateLimitStore(platform.floodLimiter),
     keyGenerator: (req) => req.ip,
   });
   await app.register(fastifySwagger, {

@@ -44,6 +44,7 @@ export async function bootPlatform(config: Config, opts: BootOptions = {}): Prom
     clock: opts.clock ?? systemClock,
     events: new Events((name, e) => onError(`event ${name}`, e)),
     limiter: new RateLimiter(database),
+    floodLimiter: new RateLimiter(database, { floods: true }),
     files: new FileService(blobStoreFromConfig(config), database, config.UPLOAD_MAX_BYTES),
     metrics: createMetrics(),
     jobs: config.JOBS
@@ -73,5 +74,6 @@ export async function startWorkers(platform: Platform) {
 export async function stopPlatform(platform: Platform) {
   await stopBroadcast(platform);
   await platform.jobs?.stop().catch(() => {});
+  await platform.floodLimiter.close().catch(() => {});
   await platform.database.close();
 }

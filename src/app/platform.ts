@@ -13,7 +13,10 @@ export interface Platform {
   database: Database;
   clock: Clock;
   events: Events;
+  /** Counted hit by hit before answering: sign-in back-off, OTP limits, API key allowances. */
   limiter: RateLimiter;
+  /** Limits on public floods (tracking lookups, HTTP route limits): no database write per request. */
+  floodLimiter: RateLimiter;
   files: FileService;
   metrics: Metrics;
   jobs: Jobs | undefined;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout } from 'node:timers/promises';
 import { createTestDatabase } from '#test/support/db.ts';
-import { type Database, openDatabase } from './db/client.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { type Database, openDatabase, type SqlRunner } from './db/client.ts';
+import { RateLimiter, SqlCounters, SyncedCounters } from './rate-limit.ts';
 
 describe('rate limiter', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -73,29 +73,76 @@ describe('rate limiter', () => {
     assert.equal((await limiter.hit('all:ip', 60_000)).count, 4);
   });
 
-  it('when keys are counted with a read, then the read’s rows come back as they would alone and the counts are the same counts', async () => {
-    const read = (n: number) => ({
-      name: 'test_series',
-      text: `select i, timestamptz '2026-02-17 00:00+07' + make_interval(days => i) as at, null::text as empty
-             from generate_series(1, $1::int) as i`,
-      params: [n],
+  describe('flood counters (hits in memory, added to the shared table every second)', () => {
+    const count = async (key: string) =>
+      (await database.query<{ count: number }>('select count from rate_limits where key = $1', [key]))[0]
+        ?.count ?? 0;
+    /** No timer during a test: each sync is asked for. */
+    const flood = (db: Database, keys?: number) =>
+      new SyncedCounters(new SqlCounters(db), { everyMs: 3_600_000, ...(keys ? { keys } : {}) });
+    const hits = async (store: SyncedCounters, key: string, n: number) => {
+      const counts = [];
+      for (let i = 0; i < n; i++) counts.push((await store.hitAll([{ key, windowMs: 60_000 }]))[0]?.count);
+      return counts;
+    };
+
+    it('when a key is hit, then the count answers at once and reaches the table at the next sync, all hits in one go', async () => {
+      const store = flood(database);
+      assert.deepEqual(await hits(store, 'flood:1', 5), [1, 2, 3, 4, 5]);
+      assert.equal(await count('flood:1'), 0, 'no write per hit');
+      await store.sync();
+      assert.equal(await count('flood:1'), 5);
+      assert.deepEqual(await hits(store, 'flood:1', 1), [6]);
+      await store.close();
+      assert.equal(await count('flood:1'), 6, 'closing adds what is still held');
     });
-    const checks = [
-      { key: 'with:ip', max: 2, windowMs: 60_000 },
-      { key: 'with:code', max: 5, windowMs: 60_000 },
-    ];
-    const first = await limiter.allowAllWith<{ i: number; at: Date; empty: null }>(checks, read(2));
-    assert.equal(first.allowed, true);
-    assert.deepEqual(first.rows, [
-      { i: 1, at: new Date('2026-02-17T17:00:00Z'), empty: null },
-      { i: 2, at: new Date('2026-02-18T17:00:00Z'), empty: null },
-    ]);
-    const none = await limiter.allowAllWith(checks, read(0));
-    assert.deepEqual(none.rows, [], 'a read with no rows gives none, not a row of nulls');
-    const third = await limiter.allowAllWith(checks, read(1));
-    assert.equal(third.allowed, false, 'the third hit on a key allowed twice is refused');
-    assert.ok(third.retryAfterSeconds >= 1);
-    assert.equal((await limiter.hit('with:code', 60_000)).count, 4, 'plain hits see the same counts');
+
+    it('when two processes count one key, then each sees the other’s hits after its next sync and no hit is lost', async () => {
+      const a = flood(database);
+      const b = flood(other);
+      await hits(a, 'flood:shared', 3);
+      await a.sync();
+      await hits(b, 'flood:shared', 2);
+      await b.sync();
+      assert.deepEqual(await hits(b, 'flood:shared', 1), [6], 'b learnt a’s 3 from its sync');
+      assert.deepEqual(await hits(a, 'flood:shared', 1), [4], 'a has not synced since b counted');
+      await a.sync();
+      assert.deepEqual(await hits(a, 'flood:shared', 1), [7], 'a now counts b’s first 2 as well');
+      await Promise.all([a.close(), b.close()]);
+      assert.equal(await count('flood:shared'), 8, 'every hit, from both, is in the table');
+    });
+
+    it('when a sync fails, then its hits stay counted and the next sync adds them', async () => {
+      let failNext = true;
+      const flaky: SqlRunner = {
+        query: async (text, params, name) => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('connection lost');
+          }
+          return database.query(text, params, name);
+        },
+        exec: (text) => database.exec(text),
+      };
+      const store = new SyncedCounters(new SqlCounters(flaky), { everyMs: 3_600_000 });
+      await hits(store, 'flood:flaky', 3);
+      await assert.rejects(store.sync(), /connection lost/);
+      assert.deepEqual(await hits(store, 'flood:flaky', 1), [4]);
+      await store.close();
+      assert.equal(await count('flood:flaky'), 4);
+    });
+
+    it('when more keys are hit than a process keeps, then the forgotten keys’ hits still reach the table', async () => {
+      const store = flood(database, 2);
+      await hits(store, 'flood:kept:1', 2);
+      await hits(store, 'flood:kept:2', 1);
+      await hits(store, 'flood:kept:3', 1);
+      await store.close();
+      assert.deepEqual(
+        [await count('flood:kept:1'), await count('flood:kept:2'), await count('flood:kept:3')],
+        [2, 1, 1],
+      );
+    });
   });
 
   it('when hits reach max + 1, then allow() refuses with a retry time of at least one second', async () => {

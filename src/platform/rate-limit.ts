@@ -1,4 +1,5 @@
 import type { FastifyRateLimitOptions, FastifyRateLimitStore } from '@fastify/rate-limit';
+import { LRUCache } from 'lru-cache';
 import type { DatabaseKind, SqlRunner } from './db/client.ts';
 
 export interface Hit {
@@ -11,49 +12,31 @@ interface Counted {
   windowMs: number;
 }
 
-/** A read that goes to the database with the hits: positional parameters, a name for its plan. */
-export interface CountedRead {
-  name: string;
-  text: string;
-  params: unknown[];
+interface Added extends Counted {
+  /** Hits to add at once. */
+  n: number;
 }
 
 /** Where fixed-window counters live. A window that has ended starts again at 1. */
 export interface CounterStore {
   /** One hit on each key, all at once; the counts after the hit, in the order given. */
   hitAll(keys: Counted[]): Promise<Hit[]>;
-  /** `hitAll` and `read` together (one round trip where the counters are in the database). */
-  hitAllWith<T>(keys: Counted[], read: CountedRead): Promise<{ hits: Hit[]; rows: T[] }>;
   reset(key: string): Promise<void>;
   purgeExpired(): Promise<void>;
   /** Keys with a live window, for operators and tests. */
   liveKeys(prefix: string): Promise<string[]>;
+  /** Stop any timer; count what is still held. */
+  close(): Promise<void>;
 }
 
-interface HitRow {
-  key: string;
-  count: number;
-  reset_at: Date | string;
-}
-
-/** One hit on each key in $k (text[]) with its window in $k+1 (milliseconds, float8[]). */
-const upsertHits = (k: number) =>
-  `insert into rate_limits (key, count, reset_at)
-   select k, 1, now() + make_interval(secs => w / 1000) from unnest($${k}::text[], $${k + 1}::float8[]) as t(k, w)
-   on conflict (key) do update set
-     count = case when rate_limits.reset_at <= now() then 1 else rate_limits.count + 1 end,
-     reset_at = case when rate_limits.reset_at <= now() then excluded.reset_at else rate_limits.reset_at end
-   returning key, count, reset_at`;
-
-const keyParams = (keys: Counted[]) => [keys.map((c) => c.key), keys.map((c) => c.windowMs)];
-
-function hitsInOrder(keys: Counted[], rows: HitRow[]): Hit[] {
-  return keys.map(({ key }) => {
-    const row = rows.find((r) => r.key === key);
-    if (!row) throw new Error(`rate limit upsert returned nothing for ${key}`);
-    return { count: row.count, resetAt: new Date(row.reset_at) };
-  });
-}
+/** `n` hits on each key at once; a key whose window has ended starts a new one with them. */
+const ADD_HITS = `insert into rate_limits (key, count, reset_at)
+  select k, n, now() + make_interval(secs => w / 1000)
+  from unnest($1::text[], $2::float8[], $3::int[]) as t(k, w, n)
+  on conflict (key) do update set
+    count = case when rate_limits.reset_at <= now() then excluded.count else rate_limits.count + excluded.count end,
+    reset_at = case when rate_limits.reset_at <= now() then excluded.reset_at else rate_limits.reset_at end
+  returning key, count, reset_at`;
 
 /**
  * Counters in PostgreSQL, so every app process on one server sees the same count: one statement,
@@ -63,32 +46,22 @@ function hitsInOrder(keys: Counted[], rows: HitRow[]): Hit[] {
 export class SqlCounters implements CounterStore {
   constructor(private readonly sql: SqlRunner) {}
 
-  async hitAll(keys: Counted[]) {
-    const rows = await this.sql.query<HitRow>(upsertHits(1), keyParams(keys), 'rate_limits_hit');
-    return hitsInOrder(keys, rows);
+  hitAll(keys: Counted[]) {
+    return this.add(keys.map((k) => ({ ...k, n: 1 })));
   }
 
-  /**
-   * The upsert rides in a data-modifying CTE of the read's statement: one round trip, one plan per
-   * connection. The read is joined laterally to one row of counts, so its rows come back (or a row
-   * saying there were none) with the counts on each.
-   */
-  async hitAllWith<T>(keys: Counted[], read: CountedRead) {
-    const n = read.params.length;
-    const rows = await this.sql.query<Record<string, unknown>>(
-      `with hits as (${upsertHits(n + 1)})
-       select h.rate_limit_hits, r.*
-       from (select json_agg(json_build_object('key', key, 'count', count, 'reset_at', reset_at))
-               as rate_limit_hits from hits) h
-       left join lateral (select true as rate_limit_row, x.* from (${read.text}) x) r on true`,
-      [...read.params, ...keyParams(keys)],
-      `rate_limits_hit:${read.name}`,
+  /** Adds `n` to each key (each key once); the counts after, in the order given. */
+  async add(batch: Added[]): Promise<Hit[]> {
+    const rows = await this.sql.query<{ key: string; count: number; reset_at: Date }>(
+      ADD_HITS,
+      [batch.map((b) => b.key), batch.map((b) => b.windowMs), batch.map((b) => b.n)],
+      'rate_limits_add',
     );
-    const hits = hitsInOrder(keys, (rows[0]?.rate_limit_hits ?? []) as HitRow[]);
-    const found = rows
-      .filter((r) => r.rate_limit_row)
-      .map(({ rate_limit_hits: _h, rate_limit_row: _r, ...rest }) => rest as T);
-    return { hits, rows: found };
+    return batch.map(({ key }) => {
+      const row = rows.find((r) => r.key === key);
+      if (!row) throw new Error(`rate limit upsert returned nothing for ${key}`);
+      return { count: row.count, resetAt: new Date(row.reset_at) };
+    });
   }
 
   async reset(key: string) {
@@ -106,6 +79,145 @@ export class SqlCounters implements CounterStore {
     );
     return rows.map((r) => r.key);
   }
+
+  async close() {}
+}
+
+interface Held {
+  windowMs: number;
+  /** The shared count as the table last answered, this process's hits up to then included. */
+  shared: number;
+  /** Hits counted here since. */
+  pending: number;
+  resetAt: number;
+}
+
+/** Flood counters are added to the shared table this often. */
+export const SYNC_EVERY_MS = 1000;
+/** Keys a process keeps in memory for flood limits; the least recently hit go first. */
+const HELD_KEYS = 100_000;
+
+/**
+ * Counters for floods on a server (tracking lookups, HTTP route limits). A hit is counted in this
+ * process's memory, with no statement; every second the hits counted since are added to the shared
+ * table in one statement, whose answer brings back the shared counts, other processes' hits
+ * included. A flood then costs the database one statement a second per process, whatever its size,
+ * instead of a write per request. In exchange: across N processes a key can take up to N times its
+ * max in a window (each sees the others' hits a second late, or when it first meets the key), a
+ * process that meets a key again after forgetting it (more than 100,000 keys since) starts it from
+ * its own count, and a second of hits is lost if a process dies. Sign-in and OTP limits, where one
+ * attempt more matters, stay counted hit by hit (`SqlCounters`).
+ */
+export class SyncedCounters implements CounterStore {
+  private readonly held: LRUCache<string, Held>;
+  /** Hits of keys forgotten before they were added to the table. */
+  private orphans: Added[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private syncing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly shared: SqlCounters,
+    opts: { everyMs?: number; keys?: number } = {},
+  ) {
+    this.held = new LRUCache<string, Held>({
+      max: opts.keys ?? HELD_KEYS,
+      dispose: (h, key, reason) => {
+        if (reason === 'evict' && h.pending > 0)
+          this.orphans.push({ key, windowMs: h.windowMs, n: h.pending });
+      },
+    });
+    this.timer = setInterval(() => {
+      this.sync().catch(() => {
+        // Kept: the hits stay pending and the next sync adds them.
+      });
+    }, opts.everyMs ?? SYNC_EVERY_MS);
+    this.timer.unref();
+  }
+
+  async hitAll(keys: Counted[]) {
+    const now = Date.now();
+    return keys.map(({ key, windowMs }) => {
+      let h = this.held.get(key);
+      if (!h || h.resetAt <= now) {
+        h = { windowMs, shared: 0, pending: 0, resetAt: now + windowMs };
+        this.held.set(key, h);
+      }
+      h.pending++;
+      return { count: h.shared + h.pending, resetAt: new Date(h.resetAt) };
+    });
+  }
+
+  /** Adds the hits counted here since the last sync to the table and learns the shared counts. */
+  sync(): Promise<void> {
+    const run = this.syncing.then(() => this.syncOnce());
+    // One sync at a time; a failed one does not stop the next.
+    this.syncing = run.catch(() => {});
+    return run;
+  }
+
+  private async syncOnce() {
+    const orphans = this.orphans;
+    this.orphans = [];
+    const taken = new Map<string, number>();
+    const batch: Added[] = [...orphans];
+    for (const [key, h] of this.held.entries()) {
+      if (h.pending === 0) continue;
+      taken.set(key, h.pending);
+      batch.push({ key, windowMs: h.windowMs, n: h.pending });
+    }
+    if (batch.length === 0) return;
+    const merged = mergeByKey(batch);
+    let counts: Hit[];
+    try {
+      counts = await this.shared.add(merged);
+    } catch (e) {
+      // Nothing was added: held keys keep their pending hits, orphans wait for the next sync.
+      this.orphans.unshift(...orphans);
+      throw e;
+    }
+    merged.forEach((b, i) => {
+      const h = this.held.peek(b.key);
+      const count = counts[i];
+      if (!h || !count) return;
+      // Hits counted while the statement ran stay pending.
+      h.pending = Math.max(0, h.pending - (taken.get(b.key) ?? 0));
+      h.shared = count.count;
+      h.resetAt = count.resetAt.getTime();
+    });
+  }
+
+  async reset(key: string) {
+    this.held.delete(key);
+    await this.shared.reset(key);
+  }
+
+  async purgeExpired() {
+    const now = Date.now();
+    for (const [key, h] of this.held.entries())
+      if (h.resetAt <= now && h.pending === 0) this.held.delete(key);
+    await this.shared.purgeExpired();
+  }
+
+  async liveKeys(prefix: string) {
+    await this.sync();
+    return this.shared.liveKeys(prefix);
+  }
+
+  async close() {
+    clearInterval(this.timer);
+    await this.sync();
+  }
+}
+
+/** One entry per key (an orphan and a held key can share one), their hits summed. */
+function mergeByKey(batch: Added[]): Added[] {
+  const byKey = new Map<string, Added>();
+  for (const b of batch) {
+    const seen = byKey.get(b.key);
+    if (seen) seen.n += b.n;
+    else byKey.set(b.key, { ...b });
+  }
+  return [...byKey.values()];
 }
 
 /**
@@ -114,8 +226,6 @@ export class SqlCounters implements CounterStore {
  */
 export class MemoryCounters implements CounterStore {
   private readonly windows = new Map<string, Hit>();
-
-  constructor(private readonly sql: SqlRunner) {}
 
   async hitAll(keys: Counted[]) {
     const now = Date.now();
@@ -128,11 +238,6 @@ export class MemoryCounters implements CounterStore {
       this.windows.set(key, hit);
       return { ...hit };
     });
-  }
-
-  async hitAllWith<T>(keys: Counted[], read: CountedRead) {
-    const hits = await this.hitAll(keys);
-    return { hits, rows: await this.sql.query<T>(read.text, read.params, read.name) };
   }
 
   async reset(key: string) {
@@ -151,34 +256,47 @@ export class MemoryCounters implements CounterStore {
       .map(([key]) => key)
       .sort();
   }
+
+  async close() {}
 }
 
 /** One store per database: limiters made for the same embedded database share its counters. */
 const memoryStores = new WeakMap<object, MemoryCounters>();
 
-export function counterStoreFor(database: SqlRunner & { kind: DatabaseKind }): CounterStore {
-  if (database.kind === 'postgres') return new SqlCounters(database);
+function memoryStoreFor(database: object) {
   let store = memoryStores.get(database);
   if (!store) {
-    store = new MemoryCounters(database);
+    store = new MemoryCounters();
     memoryStores.set(database, store);
   }
   return store;
+}
+
+/**
+ * Where a limiter counts. Embedded PGlite: in memory, whatever the limit. A server: hit by hit in
+ * the shared table, or, for flood limits, in memory synced to that table every second.
+ */
+export function counterStoreFor(database: SqlRunner & { kind: DatabaseKind }, floods = false): CounterStore {
+  if (database.kind !== 'postgres') return memoryStoreFor(database);
+  const shared = new SqlCounters(database);
+  return floods ? new SyncedCounters(shared) : shared;
 }
 
 /** Expired windows are swept at most this often, by whichever hit comes first. */
 const PURGE_EVERY_MS = 10 * 60_000;
 
 /**
- * Fixed-window rate limits (sign-in back-off, OTP limits, tracking lookups, HTTP limits), counted in
- * PostgreSQL on a server and in memory on embedded PGlite (see `counterStoreFor`).
+ * Fixed-window rate limits, counted in PostgreSQL on a server and in memory on embedded PGlite (see
+ * `counterStoreFor`). A limiter for floods (`{ floods: true }`: tracking lookups, HTTP route
+ * limits) spares the database a write per request; the default one (sign-in back-off, OTP limits)
+ * counts every hit in the shared table before answering.
  */
 export class RateLimiter {
   private readonly store: CounterStore;
   private lastPurge = Date.now();
 
-  constructor(database: SqlRunner & { kind: DatabaseKind }) {
-    this.store = counterStoreFor(database);
+  constructor(database: SqlRunner & { kind: DatabaseKind }, opts: { floods?: boolean } = {}) {
+    this.store = counterStoreFor(database, opts.floods);
   }
 
   async hit(key: string, windowMs: number): Promise<Hit> {
@@ -204,16 +322,6 @@ export class RateLimiter {
     return verdict(checks, await this.hitAll(checks));
   }
 
-  /**
-   * `allowAll` and a read in one go: on a server one statement, so a hot public read costs one
-   * round trip, counted or not. The rows are the caller's to withhold when not allowed.
-   */
-  async allowAllWith<T>(checks: Check[], read: CountedRead) {
-    this.purgeIfDue();
-    const { hits, rows } = await this.store.hitAllWith<T>(checks, read);
-    return { ...verdict(checks, hits), rows };
-  }
-
   reset(key: string) {
     return this.store.reset(key);
   }
@@ -225,6 +333,11 @@ export class RateLimiter {
 
   liveKeys(prefix: string) {
     return this.store.liveKeys(prefix);
+  }
+
+  /** Stops the flood limiter's sync timer after adding what it still holds. */
+  close() {
+    return this.store.close();
   }
 
   private hitAll(keys: Counted[]) {

@@ -13,8 +13,7 @@ import {
   type Table,
 } from 'drizzle-orm';
 import { listStaffFor } from '#modules/identity/index.ts';
-import { type Db, rowsOf } from '#platform/db/client.ts';
-import type { CountedRead } from '#platform/rate-limit.ts';
+import { type Db, rowsOf, type SqlRunner } from '#platform/db/client.ts';
 import {
   type ActionRow,
   calendarOverrides,
@@ -182,8 +181,8 @@ export async function findDossierByCode(db: Db, code: string) {
  * The tracking page's hot path: the dossier and its whole log in one row, through the SQL function
  * `dossier_tracking` (migration 0202), whose inner plan each connection keeps. Given the version of
  * the view the caller already holds, the function sends only the version and the phone when the
- * dossier has not changed since. A read, not a query: the lookup sends it together with its
- * rate-limit counts (`RateLimiter.allowAllWith`). Dossier and log come back as JSON and are read by
+ * dossier has not changed since; `findTrackedRow` sends it as a named statement, so the outer
+ * query is planned once per connection too. Dossier and log come back as JSON and are read by
  * `trackedFromRow` into the shapes `findDossierByCode` and `listActions` give, less what the public
  * view never shows.
  */
@@ -200,11 +199,14 @@ export interface TrackedRow {
   log: unknown;
 }
 
-export const trackedRead = (code: string, knownVersion: string | null): CountedRead => ({
-  name: 'dossier_tracking',
-  text: 'select version, applicant_phone, dossier, log from dossier_tracking($1, $2)',
-  params: [code, knownVersion],
-});
+export async function findTrackedRow(sql: SqlRunner, code: string, knownVersion: string | null) {
+  const [row] = await sql.query<TrackedRow>(
+    'select version, applicant_phone, dossier, log from dossier_tracking($1, $2)',
+    [code, knownVersion],
+    'dossier_tracking',
+  );
+  return row;
+}
 
 export function trackedFromRow(row: TrackedRow) {
   if (row.dossier === null || row.log === null) return undefined;

@@ -312,20 +312,16 @@ function viewsOf(db: object) {
 }
 
 /**
- * The tracking lookup: the counters and the read go to the database together (one statement on a
- * server), and nothing read is shown unless both counters allow it. The read sends the dossier and
- * its log only when the view this process holds is out of date.
+ * The tracking lookup: both counters first (flood limits, see `RateLimiter`), then one read, which
+ * sends the dossier and its log only when the view this process holds is out of date.
  */
 export async function track(ctx: Ctx, deps: DossierDeps, code: string, phone4: string) {
   const c = code.trim().toUpperCase();
   const views = viewsOf(ctx.db);
   const held = views.get(c);
-  const r = await deps.limiter.allowAllWith<q.TrackedRow>(
-    trackingChecks(ctx.meta.ip, c),
-    q.trackedRead(c, held?.version ?? null),
-  );
+  const r = await deps.limiter.allowAll(trackingChecks(ctx.meta.ip, c));
   if (!r.allowed) throw new TooManyRequests(r.retryAfterSeconds);
-  const row = r.rows[0];
+  const row = await q.findTrackedRow(ctx.sql, c, held?.version ?? null);
   if (!row?.applicant_phone.endsWith(phone4)) throw trackingMiss();
   if (held && held.version === row.version) return held.view;
   const found = q.trackedFromRow(row);

@@ -67,7 +67,7 @@ export {
 import { addStaffLink } from '#web/staff-menu.ts';
 
 export function dossierDeps(platform: Platform): DossierDeps {
-  return { limiter: platform.limiter, publicUrl: platform.config.PUBLIC_URL };
+  return { limiter: platform.floodLimiter, publicUrl: platform.config.PUBLIC_URL };
 }
 
 export function registerDossierRoutes(app: FastifyInstance, platform: Platform) {
