@@ -154,6 +154,20 @@ describe('two app processes on one PostgreSQL server', {
     assert.deepEqual(statuses, [303, 303, 303, 429]);
   });
 
+  it('when one tracking code is tried on both, then each counts the other’s tries within a second or two', async () => {
+    // Flood limits count in each process and meet in the table every second (30 tries a code an hour).
+    const tryCode = async (base: string) =>
+      (await fetch(`${base}/api/v1/dossiers/20.06541-260101-9999?phone4=0000`)).status;
+    const sync = () => new Promise((r) => setTimeout(r, 2_500));
+    for (let i = 0; i < 20; i++) assert.equal(await tryCode(a.base), 404);
+    await sync();
+    assert.equal(await tryCode(b.base), 404);
+    await sync();
+    const onB = [];
+    for (let i = 0; i < 10; i++) onB.push(await tryCode(b.base));
+    assert.deepEqual(onB, [...Array(9).fill(404), 429], 'b knows a’s 20: its 31st try overall is refused');
+  });
+
   it('when messages are queued, then the delivery job sends each exactly once across both instances', async () => {
     const phones = ['0987000301', '0987000302', '0987000303', '0987000304', '0987000305'];
     for (const [i, phone] of phones.entries()) {
