@@ -52,24 +52,25 @@ export function median(xs: number[]): number {
 
 /**
  * The baseline, then the measure, `rounds` times over. These machines have neighbours: a few slow
- * seconds then fall on both sides of one round instead of on one side of the ratio. Each side is
- * reported as its median round, with every round kept for the report.
+ * seconds then fall on both sides of one round instead of on one side of the ratio. The round with
+ * the median ratio is reported (the lower of the two middle ones when the count is even), both of
+ * its sides from the same round; every round is kept for the report.
  */
 export async function alternate<B, V>(
   s: BenchSettings,
   sides: { baseline: () => Promise<B>; value: () => Promise<V> },
   rate: (r: B | V) => number,
 ) {
-  const rounds: { baseline: B; value: V }[] = [];
+  const rounds: { baseline: B; value: V; ratio: number }[] = [];
   for (let i = 0; i < s.rounds; i++) {
     const baseline = await sides.baseline();
-    rounds.push({ baseline, value: await sides.value() });
+    const value = await sides.value();
+    rounds.push({ baseline, value, ratio: rate(value) / rate(baseline) });
   }
-  return {
-    baseline: median(rounds.map((r) => rate(r.baseline))),
-    value: median(rounds.map((r) => rate(r.value))),
-    rounds,
-  };
+  const byRatio = [...rounds].sort((a, b) => a.ratio - b.ratio);
+  const middle = byRatio[(byRatio.length - 1) >> 1];
+  if (!middle) throw new Error('no rounds: BENCH_ROUNDS must be at least 1');
+  return { baseline: rate(middle.baseline), value: rate(middle.value), rounds };
 }
 
 function setting(
