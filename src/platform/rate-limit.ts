@@ -93,7 +93,7 @@ interface Held {
 }
 
 /** Flood counters are added to the shared table this often. */
-export const SYNC_EVERY_MS = 1000;
+const SYNC_EVERY_MS = 1000;
 /** Keys a process keeps in memory for flood limits; the least recently hit go first. */
 const HELD_KEYS = 100_000;
 
@@ -318,8 +318,12 @@ export class RateLimiter {
    * Count one hit on each key at once (one statement, one commit, not one per key); allowed only
    * when every key stays within its max. For limits that must all be counted on every request.
    */
-  async allowAll(checks: Check[]) {
-    return verdict(checks, await this.hitAll(checks));
+  async allowAll(checks: { key: string; max: number; windowMs: number }[]) {
+    const hits = await this.hitAll(checks);
+    const refused = hits
+      .filter((h, i) => h.count > (checks[i]?.max ?? 0))
+      .map((h) => Math.max(1, Math.ceil((h.resetAt.getTime() - Date.now()) / 1000)));
+    return { allowed: refused.length === 0, retryAfterSeconds: Math.max(0, ...refused) };
   }
 
   reset(key: string) {
@@ -341,31 +345,13 @@ export class RateLimiter {
   }
 
   private hitAll(keys: Counted[]) {
-    this.purgeIfDue();
-    return this.store.hitAll(keys);
-  }
-
-  private purgeIfDue() {
     if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
       this.purgeExpired().catch(() => {
         // Best effort: the next sweep tries again.
       });
     }
+    return this.store.hitAll(keys);
   }
-}
-
-interface Check {
-  key: string;
-  max: number;
-  windowMs: number;
-}
-
-/** Allowed only when every key stays within its max; else the longest wait among those refused. */
-function verdict(checks: Check[], hits: Hit[]) {
-  const refused = hits
-    .filter((h, i) => h.count > (checks[i]?.max ?? 0))
-    .map((h) => Math.max(1, Math.ceil((h.resetAt.getTime() - Date.now()) / 1000)));
-  return { allowed: refused.length === 0, retryAfterSeconds: Math.max(0, ...refused) };
 }
 
 /** The same counters behind @fastify/rate-limit. */
