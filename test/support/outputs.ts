@@ -125,6 +125,13 @@ export const OUTPUT_PROCEDURE = {
   verified: false,
 };
 
+/** The configured fallback account for fees (Agribank), for tests that show a VietQR or a bank line. */
+export const PAYMENT_ENV = {
+  PAYMENT_BANK_BIN: '970405',
+  PAYMENT_ACCOUNT_NUMBER: '8888123456789',
+  PAYMENT_ACCOUNT_NAME: 'UBND XA MAU SON',
+};
+
 export const OUTPUT_APPLICANT = {
   name: 'Lý Thị Nguyệt',
   idNumber: '020190004321',

@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from '#test/support/app.ts';
 import {
   fileDossier,
   type OutputSetup,
+  PAYMENT_ENV,
   pdfText,
   popplerSkipReason,
   setupOutputs,
@@ -23,11 +24,7 @@ describe('fees of a dossier: due at the moment the procedure says, paid by VietQ
 
   before(async () => {
     t = await createTestApp({
-      env: {
-        PAYMENT_BANK_BIN: '970405',
-        PAYMENT_ACCOUNT_NUMBER: '8888123456789',
-        PAYMENT_ACCOUNT_NAME: 'UBND XA MAU SON',
-      },
+      env: PAYMENT_ENV,
       clock: { now: () => new Date('2026-11-23T02:00:00Z') },
     });
     s = await setupOutputs(t);

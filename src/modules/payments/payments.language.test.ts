@@ -3,7 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import { saveProcedure } from '#modules/procedures/index.ts';
 import { createTestApp, type TestApp } from '#test/support/app.ts';
 import { vietnameseLeft } from '#test/support/language.ts';
-import { fileDossier, OUTPUT_PROCEDURE, type OutputSetup, setupOutputs } from '#test/support/outputs.ts';
+import {
+  fileDossier,
+  OUTPUT_PROCEDURE,
+  type OutputSetup,
+  PAYMENT_ENV,
+  setupOutputs,
+} from '#test/support/outputs.ts';
 import { amountInFigures, amountInWords } from './money.ts';
 
 const fees = (code: string, qs = '') => `/ho-so/${encodeURIComponent(code)}/le-phi${qs}`;
@@ -15,11 +21,7 @@ describe('the fees page in Vietnamese and in English', () => {
 
   before(async () => {
     t = await createTestApp({
-      env: {
-        PAYMENT_BANK_BIN: '970405',
-        PAYMENT_ACCOUNT_NUMBER: '8888123456789',
-        PAYMENT_ACCOUNT_NAME: 'UBND XA MAU SON',
-      },
+      env: PAYMENT_ENV,
     });
     s = await setupOutputs(t);
     // The same procedure with English fee names, as a catalogue admin would give them.

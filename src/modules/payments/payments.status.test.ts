@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { act, dossierDeps, getDossierRecord, sweepOverdue, systemCtx } from '#modules/dossiers/index.ts';
 import { createTestApp, type TestApp } from '#test/support/app.ts';
-import { fileDossier, type OutputSetup, setupOutputs } from '#test/support/outputs.ts';
+import { fileDossier, type OutputSetup, PAYMENT_ENV, setupOutputs } from '#test/support/outputs.ts';
 import { confirmPayment, importStatement, paymentsDeps } from './index.ts';
 
 /**
@@ -17,11 +17,7 @@ describe('payment required (status 6): set while a fee is unpaid, lifted when it
 
   before(async () => {
     t = await createTestApp({
-      env: {
-        PAYMENT_BANK_BIN: '970405',
-        PAYMENT_ACCOUNT_NUMBER: '8888123456789',
-        PAYMENT_ACCOUNT_NAME: 'UBND XA MAU SON',
-      },
+      env: PAYMENT_ENV,
       clock: { now: () => now },
     });
     s = await setupOutputs(t);
