@@ -276,7 +276,7 @@ function memoryStoreFor(database: object) {
  * Where a limiter counts. Embedded PGlite: in memory, whatever the limit. A server: hit by hit in
  * the shared table, or, for flood limits, in memory synced to that table every second.
  */
-export function counterStoreFor(database: SqlRunner & { kind: DatabaseKind }, floods = false): CounterStore {
+function counterStoreFor(database: SqlRunner & { kind: DatabaseKind }, floods = false): CounterStore {
   if (database.kind !== 'postgres') return memoryStoreFor(database);
   const shared = new SqlCounters(database);
   return floods ? new SyncedCounters(shared) : shared;
