@@ -75,6 +75,24 @@ describe('one-stop settings: SMS templates, the yearly calendar, agency codes', 
     assert.equal(audit.length, 1);
   });
 
+  it('when the "submitted" text names the code twice and the tracking link, without diacritics, then a new dossier’s SMS has its code in all three places', async () => {
+    const res = await post('/quan-tri/mot-cua/tin-nhan/submitted', admin, {
+      body: 'Đã gửi {ma_ho_so}. Mã {ma_ho_so}, xem {tra_cuu}',
+      plain: 'on',
+    });
+    assert.equal(res.statusCode, 303, res.body);
+    const code = created(await apiSubmit(t, { key: 'admin-test-key-000003' })).code;
+    const [sms] = await t.platform.database.query<{ body: string; dedupe_key: string }>(
+      "select n.body, n.dedupe_key from notifications n where n.template = 'dossiers.submitted' order by n.id desc limit 1",
+    );
+    assert.equal(sms?.body, `Da gui ${code}. Ma ${code}, xem ${t.platform.config.PUBLIC_URL}/tra-cuu?ma=${code}`);
+    const [submit] = await t.platform.database.query<{ id: string }>(
+      "select a.id::text from dossier_actions a join dossiers d on d.id = a.dossier_id where d.code = $1 and a.type = 'submit'",
+      [code],
+    );
+    assert.equal(sms?.dedupe_key, `dossier-action:${submit?.id}:sms`);
+  });
+
   it('when a template is emptied, then the form says so and nothing changes', async () => {
     const res = await post('/quan-tri/mot-cua/tin-nhan/refused', admin, { body: '' });
     assert.equal(res.statusCode, 400);

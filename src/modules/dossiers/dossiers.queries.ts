@@ -92,37 +92,31 @@ export async function nextSequence(db: Db, agencyCode: string, day: string): Pro
  * The agency's next daily number (as `nextSequence`), with the ids the new dossier and its first
  * log entries will get, in one round trip: the submission then writes everything in one statement.
  */
-export async function nextNumbers(db: Db, agencyCode: string, day: string, actions: number) {
-  const rows = rowsOf<{ n: number; dossier_id: number | string; action_ids: (number | string)[] }>(
-    await db.execute(sql`
-      with s as (
-        insert into dossier_sequences (agency_code, day, last_value) values (${agencyCode}, ${day}::date, 1)
-        on conflict (agency_code, day) do update set last_value = dossier_sequences.last_value + 1
-        returning last_value)
-      select s.last_value as n,
-        nextval(pg_get_serial_sequence('dossiers', 'id')) as dossier_id,
-        array(select nextval(pg_get_serial_sequence('dossier_actions', 'id')) from generate_series(1, ${actions}::int)) as action_ids
-      from s`),
-  );
-  const r = rows[0];
-  if (!r) throw new Error('sequence upsert returned nothing');
-  return { sequence: Number(r.n), dossierId: Number(r.dossier_id), actionIds: r.action_ids.map(Number) };
+export type NewAction = Omit<typeof dossierActions.$inferInsert, 'dossierId' | 'id'>;
+
+export interface Filed {
+  id: number;
+  code: string;
+  actionIds: number[];
 }
 
-export type NewAction = Omit<typeof dossierActions.$inferInsert, 'dossierId' | 'id'> & { id: number };
-
 /**
- * A new dossier, its first log entries and its files, in one statement (the foreign keys are checked
- * at its end, when all rows exist). Ids come from `nextNumbers`.
+ * A new dossier in one statement, atomic without a transaction of its own: the day's number (so a
+ * refused insert, a replayed idempotency key, leaves no gap in the day's codes), the ids, the
+ * dossier, its first log entries, its files and, from `message`, its status message. The foreign
+ * keys are checked at the statement's end, when all rows exist. The code is `codePrefix` and the
+ * day's number, zero-padded to 4 digits; `message` gets the code and the last action's id as SQL.
  */
-export async function insertSubmission(
+export async function fileSubmission(
   db: Db,
-  d: DossierRow,
+  d: Omit<DossierRow, 'id' | 'code' | 'lastActionId'>,
+  number: { day: string; codePrefix: string },
   actions: NewAction[],
   files: { documentId: string; fileId: string }[],
-) {
-  const log = actions.map((a) => ({
-    id: a.id,
+  message: ((made: { code: SQL; lastActionId: SQL }) => SQL) | undefined,
+): Promise<Filed> {
+  const log = actions.map((a, i) => ({
+    i: i + 1,
     type: a.type,
     at: (a.at as Date).toISOString(),
     actor_kind: a.actorKind,
@@ -135,39 +129,55 @@ export async function insertSubmission(
     status_after: a.statusAfter,
   }));
   const iso = (t: Date | null) => (t ? t.toISOString() : null);
-  await db.execute(sql`
-    with d as (
+  const last = sql`n.action_ids[${log.length}::int]`;
+  const rows = rowsOf<{ id: number | string; code: string; action_ids: (number | string)[] }>(
+    await db.execute(sql`
+    with s as (
+      insert into dossier_sequences (agency_code, day, last_value) values (${d.agencyCode}, ${number.day}::date, 1)
+      on conflict (agency_code, day) do update set last_value = dossier_sequences.last_value + 1
+      returning last_value),
+    n as materialized (
+      select ${number.codePrefix}::text || lpad(s.last_value::text, greatest(4, length(s.last_value::text)), '0') as code,
+        nextval(pg_get_serial_sequence('dossiers', 'id')) as id,
+        array(select nextval(pg_get_serial_sequence('dossier_actions', 'id'))
+          from generate_series(1, ${log.length}::int)) as action_ids
+      from s),
+    d as (
       insert into dossiers (id, code, agency_code, procedure_code, procedure_version, procedure_name, applicant_name,
         applicant_id_number, applicant_phone, applicant_address, applicant_email, citizen_id, form_data, channel,
         unit_id, unit_path, received_place_id, helped_place_id, helped_by, submitted_at, valid_received_at, due_at,
         decided_at, finished_at, status, step, assignee_id, decision, overdue_at, last_action_id, idempotency_key,
         created_at, updated_at)
       overriding system value
-      values (${d.id}, ${d.code}, ${d.agencyCode}, ${d.procedureCode}, ${d.procedureVersion}, ${d.procedureName},
+      select n.id, n.code, ${d.agencyCode}, ${d.procedureCode}, ${d.procedureVersion}, ${d.procedureName},
         ${d.applicantName}, ${d.applicantIdNumber}, ${d.applicantPhone}, ${d.applicantAddress}, ${d.applicantEmail},
-        ${d.citizenId}, ${JSON.stringify(d.formData)}::jsonb, ${d.channel}, ${d.unitId}, ${d.unitPath},
-        ${d.receivedPlaceId}, ${d.helpedPlaceId}, ${d.helpedBy}, ${iso(d.submittedAt)}, ${iso(d.validReceivedAt)},
-        ${iso(d.dueAt)}, ${iso(d.decidedAt)}, ${iso(d.finishedAt)}, ${d.status}, ${d.step}, ${d.assigneeId},
-        ${d.decision}, ${iso(d.overdueAt)}, ${d.lastActionId}, ${d.idempotencyKey}, ${iso(d.createdAt)},
-        ${iso(d.updatedAt)})
-      returning id),
+        ${d.citizenId}::bigint, ${JSON.stringify(d.formData)}::jsonb, ${d.channel}::smallint, ${d.unitId}::bigint,
+        ${d.unitPath}, ${d.receivedPlaceId}::bigint, ${d.helpedPlaceId}::bigint, ${d.helpedBy}::bigint,
+        ${iso(d.submittedAt)}::timestamptz, ${iso(d.validReceivedAt)}::timestamptz, ${iso(d.dueAt)}::timestamptz,
+        ${iso(d.decidedAt)}::timestamptz, ${iso(d.finishedAt)}::timestamptz, ${d.status}::smallint, ${d.step},
+        ${d.assigneeId}::bigint, ${d.decision}, ${iso(d.overdueAt)}::timestamptz, ${last}, ${d.idempotencyKey},
+        ${iso(d.createdAt)}::timestamptz, ${iso(d.updatedAt)}::timestamptz
+      from n),
     a as (
       insert into dossier_actions (id, dossier_id, type, at, actor_kind, actor_user_id, actor_citizen_id, actor_name,
         unit_id, note, payload, status_after)
       overriding system value
-      select x.id, (select id from d), x.type, x.at, x.actor_kind, x.actor_user_id, x.actor_citizen_id, x.actor_name,
+      select n.action_ids[x.i], n.id, x.type, x.at, x.actor_kind, x.actor_user_id, x.actor_citizen_id, x.actor_name,
         x.unit_id, x.note, x.payload, x.status_after
-      from jsonb_to_recordset(${JSON.stringify(log)}::jsonb) as x(id bigint, type text, at timestamptz,
+      from n, jsonb_to_recordset(${JSON.stringify(log)}::jsonb) as x(i int, type text, at timestamptz,
         actor_kind text, actor_user_id bigint, actor_citizen_id bigint, actor_name text, unit_id bigint, note text,
-        payload jsonb, status_after smallint)
-      returning id),
+        payload jsonb, status_after smallint)),
     f as (
       insert into dossier_files (dossier_id, file_id, document_id)
-      select (select id from d), x.file_id, x.document_id
-      from jsonb_to_recordset(${JSON.stringify(files.map((f) => ({ file_id: f.fileId, document_id: f.documentId })))}::jsonb)
-        as x(file_id uuid, document_id text)
-      returning id)
-    select (select count(*) from a)::int as actions, (select count(*) from f)::int as files`);
+      select n.id, x.file_id, x.document_id
+      from n, jsonb_to_recordset(${JSON.stringify(files.map((f) => ({ file_id: f.fileId, document_id: f.documentId })))}::jsonb)
+        as x(file_id uuid, document_id text))
+    ${message ? sql`, m as (${message({ code: sql`(select code from n)`, lastActionId: sql`(select ${last} from n)` })})` : sql``}
+    select id, code, action_ids from n`),
+  );
+  const r = rows[0];
+  if (!r) throw new Error('the submission statement returned nothing');
+  return { id: Number(r.id), code: r.code, actionIds: r.action_ids.map(Number) };
 }
 
 // Dossiers

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { recordAudit } from '#modules/audit/index.ts';
 import {
   type CalendarConfig,
@@ -7,7 +8,7 @@ import {
   type WorkingCalendar,
   type YearOverride,
 } from '#modules/calendar/index.ts';
-import { enqueue } from '#modules/notifications/index.ts';
+import { enqueue, enqueueStatement } from '#modules/notifications/index.ts';
 import { findPlaceById, getPlaceByCode, type Place } from '#modules/places/index.ts';
 import { type Actor, hasRole, requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
@@ -32,7 +33,7 @@ import {
   type OverrideInput,
   type SmsTemplateKey,
 } from './dossiers.schemas.ts';
-import { DEFAULT_TEMPLATES, renderTemplate, templateFor } from './dossiers.sms.ts';
+import { CODE_MARK, DEFAULT_TEMPLATES, renderTemplate, templateFor } from './dossiers.sms.ts';
 import type { ActionRow, DossierRow, StoredPayload } from './dossiers.tables.ts';
 import {
   type ActionType,
@@ -465,102 +466,113 @@ export async function submitDossier(ctx: Ctx, deps: DossierDeps, input: SubmitIn
   const agency = await agencyCodeOf(ctx.db, agencyPlace);
   const channel: Channel = input.channel ?? (isStaff ? 1 : 2);
   const cal = await loadCalendar(ctx.db);
-  const snapshotKey = `${procedure.code}@${checked.version}`;
-  const snapshotSaved = savedSnapshots.get(ctx.db)?.has(snapshotKey) ?? false;
-
-  const messages: Message[] = [];
-  const result = await fileOnce(ctx, input, () =>
-    ctx.db.transaction(async (tx): Promise<Submitted> => {
-      const now = ctx.clock.now();
-      if (!snapshotSaved) await q.saveProcedureVersion(tx, procedure.code, checked.version, procedure);
-      const ids = await q.nextNumbers(tx, agency, toVietnamDate(now), receivedAt ? 2 : 1);
-      const code = `${agency}-${yymmdd(now)}-${String(ids.sequence).padStart(4, '0')}`;
-      const a = checked.applicant;
-      const submitId = ids.actionIds[0] as number;
-      // The log and the projection are computed first, so the dossier, its log and its files are
-      // written in one statement.
-      const submitPayload: StoredPayload = {
-        unit: { id: unit.id, path: unit.path },
-        applicantPhone: a.phone,
-        channel,
-        ...(helped ? { unitName: helped.fullName } : {}),
-        files: checked.files.map((f) => ({ documentId: f.documentId, fileId: f.fileId, name: f.name })),
-      };
-      const submit: LoggedAction = {
-        id: submitId,
-        type: 'submit',
-        at: now,
-        actorUserId: isStaff ? actor.userId : null,
-        note: null,
-        payload: submitPayload,
-      };
-      const actions: q.NewAction[] = [{ ...submit, ...actorColumns(actor), unitId: unit.id, statusAfter: 1 }];
-      let state = statusFromActions([submit]);
-      if (receivedAt) {
-        const due = dueAt({ ...state, validReceivedAt: now }, procedure.days, cal);
-        const receive: LoggedAction = {
-          id: ids.actionIds[1] as number,
-          type: 'receive',
-          at: now,
-          actorUserId: isStaff ? actor.userId : null,
-          note: null,
-          payload: {
-            unitName: receivedAt.fullName,
-            ...(due ? { dueAt: due.toISOString() } : {}),
-          } as StoredPayload,
-        };
-        state = nextState(state, receive);
-        actions.push({ ...receive, ...actorColumns(actor), unitId: unit.id, statusAfter: state.status });
-      }
-      const due = dueAt(state, procedure.days, cal);
-      const dossier: DossierRow = {
-        id: ids.dossierId,
-        code,
-        agencyCode: agency,
-        procedureCode: procedure.code,
-        procedureVersion: checked.version,
-        procedureName: procedure.name.vi,
-        applicantName: a.name,
-        applicantIdNumber: a.idNumber,
-        applicantPhone: a.phone,
-        applicantAddress: a.address,
-        applicantEmail: a.email ?? null,
-        citizenId: actor.kind === 'citizen' ? actor.citizenId : null,
-        formData: checked.form,
-        channel,
-        helpedPlaceId: helped?.id ?? null,
-        helpedBy: isStaff ? actor.userId : null,
-        submittedAt: now,
-        idempotencyKey: input.idempotencyKey ?? null,
-        createdAt: now,
-        updatedAt: now,
-        ...projection(state, due),
-        receivedPlaceId: receivedAt?.id ?? null,
-      };
-      await q.insertSubmission(tx, dossier, actions, checked.files);
-      const last = actions[actions.length - 1] as q.NewAction;
-      const key = templateFor(null, state, last.type);
-      if (key) messages.push({ key, actionId: last.id });
-      await sendMessages(tx, ctx.db, deps, dossier, messages, { due });
-      return { dossier, replayed: false };
-    }),
-  );
-  if (!snapshotSaved && !result.replayed) {
-    let set = savedSnapshots.get(ctx.db);
-    if (!set) {
-      set = new Set();
-      savedSnapshots.set(ctx.db, set);
-    }
-    set.add(snapshotKey);
+  // The procedure as it was, written once per version before the first dossier that refers to it
+  // (one left by a refused submission is harmless: a later one uses it).
+  let snapshots = savedSnapshots.get(ctx.db);
+  if (!snapshots) {
+    snapshots = new Set();
+    savedSnapshots.set(ctx.db, snapshots);
   }
-  if (!result.replayed) await afterChange(ctx, result.dossier, null, messages.length > 0);
+  const snapshotKey = `${procedure.code}@${checked.version}`;
+  if (!snapshots.has(snapshotKey)) {
+    await q.saveProcedureVersion(ctx.db, procedure.code, checked.version, procedure);
+    snapshots.add(snapshotKey);
+  }
+
+  // Everything is computed here, then written in one statement; the database fills in the ids and
+  // the day's number (the ids below are placeholders until then).
+  const now = ctx.clock.now();
+  const a = checked.applicant;
+  const submit: LoggedAction = {
+    id: 0,
+    type: 'submit',
+    at: now,
+    actorUserId: isStaff ? actor.userId : null,
+    note: null,
+    payload: {
+      unit: { id: unit.id, path: unit.path },
+      applicantPhone: a.phone,
+      channel,
+      ...(helped ? { unitName: helped.fullName } : {}),
+      files: checked.files.map((f) => ({ documentId: f.documentId, fileId: f.fileId, name: f.name })),
+    } as StoredPayload,
+  };
+  const actions: q.NewAction[] = [{ ...submit, ...actorColumns(actor), unitId: unit.id, statusAfter: 1 }];
+  let state = statusFromActions([submit]);
+  if (receivedAt) {
+    const due = dueAt({ ...state, validReceivedAt: now }, procedure.days, cal);
+    const receive: LoggedAction = {
+      id: 1,
+      type: 'receive',
+      at: now,
+      actorUserId: isStaff ? actor.userId : null,
+      note: null,
+      payload: {
+        unitName: receivedAt.fullName,
+        ...(due ? { dueAt: due.toISOString() } : {}),
+      } as StoredPayload,
+    };
+    state = nextState(state, receive);
+    actions.push({ ...receive, ...actorColumns(actor), unitId: unit.id, statusAfter: state.status });
+  }
+  const due = dueAt(state, procedure.days, cal);
+  const { lastActionId: _, ...projected } = projection(state, due);
+  const dossier: Omit<DossierRow, 'id' | 'code' | 'lastActionId'> = {
+    agencyCode: agency,
+    procedureCode: procedure.code,
+    procedureVersion: checked.version,
+    procedureName: procedure.name.vi,
+    applicantName: a.name,
+    applicantIdNumber: a.idNumber,
+    applicantPhone: a.phone,
+    applicantAddress: a.address,
+    applicantEmail: a.email ?? null,
+    citizenId: actor.kind === 'citizen' ? actor.citizenId : null,
+    formData: checked.form,
+    channel,
+    helpedPlaceId: helped?.id ?? null,
+    helpedBy: isStaff ? actor.userId : null,
+    submittedAt: now,
+    idempotencyKey: input.idempotencyKey ?? null,
+    createdAt: now,
+    updatedAt: now,
+    ...projected,
+    receivedPlaceId: receivedAt?.id ?? null,
+  };
+  const key = templateFor(null, state, (actions[actions.length - 1] as q.NewAction).type);
+  // The code is not known until the statement runs: the message holds a mark the statement replaces.
+  const body = key
+    ? await renderMessage(ctx.db, ctx.db, deps, { ...dossier, code: CODE_MARK }, key, { due })
+    : undefined;
+  const result = await fileOnce(ctx, input, async () => {
+    const filed = await q.fileSubmission(
+      ctx.db,
+      dossier,
+      { day: toVietnamDate(now), codePrefix: `${agency}-${yymmdd(now)}-` },
+      actions,
+      checked.files,
+      body === undefined
+        ? undefined
+        : (made) =>
+            enqueueStatement({
+              channel: 'sms',
+              recipient: a.phone,
+              body: sql`replace(${body}::text, ${CODE_MARK}::text, ${made.code})`,
+              template: `dossiers.${key}`,
+              dedupeKey: sql`${'dossier-action:'}::text || ${made.lastActionId} || ${':sms'}::text`,
+            }),
+    );
+    const lastActionId = filed.actionIds[filed.actionIds.length - 1] as number;
+    return { dossier: { ...dossier, id: filed.id, code: filed.code, lastActionId }, replayed: false };
+  });
+  if (!result.replayed) await afterChange(ctx, result.dossier, null, body !== undefined);
   return result;
 }
 
 /**
  * One dossier per idempotency key, held by the key's unique index: a retry that reaches the insert
- * after the first attempt committed is refused there (its transaction, daily number included, rolls
- * back) and answered with the first attempt's dossier. Concurrent attempts queue on the day's number.
+ * after the first attempt committed is refused there (its statement, daily number included, is
+ * undone) and answered with the first attempt's dossier. Concurrent attempts queue on the day's number.
  */
 async function fileOnce(ctx: Ctx, input: SubmitInput, file: () => Promise<Submitted>): Promise<Submitted> {
   try {
@@ -631,32 +643,42 @@ export function forgetTemplates(db: Db) {
   templates.clear(db);
 }
 
+/** A status message's text: the template as the admin edited it (or the default), filled in. */
+async function renderMessage(
+  db: Db,
+  cacheDb: Db,
+  deps: Pick<DossierDeps, 'publicUrl'>,
+  d: Pick<DossierRow, 'code' | 'procedureName'>,
+  key: SmsTemplateKey,
+  extra: { due: Date | null; note?: string | null },
+) {
+  const edited = await templates.get(cacheDb, 'all', async () => {
+    return new Map((await q.listTemplates(db)).map((t) => [t.key, t]));
+  });
+  const t = edited.get(key);
+  const vars = {
+    ma_ho_so: d.code,
+    thu_tuc: d.procedureName,
+    ngay_hen: formatDue(extra.due),
+    ly_do: extra.note ?? '',
+    tra_cuu: trackingUrl(deps, d.code),
+  };
+  return renderTemplate(t?.body ?? DEFAULT_TEMPLATES[key], vars, t?.plain ?? false);
+}
+
 async function sendMessages(
   tx: Db,
   cacheDb: Db,
   deps: Pick<DossierDeps, 'publicUrl'>,
-  d: Pick<DossierRow, 'code' | 'procedureName' | 'applicantPhone' | 'applicantEmail'>,
+  d: Pick<DossierRow, 'code' | 'procedureName' | 'applicantPhone'>,
   messages: Message[],
   extra: { due: Date | null; note?: string | null },
 ) {
-  if (messages.length === 0) return;
-  const edited = await templates.get(cacheDb, 'all', async () => {
-    return new Map((await q.listTemplates(tx)).map((t) => [t.key, t]));
-  });
   for (const m of messages) {
-    const t = edited.get(m.key);
-    const vars = {
-      ma_ho_so: d.code,
-      thu_tuc: d.procedureName,
-      ngay_hen: formatDue(extra.due),
-      ly_do: extra.note ?? '',
-      tra_cuu: trackingUrl(deps, d.code),
-    };
-    const body = renderTemplate(t?.body ?? DEFAULT_TEMPLATES[m.key], vars, t?.plain ?? false);
     await enqueue(tx, {
       channel: 'sms',
       recipient: d.applicantPhone,
-      body,
+      body: await renderMessage(tx, cacheDb, deps, d, m.key, extra),
       template: `dossiers.${m.key}`,
       dedupeKey: `dossier-action:${m.actionId}:sms`,
     });

@@ -35,6 +35,13 @@ export const SAMPLE_VARS: TemplateVars = {
   tra_cuu: 'https://xaso.vn/tra-cuu?ma=20.06541-260302-0012',
 };
 
+/**
+ * Stands for the dossier code in a message written before the database has drawn the code (a new
+ * dossier is one statement, which puts the code in). Only characters that survive a URL's encoding
+ * and the no-diacritics variant unchanged, and that no template or dossier field would hold.
+ */
+export const CODE_MARK = '~ma-ho-so~';
+
 export function renderTemplate(body: string, vars: TemplateVars, plain: boolean): string {
   const text = body.replace(/\{([a-z_]+)\}/g, (m, k: string) =>
     k in vars ? (vars[k as keyof TemplateVars] ?? '') : m,

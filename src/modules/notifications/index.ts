@@ -14,6 +14,7 @@ export { registerNotificationRoutes } from './notifications.routes.tsx';
 export {
   deliverDue,
   enqueue,
+  enqueueStatement,
   listDevMessages,
   listOutbox,
   MAX_ATTEMPTS,

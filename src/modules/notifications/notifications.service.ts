@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '#platform/db/client.ts';
 import type { Metrics } from '#platform/metrics.ts';
 import type { ChannelAdapter } from './adapters.ts';
@@ -36,6 +36,19 @@ export async function enqueue(db: Db, n: NewNotification) {
     .onConflictDoNothing({ target: notifications.dedupeKey })
     .returning({ id: notifications.id });
   return row?.id;
+}
+
+/**
+ * `enqueue` as a statement to embed in a caller's larger one (a data-modifying CTE), for a change
+ * written in a single statement: `body` and `dedupeKey` are SQL expressions, so they may use values
+ * only the database knows yet (a number it has just drawn).
+ */
+export function enqueueStatement(
+  n: Omit<NewNotification, 'body' | 'dedupeKey'> & { body: SQL; dedupeKey: SQL },
+) {
+  return sql`insert into ${notifications} (channel, recipient, body, subject, template, dedupe_key)
+    values (${n.channel}, ${n.recipient}, ${n.body}, ${n.subject ?? null}, ${n.template ?? null}, ${n.dedupeKey})
+    on conflict (dedupe_key) do nothing`;
 }
 
 /**
