@@ -85,7 +85,10 @@ describe('one-stop settings: SMS templates, the yearly calendar, agency codes', 
     const [sms] = await t.platform.database.query<{ body: string; dedupe_key: string }>(
       "select n.body, n.dedupe_key from notifications n where n.template = 'dossiers.submitted' order by n.id desc limit 1",
     );
-    assert.equal(sms?.body, `Da gui ${code}. Ma ${code}, xem ${t.platform.config.PUBLIC_URL}/tra-cuu?ma=${code}`);
+    assert.equal(
+      sms?.body,
+      `Da gui ${code}. Ma ${code}, xem ${t.platform.config.PUBLIC_URL}/tra-cuu?ma=${code}`,
+    );
     const [submit] = await t.platform.database.query<{ id: string }>(
       "select a.id::text from dossier_actions a join dossiers d on d.id = a.dossier_id where d.code = $1 and a.type = 'submit'",
       [code],

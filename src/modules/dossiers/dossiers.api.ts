@@ -22,7 +22,7 @@ import {
   TrackingOut,
 } from './dossiers.schemas.ts';
 import { act, type DossierDeps, submitDossier } from './dossiers.service.ts';
-import { multipartBody, uploadsOf } from './dossiers.uploads.ts';
+import { multipartBody, multipartDeferred, uploadsOf, uploadsRecorded } from './dossiers.uploads.ts';
 import { timelineText } from './dossiers.views.tsx';
 import { mayView } from './dossiers.workflow.ts';
 
@@ -85,11 +85,13 @@ function localeOf(req: FastifyRequest) {
 export function registerDossierApi(root: FastifyInstance, platform: Platform, deps: DossierDeps) {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const upload = multipartBody(platform.files, platform.config.UPLOAD_MAX_BYTES);
+  // A new dossier writes its files' rows in its own statement.
+  const submission = multipartDeferred(platform.files, platform.config.UPLOAD_MAX_BYTES);
 
   app.post(
     '/api/v1/dossiers',
     {
-      preValidation: upload,
+      ...submission,
       // Per address for the public; staff filing for walk-ins (one office, one address) are not held to it.
       config: {
         rateLimit: {
@@ -129,7 +131,15 @@ export function registerDossierApi(root: FastifyInstance, platform: Platform, de
         receiveNow: b.receiveNow === 'true' ? true : undefined,
         uploadErrors: up.errors,
       });
-      if (r.replayed) reply.header('idempotent-replayed', 'true');
+      if (r.replayed) {
+        reply.header('idempotent-replayed', 'true');
+      } else {
+        // The dossier's statement wrote the rows of the files it was given (`DocumentFile.stored`).
+        uploadsRecorded(
+          req,
+          files.map((f) => f.fileId),
+        );
+      }
       const t = translator(req.locale);
       return reply
         .code(201)

@@ -14,6 +14,7 @@ import {
 } from 'drizzle-orm';
 import { listStaffFor } from '#modules/identity/index.ts';
 import { type Db, rowsOf, type SqlRunner } from '#platform/db/client.ts';
+import { fileRowsStatement, type StoredBlob } from '#platform/storage/index.ts';
 import {
   type ActionRow,
   calendarOverrides,
@@ -100,20 +101,28 @@ export interface Filed {
   actionIds: number[];
 }
 
+export interface NewSubmission {
+  dossier: Omit<DossierRow, 'id' | 'code' | 'lastActionId'>;
+  /** The day the number is drawn for, and the code before the number ('{agency}-{yymmdd}-'). */
+  number: { day: string; codePrefix: string };
+  actions: NewAction[];
+  files: { documentId: string; fileId: string }[];
+  /** Files stored by this request whose `files` rows may not be written yet. */
+  stored: StoredBlob[];
+  /** The status message's insert, given the code and the last action's id as SQL. */
+  message: ((made: { code: SQL; lastActionId: SQL }) => SQL) | undefined;
+}
+
 /**
  * A new dossier in one statement, atomic without a transaction of its own: the day's number (so a
  * refused insert, a replayed idempotency key, leaves no gap in the day's codes), the ids, the
- * dossier, its first log entries, its files and, from `message`, its status message. The foreign
- * keys are checked at the statement's end, when all rows exist. The code is `codePrefix` and the
- * day's number, zero-padded to 4 digits; `message` gets the code and the last action's id as SQL.
+ * dossier, its first log entries, the `files` rows of files stored by this request, its files and
+ * its status message. The foreign keys are checked at the statement's end, when all rows exist. The
+ * code is the prefix and the day's number, zero-padded to 4 digits.
  */
 export async function fileSubmission(
   db: Db,
-  d: Omit<DossierRow, 'id' | 'code' | 'lastActionId'>,
-  number: { day: string; codePrefix: string },
-  actions: NewAction[],
-  files: { documentId: string; fileId: string }[],
-  message: ((made: { code: SQL; lastActionId: SQL }) => SQL) | undefined,
+  { dossier: d, number, actions, files, stored, message }: NewSubmission,
 ): Promise<Filed> {
   const log = actions.map((a, i) => ({
     i: i + 1,
@@ -167,6 +176,7 @@ export async function fileSubmission(
       from n, jsonb_to_recordset(${JSON.stringify(log)}::jsonb) as x(i int, type text, at timestamptz,
         actor_kind text, actor_user_id bigint, actor_citizen_id bigint, actor_name text, unit_id bigint, note text,
         payload jsonb, status_after smallint)),
+    ${stored.length ? sql`r as (${fileRowsStatement(stored)}),` : sql``}
     f as (
       insert into dossier_files (dossier_id, file_id, document_id)
       select n.id, x.file_id, x.document_id

@@ -15,7 +15,7 @@ import type { Ctx } from '#platform/context.ts';
 import { type Db, isUniqueViolation } from '#platform/db/client.ts';
 import { Conflict, type FieldError, Forbidden, Invalid, NotFound, Unauthorized } from '#platform/errors.ts';
 import type { RateLimiter } from '#platform/rate-limit.ts';
-import type { StoredFile } from '#platform/storage/index.ts';
+import type { StoredBlob } from '#platform/storage/index.ts';
 import { fieldErrors } from '#platform/validation.ts';
 import { dbCache, SETTINGS_TTL_MS } from './dossiers.cache.ts';
 import { dueAt } from './dossiers.clock.ts';
@@ -206,8 +206,11 @@ function yymmdd(at: Date) {
 export interface DocumentFile {
   documentId: string;
   fileId: string;
-  /** Stored by this very request: known to exist and to belong to no dossier yet. */
-  stored?: StoredFile | undefined;
+  /**
+   * Stored by this very request: known to exist and to belong to no dossier yet. A new dossier
+   * writes its `files` row, if not there yet, in the dossier's statement.
+   */
+  stored?: StoredBlob | undefined;
 }
 
 export interface SubmitInput {
@@ -545,23 +548,24 @@ export async function submitDossier(ctx: Ctx, deps: DossierDeps, input: SubmitIn
     ? await renderMessage(ctx.db, ctx.db, deps, { ...dossier, code: CODE_MARK }, key, { due })
     : undefined;
   const result = await fileOnce(ctx, input, async () => {
-    const filed = await q.fileSubmission(
-      ctx.db,
+    const filed = await q.fileSubmission(ctx.db, {
       dossier,
-      { day: toVietnamDate(now), codePrefix: `${agency}-${yymmdd(now)}-` },
+      number: { day: toVietnamDate(now), codePrefix: `${agency}-${yymmdd(now)}-` },
       actions,
-      checked.files,
-      body === undefined
-        ? undefined
-        : (made) =>
-            enqueueStatement({
-              channel: 'sms',
-              recipient: a.phone,
-              body: sql`replace(${body}::text, ${CODE_MARK}::text, ${made.code})`,
-              template: `dossiers.${key}`,
-              dedupeKey: sql`${'dossier-action:'}::text || ${made.lastActionId} || ${':sms'}::text`,
-            }),
-    );
+      files: checked.files,
+      stored: input.files.flatMap((f) => (f.stored ? [f.stored] : [])),
+      message:
+        body === undefined
+          ? undefined
+          : (made) =>
+              enqueueStatement({
+                channel: 'sms',
+                recipient: a.phone,
+                body: sql`replace(${body}::text, ${CODE_MARK}::text, ${made.code})`,
+                template: `dossiers.${key}`,
+                dedupeKey: sql`${'dossier-action:'}::text || ${made.lastActionId} || ${':sms'}::text`,
+              }),
+    });
     const lastActionId = filed.actionIds[filed.actionIds.length - 1] as number;
     return { dossier: { ...dossier, id: filed.id, code: filed.code, lastActionId }, replayed: false };
   });

@@ -241,6 +241,55 @@ describe('filing a dossier online', () => {
     assert.equal(rows[0]?.n, 1);
   });
 
+  it('when an API submission is refused, replayed or brings a stray file, then every file it uploaded has one files row all the same', async () => {
+    const pdf = pdfBytes('hang');
+    const rows = async (name: string) =>
+      (
+        await t.platform.database.query<{ n: number }>(
+          'select count(*)::int as n from files where original_name = $1',
+          [name],
+        )
+      )[0]?.n;
+    // The rows of a new dossier's files are written in its statement; the others before the answer.
+    const refused = await apiSubmit(t, {
+      key: 'rows-test-key-00000001',
+      applicant: { ...APPLICANT, idNumber: '123' },
+      files: [{ doc: 'toKhai', filename: 'rows-refused.pdf', data: pdf }],
+    });
+    assert.equal(refused.statusCode, 400);
+    assert.equal(await rows('rows-refused.pdf'), 1);
+
+    const first = created(
+      await apiSubmit(t, {
+        key: 'rows-test-key-00000002',
+        files: [
+          { doc: 'toKhai', filename: 'rows-first.pdf', data: pdf },
+          { doc: 'giayChungSinh', filename: 'rows-first.png', data: await pngBytes() },
+        ],
+        extra: [{ name: 'ghiChu', file: { filename: 'rows-stray.pdf', data: pdf } }],
+      }),
+    );
+    assert.equal(await rows('rows-first.pdf'), 1);
+    assert.equal(await rows('rows-first.png'), 1);
+    assert.equal(await rows('rows-stray.pdf'), 1);
+
+    const replay = await apiSubmit(t, {
+      key: 'rows-test-key-00000002',
+      files: [{ doc: 'toKhai', filename: 'rows-replay.pdf', data: pdf }],
+    });
+    assert.equal(replay.json().code, first.code);
+    assert.equal(await rows('rows-replay.pdf'), 1);
+    const linked = await t.platform.database.query<{ name: string }>(
+      `select f.original_name as name from dossier_files df join files f on f.id = df.file_id
+         join dossiers d on d.id = df.dossier_id where d.code = $1 order by 1`,
+      [first.code],
+    );
+    assert.deepEqual(
+      linked.map((r) => r.name),
+      ['rows-first.pdf', 'rows-first.png'],
+    );
+  });
+
   it('when the same key comes with another applicant, then 409: a key names one submission', async () => {
     const res = await apiSubmit(t, {
       key: 'replay-test-key-000001',

@@ -6,6 +6,7 @@ import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { type SQL, sql } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Config } from '../config.ts';
 import type { SqlRunner } from '../db/client.ts';
@@ -121,9 +122,49 @@ export interface StoredFile {
   sha256: string;
 }
 
+/** A file whose bytes are stored and whose row may not be written yet (see `FileService.store`). */
+export interface StoredBlob extends StoredFile {
+  storageKey: string;
+}
+
+const [ROWS_BEFORE, ROWS_AFTER] =
+  `insert into files (id, storage_key, original_name, mime_type, size_bytes, sha256)
+  select x.id, x.storage_key, x.original_name, x.mime_type, x.size_bytes, x.sha256
+  from jsonb_to_recordset($1::jsonb) as x(id uuid, storage_key text, original_name text, mime_type text,
+    size_bytes bigint, sha256 text)
+  on conflict (id) do nothing`.split('$1') as [string, string];
+
+function fileRows(files: readonly StoredBlob[]) {
+  return JSON.stringify(
+    files.map((f) => ({
+      id: f.id,
+      storage_key: f.storageKey,
+      original_name: f.originalName,
+      mime_type: f.mimeType,
+      size_bytes: f.sizeBytes,
+      sha256: f.sha256,
+    })),
+  );
+}
+
+/**
+ * The `files` rows of stored blobs, as a statement to embed in a larger one (a data-modifying CTE),
+ * so the rows are written with whatever refers to them. A row already there is left as it is.
+ */
+export function fileRowsStatement(files: readonly StoredBlob[]): SQL {
+  return sql`${sql.raw(ROWS_BEFORE)}${fileRows(files)}${sql.raw(ROWS_AFTER)}`;
+}
+
 export const DOCUMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
 
 const SNIFF_BYTES = 4100;
+
+interface StoreOptions {
+  originalName: string;
+  field?: string;
+  allowed?: readonly string[];
+  maxBytes?: number;
+}
 
 class TooLarge extends Error {}
 class WrongType extends Error {
@@ -189,10 +230,19 @@ export class FileService {
     private readonly maxBytes: number,
   ) {}
 
-  async save(
-    source: Readable,
-    opts: { originalName: string; field?: string; allowed?: readonly string[]; maxBytes?: number },
-  ): Promise<StoredFile> {
+  /** Store an upload (see `store`) and write its row. */
+  async save(source: Readable, opts: StoreOptions): Promise<StoredFile> {
+    const { storageKey, ...file } = await this.store(source, opts);
+    await this.record([{ ...file, storageKey }]);
+    return file;
+  }
+
+  /**
+   * Store an upload's bytes, checked (real type, size) while they stream, without writing its row:
+   * the caller writes it with what refers to the file (`fileRowsStatement`), or calls `record`.
+   * Until then nothing can find the file.
+   */
+  async store(source: Readable, opts: StoreOptions): Promise<StoredBlob> {
     const id = randomUUID();
     const key = `${new Date().toISOString().slice(0, 7)}/${id}`;
     const maxBytes = Math.min(opts.maxBytes ?? this.maxBytes, this.maxBytes);
@@ -227,18 +277,20 @@ export class FileService {
       }
       throw e;
     }
-    const file: StoredFile = {
+    return {
       id,
+      storageKey: key,
       originalName: opts.originalName.slice(0, 255),
       mimeType: inspect.mime ?? 'application/octet-stream',
       sizeBytes: inspect.size,
       sha256: inspect.hash.digest('hex'),
     };
-    await this.sql.query(
-      'insert into files (id, storage_key, original_name, mime_type, size_bytes, sha256) values ($1,$2,$3,$4,$5,$6)',
-      [file.id, key, file.originalName, file.mimeType, file.sizeBytes, file.sha256],
-    );
-    return file;
+  }
+
+  /** Write the rows of stored blobs; one already written is left as it is. */
+  async record(files: readonly StoredBlob[]) {
+    if (files.length === 0) return;
+    await this.sql.query(`${ROWS_BEFORE}$1${ROWS_AFTER}`, [fileRows(files)]);
   }
 
   async open(id: string): Promise<{ file: StoredFile; stream: Readable } | undefined> {

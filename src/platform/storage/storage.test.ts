@@ -267,6 +267,19 @@ describe('file storage', () => {
     }
   });
 
+  it('when a file is stored without its row, then nothing finds it until the row is recorded, and recording twice keeps one row', async () => {
+    const bytes = pdf();
+    const stored = await files.store(upload(bytes), { originalName: 'to-khai.pdf' });
+    assert.deepEqual(await fs.readFile(path.join(root, stored.storageKey)), bytes);
+    assert.equal(await files.open(stored.id), undefined);
+    await files.record([stored]);
+    await files.record([stored]);
+    assert.equal((await rowsOf(stored.id)).length, 1);
+    const opened = await files.open(stored.id);
+    assert.equal(opened?.file.sha256, sha256(bytes));
+    assert.ok((await readAll(opened.stream)).equals(bytes));
+  });
+
   it('when an unknown id is opened, then nothing comes back', async () => {
     assert.equal(await files.open('00000000-0000-4000-8000-000000000000'), undefined);
   });
