@@ -486,35 +486,29 @@ export async function submitDossier(ctx: Ctx, deps: DossierDeps, input: SubmitIn
   // the day's number (the ids below are placeholders until then).
   const now = ctx.clock.now();
   const a = checked.applicant;
-  const submit: LoggedAction = {
-    id: 0,
-    type: 'submit',
+  const logged = (id: number, type: 'submit' | 'receive', payload: object): LoggedAction => ({
+    id,
+    type,
     at: now,
     actorUserId: isStaff ? actor.userId : null,
     note: null,
-    payload: {
-      unit: { id: unit.id, path: unit.path },
-      applicantPhone: a.phone,
-      channel,
-      ...(helped ? { unitName: helped.fullName } : {}),
-      files: checked.files.map((f) => ({ documentId: f.documentId, fileId: f.fileId, name: f.name })),
-    } as StoredPayload,
-  };
+    payload: payload as StoredPayload,
+  });
+  const submit = logged(0, 'submit', {
+    unit: { id: unit.id, path: unit.path },
+    applicantPhone: a.phone,
+    channel,
+    ...(helped ? { unitName: helped.fullName } : {}),
+    files: checked.files.map((f) => ({ documentId: f.documentId, fileId: f.fileId, name: f.name })),
+  });
   const actions: q.NewAction[] = [{ ...submit, ...actorColumns(actor), unitId: unit.id, statusAfter: 1 }];
   let state = statusFromActions([submit]);
   if (receivedAt) {
     const due = dueAt({ ...state, validReceivedAt: now }, procedure.days, cal);
-    const receive: LoggedAction = {
-      id: 1,
-      type: 'receive',
-      at: now,
-      actorUserId: isStaff ? actor.userId : null,
-      note: null,
-      payload: {
-        unitName: receivedAt.fullName,
-        ...(due ? { dueAt: due.toISOString() } : {}),
-      } as StoredPayload,
-    };
+    const receive = logged(1, 'receive', {
+      unitName: receivedAt.fullName,
+      ...(due ? { dueAt: due.toISOString() } : {}),
+    });
     state = nextState(state, receive);
     actions.push({ ...receive, ...actorColumns(actor), unitId: unit.id, statusAfter: state.status });
   }

@@ -127,6 +127,7 @@ export interface StoredBlob extends StoredFile {
   storageKey: string;
 }
 
+/** One text for the rows' insert: `record` sends it with its $1, `fileRowsStatement` embeds it. */
 const [ROWS_BEFORE, ROWS_AFTER] =
   `insert into files (id, storage_key, original_name, mime_type, size_bytes, sha256)
   select x.id, x.storage_key, x.original_name, x.mime_type, x.size_bytes, x.sha256
@@ -232,8 +233,9 @@ export class FileService {
 
   /** Store an upload (see `store`) and write its row. */
   async save(source: Readable, opts: StoreOptions): Promise<StoredFile> {
-    const { storageKey, ...file } = await this.store(source, opts);
-    await this.record([{ ...file, storageKey }]);
+    const blob = await this.store(source, opts);
+    await this.record([blob]);
+    const { storageKey: _, ...file } = blob;
     return file;
   }
 
