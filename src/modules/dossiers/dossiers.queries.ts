@@ -72,27 +72,6 @@ export async function upsertAgencyCode(db: Db, placeId: number, agencyCode: stri
     });
 }
 
-/**
- * The next number of the agency's day. The upsert takes the row lock until the caller's transaction
- * ends, so concurrent submissions to one agency queue here and never share a number; a rollback
- * returns the number.
- */
-export async function nextSequence(db: Db, agencyCode: string, day: string): Promise<number> {
-  const rows = rowsOf<{ n: number }>(
-    await db.execute(sql`
-      insert into dossier_sequences (agency_code, day, last_value) values (${agencyCode}, ${day}::date, 1)
-      on conflict (agency_code, day) do update set last_value = dossier_sequences.last_value + 1
-      returning last_value as n`),
-  );
-  const n = rows[0]?.n;
-  if (typeof n !== 'number') throw new Error('sequence upsert returned nothing');
-  return n;
-}
-
-/**
- * The agency's next daily number (as `nextSequence`), with the ids the new dossier and its first
- * log entries will get, in one round trip: the submission then writes everything in one statement.
- */
 export type NewAction = Omit<typeof dossierActions.$inferInsert, 'dossierId' | 'id'>;
 
 export interface Filed {
@@ -114,11 +93,12 @@ export interface NewSubmission {
 }
 
 /**
- * A new dossier in one statement, atomic without a transaction of its own: the day's number (so a
- * refused insert, a replayed idempotency key, leaves no gap in the day's codes), the ids, the
- * dossier, its first log entries, the `files` rows of files stored by this request, its files and
- * its status message. The foreign keys are checked at the statement's end, when all rows exist. The
- * code is the prefix and the day's number, zero-padded to 4 digits.
+ * A new dossier in one statement, atomic without a transaction of its own. It draws the day's number:
+ * the upsert holds the day's row until the statement ends, so concurrent submissions to one agency
+ * queue there and never share a number, and a refused insert (a replayed idempotency key) gives its
+ * number back. Then the ids, the dossier, its first log entries, the `files` rows of files stored by
+ * this request, its files and its status message. The foreign keys are checked at the statement's
+ * end, when all rows exist. The code is the prefix and the day's number, zero-padded to 4 digits.
  */
 export async function fileSubmission(
   db: Db,

@@ -66,7 +66,7 @@ async function parse(req: FastifyRequest, files: FileService, maxBytes: number, 
   if (!record) unrecorded.set(req, left);
   const out: ParsedMultipart = { fields: {}, uploads: [], errors: [] };
   const parts = req.parts({
-    // One byte over the cap reaches files.save, which then refuses the file with a clear message.
+    // One byte over the cap reaches files.store, which then refuses the file with a clear message.
     limits: { fileSize: maxBytes + 1, files: MAX_FILES, fields: 400, fieldSize: 100_000 },
     throwFileSizeLimit: false,
   } as Parameters<FastifyRequest['parts']>[0]);
