@@ -1,30 +1,37 @@
+import { LRUCache } from 'lru-cache';
+
 /**
- * Small in-process caches, one per database, for settings that change a few times a year (the
- * calendar's year overrides, SMS templates, agency codes, places) and for rows that never change
- * (procedure snapshots). A write made by this process clears its cache at once; another instance
- * sees it within the time-to-live. Keyed by the database object, so tests and bench runs that open
+ * Small in-process caches, one per database (bounded, least recently used first out), for settings
+ * that change a few times a year (the calendar's year overrides, SMS templates, agency codes, places)
+ * and for tracking views checked against their dossier's version. A write made by this process
+ * clears its cache at once; another instance sees it within the time-to-live. Keyed by the database object, so tests and bench runs that open
  * several databases in one process never share entries.
  */
-export interface DbCache<V> {
+export interface DbCache<V extends {}> {
   get(db: object, key: string, load: () => Promise<V>): Promise<V>;
+  /** This database's entries, for callers that look up or keep several at once. */
+  of(db: object): LRUCache<string, V>;
   clear(db: object): void;
 }
 
-export function dbCache<V>(ttlMs: number, maxEntries = 5000): DbCache<V> {
-  const stores = new WeakMap<object, Map<string, { value: V; until: number }>>();
+export function dbCache<V extends {}>(ttlMs: number, maxEntries = 5000): DbCache<V> {
+  const stores = new WeakMap<object, LRUCache<string, V>>();
+  const of = (db: object) => {
+    let store = stores.get(db);
+    if (!store) {
+      store = new LRUCache<string, V>({ max: maxEntries, ttl: ttlMs });
+      stores.set(db, store);
+    }
+    return store;
+  };
   return {
+    of,
     async get(db, key, load) {
-      let store = stores.get(db);
-      if (!store) {
-        store = new Map();
-        stores.set(db, store);
-      }
-      const now = Date.now();
+      const store = of(db);
       const hit = store.get(key);
-      if (hit && hit.until > now) return hit.value;
+      if (hit !== undefined) return hit;
       const value = await load();
-      if (store.size >= maxEntries) store.clear();
-      store.set(key, { value, until: now + ttlMs });
+      store.set(key, value);
       return value;
     },
     clear(db) {

@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import { recordAudit } from '#modules/audit/index.ts';
 import { addWorkingDays } from '#modules/calendar/index.ts';
 import { findPlacesByIds, type Place } from '#modules/places/index.ts';
@@ -6,6 +5,7 @@ import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import { Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized } from '#platform/errors.ts';
 import { phoneSchema } from '#platform/validation.ts';
+import { dbCache } from './dossiers.cache.ts';
 import { dossierClock } from './dossiers.clock.ts';
 import { procedureOf } from './dossiers.procedure.ts';
 import * as q from './dossiers.queries.ts';
@@ -42,28 +42,22 @@ const trackingMiss = () =>
  * Places by id, for names on pages. Units are renamed rarely (xã → phường), so a process keeps what
  * it read for a minute, per database: the tracking page then needs no query for them.
  */
-const placeCache = new WeakMap<object, Map<number, { place: Place; until: number }>>();
 const PLACE_TTL_MS = 60_000;
+const places = dbCache<Place>(PLACE_TTL_MS, 10_000);
 
 async function placeNames(ctx: Ctx, ids: (number | null | undefined)[]) {
   const unique = [...new Set(ids.filter((i): i is number => typeof i === 'number'))];
-  let cache = placeCache.get(ctx.db);
-  if (!cache) {
-    cache = new Map();
-    placeCache.set(ctx.db, cache);
-  }
-  const now = Date.now();
+  const cache = places.of(ctx.db);
   const out = new Map<number, Place>();
   const missing: number[] = [];
   for (const id of unique) {
-    const hit = cache.get(id);
-    if (hit && hit.until > now) out.set(id, hit.place);
+    const hit = cache.get(String(id));
+    if (hit) out.set(id, hit);
     else missing.push(id);
   }
   if (missing.length) {
-    if (cache.size > 10_000) cache.clear();
     for (const p of await findPlacesByIds(ctx.db, missing)) {
-      cache.set(p.id, { place: p, until: now + PLACE_TTL_MS });
+      cache.set(String(p.id), p);
       out.set(p.id, p);
     }
   }
@@ -276,10 +270,13 @@ export async function publicView(ctx: Ctx, d: q.TrackedDossier, actions?: Action
 }
 
 /** Both counters are counted on every lookup, found or not (so they say nothing about the code). */
-const trackingChecks = (ip: string, code: string) => [
-  { key: `dossiers:track:ip:${ip}`, ...TRACK_LIMITS.perIp },
-  { key: `dossiers:track:code:${code}`, ...TRACK_LIMITS.perCode },
-];
+async function limitTracking(deps: DossierDeps, ip: string, code: string) {
+  const r = await deps.limiter.allowAll([
+    { key: `dossiers:track:ip:${ip}`, ...TRACK_LIMITS.perIp },
+    { key: `dossiers:track:code:${code}`, ...TRACK_LIMITS.perCode },
+  ]);
+  if (!r.allowed) throw new TooManyRequests(r.retryAfterSeconds);
+}
 
 /**
  * The tracking proof: the dossier code and the last four digits of the applicant's phone. Rate
@@ -287,8 +284,7 @@ const trackingChecks = (ip: string, code: string) => [
  */
 export async function findTracked(ctx: Ctx, deps: DossierDeps, code: string, phone4: string) {
   const c = code.trim().toUpperCase();
-  const r = await deps.limiter.allowAll(trackingChecks(ctx.meta.ip, c));
-  if (!r.allowed) throw new TooManyRequests(r.retryAfterSeconds);
+  await limitTracking(deps, ctx.meta.ip, c);
   const d = await q.findDossierByCode(ctx.db, c);
   if (!d?.applicantPhone.endsWith(phone4)) throw trackingMiss();
   return d;
@@ -300,16 +296,7 @@ export async function findTracked(ctx: Ctx, deps: DossierDeps, code: string, pho
  * time; the view is reused only while that version is the current one, and for at most a minute
  * (place names in it are kept that long anyway).
  */
-const trackedViews = new WeakMap<object, LRUCache<string, { version: string; view: PublicView }>>();
-
-function viewsOf(db: object) {
-  let views = trackedViews.get(db);
-  if (!views) {
-    views = new LRUCache({ max: 10_000, ttl: PLACE_TTL_MS });
-    trackedViews.set(db, views);
-  }
-  return views;
-}
+const trackedViews = dbCache<{ version: string; view: PublicView }>(PLACE_TTL_MS, 10_000);
 
 /**
  * The tracking lookup: both counters first (flood limits, see `RateLimiter`), then one read, which
@@ -317,10 +304,9 @@ function viewsOf(db: object) {
  */
 export async function track(ctx: Ctx, deps: DossierDeps, code: string, phone4: string) {
   const c = code.trim().toUpperCase();
-  const views = viewsOf(ctx.db);
+  const views = trackedViews.of(ctx.db);
   const held = views.get(c);
-  const r = await deps.limiter.allowAll(trackingChecks(ctx.meta.ip, c));
-  if (!r.allowed) throw new TooManyRequests(r.retryAfterSeconds);
+  await limitTracking(deps, ctx.meta.ip, c);
   const row = await q.findTrackedRow(ctx.sql, c, held?.version ?? null);
   if (!row?.applicant_phone.endsWith(phone4)) throw trackingMiss();
   if (held && held.version === row.version) return held.view;
