@@ -61,7 +61,10 @@ export { type SignatureReport, type VerifyReport, verifyPdf } from './signing/ve
  * The signer from config: the operator's PKCS#12 file, or — with the demo seed on and none
  * configured — a self-signed demo certificate made under DATA_DIR/signing on first use.
  */
-export function signerFromConfig(config: Platform['config']): () => Signer | undefined {
+export function signerFromConfig(
+  config: Platform['config'],
+  clock: Platform['clock'],
+): () => Signer | undefined {
   let signer: Signer | undefined;
   return () => {
     if (signer) return signer;
@@ -75,6 +78,8 @@ export function signerFromConfig(config: Platform['config']): () => Signer | und
         ensureDemoP12(path.join(config.dataDir, 'signing'), {
           commonName: 'Xã Số – chứng thư số thử nghiệm',
           organisation: 'Xã Số (bản trình diễn)',
+          // Made on the platform's clock, so a test's fixed clock falls within its validity.
+          now: clock.now(),
         }),
       );
     }
@@ -89,7 +94,7 @@ export function documentsDeps(
   return {
     files: platform.files,
     publicUrl: platform.config.PUBLIC_URL,
-    signer: signerFromConfig(platform.config),
+    signer: signerFromConfig(platform.config, platform.clock),
     dossiers: dossierDeps(platform),
     fees: opts.fees,
     linkSecret: platform.secrets.cookie,

@@ -166,7 +166,10 @@ export function makeSelfSignedP12(opts: {
  * starting together on one shared folder both write beside and link into place; the second
  * link fails and that process reads the first one's files.
  */
-export async function ensureDemoP12(dir: string, who: { commonName: string; organisation: string }) {
+export async function ensureDemoP12(
+  dir: string,
+  who: { commonName: string; organisation: string; now?: Date },
+) {
   const file = path.join(dir, 'demo-signer.p12');
   const passFile = path.join(dir, 'demo-signer.pass');
   const read = async () => ({
