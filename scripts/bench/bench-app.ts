@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { App } from '#app/app.ts';
-import type { Platform } from '#app/platform.ts';
+import type { Platform } from '#platform/platform.ts';
 import { scratchDir } from './cleanup.ts';
 import { ROOT } from './measure.ts';
 

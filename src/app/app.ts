@@ -32,10 +32,10 @@ import { registerPlaceRoutes } from '#modules/places/index.ts';
 import { registerProcedureRoutes } from '#modules/procedures/index.ts';
 import { registerRatingRoutes } from '#modules/ratings/index.ts';
 import { registerStatisticsRoutes } from '#modules/statistics/index.ts';
+import type { Platform } from '#platform/platform.ts';
 import { STATIC_DIR } from '#web/assets.ts';
 import { registerErrorHandlers } from './errors.tsx';
 import { registerHomeRoutes } from './home.tsx';
-import type { Platform } from './platform.ts';
 
 export type App = FastifyInstance;
 

@@ -14,10 +14,10 @@ import { migrate } from '#platform/db/migrate.ts';
 import { Events } from '#platform/events.ts';
 import { Jobs } from '#platform/jobs.ts';
 import { createMetrics } from '#platform/metrics.ts';
+import type { Platform } from '#platform/platform.ts';
 import { RateLimiter } from '#platform/rate-limit.ts';
 import { sharedSecret } from '#platform/settings.ts';
 import { blobStoreFromConfig, FileService } from '#platform/storage/index.ts';
-import type { Platform } from './platform.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;

@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '#app/app.ts';
 import { bootPlatform } from '#app/bootstrap.ts';
-import type { Platform } from '#app/platform.ts';
 import { ensureUser } from '#modules/identity/index.ts';
 import { getPlaceByCode, importPlaces, type Place } from '#modules/places/index.ts';
 import type { Role } from '#platform/auth/actor.ts';
 import type { Clock } from '#platform/clock.ts';
 import { loadConfig } from '#platform/config.ts';
+import type { Platform } from '#platform/platform.ts';
 import { createTestDatabase } from './db.ts';
 
 export const FIXTURE_UNITS = path.resolve(

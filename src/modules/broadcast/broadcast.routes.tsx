@@ -1,10 +1,10 @@
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Platform } from '#app/platform.ts';
 import { findPlaceById, listChildren, type Place } from '#modules/places/index.ts';
 import { hasRole } from '#platform/auth/actor.ts';
 import { AppError, Invalid } from '#platform/errors.ts';
+import type { Platform } from '#platform/platform.ts';
 import { blankToUndefined, parse } from '#platform/validation.ts';
 import { ActionForm, type Errors, errorsFor, Field, Form, Notice, Select } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Platform } from '#app/platform.ts';
+import type { Platform } from '#platform/platform.ts';
 import { sharedSecret } from '#platform/settings.ts';
 import type { BroadcastDeps } from './audio.ts';
 import { authenticateDevice } from './clusters.service.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { Platform } from '#app/platform.ts';
 import { listChildren, type Place } from '#modules/places/index.ts';
 import type { Database } from '#platform/db/client.ts';
+import type { Platform } from '#platform/platform.ts';
 import { addStaffLink } from '#web/staff-menu.ts';
 import { registerBroadcastApi } from './broadcast.api.ts';
 import { registerBroadcastPages } from './broadcast.routes.tsx';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Platform } from '#app/platform.ts';
 import { dossierDeps, systemCtx } from '#modules/dossiers/index.ts';
 import type { SqlRunner } from '#platform/db/client.ts';
+import type { Platform } from '#platform/platform.ts';
 import { addStaffLink } from '#web/staff-menu.ts';
 import { registerDocumentRoutes as registerRoutes } from './documents.routes.tsx';
 import { type DocumentsDeps, issueApology } from './documents.service.ts';

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Platform } from '#app/platform.ts';
 import { requireStaff } from '#platform/auth/actor.ts';
 import { Forbidden, Invalid, NotFound } from '#platform/errors.ts';
 import { type Locale, translator } from '#platform/i18n/index.ts';
+import type { Platform } from '#platform/platform.ts';
 import { msg } from '#platform/validation.ts';
 import type { PageCtx } from '#web/layout.tsx';
 import * as q from './dossiers.queries.ts';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Platform } from '#app/platform.ts';
 import { findPlaceById, getPlaceByCode, type Place, searchPlaces } from '#modules/places/index.ts';
 import type { Ctx } from '#platform/context.ts';
 import { AppError, Invalid, NotFound, TooManyRequests } from '#platform/errors.ts';
+import type { Platform } from '#platform/platform.ts';
 import { parse } from '#platform/validation.ts';
 import { Field, Form, Notice, TextArea } from '#web/form.tsx';
 import { Layout, type PageCtx } from '#web/layout.tsx';

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Platform } from '#app/platform.ts';
 import { yearCalendar } from '#modules/calendar/index.ts';
 import { smsSize } from '#modules/notifications/index.ts';
 import { findPlacesByIds, type Place } from '#modules/places/index.ts';
 import { listProcedures } from '#modules/procedures/index.ts';
 import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import { AppError, Forbidden, Invalid, NotFound } from '#platform/errors.ts';
+import type { Platform } from '#platform/platform.ts';
 import { blankToUndefined, parse } from '#platform/validation.ts';
 import { Field, Form, Notice, Select, TextArea } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { Platform } from '#app/platform.ts';
 import { anonymous } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
+import type { Platform } from '#platform/platform.ts';
 import { registerDossierApi } from './dossiers.api.ts';
 import { sweepOverdue } from './dossiers.read.ts';
 import { registerDossierPages } from './dossiers.routes.tsx';

@@ -1,9 +1,9 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Platform } from '#app/platform.ts';
 import { findPlaceByCode, findPlaceById, type Place } from '#modules/places/index.ts';
 import { AppError, Invalid, TooManyRequests } from '#platform/errors.ts';
 import type { Locale } from '#platform/i18n/index.ts';
+import type { Platform } from '#platform/platform.ts';
 import { blankToUndefined, parse } from '#platform/validation.ts';
 import { redact, redactOptional } from './feedback.privacy.ts';
 import * as q from './feedback.queries.ts';

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { z } from 'zod';
-import type { Platform } from '#app/platform.ts';
 import { toVietnamDate } from '#modules/calendar/index.ts';
 import {
   findPlaceByCode,
@@ -15,6 +14,7 @@ import {
 import { ROLES, requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import { NotFound } from '#platform/errors.ts';
 import { translator } from '#platform/i18n/index.ts';
+import type { Platform } from '#platform/platform.ts';
 import { blankToUndefined, fieldErrors } from '#platform/validation.ts';
 import { ActionForm, errorsFor, Field, Form, Notice, Select, TextArea } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';

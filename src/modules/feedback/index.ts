@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Platform } from '#app/platform.ts';
+import type { Platform } from '#platform/platform.ts';
 import { addStaffLink } from '#web/staff-menu.ts';
 import { registerFeedbackApi } from './feedback.api.ts';
 import { registerOpen311 } from './feedback.open311.ts';

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Platform } from '#app/platform.ts';
 import { ROLES, requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import { Unauthorized } from '#platform/errors.ts';
+import type { Platform } from '#platform/platform.ts';
 import { Field, Form, Notice, Select } from '#web/form.tsx';
 import { type FormState, handleForm, safeNext } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Platform } from '#app/platform.ts';
+import type { Platform } from '#platform/platform.ts';
 import { registerIdentityApi } from './identity.api.ts';
 import { registerIdentityPages } from './identity.routes.tsx';
 

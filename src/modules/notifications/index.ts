@@ -1,4 +1,4 @@
-import type { Platform } from '#app/platform.ts';
+import type { Platform } from '#platform/platform.ts';
 import { adaptersFromConfig } from './adapters.ts';
 import { deliverDue, requeueStuck } from './notifications.service.ts';
 

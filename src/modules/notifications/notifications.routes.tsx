@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { Platform } from '#app/platform.ts';
 import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import { Forbidden } from '#platform/errors.ts';
 import { addMessages } from '#platform/i18n/index.ts';
+import type { Platform } from '#platform/platform.ts';
 import { Layout } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { listDevMessages } from './notifications.service.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { Platform } from '#app/platform.ts';
 import { documentsDeps } from '#modules/documents/index.ts';
 import { findDossierRecord, systemCtx } from '#modules/dossiers/index.ts';
+import type { Platform } from '#platform/platform.ts';
 import { addStaffLink } from '#web/staff-menu.ts';
 import { registerAccountPages } from './payments.accounts.routes.tsx';
 import { registerPaymentPages } from './payments.routes.tsx';

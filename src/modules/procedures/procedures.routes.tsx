@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Platform } from '#app/platform.ts';
 import type { Locale, T } from '#platform/i18n/index.ts';
+import type { Platform } from '#platform/platform.ts';
 import { blankToUndefined } from '#platform/validation.ts';
 import { Layout } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { Platform } from '#app/platform.ts';
 import { documentsDeps } from '#modules/documents/index.ts';
 import { dossiersWithActionSince, findDossierRecord, setRatedLookup } from '#modules/dossiers/index.ts';
+import type { Platform } from '#platform/platform.ts';
 import { registerRatingPages } from './ratings.routes.tsx';
 import { findRating, inviteToRate } from './ratings.service.ts';
 
