@@ -708,7 +708,7 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
       categoriesById(db),
       placeNames(db, [report.placeId, report.communeId, report.handlingPlaceId]),
     ]);
-    const merged = report.mergedIntoId ? log.find((a) => a.kind === 'merge')?.details.intoCode : undefined;
+    const merged = report.mergedIntoId ? log.find((a) => a.type === 'merge')?.details.intoCode : undefined;
     const can = reporterActions(derived, platform.clock.now());
     const to = [
       report.contactPhone && `…${report.contactPhone.slice(-3)}`,
@@ -844,8 +844,8 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
         <h2>{t('feedback:track.history')}</h2>
         <ol>
           {publicTimeline(log).map((a, i) => (
-            <li key={`${a.kind}${i}`}>
-              {vnDateTime(a.at)}: {t(`feedback:kinds.${a.kind}`, { code: a.intoCode, rating: a.rating })}
+            <li key={`${a.type}${i}`}>
+              {vnDateTime(a.at)}: {t(`feedback:actions.${a.type}`, { code: a.intoCode, rating: a.rating })}
               {a.body && <p style="white-space:pre-line">{a.body}</p>}
             </li>
           ))}
@@ -873,7 +873,7 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
       RateForm,
       async ({ rating }) => {
         const { token } = z.object({ token: z.string().max(64) }).parse(req.params);
-        await actAsReporter(req.ctx(), token, { kind: 'rate', rating });
+        await actAsReporter(req.ctx(), token, { type: 'rate', rating });
         return `/phan-anh/theo-doi/${token}`;
       },
       (state, status) => trackPage(req, reply, state, status),
@@ -886,7 +886,7 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
       ReporterReopenForm,
       async ({ reason }) => {
         const { token } = z.object({ token: z.string().max(64) }).parse(req.params);
-        await actAsReporter(req.ctx(), token, { kind: 'reopen', body: reason });
+        await actAsReporter(req.ctx(), token, { type: 'reopen', body: reason });
         return `/phan-anh/theo-doi/${token}`;
       },
       (state, status) => trackPage(req, reply, state, status),
@@ -996,7 +996,7 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
     const t = page.t;
     const now = platform.clock.now();
     const base = `/quan-tri/phan-anh/${r.id}`;
-    const can = (k: HandlerCommand['kind']) => actions.includes(k);
+    const can = (k: HandlerCommand['type']) => actions.includes(k);
     const v = state.values;
     const e = state.errors;
     const office = places.get(r.handlingPlaceId)?.fullName ?? '';
@@ -1108,12 +1108,12 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
                 ? t(`feedback:staff.actor.${a.actorKind}`)
                 : a.actorLabel}
               :{' '}
-              {t(`feedback:kinds.${a.kind}`, {
+              {t(`feedback:actions.${a.type}`, {
                 name: a.details.label,
                 code: a.details.intoCode,
                 rating: a.details.rating,
               })}
-              {a.kind === 'note' && <span class="tag"> {t('feedback:staff.internal')}</span>}
+              {a.type === 'note' && <span class="tag"> {t('feedback:staff.internal')}</span>}
               {a.body && <p style="white-space:pre-line">{a.body}</p>}
             </li>
           ))}
@@ -1235,33 +1235,33 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
   const ACTIONS: Record<string, { schema: z.ZodType; command: (d: never) => HandlerCommand }> = {
     'tiep-nhan': {
       schema: AcknowledgeForm,
-      command: (d: z.output<typeof AcknowledgeForm>) => ({ kind: 'acknowledge', category: d.category }),
+      command: (d: z.output<typeof AcknowledgeForm>) => ({ type: 'acknowledge', category: d.category }),
     },
     giao: {
       schema: AssignForm,
-      command: (d: z.output<typeof AssignForm>) => ({ kind: 'assign', assignee: d.assignee }),
+      command: (d: z.output<typeof AssignForm>) => ({ type: 'assign', assignee: d.assignee }),
     },
     'ghi-chu': {
       schema: NoteForm,
-      command: (d: z.output<typeof NoteForm>) => ({ kind: 'note', body: d.note }),
+      command: (d: z.output<typeof NoteForm>) => ({ type: 'note', body: d.note }),
     },
     'tra-loi': {
       schema: ReplyForm,
-      command: (d: z.output<typeof ReplyForm>) => ({ kind: 'reply', body: d.reply }),
+      command: (d: z.output<typeof ReplyForm>) => ({ type: 'reply', body: d.reply }),
     },
-    gop: { schema: MergeForm, command: (d: z.output<typeof MergeForm>) => ({ kind: 'merge', into: d.into }) },
+    gop: { schema: MergeForm, command: (d: z.output<typeof MergeForm>) => ({ type: 'merge', into: d.into }) },
     'cong-khai': {
       schema: PublishForm,
       command: (d: z.output<typeof PublishForm>) => ({
-        kind: 'publish',
+        type: 'publish',
         description: d.description,
         photos: d.photos === 'on',
       }),
     },
-    dong: { schema: CloseForm, command: () => ({ kind: 'close' }) },
+    dong: { schema: CloseForm, command: () => ({ type: 'close' }) },
     'mo-lai': {
       schema: StaffReopenForm,
-      command: (d: z.output<typeof StaffReopenForm>) => ({ kind: 'reopen', body: d.reason }),
+      command: (d: z.output<typeof StaffReopenForm>) => ({ type: 'reopen', body: d.reason }),
     },
   };
 

@@ -22,12 +22,12 @@ import * as q from './feedback.queries.ts';
 import type { NewReport } from './feedback.schemas.ts';
 import {
   type Action,
-  type ActionKind,
+  type ActionType,
   type ActorKind,
   availableActions,
   type DerivedState,
-  deriveState,
   type Routing,
+  stateFromActions,
 } from './feedback.workflow.ts';
 
 export type Report = q.ReportRow;
@@ -123,7 +123,7 @@ export function routeFor(category: Category, places: ReportPlaces, from: Date): 
 
 function toAction(a: q.ActionRow): Action {
   return {
-    kind: a.kind,
+    type: a.type,
     at: a.at,
     actorUserId: a.actorUserId,
     actorLabel: a.actorLabel,
@@ -157,11 +157,11 @@ function cacheOf(s: DerivedState) {
 
 export async function stateOf(db: Db, reportId: number) {
   const log = await q.listActions(db, reportId);
-  return { log, state: deriveState(log.map(toAction)) };
+  return { log, state: stateFromActions(log.map(toAction)) };
 }
 
 interface NewAction {
-  kind: ActionKind;
+  type: ActionType;
   at: Date;
   actorKind: ActorKind;
   actorUserId?: number | null;
@@ -235,7 +235,7 @@ export async function createReport(
       ? { actorKind: 'api' as const, actorUserId: null, actorLabel: `api:${door.apiKey?.name ?? '?'}` }
       : actorOf(ctx.actor);
   const submit: Action = {
-    kind: 'submit',
+    type: 'submit',
     at: now,
     actorLabel: who.actorLabel,
     details: { routing, channel: door.channel },
@@ -262,14 +262,14 @@ export async function createReport(
         citizenId: ctx.actor.kind === 'citizen' ? ctx.actor.citizenId : null,
         filedByUserId: door.channel === 'counter' && ctx.actor.kind === 'staff' ? ctx.actor.userId : null,
         apiKeyId: door.apiKey?.id ?? null,
-        ...cacheOf(deriveState([submit])),
+        ...cacheOf(stateFromActions([submit])),
         createdAt: now,
         updatedAt: now,
       });
       await q.insertAction(tx, {
         ...who,
         reportId: report.id,
-        kind: 'submit',
+        type: 'submit',
         at: now,
         details: submit.details,
       });
@@ -480,16 +480,16 @@ export async function getReportForStaff(ctx: Ctx, id: number) {
 // Handling
 
 export type HandlerCommand =
-  | { kind: 'acknowledge'; category?: string | undefined }
-  | { kind: 'assign'; assignee: 'me' | number }
-  | { kind: 'note'; body: string }
-  | { kind: 'reply'; body: string }
-  | { kind: 'merge'; into: string }
-  | { kind: 'publish'; description?: string | undefined; photos: boolean }
-  | { kind: 'close' }
-  | { kind: 'reopen'; body?: string | undefined };
+  | { type: 'acknowledge'; category?: string | undefined }
+  | { type: 'assign'; assignee: 'me' | number }
+  | { type: 'note'; body: string }
+  | { type: 'reply'; body: string }
+  | { type: 'merge'; into: string }
+  | { type: 'publish'; description?: string | undefined; photos: boolean }
+  | { type: 'close' }
+  | { type: 'reopen'; body?: string | undefined };
 
-const ACTION_NAMES: Record<ActionKind, { vi: string; en: string }> = {
+const ACTION_NAMES: Record<ActionType, { vi: string; en: string }> = {
   submit: { vi: 'gửi', en: 'submit' },
   acknowledge: { vi: 'tiếp nhận', en: 'acknowledge' },
   assign: { vi: 'giao xử lý', en: 'assign' },
@@ -503,10 +503,10 @@ const ACTION_NAMES: Record<ActionKind, { vi: string; en: string }> = {
   escalate: { vi: 'chuyển cấp', en: 'escalate' },
 };
 
-function notNow(kind: ActionKind) {
+function notNow(type: ActionType) {
   return new Conflict({
-    vi: `Không thể ${ACTION_NAMES[kind].vi} phản ánh ở trạng thái hiện tại.`,
-    en: `The report cannot ${ACTION_NAMES[kind].en} in its current state.`,
+    vi: `Không thể ${ACTION_NAMES[type].vi} phản ánh ở trạng thái hiện tại.`,
+    en: `The report cannot ${ACTION_NAMES[type].en} in its current state.`,
   });
 }
 
@@ -519,35 +519,35 @@ function vnDate(d: Date) {
 function messagesToReporter(
   deps: FeedbackDeps,
   report: Report,
-  kind: 'acknowledge' | 'reply',
+  type: 'acknowledge' | 'reply',
   actionId: number,
 ) {
   const link = privateLink(deps, report);
   const code = report.serviceRequestId;
   const text =
-    kind === 'acknowledge'
+    type === 'acknowledge'
       ? `Xã Số: phản ánh ${code} đã được tiếp nhận, hạn trả lời ${vnDate(report.dueAt)}. Theo dõi: ${link}`
       : `Xã Số: phản ánh ${code} đã có trả lời. Xem và đánh giá: ${link}`;
   const subject =
-    kind === 'acknowledge' ? `Phản ánh ${code} đã được tiếp nhận` : `Phản ánh ${code} đã có trả lời`;
+    type === 'acknowledge' ? `Phản ánh ${code} đã được tiếp nhận` : `Phản ánh ${code} đã có trả lời`;
   const out: NewNotification[] = [];
   if (report.contactPhone) {
     out.push({
       channel: 'sms',
       recipient: report.contactPhone,
       body: text,
-      template: `feedback.${kind}`,
+      template: `feedback.${type}`,
       dedupeKey: `feedback:${actionId}:sms`,
     });
   }
   if (report.contactEmail) {
-    const body = kind === 'reply' && report.publicReply ? `${text}\n\nTrả lời:\n${report.publicReply}` : text;
+    const body = type === 'reply' && report.publicReply ? `${text}\n\nTrả lời:\n${report.publicReply}` : text;
     out.push({
       channel: 'email',
       recipient: report.contactEmail,
       subject,
       body,
-      template: `feedback.${kind}`,
+      template: `feedback.${type}`,
       dedupeKey: `feedback:${actionId}:email`,
     });
   }
@@ -563,11 +563,11 @@ export async function handleReport(ctx: Ctx, deps: FeedbackDeps, id: number, cmd
     if (!report || !canSee(staff, report)) throw reportNotFound();
     if (!canHandle(staff, report)) throw new Forbidden();
     const { state } = await stateOf(tx, id);
-    if (!availableActions(state, 'handler', now).includes(cmd.kind)) throw notNow(cmd.kind);
+    if (!availableActions(state, 'handler', now).includes(cmd.type)) throw notNow(cmd.type);
     const who = actorOf(staff);
     let body: string | null = null;
     const details: Record<string, unknown> = {};
-    switch (cmd.kind) {
+    switch (cmd.type) {
       case 'acknowledge': {
         if (cmd.category) {
           const category = await getCategory(tx, cmd.category, { activeOnly: true });
@@ -633,23 +633,23 @@ export async function handleReport(ctx: Ctx, deps: FeedbackDeps, id: number, cmd
       case 'close':
         break;
     }
-    const done = await append(tx, report, { kind: cmd.kind, at: now, ...who, body, details });
-    if (cmd.kind === 'acknowledge' || cmd.kind === 'reply') {
-      for (const m of messagesToReporter(deps, done.report, cmd.kind, done.action.id)) {
+    const done = await append(tx, report, { type: cmd.type, at: now, ...who, body, details });
+    if (cmd.type === 'acknowledge' || cmd.type === 'reply') {
+      for (const m of messagesToReporter(deps, done.report, cmd.type, done.action.id)) {
         if (await enqueue(tx, m)) queued++;
       }
     }
     await recordAudit(tx, ctx.actor, ctx.meta, {
-      action: `feedback.${cmd.kind}`,
+      action: `feedback.${cmd.type}`,
       targetType: 'feedback',
       targetId: id,
       place: { id: done.report.handlingPlaceId, path: done.report.handlingPlacePath },
-      details: { code: report.serviceRequestId, ...(cmd.kind === 'merge' ? { into: details.intoCode } : {}) },
+      details: { code: report.serviceRequestId, ...(cmd.type === 'merge' ? { into: details.intoCode } : {}) },
     });
     return done;
   });
   if (queued) await ctx.events.emit('notifications.queued', {});
-  if (cmd.kind === 'reply') {
+  if (cmd.type === 'reply') {
     await ctx.events.emit('feedback.answered', { reportId: id, code: result.report.serviceRequestId });
   }
   return result.report;
@@ -663,7 +663,7 @@ async function newDueAt(db: Db, routing: Routing, from: Date) {
 // ---------------------------------------------------------------------------------------------
 // The reporter, holding the private link
 
-export type ReporterCommand = { kind: 'rate'; rating: number } | { kind: 'reopen'; body: string };
+export type ReporterCommand = { type: 'rate'; rating: number } | { type: 'reopen'; body: string };
 
 export function reporterActions(state: DerivedState, now: Date) {
   return availableActions(state, 'reporter', now);
@@ -676,16 +676,16 @@ export async function actAsReporter(ctx: Ctx, token: string, cmd: ReporterComman
     const report = await q.lockReport(tx, found.id);
     if (!report) throw reportNotFound();
     const { state } = await stateOf(tx, report.id);
-    if (!availableActions(state, 'reporter', now).includes(cmd.kind)) throw notNow(cmd.kind);
+    if (!availableActions(state, 'reporter', now).includes(cmd.type)) throw notNow(cmd.type);
     const who =
       ctx.actor.kind === 'citizen'
         ? actorOf(ctx.actor)
         : { actorKind: 'reporter' as const, actorUserId: null, actorLabel: 'reporter' };
     const done =
-      cmd.kind === 'rate'
-        ? await append(tx, report, { kind: 'rate', at: now, ...who, details: { rating: cmd.rating } })
+      cmd.type === 'rate'
+        ? await append(tx, report, { type: 'rate', at: now, ...who, details: { rating: cmd.rating } })
         : await append(tx, report, {
-            kind: 'reopen',
+            type: 'reopen',
             at: now,
             ...who,
             body: cmd.body,
@@ -698,13 +698,13 @@ export async function actAsReporter(ctx: Ctx, token: string, cmd: ReporterComman
 /** What the reporter's private page shows: the steps and public replies, never internal notes. */
 export function publicTimeline(log: q.ActionRow[]) {
   return log
-    .filter((a) => a.kind !== 'note' && a.kind !== 'assign')
+    .filter((a) => a.type !== 'note' && a.type !== 'assign')
     .map((a) => ({
-      kind: a.kind,
+      type: a.type,
       at: a.at,
-      body: a.kind === 'reply' || (a.kind === 'reopen' && a.actorKind !== 'staff') ? a.body : null,
-      rating: a.kind === 'rate' ? (a.details.rating as number) : null,
-      intoCode: a.kind === 'merge' ? (a.details.intoCode as string) : null,
+      body: a.type === 'reply' || (a.type === 'reopen' && a.actorKind !== 'staff') ? a.body : null,
+      rating: a.type === 'rate' ? (a.details.rating as number) : null,
+      intoCode: a.type === 'merge' ? (a.details.intoCode as string) : null,
     }));
 }
 
@@ -737,7 +737,7 @@ export async function escalateOverdue(db: Db, events: Events, clock: Clock, batc
         dueAt: await newDueAt(tx, state.routing, now),
       };
       const done = await append(tx, report, {
-        kind: 'escalate',
+        type: 'escalate',
         at: now,
         actorKind: 'system',
         actorLabel: 'system',

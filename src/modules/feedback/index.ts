@@ -38,10 +38,10 @@ export {
 } from './feedback.settings.ts';
 export {
   availableActions,
-  deriveState,
   open311Status,
   REOPEN_WITHIN_DAYS,
   type Status,
+  stateFromActions,
 } from './feedback.workflow.ts';
 
 export function feedbackDeps(platform: Platform): FeedbackDeps {
