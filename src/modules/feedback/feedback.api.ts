@@ -1,16 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { type HandlerCommand, handleReport } from './feedback.handling.ts';
+import { categoriesById, getReportForStaff, listQueue } from './feedback.read.ts';
 import { ActionIn, ReportOut } from './feedback.schemas.ts';
-import {
-  categoriesById,
-  type FeedbackDeps,
-  getReportForStaff,
-  type HandlerCommand,
-  handleReport,
-  listQueue,
-  type Report,
-} from './feedback.service.ts';
+import type { FeedbackDeps, Report } from './feedback.service.ts';
 import { ACTION_TYPES, STATUSES } from './feedback.workflow.ts';
 
 const Problem = z.object({ type: z.string(), status: z.number(), detail: z.string() }).loose();

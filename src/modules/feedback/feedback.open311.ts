@@ -7,15 +7,11 @@ import type { Platform } from '#platform/platform.ts';
 import { blankToUndefined, parse } from '#platform/validation.ts';
 import { redact, redactOptional } from './feedback.privacy.ts';
 import * as q from './feedback.queries.ts';
+import { placeNames } from './feedback.read.ts';
 import { Open311Post, Open311Query } from './feedback.schemas.ts';
-import {
-  type Category,
-  createReport,
-  type FeedbackDeps,
-  placeNames,
-  type Report,
-} from './feedback.service.ts';
+import type { Category, FeedbackDeps, Report } from './feedback.service.ts';
 import { authenticateApiKey } from './feedback.settings.ts';
+import { createReport } from './feedback.submission.ts';
 import { open311Status, type Status } from './feedback.workflow.ts';
 
 /**

@@ -21,8 +21,25 @@ import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import './feedback.messages.ts';
+import { canHandle, filesAtCounter, handlesFeedback } from './feedback.access.ts';
+import { actAsReporter, type HandlerCommand, handleReport } from './feedback.handling.ts';
 import { PHOTOS_PER_REPORT, type PhotoProblem, type Upload } from './feedback.photos.ts';
 import { redact } from './feedback.privacy.ts';
+import {
+  categoriesById,
+  communesWithAnswers,
+  findReportByCode,
+  getReportByToken,
+  getReportForStaff,
+  listCategories,
+  listPhotos,
+  listPublished,
+  listQueue,
+  openPhoto,
+  placeNames,
+  publicTimeline,
+  reporterActions,
+} from './feedback.read.ts';
 import {
   AcknowledgeForm,
   ApiKeyForm,
@@ -39,33 +56,7 @@ import {
   ReportForm,
   StaffReopenForm,
 } from './feedback.schemas.ts';
-import {
-  actAsReporter,
-  addPhotos,
-  type Category,
-  canHandle,
-  categoriesById,
-  communesWithAnswers,
-  createReport,
-  type FeedbackDeps,
-  filesAtCounter,
-  findReportByCode,
-  getReportByToken,
-  getReportForStaff,
-  type HandlerCommand,
-  handleReport,
-  handlesFeedback,
-  listCategories,
-  listPhotos,
-  listPublished,
-  listQueue,
-  openPhoto,
-  placeNames,
-  publicTimeline,
-  type Report,
-  reporterActions,
-  stateOf,
-} from './feedback.service.ts';
+import { type Category, type FeedbackDeps, type Report, stateOf } from './feedback.service.ts';
 import {
   addContact,
   canEditCategories,
@@ -76,6 +67,7 @@ import {
   revokeApiKey,
   saveCategory,
 } from './feedback.settings.ts';
+import { addPhotos, createReport } from './feedback.submission.ts';
 import { REOPEN_WITHIN_DAYS, type Status } from './feedback.workflow.ts';
 
 const PAGE_SIZE = 20;
