@@ -104,6 +104,8 @@ export async function listQueue(
   });
 }
 
+export type StaffReport = Awaited<ReturnType<typeof getReportForStaff>>;
+
 /** A report as staff see it; 404 outside their scope, so other communes' reports stay unknown. */
 export async function getReportForStaff(ctx: Ctx, id: number) {
   const staff = requireStaff(ctx.actor);

@@ -4,7 +4,7 @@ import { addStaffLink } from '#web/staff-menu.ts';
 import { registerFeedbackApi } from './feedback.api.ts';
 import { escalateOverdue } from './feedback.escalation.ts';
 import { registerOpen311 } from './feedback.open311.ts';
-import { registerFeedbackPages } from './feedback.routes.tsx';
+import { registerFeedbackPages } from './feedback.routes.ts';
 import type { FeedbackDeps } from './feedback.service.ts';
 
 declare module '#platform/events.ts' {
