@@ -7,13 +7,12 @@ import { blankToUndefined } from '#platform/validation.ts';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { handlesFeedback } from './feedback.access.ts';
 import {
-  categoriesById,
   communesWithAnswers,
   findReportByCode,
   listPhotos,
   listPublished,
+  namesFor,
   openPhoto,
-  placeNames,
 } from './feedback.read.ts';
 import { IdParam, PageNo } from './feedback.schemas.ts';
 import type { FeedbackDeps } from './feedback.service.ts';
@@ -31,10 +30,7 @@ export function registerPublicPages(app: FastifyInstance, platform: Platform, de
     const results = q.length >= 2 ? await searchPlaces(db, { q, level: 'commune' }, 30) : [];
     const listed = await communesWithAnswers(db);
     const isHandler = await handlesFeedback(db, req.actor);
-    return sendPage(
-      reply,
-      <LandingPage page={page} q={q} results={results} listed={listed} isHandler={isHandler} />,
-    );
+    return sendPage(reply, <LandingPage {...{ page, q, results, listed, isHandler }} />);
   });
 
   app.get('/phan-anh/xa/:code', async (req, reply) => {
@@ -43,25 +39,14 @@ export function registerPublicPages(app: FastifyInstance, platform: Platform, de
     if (commune.level !== 'commune') throw new NotFound();
     const current = PageNo.parse((req.query as { trang?: string }).trang);
     const { items, total } = await listPublished(db, commune.id, current, PAGE_SIZE);
-    const [categories, places] = await Promise.all([
-      categoriesById(db),
-      placeNames(
-        db,
-        items.flatMap((i) => [i.report.placeId, i.report.communeId]),
-      ),
-    ]);
+    const { categories, places } = await namesFor(
+      db,
+      items.map((i) => i.report),
+    );
     const page = await pageCtx(req, reply);
     return sendPage(
       reply,
-      <CommuneAnswersPage
-        page={page}
-        commune={commune}
-        items={items}
-        categories={categories}
-        places={places}
-        current={current}
-        total={total}
-      />,
+      <CommuneAnswersPage {...{ page, commune, items, categories, places, current, total }} />,
     );
   });
 
@@ -77,15 +62,11 @@ export function registerPublicPages(app: FastifyInstance, platform: Platform, de
     const r = await findReportByCode(db, code.toUpperCase());
     if (!r) throw new NotFound({ vi: 'Không tìm thấy phản ánh này.', en: 'No such report.' });
     const page = await pageCtx(req, reply);
-    const [categories, places, photos] = await Promise.all([
-      categoriesById(db),
-      placeNames(db, [r.placeId, r.communeId]),
+    const [{ categories, places }, photos] = await Promise.all([
+      namesFor(db, [r]),
       r.publishedAt && r.publicPhotos ? listPhotos(db, r.id) : Promise.resolve([]),
     ]);
-    return sendPage(
-      reply,
-      <ReportByCodePage page={page} r={r} photos={photos} categories={categories} places={places} />,
-    );
+    return sendPage(reply, <ReportByCodePage {...{ page, r, photos, categories, places }} />);
   });
 
   app.get('/phan-anh/anh/:id', async (req, reply) => {

@@ -7,7 +7,7 @@ import type { Db } from '#platform/db/client.ts';
 import { Forbidden, NotFound } from '#platform/errors.ts';
 import { canHandle, canSee, handlesFeedback, queueScopes } from './feedback.access.ts';
 import * as q from './feedback.queries.ts';
-import { type FeedbackDeps, reportNotFound, stateOf } from './feedback.service.ts';
+import { type FeedbackDeps, type Report, reportNotFound, stateOf } from './feedback.service.ts';
 import { availableActions, type DerivedState } from './feedback.workflow.ts';
 
 // What the pages and the API read: nothing here writes.
@@ -24,6 +24,18 @@ export async function placeNames(db: Db, ids: number[]) {
 
 export async function categoriesById(db: Db) {
   return new Map((await q.listCategories(db)).map((c) => [c.id, c]));
+}
+
+/** What a page needs to name reports: the categories, and the places the reports are at and handled by. */
+export async function namesFor(db: Db, reports: Report[]) {
+  const [categories, places] = await Promise.all([
+    categoriesById(db),
+    placeNames(
+      db,
+      reports.flatMap((r) => [r.placeId, r.communeId, r.handlingPlaceId]),
+    ),
+  ]);
+  return { categories, places };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,24 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import { findPlaceByCode, findPlaceById, listChildren, searchPlaces } from '#modules/places/index.ts';
-import type { Db } from '#platform/db/client.ts';
 import { translator } from '#platform/i18n/index.ts';
 import type { Platform } from '#platform/platform.ts';
 import { blankToUndefined } from '#platform/validation.ts';
-import { type FormState, handleForm } from '#web/form-action.ts';
+import { handleForm } from '#web/form-action.ts';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { filesAtCounter } from './feedback.access.ts';
-import { actAsReporter } from './feedback.handling.ts';
+import { actAsReporter, type ReporterCommand } from './feedback.handling.ts';
 import type { PhotoProblem, Upload } from './feedback.photos.ts';
 import {
-  categoriesById,
   getReportByToken,
   listCategories,
   listPhotos,
+  namesFor,
   placeNames,
   publicTimeline,
   reporterActions,
 } from './feedback.read.ts';
+import type { FormPage } from './feedback.routes.ts';
 import { RateForm, ReporterReopenForm, ReportForm, TokenParam } from './feedback.schemas.ts';
 import { type FeedbackDeps, type Report, stateOf } from './feedback.service.ts';
 import { addPhotos, createReport } from './feedback.submission.ts';
@@ -89,7 +90,8 @@ function trackUrl(
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 100) : '');
 
-async function reportPage(db: Db, req: FastifyRequest, reply: FastifyReply, state: FormState, status = 200) {
+const reportPage: FormPage = async (platform, req, reply, state, status = 200) => {
+  const db = platform.database.db;
   const page = await pageCtx(req, reply);
   const query = blankToUndefined(req.query);
   const communeCode = state.values.commune ?? str(query.xa);
@@ -113,16 +115,7 @@ async function reportPage(db: Db, req: FastifyRequest, reply: FastifyReply, stat
       : [];
     return sendPage(
       reply,
-      <PlaceStepPage
-        page={page}
-        counter={counter}
-        q={q}
-        choices={choices}
-        parents={parents}
-        provinces={provinces}
-        province={province}
-        communes={communes}
-      />,
+      <PlaceStepPage {...{ page, counter, q, choices, parents, provinces, province, communes }} />,
       status,
     );
   }
@@ -136,40 +129,26 @@ async function reportPage(db: Db, req: FastifyRequest, reply: FastifyReply, stat
   return sendPage(
     reply,
     <ReportFormPage
-      page={page}
-      state={state}
-      counter={counter}
-      commune={commune}
-      province={province}
-      villages={villages}
+      {...{ page, state, counter, commune, province, villages, categories, phone }}
       village={str(query.thon)}
-      categories={categories}
       formKey={v.key ?? randomUUID()}
-      phone={phone}
     />,
     status,
   );
-}
+};
 
 // ---------------------------------------------------------------------------------------------
 // The reporter's private page
 
-async function trackPage(
-  platform: Platform,
-  req: FastifyRequest,
-  reply: FastifyReply,
-  state: FormState,
-  status = 200,
-) {
+const trackPage: FormPage = async (platform, req, reply, state, status = 200) => {
   const db = platform.database.db;
   const { token } = TokenParam.parse(req.params);
   const report = await getReportByToken(db, token);
   const page = await pageCtx(req, reply);
-  const [{ log, state: derived }, photos, categories, places] = await Promise.all([
+  const [{ log, state: derived }, photos, { categories, places }] = await Promise.all([
     stateOf(db, report.id),
     listPhotos(db, report.id),
-    categoriesById(db),
-    placeNames(db, [report.placeId, report.communeId, report.handlingPlaceId]),
+    namesFor(db, [report]),
   ]);
   const intoCode = report.mergedIntoId ? log.find((a) => a.type === 'merge')?.details.intoCode : undefined;
   const notifyTo = [
@@ -182,27 +161,41 @@ async function trackPage(
   return sendPage(
     reply,
     <TrackPage
-      page={page}
-      state={state}
-      report={report}
+      {...{ page, state, report, categories, places, photos, notifyTo }}
       query={blankToUndefined(req.query)}
-      categories={categories}
-      places={places}
-      photos={photos}
       timeline={publicTimeline(log)}
       mergedInto={typeof intoCode === 'string' ? intoCode : undefined}
       can={reporterActions(derived, platform.clock.now())}
-      notifyTo={notifyTo}
     />,
     status,
   );
+};
+
+/** A form of the private page (rate, reopen): the reporter acts, then is back on the page. */
+function reporterForm<S extends z.ZodType>(
+  platform: Platform,
+  schema: S,
+  command: (data: z.output<S>) => ReporterCommand,
+) {
+  return (req: FastifyRequest, reply: FastifyReply) =>
+    handleForm(
+      req,
+      reply,
+      schema,
+      async (data) => {
+        const { token } = TokenParam.parse(req.params);
+        await actAsReporter(req.ctx(), token, command(data));
+        return `/phan-anh/theo-doi/${token}`;
+      },
+      (state, status) => trackPage(platform, req, reply, state, status),
+    );
 }
 
 /** Reporting (/phan-anh/gui) and the reporter's private page (/phan-anh/theo-doi/{token}) with its forms. */
 export function registerReportPages(app: FastifyInstance, platform: Platform, deps: FeedbackDeps) {
   const db = platform.database.db;
 
-  app.get('/phan-anh/gui', (req, reply) => reportPage(db, req, reply, { values: {}, errors: {} }));
+  app.get('/phan-anh/gui', (req, reply) => reportPage(platform, req, reply, { values: {}, errors: {} }));
   app.post('/phan-anh/gui', { preValidation: readMultipart, config: UPLOAD_LIMIT }, (req, reply) => {
     const uploads = uploadsOf(req);
     return handleForm(
@@ -236,7 +229,7 @@ export function registerReportPages(app: FastifyInstance, platform: Platform, de
       },
       (state, status) =>
         reportPage(
-          db,
+          platform,
           req,
           reply,
           uploads.length > 0 && status === 400
@@ -260,30 +253,12 @@ export function registerReportPages(app: FastifyInstance, platform: Platform, de
       return reply.redirect(trackUrl(report, result), 303);
     },
   );
-  app.post('/phan-anh/theo-doi/:token/danh-gia', (req, reply) =>
-    handleForm(
-      req,
-      reply,
-      RateForm,
-      async ({ rating }) => {
-        const { token } = TokenParam.parse(req.params);
-        await actAsReporter(req.ctx(), token, { type: 'rate', rating });
-        return `/phan-anh/theo-doi/${token}`;
-      },
-      (state, status) => trackPage(platform, req, reply, state, status),
-    ),
+  app.post(
+    '/phan-anh/theo-doi/:token/danh-gia',
+    reporterForm(platform, RateForm, ({ rating }) => ({ type: 'rate', rating })),
   );
-  app.post('/phan-anh/theo-doi/:token/mo-lai', (req, reply) =>
-    handleForm(
-      req,
-      reply,
-      ReporterReopenForm,
-      async ({ reason }) => {
-        const { token } = TokenParam.parse(req.params);
-        await actAsReporter(req.ctx(), token, { type: 'reopen', body: reason });
-        return `/phan-anh/theo-doi/${token}`;
-      },
-      (state, status) => trackPage(platform, req, reply, state, status),
-    ),
+  app.post(
+    '/phan-anh/theo-doi/:token/mo-lai',
+    reporterForm(platform, ReporterReopenForm, ({ reason }) => ({ type: 'reopen', body: reason })),
   );
 }

@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '#platform/platform.ts';
+import type { FormState } from '#web/form-action.ts';
 import { registerPublicPages } from './feedback.public.routes.tsx';
 import { registerReportPages } from './feedback.report.routes.tsx';
 import type { FeedbackDeps } from './feedback.service.ts';
@@ -12,6 +13,18 @@ import { registerStaffPages } from './feedback.staff.routes.tsx';
  * (`feedback.staff.routes.tsx`), settings (`feedback.settings.routes.tsx`); what they render is in
  * `views/`.
  */
+/**
+ * A page with a form: shown empty (200), and again after a POST with what was typed and its errors
+ * (400) or a message (409, 429…), as `handleForm` re-renders it.
+ */
+export type FormPage = (
+  platform: Platform,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  state: FormState,
+  status?: number,
+) => Promise<unknown>;
+
 export function registerFeedbackPages(app: FastifyInstance, platform: Platform, deps: FeedbackDeps) {
   registerPublicPages(app, platform, deps);
   registerReportPages(app, platform, deps);

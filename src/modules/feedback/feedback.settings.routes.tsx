@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
+import type { z } from 'zod';
 import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
+import type { Ctx } from '#platform/context.ts';
 import { translator } from '#platform/i18n/index.ts';
 import type { Platform } from '#platform/platform.ts';
 import { blankToUndefined, fieldErrors } from '#platform/validation.ts';
@@ -41,19 +43,32 @@ async function settingsPage(
   return sendPage(
     reply,
     <SettingsPage
-      page={page}
-      state={state}
-      categories={categories}
-      keys={keys}
-      contacts={contacts}
-      places={places}
+      {...{ page, state, categories, keys, contacts, places, extra }}
       editable={canEditCategories(actor)}
       editing={categories.find((c) => c.code === (req.query as { sua?: string }).sua)}
       isAdmin={scopeOf(actor, 'admin').length > 0}
-      extra={extra}
     />,
     status,
   );
+}
+
+/** A settings form (a category, an address): save, then back to the settings page. */
+function settingsForm<S extends z.ZodType>(
+  platform: Platform,
+  schema: S,
+  save: (ctx: Ctx, input: z.output<S>) => Promise<unknown>,
+) {
+  return (req: FastifyRequest, reply: FastifyReply) =>
+    handleForm(
+      req,
+      reply,
+      schema,
+      async (input) => {
+        await save(req.ctx(), input);
+        return '/quan-tri/phan-anh/cai-dat';
+      },
+      (state, status) => settingsPage(platform, req, reply, state, status),
+    );
 }
 
 /** Settings: categories, Open311 API keys, the offices' notification addresses. */
@@ -62,18 +77,7 @@ export function registerSettingsPages(app: FastifyInstance, platform: Platform) 
     if (req.actor.kind !== 'staff') return reply.redirect('/dang-nhap?next=/quan-tri/phan-anh/cai-dat', 303);
     return settingsPage(platform, req, reply, { values: {}, errors: {} });
   });
-  app.post('/quan-tri/phan-anh/cai-dat/linh-vuc', (req, reply) =>
-    handleForm(
-      req,
-      reply,
-      CategoryForm,
-      async (input) => {
-        await saveCategory(req.ctx(), input);
-        return '/quan-tri/phan-anh/cai-dat';
-      },
-      (state, status) => settingsPage(platform, req, reply, state, status),
-    ),
-  );
+  app.post('/quan-tri/phan-anh/cai-dat/linh-vuc', settingsForm(platform, CategoryForm, saveCategory));
   app.post('/quan-tri/phan-anh/cai-dat/khoa-api', async (req, reply) => {
     // The new key is shown once, in this answer: a redirect would have to carry it in a URL.
     const raw = blankToUndefined(req.body);
@@ -111,18 +115,7 @@ export function registerSettingsPages(app: FastifyInstance, platform: Platform) 
     await revokeApiKey(req.ctx(), id);
     return reply.redirect('/quan-tri/phan-anh/cai-dat', 303);
   });
-  app.post('/quan-tri/phan-anh/cai-dat/lien-he', (req, reply) =>
-    handleForm(
-      req,
-      reply,
-      ContactForm,
-      async (input) => {
-        await addContact(req.ctx(), input);
-        return '/quan-tri/phan-anh/cai-dat';
-      },
-      (state, status) => settingsPage(platform, req, reply, state, status),
-    ),
-  );
+  app.post('/quan-tri/phan-anh/cai-dat/lien-he', settingsForm(platform, ContactForm, addContact));
   app.post('/quan-tri/phan-anh/cai-dat/lien-he/:id/xoa', async (req, reply) => {
     const { id } = IdParam.parse(req.params);
     await removeContact(req.ctx(), id);

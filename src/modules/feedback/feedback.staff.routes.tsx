@@ -1,12 +1,13 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { NotFound } from '#platform/errors.ts';
 import type { Platform } from '#platform/platform.ts';
-import { type FormState, handleForm } from '#web/form-action.ts';
+import { handleForm } from '#web/form-action.ts';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { canHandle } from './feedback.access.ts';
 import { type HandlerCommand, handleReport } from './feedback.handling.ts';
-import { categoriesById, getReportForStaff, listQueue, placeNames } from './feedback.read.ts';
+import { getReportForStaff, listQueue, namesFor } from './feedback.read.ts';
+import type { FormPage } from './feedback.routes.ts';
 import {
   AcknowledgeForm,
   AssignForm,
@@ -67,37 +68,24 @@ const ACTIONS: Record<string, { schema: z.ZodType; command: (d: never) => Handle
   },
 };
 
-async function staffPage(
-  platform: Platform,
-  req: FastifyRequest,
-  reply: FastifyReply,
-  state: FormState,
-  status = 200,
-) {
+const staffPage: FormPage = async (platform, req, reply, state, status = 200) => {
   const db = platform.database.db;
   const { id } = IdParam.parse(req.params);
   const info = await getReportForStaff(req.ctx(), id);
   const r = info.report;
-  const [categories, places] = await Promise.all([
-    categoriesById(db),
-    placeNames(db, [r.placeId, r.communeId, r.handlingPlaceId]),
-  ]);
+  const { categories, places } = await namesFor(db, [r]);
   const page = await pageCtx(req, reply);
   return sendPage(
     reply,
     <StaffReportPage
-      page={page}
-      state={state}
-      info={info}
-      categories={categories}
-      places={places}
+      {...{ page, state, info, categories, places }}
       now={platform.clock.now()}
       done={Boolean((req.query as { xong?: string }).xong)}
       handles={canHandle(req.actor, r)}
     />,
     status,
   );
-}
+};
 
 /** Staff pages: the queue (/quan-tri/phan-anh), one report, and the forms of its actions. */
 export function registerStaffPages(app: FastifyInstance, platform: Platform, deps: FeedbackDeps) {
@@ -113,25 +101,13 @@ export function registerStaffPages(app: FastifyInstance, platform: Platform, dep
       page: current,
       pageSize: PAGE_SIZE,
     });
-    const [categories, places] = await Promise.all([
-      categoriesById(db),
-      placeNames(
-        db,
-        rows.flatMap((r) => [r.placeId, r.communeId]),
-      ),
-    ]);
+    const { categories, places } = await namesFor(db, rows);
     const page = await pageCtx(req, reply);
     return sendPage(
       reply,
       <QueuePage
-        page={page}
+        {...{ page, filter, rows, total, current, categories, places }}
         filters={Object.keys(FILTERS)}
-        filter={filter}
-        rows={rows}
-        total={total}
-        current={current}
-        categories={categories}
-        places={places}
         now={platform.clock.now()}
       />,
     );

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { Place } from '#modules/places/index.ts';
 import type { PageCtx } from '#web/layout.tsx';
 import '../feedback.messages.ts';
@@ -47,6 +48,16 @@ export function Pager({
       {current > 1 && <a href={`${base}${sep}trang=${current - 1}`}>{page.t('feedback:public.prev')}</a>}{' '}
       {current < last && <a href={`${base}${sep}trang=${current + 1}`}>{page.t('feedback:public.next')}</a>}
     </p>
+  );
+}
+
+/** One line of a report's facts table. */
+export function Fact({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <tr>
+      <th>{label}</th>
+      <td>{children}</td>
+    </tr>
   );
 }
 

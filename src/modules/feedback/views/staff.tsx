@@ -7,7 +7,7 @@ import { redact } from '../feedback.privacy.ts';
 import type { StaffReport } from '../feedback.read.ts';
 import type { Category, Report } from '../feedback.service.ts';
 import type { ActionType } from '../feedback.workflow.ts';
-import { categoryName, Pager, Photo, placeLine, StatusTag } from './common.tsx';
+import { categoryName, Fact, Pager, Photo, placeLine, StatusTag } from './common.tsx';
 
 // The staff pages: the queue, and one report with its contact data, log and the forms of the
 // actions allowed now.
@@ -140,53 +140,30 @@ function Facts({ page, info, categories, places, now, office }: StaffReportProps
   return (
     <table>
       <tbody>
-        <tr>
-          <th>{t('feedback:track.category')}</th>
-          <td>{categoryName(categories.get(r.categoryId), page)}</td>
-        </tr>
-        <tr>
-          <th>{t('feedback:track.where')}</th>
-          <td>
-            {r.landmark ? `${r.landmark}, ` : ''}
-            {placeLine(places, r)}
-            {r.lat !== null && r.long !== null && (
-              <>
-                {' '}
-                ({Number(r.lat)}, {Number(r.long)})
-              </>
-            )}
-          </td>
-        </tr>
-        <tr>
-          <th>{t('feedback:staff.channelLabel')}</th>
-          <td>
-            {t(`feedback:staff.channel.${r.channel}`)} · {vnDateTime(r.createdAt)}
-          </td>
-        </tr>
-        <tr>
-          <th>{t('feedback:track.office')}</th>
-          <td>
-            {office} ({t(`feedback:staff.level.${r.handlingLevel}`)}, {t(`identity:roles.${r.handlerRole}`)})
-          </td>
-        </tr>
-        <tr>
-          <th>{t('feedback:staff.dueAt')}</th>
-          <td>
-            {vnDateTime(r.dueAt)}
-            <Overdue page={page} r={r} now={now} />
-          </td>
-        </tr>
-        {r.assigneeLabel && (
-          <tr>
-            <th>{t('feedback:staff.assignee')}</th>
-            <td>{r.assigneeLabel}</td>
-          </tr>
-        )}
+        <Fact label={t('feedback:track.category')}>{categoryName(categories.get(r.categoryId), page)}</Fact>
+        <Fact label={t('feedback:track.where')}>
+          {r.landmark ? `${r.landmark}, ` : ''}
+          {placeLine(places, r)}
+          {r.lat !== null && r.long !== null && (
+            <>
+              {' '}
+              ({Number(r.lat)}, {Number(r.long)})
+            </>
+          )}
+        </Fact>
+        <Fact label={t('feedback:staff.channelLabel')}>
+          {t(`feedback:staff.channel.${r.channel}`)} · {vnDateTime(r.createdAt)}
+        </Fact>
+        <Fact label={t('feedback:track.office')}>
+          {office} ({t(`feedback:staff.level.${r.handlingLevel}`)}, {t(`identity:roles.${r.handlerRole}`)})
+        </Fact>
+        <Fact label={t('feedback:staff.dueAt')}>
+          {vnDateTime(r.dueAt)}
+          <Overdue page={page} r={r} now={now} />
+        </Fact>
+        {r.assigneeLabel && <Fact label={t('feedback:staff.assignee')}>{r.assigneeLabel}</Fact>}
         {r.rating && (
-          <tr>
-            <th>{t('feedback:track.rating')}</th>
-            <td>{t(`feedback:track.ratings.${r.rating}`)}</td>
-          </tr>
+          <Fact label={t('feedback:track.rating')}>{t(`feedback:track.ratings.${r.rating}`)}</Fact>
         )}
       </tbody>
     </table>

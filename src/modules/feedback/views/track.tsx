@@ -7,7 +7,7 @@ import { PHOTOS_PER_REPORT, type PhotoProblem } from '../feedback.photos.ts';
 import type { publicTimeline } from '../feedback.read.ts';
 import type { Category, Report } from '../feedback.service.ts';
 import { type ActionType, REOPEN_WITHIN_DAYS } from '../feedback.workflow.ts';
-import { categoryName, Photo, PhotoInput, placeLine, StatusTag } from './common.tsx';
+import { categoryName, Fact, Photo, PhotoInput, placeLine, StatusTag } from './common.tsx';
 
 // The reporter's private page (/phan-anh/theo-doi/{token}): status, answer, history without the
 // internal notes, and what the reporter may do: add photos, rate, reopen.
@@ -88,25 +88,15 @@ export function TrackPage(props: TrackProps) {
       {mergedInto !== undefined && <p class="notice">{t('feedback:track.merged', { code: mergedInto })}</p>}
       <table>
         <tbody>
-          <tr>
-            <th>{t('feedback:track.category')}</th>
-            <td>{categoryName(categories.get(report.categoryId), page)}</td>
-          </tr>
-          <tr>
-            <th>{t('feedback:track.where')}</th>
-            <td>
-              {report.landmark ? `${report.landmark}, ` : ''}
-              {placeLine(places, report)}
-            </td>
-          </tr>
-          <tr>
-            <th>{t('feedback:track.office')}</th>
-            <td>{places.get(report.handlingPlaceId)?.fullName}</td>
-          </tr>
-          <tr>
-            <th>{t('feedback:track.dueAt')}</th>
-            <td>{vnDate(report.dueAt)}</td>
-          </tr>
+          <Fact label={t('feedback:track.category')}>
+            {categoryName(categories.get(report.categoryId), page)}
+          </Fact>
+          <Fact label={t('feedback:track.where')}>
+            {report.landmark ? `${report.landmark}, ` : ''}
+            {placeLine(places, report)}
+          </Fact>
+          <Fact label={t('feedback:track.office')}>{places.get(report.handlingPlaceId)?.fullName}</Fact>
+          <Fact label={t('feedback:track.dueAt')}>{vnDate(report.dueAt)}</Fact>
         </tbody>
       </table>
       <p class="muted">
