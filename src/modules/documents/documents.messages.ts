@@ -39,8 +39,14 @@ addMessages('documents', {
         'Kiểm tra một văn bản có chữ ký số do Xã Số cấp: quét mã QR in trên văn bản, hoặc tải tệp PDF lên đây.',
       file: 'Tệp PDF cần kiểm tra',
       submit: 'Kiểm tra',
-      valid: 'HỢP LỆ: chữ ký số đúng, văn bản không bị sửa đổi sau khi ký.',
-      invalid: 'KHÔNG HỢP LỆ',
+      verdict: {
+        issued: 'HỢP LỆ: chữ ký số đúng, văn bản không bị sửa đổi sau khi ký và do hệ thống này ban hành.',
+        trusted:
+          'HỢP LỆ: chữ ký số đúng, văn bản không bị sửa đổi sau khi ký; chứng thư số của người ký thuộc danh sách tin cậy của tỉnh.',
+        'not-issued': 'Chữ ký còn nguyên vẹn, nhưng văn bản không do hệ thống này ban hành.',
+        revoked: 'KHÔNG CÒN HIỆU LỰC: văn bản này đã bị thu hồi và thay bằng một bản ký lại.',
+        invalid: 'KHÔNG HỢP LỆ',
+      },
       hash: 'Giá trị băm SHA-256 của tệp',
       signer: 'Người ký (chứng thư số)',
       issuerCa: 'Tổ chức cấp chứng thư',
@@ -104,8 +110,15 @@ addMessages('documents', {
         'Check a digitally signed document issued by Xã Số: scan the QR code printed on it, or upload the PDF here.',
       file: 'PDF file to check',
       submit: 'Check',
-      valid: 'VALID: the signature is correct and the document was not changed after signing.',
-      invalid: 'NOT VALID',
+      verdict: {
+        issued:
+          'VALID: the signature is correct, the document was not changed after signing, and this system issued it.',
+        trusted:
+          "VALID: the signature is correct and the document was not changed after signing; the signer's certificate is on the province's trust list.",
+        'not-issued': 'The signature is intact, but this document was not issued by this system.',
+        revoked: 'NO LONGER VALID: this document was revoked and replaced by a newly signed copy.',
+        invalid: 'NOT VALID',
+      },
       hash: 'SHA-256 of the file',
       signer: 'Signer (certificate)',
       issuerCa: 'Certificate issuer',

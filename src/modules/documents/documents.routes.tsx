@@ -98,15 +98,25 @@ async function readUpload(req: FastifyRequest) {
   uploads.set(req, out);
 }
 
+const VERDICT_CLASS: Record<VerifyOutcome['verdict'], string> = {
+  issued: 'notice ok',
+  trusted: 'notice ok',
+  'not-issued': 'notice',
+  revoked: 'errors',
+  invalid: 'errors',
+};
+
 function VerifyResult({ page, outcome }: { page: PageCtx; outcome: VerifyOutcome }) {
   const { t } = page;
   const r = outcome.report;
   const s = r.signatures[0];
   const problems = [...(r.problem ? [r.problem] : []), ...r.signatures.flatMap((x) => x.problems)];
+  // The attribute keeps its old value for a document issued here ("valid").
+  const verdict = outcome.verdict === 'issued' ? 'valid' : outcome.verdict;
   return (
     <section aria-live="polite">
-      <p class={r.valid ? 'notice ok' : 'errors'} role="status" data-verdict={r.valid ? 'valid' : 'invalid'}>
-        <strong>{r.valid ? t('documents:verify.valid') : t('documents:verify.invalid')}</strong>
+      <p class={VERDICT_CLASS[outcome.verdict]} role="status" data-verdict={verdict}>
+        <strong>{t(`documents:verify.verdict.${outcome.verdict}`)}</strong>
       </p>
       {problems.length > 0 && (
         <ul>
@@ -443,7 +453,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
     async (req, reply) => {
       const up = uploads.get(req) ?? {};
       try {
-        return verifyPage(req, reply, await verifyUpload(req.ctx(), up.file ?? new Uint8Array()));
+        return verifyPage(req, reply, await verifyUpload(req.ctx(), deps, up.file ?? new Uint8Array()));
       } catch (e) {
         if (!(e instanceof Invalid)) throw e;
         const page = await pageCtx(req, reply);

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual, type X509Certificate } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { recordAudit } from '#modules/audit/index.ts';
 import { type DossierDeps, track } from '#modules/dossiers/index.ts';
@@ -42,6 +42,8 @@ export interface DocumentsDeps {
   fees?: ((sql: SqlRunner, dossierId: number) => Promise<FeeLine[]>) | undefined;
   /** Key for the links sent by SMS and email (a paper, the rating page), which need no sign-in. */
   linkSecret: string;
+  /** The province's trust list of CA certificates (`SIGNING_TRUST_ANCHORS`), read on first use. */
+  trustAnchors?: (() => Promise<X509Certificate[]>) | undefined;
 }
 
 export const PAPERS = ['tiep-nhan', 'bo-sung', 'tu-choi', 'xin-loi', 'kiem-soat', 'ket-qua'] as const;
@@ -569,8 +571,18 @@ export async function signResult(
 // ---------------------------------------------------------------------------------------------
 // Verification
 
+/**
+ * What the verify page says. "Valid" needs the signature intact **and** a reason to trust who
+ * issued it: the file is a document this platform issued (its SHA-256 is on record and it was not
+ * revoked), or its certificate chains to the province's trust list (`SIGNING_TRUST_ANCHORS`).
+ * A signature that is only intact — anyone can make one with a certificate of their own — is said
+ * plainly to be "intact, but not issued here" (issue 11, item 9; decision 029).
+ */
+export type Verdict = 'issued' | 'trusted' | 'not-issued' | 'revoked' | 'invalid';
+
 export interface VerifyOutcome {
   report: VerifyReport;
+  verdict: Verdict;
   /** The issued paper the file is, or claims to be. */
   issued: Pick<
     IssuedDocument,
@@ -585,6 +597,18 @@ function publicIssued(doc: IssuedDocument) {
   return { id, kind, number, dossierCode, signedAt, signerName, revokedAt, sha256 };
 }
 
+/** The verdict: an issued copy (same bytes) decides first; else the trust list; else "not issued here". */
+export function verdictOf(report: VerifyReport, stored: IssuedDocument | undefined): Verdict {
+  if (!report.valid) return 'invalid';
+  if (stored?.signed && stored.sha256 === report.sha256) return stored.revokedAt ? 'revoked' : 'issued';
+  if (report.signatures.length > 0 && report.signatures.every((s) => s.trusted)) return 'trusted';
+  return 'not-issued';
+}
+
+async function anchorsOf(deps: Pick<DocumentsDeps, 'trustAnchors'>) {
+  return (await deps.trustAnchors?.()) ?? [];
+}
+
 /** The stored copy of an issued paper, checked (the verify page reached from the QR code). */
 export async function verifyIssued(ctx: Ctx, deps: DocumentsDeps, id: string): Promise<VerifyOutcome> {
   const doc = /^[0-9a-f-]{36}$/i.test(id) ? await q.findIssued(ctx.db, id.toLowerCase()) : undefined;
@@ -594,22 +618,37 @@ export async function verifyIssued(ctx: Ctx, deps: DocumentsDeps, id: string): P
       en: 'No issued document has this id.',
     });
   }
-  const report = verifyPdf(await readStored(deps, doc));
-  return { report, issued: publicIssued(doc), matchesStored: report.sha256 === doc.sha256 };
+  const report = verifyPdf(await readStored(deps, doc), { trustAnchors: await anchorsOf(deps) });
+  return {
+    report,
+    verdict: verdictOf(report, doc),
+    issued: publicIssued(doc),
+    matchesStored: report.sha256 === doc.sha256,
+  };
 }
 
 /** An uploaded copy, checked on its own and compared with what the system issued. */
-export async function verifyUpload(ctx: Ctx, bytes: Uint8Array, claimedId?: string): Promise<VerifyOutcome> {
+export async function verifyUpload(
+  ctx: Ctx,
+  deps: Pick<DocumentsDeps, 'trustAnchors'>,
+  bytes: Uint8Array,
+  claimedId?: string,
+): Promise<VerifyOutcome> {
   if (bytes.length === 0)
     throw new Invalid([{ field: 'file', vi: 'Chọn tệp PDF cần kiểm tra.', en: 'Choose the PDF to check.' }]);
-  const report = verifyPdf(bytes);
+  const report = verifyPdf(bytes, { trustAnchors: await anchorsOf(deps) });
   const same = await q.findIssuedBySha(ctx.db, report.sha256);
   const claimed =
     !same && claimedId && /^[0-9a-f-]{36}$/i.test(claimedId)
       ? await q.findIssued(ctx.db, claimedId.toLowerCase())
       : undefined;
   const issued = same ?? claimed;
-  return { report, issued: issued ? publicIssued(issued) : null, matchesStored: Boolean(same) };
+  return {
+    report,
+    verdict: verdictOf(report, same),
+    issued: issued ? publicIssued(issued) : null,
+    matchesStored: Boolean(same),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
