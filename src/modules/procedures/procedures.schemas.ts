@@ -77,6 +77,11 @@ export const Fee = z.object({
   per: z.enum(['dossier', 'page', 'copy', 'signature', 'transaction']).default('dossier'),
   dueAt: z.enum(FEE_MOMENTS).default('receipt'),
   note: Text.optional(),
+  /**
+   * The instrument that sets the fee, as the receipt prints it ("Thông tư số 226/2016/TT-BTC", or
+   * the province's People's Council resolution). Absent: the receipt says it is not recorded.
+   */
+  basis: z.string().trim().min(1).max(300).optional(),
 });
 export type Fee = z.infer<typeof Fee>;
 
