@@ -52,6 +52,24 @@ export type Paper = (typeof PAPERS)[number];
 const unavailable = () =>
   new NotFound({ vi: 'Hồ sơ chưa có giấy tờ này.', en: 'This dossier has no such paper yet.' });
 
+/** Forms 01–03 of Circular 03/2025/TT-VPCP: the one-stop centre's, not the commune police's. */
+const ONE_STOP_FORMS: ReadonlySet<Paper> = new Set(['tiep-nhan', 'bo-sung', 'tu-choi']);
+
+/**
+ * Residence procedures are received and decided by the commune police with the forms of Circular
+ * 66/2023/TT-BCA (CT04 instead of form 01…; docs/rules.md § Procedures catalogue): the one-stop
+ * forms are refused for them, saying why.
+ */
+export function oneStopFormsApply(p: Pick<DossierRecord['procedure'], 'agency'>) {
+  return p.agency !== 'police';
+}
+
+const policeForms = () =>
+  new Conflict({
+    vi: 'Thủ tục này do Công an xã tiếp nhận và giải quyết, với biểu mẫu riêng của Thông tư số 66/2023/TT-BCA (ví dụ mẫu CT04 thay cho giấy tiếp nhận hồ sơ). Hệ thống không in mẫu 01, 02, 03 của Thông tư số 03/2025/TT-VPCP cho thủ tục này; hãy liên hệ Công an xã.',
+    en: 'This procedure is received and decided by the commune police, with the forms of Circular 66/2023/TT-BCA (e.g. form CT04 instead of the receipt slip). One-stop forms 01, 02 and 03 of Circular 03/2025/TT-VPCP are not printed for it; ask the commune police.',
+  });
+
 // ---------------------------------------------------------------------------------------------
 // Who may read a dossier's papers
 
@@ -158,6 +176,7 @@ export async function renderPaper(
   paper: Paper,
 ): Promise<Uint8Array> {
   const deskPlace = d.receivedPlaceId ?? d.unitId;
+  if (ONE_STOP_FORMS.has(paper) && !oneStopFormsApply(d.procedure)) throw policeForms();
   switch (paper) {
     case 'tiep-nhan': {
       const receive = last(actionsOf(d, 'receive'));
@@ -169,7 +188,12 @@ export async function renderPaper(
       return renderReceiptSlip({
         issuer,
         code: d.code,
-        procedure: { code: d.procedureCode, name: d.procedure.name.vi, days: d.procedure.days },
+        procedure: {
+          code: d.procedureCode,
+          name: d.procedure.name.vi,
+          days: d.procedure.days,
+          daysUnit: d.procedure.daysUnit,
+        },
         applicant: d.applicant,
         channel: d.channel,
         documents: handedIn(d),
@@ -365,9 +389,10 @@ async function store(deps: DocumentsDeps, bytes: Uint8Array, name: string) {
 /** Which papers a dossier has now, for the lists on the staff and citizen pages. */
 export async function availablePapers(ctx: Ctx, d: DossierRecord): Promise<Paper[]> {
   const out: Paper[] = [];
-  if (d.validReceivedAt && actionsOf(d, 'receive').length) out.push('tiep-nhan');
-  if (actionsOf(d, 'request_supplement').length) out.push('bo-sung');
-  if (actionsOf(d, 'refuse').length) out.push('tu-choi');
+  const oneStop = oneStopFormsApply(d.procedure);
+  if (oneStop && d.validReceivedAt && actionsOf(d, 'receive').length) out.push('tiep-nhan');
+  if (oneStop && actionsOf(d, 'request_supplement').length) out.push('bo-sung');
+  if (oneStop && actionsOf(d, 'refuse').length) out.push('tu-choi');
   if (actionsOf(d, 'overdue').length && d.validReceivedAt) out.push('xin-loi');
   if (d.validReceivedAt) out.push('kiem-soat');
   if (await q.findCurrent(ctx.db, d.id, 'result')) out.push('ket-qua');

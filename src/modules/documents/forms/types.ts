@@ -47,7 +47,7 @@ export interface FeeLine {
 export interface ReceiptSlip {
   issuer: Issuer;
   code: string;
-  procedure: { code: string; name: string; days: number };
+  procedure: { code: string; name: string; days: number; daysUnit?: 'working' | 'calendar' | undefined };
   applicant: Applicant;
   channel: 1 | 2 | 3;
   documents: { name: string; form: DocumentForm; count: number }[];
