@@ -4,6 +4,7 @@ import { recordAudit } from '#modules/audit/index.ts';
 import { type DossierDeps, track } from '#modules/dossiers/index.ts';
 import { enqueue } from '#modules/notifications/index.ts';
 import { findPlaceById, type Place } from '#modules/places/index.ts';
+import { statutoryDueAt } from '#modules/procedures/index.ts';
 import { hasRole, requireStaff } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { SqlRunner } from '#platform/db/client.ts';
@@ -18,12 +19,14 @@ import {
   type DossierRecord,
   getDossierRecord,
   isApplicant,
+  loadCalendar,
   staffMaySee,
 } from './dossier-source.ts';
-import { renderApology } from './forms/apology.ts';
+import { APOLOGY_TITLE, renderApology } from './forms/apology.ts';
 import { renderReceiptSlip } from './forms/receipt.ts';
 import { renderRefusal } from './forms/refusal.ts';
 import { renderResult } from './forms/result.ts';
+import { renderStopNotice } from './forms/stop-notice.ts';
 import { renderSupplementRequest } from './forms/supplement.ts';
 import { renderTrackingSheet } from './forms/tracking-sheet.ts';
 import type { FeeLine, HandOff, Issuer, ResultTemplate } from './forms/types.ts';
@@ -46,7 +49,15 @@ export interface DocumentsDeps {
   trustAnchors?: (() => Promise<X509Certificate[]>) | undefined;
 }
 
-export const PAPERS = ['tiep-nhan', 'bo-sung', 'tu-choi', 'xin-loi', 'kiem-soat', 'ket-qua'] as const;
+export const PAPERS = [
+  'tiep-nhan',
+  'bo-sung',
+  'tu-choi',
+  'xin-loi',
+  'dung-xu-ly',
+  'kiem-soat',
+  'ket-qua',
+] as const;
 export type Paper = (typeof PAPERS)[number];
 
 const unavailable = () =>
@@ -238,6 +249,21 @@ export async function renderPaper(
     }
     case 'xin-loi':
       return apologyPdf(ctx, deps, d, {});
+    case 'dung-xu-ly': {
+      const stop = last(actionsOf(d, 'stop'));
+      if (!stop || !d.validReceivedAt) throw unavailable();
+      return renderStopNotice({
+        issuer: await authorityIssuer(ctx, d.unitId),
+        code: d.code,
+        procedureName: d.procedure.name.vi,
+        applicant: d.applicant,
+        receivedAt: d.validReceivedAt,
+        stoppedAt: stop.at,
+        reason: stop.note ?? 'Hồ sơ không đủ điều kiện để tiếp tục giải quyết.',
+        signer: { name: stop.actorName, title: 'TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH' },
+        trackingUrl: trackingUrl(deps, d.code),
+      });
+    }
     case 'kiem-soat':
       return renderTrackingSheet({
         issuer: await deskIssuer(ctx, deskPlace),
@@ -343,16 +369,28 @@ const HANDS_OFF: Partial<Record<DossierAction['type'], 'receptionist' | 'special
   result_returned: 'receptionist',
 };
 
+/**
+ * The new date form 04 asks for: the one given (an extension's), else a proposal — the procedure's
+ * own time limit again, counted from when the apology is written (at least one working day). The
+ * extension flow that lets the specialist choose it before the due date is the dossiers module's
+ * (see the README).
+ */
+async function proposedNewDate(ctx: Ctx, d: DossierRecord, from: Date) {
+  const cal = await loadCalendar(ctx.db);
+  return statutoryDueAt({ days: Math.max(1, d.procedure.days), daysUnit: d.procedure.daysUnit }, from, cal);
+}
+
 async function apologyPdf(
   ctx: Ctx,
   deps: DocumentsDeps,
   d: DossierRecord,
-  opts: { reason?: string | undefined; newDueAt?: Date | null | undefined; signer?: string | undefined },
+  opts: { reason?: string | undefined; newDueAt?: Date | undefined; signer?: string | undefined },
 ) {
   const overdue = last(actionsOf(d, 'overdue'));
   const receive = actionsOf(d, 'receive')[0];
   if (!overdue || !receive || !d.validReceivedAt) throw unavailable();
   const announced = receive.payload.dueAt ? new Date(receive.payload.dueAt) : d.dueAt;
+  const writtenAt = opts.newDueAt !== undefined ? ctx.clock.now() : overdue.at;
   return renderApology({
     issuer: await deskIssuer(ctx, d.receivedPlaceId ?? d.unitId),
     code: d.code,
@@ -360,11 +398,11 @@ async function apologyPdf(
     applicant: d.applicant,
     receivedAt: receive.at,
     dueAt: announced ?? overdue.at,
-    writtenAt: opts.newDueAt !== undefined ? ctx.clock.now() : overdue.at,
+    writtenAt,
     reason:
       opts.reason ??
       'Hồ sơ cần thêm thời gian thẩm định, xác minh nên chưa giải quyết xong trong thời hạn quy định.',
-    newDueAt: opts.newDueAt ?? null,
+    newDueAt: opts.newDueAt ?? (await proposedNewDate(ctx, d, writtenAt)),
     signer: { name: opts.signer ?? '', title: 'TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH' },
     trackingUrl: trackingUrl(deps, d.code),
   });
@@ -394,6 +432,7 @@ export async function availablePapers(ctx: Ctx, d: DossierRecord): Promise<Paper
   if (oneStop && actionsOf(d, 'request_supplement').length) out.push('bo-sung');
   if (oneStop && actionsOf(d, 'refuse').length) out.push('tu-choi');
   if (actionsOf(d, 'overdue').length && d.validReceivedAt) out.push('xin-loi');
+  if (actionsOf(d, 'stop').length && d.validReceivedAt) out.push('dung-xu-ly');
   if (d.validReceivedAt) out.push('kiem-soat');
   if (await q.findCurrent(ctx.db, d.id, 'result')) out.push('ket-qua');
   return out;
@@ -426,8 +465,8 @@ export async function issueApology(ctx: Ctx, deps: DocumentsDeps, code: string) 
       await enqueue(tx, {
         channel: 'email',
         recipient: d.applicant.email,
-        subject: `Phiếu xin lỗi và hẹn lại ngày trả kết quả – hồ sơ ${d.code}`,
-        body: `Kính gửi ông/bà ${d.applicant.name},\n\nHồ sơ ${d.code} (${d.procedure.name.vi}) chưa được giải quyết đúng hẹn. Cơ quan gửi ông/bà phiếu xin lỗi (mẫu 04) tại địa chỉ:\n${link}\n\nTheo dõi hồ sơ: ${trackingUrl(deps, d.code)}`,
+        subject: `${APOLOGY_TITLE} – hồ sơ ${d.code}`,
+        body: `Kính gửi ông/bà ${d.applicant.name},\n\nHồ sơ ${d.code} (${d.procedure.name.vi}) chưa được giải quyết đúng hẹn. Cơ quan gửi ông/bà văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (mẫu 04), có ngày hẹn trả kết quả mới, tại địa chỉ:\n${link}\n\nTheo dõi hồ sơ: ${trackingUrl(deps, d.code)}`,
         template: 'documents.apology',
         dedupeKey: `documents.apology:${d.code}`,
       });
