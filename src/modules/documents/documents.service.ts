@@ -30,6 +30,7 @@ import { renderStopNotice } from './forms/stop-notice.ts';
 import { renderSupplementRequest } from './forms/supplement.ts';
 import { renderTrackingSheet } from './forms/tracking-sheet.ts';
 import type { FeeLine, HandOff, Issuer, ResultTemplate } from './forms/types.ts';
+import { OFFICIAL_TEMPLATES } from './official-templates.ts';
 import { vnParts } from './pdf/vn-format.ts';
 import { type Signer, SigningUnavailable } from './signing/signer.ts';
 import { type VerifyReport, verifyPdf } from './signing/verify.ts';
@@ -480,9 +481,14 @@ export async function issueApology(ctx: Ctx, deps: DocumentsDeps, code: string) 
 // ---------------------------------------------------------------------------------------------
 // Results: drawn from the procedure's template, signed by the approver
 
+/**
+ * The result template of a procedure: the one an admin saved, else the official form's
+ * (`official-templates.ts`), else one drawn from the e-form (`defaultTemplate`).
+ */
 export async function templateFor(ctx: Ctx, d: Pick<DossierRecord, 'procedureCode' | 'procedure'>) {
   const saved = await q.findTemplate(ctx.db, d.procedureCode);
-  return saved ? ResultTemplateSchema.parse(saved) : defaultTemplate(d.procedure);
+  if (saved) return ResultTemplateSchema.parse(saved);
+  return OFFICIAL_TEMPLATES[d.procedureCode]?.template ?? defaultTemplate(d.procedure);
 }
 
 function yearOf(at: Date) {

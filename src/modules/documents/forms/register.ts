@@ -12,7 +12,8 @@ export const REGISTER_TITLE = 'Sổ theo dõi hồ sơ';
  * applicant with address and phone, deciding agency, the dates received, due and returned, how the
  * result is handed over, and a column to sign on receipt — find_string id 37891500287), with how the
  * dossier was filed instead of how the result is handed over (the log does not record the latter)
- * and the state in words. The CSV has the same columns in the same order.
+ * and the state in words. The CSV has these columns; the PDF, on portrait A4, puts the three dates
+ * in one column.
  */
 export const REGISTER_COLUMNS = [
   'TT',
@@ -30,6 +31,8 @@ export const REGISTER_COLUMNS = [
 ] as const;
 
 const dmy = (iso: string) => iso.split('-').reverse().join('/');
+/** "26/11/2026": the register records days (the time is in the CSV). */
+const day = (at: Date | null) => (at ? vnShort(at).slice(6) : '');
 
 /** One row's cells, as both the PDF and the CSV print them. */
 export function registerCells(r: RegisterRow, i: number): string[] {
@@ -57,17 +60,36 @@ export async function renderRegister(d: Register): Promise<Uint8Array> {
   });
   heading(w, d.issuer, d.printedAt, { form: `Mẫu số 07 – ${CIRCULAR}` });
   title(w, REGISTER_TITLE, `${d.unitName}: hồ sơ tiếp nhận từ ngày ${dmy(d.from)} đến ngày ${dmy(d.to)}`);
-  const widths = [0.04, 0.22, 0.12, 0.09, 0.1, 0.08, 0.07, 0.07, 0.07, 0.06, 0.08, 0.05];
+  const columns: [string, number][] = [
+    ['TT', 0.04],
+    ['Mã hồ sơ', 0.22],
+    ['Tên thủ tục hành chính', 0.13],
+    ['Tên cá nhân, tổ chức', 0.1],
+    ['Địa chỉ, số điện thoại', 0.115],
+    ['Cơ quan chủ trì giải quyết', 0.09],
+    ['Ngày nhận / hẹn trả / trả kết quả', 0.13],
+    ['Hình thức nộp', 0.07],
+    ['Tình trạng', 0.1],
+    ['Ký nhận', 0.05],
+  ];
   w.table(
-    REGISTER_COLUMNS.map((header, i) => ({
+    columns.map(([header, width], i) => ({
       header,
-      width: widths[i] as number,
+      width,
       ...(i === 0 ? { align: 'center' as const } : {}),
     })),
     d.rows.length
-      ? d.rows.map(registerCells)
-      : [['', 'Không có hồ sơ nào trong thời gian này', '', '', '', '', '', '', '', '', '', '']],
-    { size: 6.5, headerSize: 6.5 },
+      ? d.rows.map((r, i) => {
+          const c = registerCells(r, i);
+          const dates = [
+            `Nhận: ${day(r.receivedAt)}`,
+            `Hẹn: ${day(r.dueAt)}`,
+            r.finishedAt ? `Trả: ${day(r.finishedAt)}` : '',
+          ];
+          return [...c.slice(0, 6), dates.filter(Boolean).join('\n'), c[9] ?? '', c[10] ?? '', ''];
+        })
+      : [['', 'Không có hồ sơ nào trong thời gian này', '', '', '', '', '', '', '', '']],
+    { size: 7, headerSize: 7 },
   );
   w.gap(6);
   w.text(

@@ -151,14 +151,22 @@ export interface TrackingSheet {
  * form.<field> (the e-form's answers). A value that is missing prints as a dotted blank.
  */
 export interface ResultTemplate {
+  /**
+   * The official form it follows, printed small above the heading ("Theo mẫu … ban hành kèm theo
+   * Thông tư số 04/2020/TT-BTP"). Absent for a template of the platform's own.
+   */
+  formTag?: string | undefined;
   /** "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN". */
   title: string;
   /** "Căn cứ …" lines, in italics under the title. */
   basis: string[];
   /** Paragraphs of the body. */
   body: string[];
-  /** Label–value lines after the body ("Họ, chữ, đệm, tên: {{applicant.name}}"). */
-  fields: { label: string; value: string }[];
+  /**
+   * Label–value lines after the body ("Họ, chữ đệm, tên: {{applicant.name}}"). `ifPresent`: left
+   * out when its value is empty (an answer the e-form does not require), not printed as a blank.
+   */
+  fields: { label: string; value: string; ifPresent?: boolean | undefined }[];
   /** Paragraphs after the fields. */
   closing: string[];
   /** Above the signature: "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH". */
