@@ -20,7 +20,7 @@ import { Forbidden } from '#platform/errors.ts';
  * and `dossierClock`. Nothing here touches the dossiers' tables.
  */
 export type { DossierAction, DossierRecord };
-export { dossiersWithActionSince, findDossierRecord, getDossierRecord };
+export { dossiersWithActionSince, findDossierRecord, getDossierRecord, loadCalendar };
 
 /** Staff who may see a dossier: a workflow role or admin at a place covering its unit (as dossiers rule). */
 export function staffMaySee(actor: Actor, d: Pick<DossierRecord, 'unitPath'>) {

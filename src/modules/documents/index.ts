@@ -10,6 +10,7 @@ import { dossiersWithActionSince } from './dossier-source.ts';
 import type { FeeLine } from './forms/types.ts';
 import { ensureDemoP12, P12FileSigner } from './signing/p12.ts';
 import type { Signer } from './signing/signer.ts';
+import { trustAnchorsFromFile } from './signing/trust.ts';
 
 declare module '#platform/events.ts' {
   interface EventMap {
@@ -98,6 +99,7 @@ export function documentsDeps(
     dossiers: dossierDeps(platform),
     fees: opts.fees,
     linkSecret: platform.secrets.cookie,
+    trustAnchors: trustAnchorsFromFile(platform.config.SIGNING_TRUST_ANCHORS),
   };
 }
 

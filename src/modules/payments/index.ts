@@ -23,6 +23,12 @@ export {
   setPaymentAccount,
 } from './payments.accounts.service.ts';
 export {
+  issueReceipt,
+  receiptNumber,
+  receiptPdf,
+  setReceiptSeries,
+} from './payments.receipts.ts';
+export {
   confirmPayment,
   ensureDues,
   feeLinesFor,
@@ -31,7 +37,6 @@ export {
   momentsReached,
   type PaymentsDeps,
   parseStatement,
-  receiptPdf,
 } from './payments.service.ts';
 export {
   type BankAccount,
