@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ExpressionError, evaluate, parseExpression, references } from './expression.ts';
+import { ExpressionError, evaluate, evaluateIndicator, parseExpression, references } from './expression.ts';
 
 const values: Record<string, number> = { A: 6, B: 4, C: 0, 'D.nu': 3, D: 5 };
 const lookup = (code: string, option: string | undefined) => values[option ? `${code}.${option}` : code];
@@ -24,6 +24,16 @@ describe('indicator expressions', () => {
     assert.equal(calc('X + Y'), null);
     assert.equal(calc('A + X'), 6, 'a missing element among present ones counts as 0');
     assert.equal(calc('100'), 100);
+  });
+
+  it('when an indicator has a value only in its denominator, then it is 0, not "no data"', () => {
+    const ind = (n: string, d: string, f = 100) =>
+      evaluateIndicator(parseExpression(n), parseExpression(d), f, lookup);
+    assert.equal(ind('X', 'A'), 0);
+    assert.equal(ind('B', 'A'), (4 / 6) * 100);
+    assert.equal(ind('X', 'Y'), null);
+    assert.equal(ind('A', 'C'), null);
+    assert.equal(ind('A', '1', 1), 6);
   });
 
   it('when references are asked for, then each element is listed once with its option', () => {

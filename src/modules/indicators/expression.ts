@@ -180,6 +180,33 @@ export function references(e: Expr): { code: string; option: string | undefined 
  * commune that reported nothing is "no data", not 0 %. Division by zero gives null.
  */
 export function evaluate(e: Expr, lookup: (code: string, option: string | undefined) => number | undefined) {
+  const r = evaluateCounted(e, lookup);
+  return r.refs > 0 && r.found === 0 ? null : r.value;
+}
+
+/**
+ * An indicator's value: numerator ÷ denominator × factor. Missing element values count as 0 unless
+ * no element of the whole indicator has a value (then "no data"); a zero denominator gives null.
+ * So a commune with 1 dossier received and none online is at 0 %, not "no data".
+ */
+export function evaluateIndicator(
+  numerator: Expr,
+  denominator: Expr,
+  factor: number,
+  lookup: (code: string, option: string | undefined) => number | undefined,
+): number | null {
+  const n = evaluateCounted(numerator, lookup);
+  const d = evaluateCounted(denominator, lookup);
+  if (n.refs + d.refs > 0 && n.found + d.found === 0) return null;
+  if (n.value === null || d.value === null || d.value === 0) return null;
+  return (n.value / d.value) * factor;
+}
+
+/** The value with missing values as 0, and how many references there were and how many had a value. */
+export function evaluateCounted(
+  e: Expr,
+  lookup: (code: string, option: string | undefined) => number | undefined,
+) {
   let refs = 0;
   let found = 0;
   const walk = (x: Expr): number | null => {
@@ -208,5 +235,5 @@ export function evaluate(e: Expr, lookup: (code: string, option: string | undefi
     }
   };
   const value = walk(e);
-  return refs > 0 && found === 0 ? null : value;
+  return { value, refs, found };
 }

@@ -4,7 +4,7 @@ import { requireStaff } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import { Forbidden, Invalid } from '#platform/errors.ts';
 import { msg, parse } from '#platform/validation.ts';
-import { evaluate, references } from './expression.ts';
+import { evaluateIndicator, references } from './expression.ts';
 import * as q from './indicators.queries.ts';
 import { Code, PeriodId, type Text } from './indicators.schemas.ts';
 import { type ElementRecord, type IndicatorRecord, loadModel, type Model } from './model.service.ts';
@@ -141,11 +141,9 @@ class Cells {
   }
 
   indicator(rk: string, pid: string, i: IndicatorRecord): number | null {
-    const look = (code: string, option: string | undefined) => this.element(rk, pid, code, option);
-    const num = evaluate(i.numeratorExpr, look);
-    const den = evaluate(i.denominatorExpr, look);
-    if (num === null || den === null || den === 0) return null;
-    return (num / den) * i.factor;
+    return evaluateIndicator(i.numeratorExpr, i.denominatorExpr, i.factor, (code, option) =>
+      this.element(rk, pid, code, option),
+    );
   }
 }
 
