@@ -24,7 +24,11 @@ export interface ModelRow {
   updatedAt: string;
 }
 
-const MODEL_COLUMNS = sql`kind, code, version, definition, published, updated_by as "updatedBy", updated_at::text as "updatedAt"`;
+/** A timestamp as ISO 8601 text in UTC, which every JavaScript engine parses the same way. */
+const iso = (column: string) =>
+  sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+const MODEL_COLUMNS = sql`kind, code, version, definition, published, updated_by as "updatedBy", ${iso('updated_at')} as "updatedAt"`;
 
 export function listModel(db: Db) {
   return run<ModelRow>(db, sql`select ${MODEL_COLUMNS} from indicator_model order by kind, code`);
@@ -97,7 +101,7 @@ export async function valuesAt(db: Db, q: { elements: string[]; placeIds: number
   const rows = await run<ValueRow & { value: string }>(
     db,
     sql`select element, option, place_id::int as "placeId", period, value::text as value, comment, source,
-               entered_by as "enteredBy", updated_at::text as "updatedAt", frozen,
+               entered_by as "enteredBy", ${iso('updated_at')} as "updatedAt", frozen,
                element_version as "elementVersion", disaggregation
           from indicator_values
          where period = ${q.period}
@@ -220,7 +224,7 @@ export interface ApprovalRow {
 }
 
 const APPROVAL_COLUMNS = sql`id::int as id, data_set as "dataSet", place_id::int as "placeId", place_path as "placePath",
-  period, action, comment, actor_label as "actorLabel", at::text as at`;
+  period, action, comment, actor_label as "actorLabel", ${iso('at')} as at`;
 
 const withDates = (rows: (Omit<ApprovalRow, 'at'> & { at: string })[]): ApprovalRow[] =>
   rows.map((r) => ({ ...r, at: new Date(r.at) }));
