@@ -27,6 +27,7 @@ export {
   exportModel,
   exportModelJson,
   importModel,
+  importModelUnchecked,
   loadModel,
   type Model,
   saveModelObject,

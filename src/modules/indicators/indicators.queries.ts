@@ -362,21 +362,25 @@ export async function markCollectorFilled(db: Db, source: string, at: Date) {
 // Reading along the tree
 
 export interface AggregateRow {
-  /** The id of the child of the root the value lies under; '' for values at the root itself; null in the total. */
-  rk: string | null;
+  /** The id of the child of the root the values lie under; '' for values at the root itself. */
+  rk: string;
   element: string;
   option: string;
   pid: string;
   sum: number;
-  avg: number;
+  /** How many values were added (an average is sum ÷ n). */
+  n: number;
 }
 
+const RANK = { week: 0, month: 1, quarter: 2, year: 3 } as const;
+
 /**
- * Element values under a root place, for each child of the root and for the root as a whole, for
- * each requested period: values of the period itself and of finer periods that roll into it (a
- * week by its Thursday). `last` elements keep each place's latest period inside the requested one.
- * One pass over the values under the root; totals come from the leaves (GROUPING SETS), so an
- * average of the province is the average of its communes' values, not of their averages.
+ * Element values under a root place, per child of the root, per requested period (all of one
+ * type): values of that period, and of finer periods that roll into it (a week by its Thursday, a
+ * month into its quarter and year), each value mapped to its period in the scan itself, so there is
+ * no join. `last` elements keep each place's latest period inside the requested one. The caller
+ * adds the children up for the total: sums and counts add, so an average of the province is the
+ * average of all its leaves' values, not an average of averages.
  */
 export async function aggregate(
   runner: SqlRunner,
@@ -389,59 +393,49 @@ export async function aggregate(
     approvedOnly: boolean;
   },
 ): Promise<AggregateRow[]> {
-  if (q.elements.length === 0 || q.periods.length === 0) return [];
+  const type = q.periods[0]?.type;
+  if (q.elements.length === 0 || !type) return [];
+  if (q.periods.some((p) => p.type !== type)) throw new Error('periods of one type at a time');
   const depth = q.path.split('/').filter(Boolean).length;
   const minStart = q.periods.reduce((m, p) => (p.start < m ? p.start : m), '9999-12-31');
   const maxEnd = q.periods.reduce((m, p) => (p.end > m ? p.end : m), '0000-01-01');
-  const rows = await runner.query<{
-    rk: string | null;
-    element: string;
-    option: string;
-    pid: string;
-    sum: string;
-    avg: string;
-  }>(
-    `with p as (
-       select * from unnest($3::text[], $4::text[], $5::date[], $6::date[], $7::int[]) as p(id, type, s, e, rank)),
-     m as (
-       select v.element, v.option, v.place_path, v.period_start, v.value, p.id as pid,
-              split_part(v.place_path, '/', $8) as rk
-         from indicator_values v
-         join p on v.period = p.id
-               or (v.rollup and v.period_type <> p.type
-                   and (case v.period_type when 'week' then 0 when 'month' then 1 when 'quarter' then 2 else 3 end) < p.rank
-                   and case when v.period_type = 'week' then v.period_start + 3 between p.s and p.e
-                            else v.period_start >= p.s and v.period_end <= p.e end)
-        where v.place_path like $1 and v.element = any($2::text[])
-          and v.period_start >= $9::date - 6 and v.period_end <= $10::date + 6
-          and ($12 = false or v.source <> 'entry' or v.frozen)),
+  const finer = (['week', 'month', 'quarter'] as const).filter((t) => RANK[t] < RANK[type]);
+  const format = { week: '', month: 'YYYYMM', quarter: 'YYYY"Q"Q', year: 'YYYY' }[type];
+  return runner.query<AggregateRow>(
+    `with v as (
+       select element, option, place_path, period_start, value,
+              case when period_type = $3 then period
+                   else to_char(case when period_type = 'week' then period_start + 3 else period_start end, $4)
+              end as pid
+         from indicator_values
+        where place_path like $1 and element = any($2::text[])
+          and period_start >= $5::date - 6 and period_end <= $6::date + 6
+          and (period_type = $3 or (rollup and period_type = any($7::text[])))
+          and ($8 = false or source <> 'entry' or frozen)),
      l as (
-       select element, option, place_path, pid, rk, value from m where not (element = any($11::text[]))
+       select element, option, place_path, pid, value from v
+        where pid = any($9::text[]) and not (element = any($10::text[]))
        union all
-       select element, option, place_path, pid, rk, value from (
-         select m.*, rank() over (partition by element, option, place_path, pid order by period_start desc) as r
-           from m where element = any($11::text[])) x
-        where r = 1)
-     select case when grouping(rk) = 1 then null else rk end as rk, element, option, pid,
-            sum(value)::text as sum, avg(value)::text as avg
-       from l
-      group by grouping sets ((rk, element, option, pid), (element, option, pid))`,
+       (select distinct on (element, option, place_path, pid) element, option, place_path, pid, value from v
+         where pid = any($9::text[]) and element = any($10::text[])
+         order by element, option, place_path, pid, period_start desc))
+     select split_part(place_path, '/', $11) as rk, element, option, pid,
+            sum(value)::float8 as sum, count(*)::int as n
+       from l group by 1, 2, 3, 4`,
     [
       `${q.path}%`,
       q.elements,
-      q.periods.map((p) => p.id),
-      q.periods.map((p) => p.type),
-      q.periods.map((p) => p.start),
-      q.periods.map((p) => p.end),
-      q.periods.map((p) => ({ week: 0, month: 1, quarter: 2, year: 3 })[p.type]),
-      depth + 2,
+      type,
+      format,
       minStart,
       maxEnd,
-      q.lastElements,
+      finer,
       q.approvedOnly,
+      q.periods.map((p) => p.id),
+      q.lastElements,
+      depth + 2,
     ],
   );
-  return rows.map((r) => ({ ...r, sum: Number(r.sum), avg: Number(r.avg) }));
 }
 
 /** Provinces (children of the root) that hold any value, for the public page's choice of place. */

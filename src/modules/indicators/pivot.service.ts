@@ -109,41 +109,59 @@ function itemOf(model: Model, code: string): PivotItem | undefined {
   return undefined;
 }
 
-/** The element values behind one row and period, and an indicator's value computed from them. */
+/**
+ * The element values behind each row and period, and indicators computed from them. Rows of the
+ * aggregate are indexed once by (row, period) → element → option, so the 50 × 100 × 12 evaluations
+ * of a province table are map lookups.
+ */
 class Cells {
-  private map = new Map<string, { sum: number; avg: number }>();
+  private byCell = new Map<string, Map<string, Map<string, { sum: number; n: number }>>>();
   constructor(
     rows: q.AggregateRow[],
     private readonly elements: Map<string, ElementRecord>,
   ) {
-    for (const r of rows) this.map.set(`${r.rk ?? '*'}|${r.pid}|${r.element}|${r.option}`, r);
-    this.options = new Map();
     for (const r of rows) {
-      const k = `${r.rk ?? '*'}|${r.pid}|${r.element}`;
-      const list = this.options.get(k) ?? [];
-      list.push(r.option);
-      this.options.set(k, list);
+      // Each row counts for its child of the root, and for the root's total ('*').
+      for (const rk of [r.rk, '*']) {
+        const key = `${rk}|${r.pid}`;
+        let cell = this.byCell.get(key);
+        if (!cell) {
+          cell = new Map();
+          this.byCell.set(key, cell);
+        }
+        let options = cell.get(r.element);
+        if (!options) {
+          options = new Map();
+          cell.set(r.element, options);
+        }
+        const c = options.get(r.option);
+        if (c) {
+          c.sum += r.sum;
+          c.n += r.n;
+        } else options.set(r.option, { sum: r.sum, n: r.n });
+      }
     }
   }
-  private options: Map<string, string[]>;
 
-  element(rk: string, pid: string, code: string, option?: string): number | undefined {
-    const e = this.elements.get(code);
-    if (!e) return undefined;
-    const pick = (o: string) => {
-      const c = this.map.get(`${rk}|${pid}|${code}|${o}`);
-      return c === undefined ? undefined : e.aggregation === 'average' ? c.avg : c.sum;
+  lookup(rk: string, pid: string) {
+    const cell = this.byCell.get(`${rk}|${pid}`);
+    // Indicators of one table share their elements: each element's total is added once per cell.
+    const totals = new Map<string, number | undefined>();
+    return (code: string, option?: string): number | undefined => {
+      if (option === undefined && totals.has(code)) return totals.get(code);
+      const options = cell?.get(code);
+      const e = this.elements.get(code);
+      if (!options || !e) return undefined;
+      const pick = (c: { sum: number; n: number }) => (e.aggregation === 'average' ? c.sum / c.n : c.sum);
+      if (option !== undefined) {
+        const c = options.get(option);
+        return c === undefined ? undefined : pick(c);
+      }
+      let total = 0;
+      for (const c of options.values()) total += pick(c);
+      totals.set(code, total);
+      return total;
     };
-    if (option !== undefined) return pick(option);
-    const opts = this.options.get(`${rk}|${pid}|${code}`);
-    if (!opts) return undefined;
-    return opts.reduce((s, o) => s + (pick(o) ?? 0), 0);
-  }
-
-  indicator(rk: string, pid: string, i: IndicatorRecord): number | null {
-    return evaluateIndicator(i.numeratorExpr, i.denominatorExpr, i.factor, (code, option) =>
-      this.element(rk, pid, code, option),
-    );
   }
 }
 
@@ -218,13 +236,19 @@ export async function pivotFor(
     approvedOnly: opts.publicOnly ?? false,
   });
   const cells = new Cells(rows, model.elements);
-  const valuesFor = (rk: string) =>
-    items.map((item) =>
-      periods.map((p) => {
-        if (item.kind === 'element') return cells.element(rk, p.id, item.code) ?? null;
-        return cells.indicator(rk, p.id, model.indicators.get(item.code) as IndicatorRecord);
+  const records = items.map((item) =>
+    item.kind === 'indicator' ? model.indicators.get(item.code) : undefined,
+  );
+  const valuesFor = (rk: string) => {
+    const looks = periods.map((p) => cells.lookup(rk, p.id));
+    return items.map((item, ii) =>
+      looks.map((look) => {
+        const i = records[ii];
+        if (!i) return look(item.code) ?? null;
+        return evaluateIndicator(i.numeratorExpr, i.denominatorExpr, i.factor, look);
       }),
     );
+  };
   const children = (await listChildren(ctx.db, root.id)).filter((c) => !c.validTo);
   let out: PivotRow[] = children.map((c) => ({
     place: { id: c.id, code: c.code, fullName: c.fullName },
