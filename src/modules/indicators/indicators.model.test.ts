@@ -106,6 +106,18 @@ describe('the indicator model: elements, indicators, data sets', () => {
     );
   });
 
+  it('when a collected element is put in a quarterly data set, then it is refused (collectors count months and weeks)', async () => {
+    await assert.rejects(
+      saveModelObject(province.ctx, 'data_set', {
+        code: 'DS_Q_HS',
+        name: { vi: 'Quý' },
+        periodType: 'quarter',
+        elements: ['HS_GIAI_QUYET'],
+      }),
+      (e: unknown) => e instanceof Invalid && /monthly or weekly data set/.test(e.fields[0]?.en ?? ''),
+    );
+  });
+
   it('when the model is exported and imported back, then the file is byte-identical and nothing changes', async () => {
     const r = await importModel(province.ctx, STARTER_MODEL);
     assert.ok(r.created > 20, JSON.stringify(r));

@@ -161,6 +161,12 @@ export function validateModel(model: Model): FieldError[] {
           `${code} is already in a data set of another period type: an element is reported for one period type, so nothing is counted twice.`,
         );
       periodTypeOf.set(code, d.periodType);
+      if (e.source !== null && d.periodType !== 'month' && d.periodType !== 'week')
+        err(
+          `dataSets.${d.code}.elements.${n}`,
+          `${code} được đếm theo tháng và tuần: chỉ đưa vào biểu tháng hoặc tuần (quý, năm được cộng từ tháng).`,
+          `${code} is counted by month and week: it belongs in a monthly or weekly data set (quarters and years add the months).`,
+        );
       if (e.disaggregation === 'hamlet' && d.level !== 'commune')
         err(
           `dataSets.${d.code}.elements.${n}`,
