@@ -26,6 +26,7 @@ import { registerDocumentRoutes } from '#modules/documents/index.ts';
 import { registerDossierRoutes } from '#modules/dossiers/index.ts';
 import { registerFeedbackRoutes } from '#modules/feedback/index.ts';
 import { registerIdentityRoutes, resolveActor, SESSION_COOKIE } from '#modules/identity/index.ts';
+import { registerIndicatorRoutes } from '#modules/indicators/index.ts';
 import { registerNotificationRoutes } from '#modules/notifications/index.ts';
 import { feeLinesFor, registerPaymentRoutes } from '#modules/payments/index.ts';
 import { registerPlaceRoutes } from '#modules/places/index.ts';
@@ -205,6 +206,7 @@ export async function buildApp(
   registerPaymentRoutes(app, platform);
   registerRatingRoutes(app, platform);
   registerStatisticsRoutes(app);
+  registerIndicatorRoutes(app, platform);
 
   await app.ready();
   return app;
