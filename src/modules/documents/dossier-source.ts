@@ -8,7 +8,7 @@ import {
   getDossierRecord,
   type LoggedAction,
   loadCalendar,
-  statusFromActions,
+  stateFromActions,
 } from '#modules/dossiers/index.ts';
 import { type Actor, hasRole } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
@@ -16,7 +16,7 @@ import { Forbidden } from '#platform/errors.ts';
 
 /**
  * The seam with the dossiers module: the dossier, its log and procedure snapshot come from its
- * exported read (`getDossierRecord`), the fold and the clock are its exported `statusFromActions`
+ * exported read (`getDossierRecord`), the fold and the clock are its exported `stateFromActions`
  * and `dossierClock`. Nothing here touches the dossiers' tables.
  */
 export type { DossierAction, DossierRecord };
@@ -53,6 +53,6 @@ function logged(d: DossierRecord): LoggedAction[] {
 
 /** The statutory clock of the dossier now, from the dossiers module's own pure functions. */
 export async function clockOf(ctx: Ctx, d: DossierRecord): Promise<DossierClock> {
-  const state = statusFromActions(logged(d));
+  const state = stateFromActions(logged(d));
   return dossierClock(state, logged(d), d.procedure, await loadCalendar(ctx.db), ctx.clock.now());
 }

@@ -26,7 +26,7 @@ import {
   type ActionType,
   availableActions,
   mayView,
-  statusFromActions,
+  stateFromActions,
   WORKFLOW_ROLES,
   workflowActor,
 } from './dossiers.workflow.ts';
@@ -79,7 +79,7 @@ export async function getStaffView(ctx: Ctx, code: string) {
 async function describe(ctx: Ctx, d: DossierRow, who: ReturnType<typeof workflowActor>) {
   const rows = await q.listActions(ctx.db, d.id);
   const log = rows.map(toLogged);
-  const state = statusFromActions(log);
+  const state = stateFromActions(log);
   const procedure = await procedureOf(ctx.db, d);
   const cal = await loadCalendar(ctx.db);
   const clock = dossierClock(state, log, procedure, cal, ctx.clock.now());
@@ -234,7 +234,7 @@ const PUBLIC_NOTES: readonly ActionType[] = ['refuse', 'reject', 'stop', 'reques
 
 export async function publicView(ctx: Ctx, d: q.TrackedDossier, actions?: ActionRow[]): Promise<PublicView> {
   const rows = actions ?? (await q.listActions(ctx.db, d.id));
-  const state = statusFromActions(rows.map(toLogged));
+  const state = stateFromActions(rows.map(toLogged));
   const procedure = await procedureOf(ctx.db, d);
   const places = await placeNames(ctx, [d.unitId, ...rows.map((r) => r.unitId)]);
   const docName = new Map(procedure.documents.map((x) => [x.id, x.name.vi]));

@@ -9,7 +9,7 @@ import {
   type DossierState,
   type NationalStatus,
   type Step,
-  statusFromActions,
+  stateFromActions,
 } from './dossiers.workflow.ts';
 
 /**
@@ -81,7 +81,7 @@ function actionOf(a: ActionRow): DossierAction {
 
 async function recordOf(db: Db, d: DossierRow): Promise<DossierRecord> {
   const rows = await q.listActions(db, d.id);
-  const state = statusFromActions(rows.map(toLogged));
+  const state = stateFromActions(rows.map(toLogged));
   return {
     id: d.id,
     code: d.code,

@@ -45,7 +45,7 @@ import {
   nextState,
   RULES,
   type Step,
-  statusFromActions,
+  stateFromActions,
   type WorkflowActor,
   workflowActor,
 } from './dossiers.workflow.ts';
@@ -502,7 +502,7 @@ export async function submitDossier(ctx: Ctx, deps: DossierDeps, input: SubmitIn
     files: checked.files.map((f) => ({ documentId: f.documentId, fileId: f.fileId, name: f.name })),
   });
   const actions: q.NewAction[] = [{ ...submit, ...actorColumns(actor), unitId: unit.id, statusAfter: 1 }];
-  let state = statusFromActions([submit]);
+  let state = stateFromActions([submit]);
   if (receivedAt) {
     const due = dueAt({ ...state, validReceivedAt: now }, procedure.days, cal);
     const receive = logged(1, 'receive', {
@@ -733,7 +733,7 @@ export async function act(
     const d = await q.lockDossier(tx, code);
     if (!d) throw notFound();
     const log = (await q.listActions(tx, d.id)).map(toLogged);
-    const state = statusFromActions(log);
+    const state = stateFromActions(log);
     before = state.status;
     beforeStep = state.step;
     const who: WorkflowActor = opts.system
@@ -903,7 +903,7 @@ export async function syncPaymentMark(
   const d = await q.lockDossier(tx, code);
   if (!d) throw notFound();
   const log = (await q.listActions(tx, d.id)).map(toLogged);
-  const state = statusFromActions(log);
+  const state = stateFromActions(log);
   const { unpaid: amount, paid } = await owed(tx);
   const type =
     amount > 0 && state.payment === null

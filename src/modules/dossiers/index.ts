@@ -60,7 +60,7 @@ export {
   type DossierState,
   type LoggedAction,
   type NationalStatus,
-  statusFromActions,
+  stateFromActions,
   type WorkflowActor,
 } from './dossiers.workflow.ts';
 
