@@ -22,8 +22,9 @@ import { fastifyRateLimitStore } from '#platform/rate-limit.ts';
 import '#platform/http/types.ts';
 import { registerAuditRoutes } from '#modules/audit/index.ts';
 import { registerBroadcastRoutes } from '#modules/broadcast/index.ts';
+import { registerCalendarRoutes } from '#modules/calendar/index.ts';
 import { registerDocumentRoutes } from '#modules/documents/index.ts';
-import { registerDossierRoutes } from '#modules/dossiers/index.ts';
+import { OneStopSettingsNav, registerDossierRoutes } from '#modules/dossiers/index.ts';
 import { registerFeedbackRoutes } from '#modules/feedback/index.ts';
 import { registerIdentityRoutes, resolveActor, SESSION_COOKIE } from '#modules/identity/index.ts';
 import { registerNotificationRoutes } from '#modules/notifications/index.ts';
@@ -201,6 +202,8 @@ export async function buildApp(
   registerProcedureRoutes(app, platform);
   registerFeedbackRoutes(app, platform);
   registerDossierRoutes(app, platform);
+  // The yearly calendar's page sits among the one-stop settings and shows their nav.
+  registerCalendarRoutes(app, { nav: (page) => OneStopSettingsNav({ page }) });
   registerDocumentRoutes(app, platform, { fees: feeLinesFor });
   registerPaymentRoutes(app, platform);
   registerRatingRoutes(app, platform);

@@ -1,3 +1,4 @@
+import { provinceCalendar } from '#modules/calendar/index.ts';
 import {
   type DossierAction,
   type DossierClock,
@@ -7,7 +8,6 @@ import {
   findDossierRecord,
   getDossierRecord,
   type LoggedAction,
-  loadCalendar,
   stateFromActions,
 } from '#modules/dossiers/index.ts';
 import { type Actor, hasRole } from '#platform/auth/actor.ts';
@@ -17,7 +17,8 @@ import { Forbidden } from '#platform/errors.ts';
 /**
  * The seam with the dossiers module: the dossier, its log and procedure snapshot come from its
  * exported read (`getDossierRecord`), the fold and the clock are its exported `stateFromActions`
- * and `dossierClock`. Nothing here touches the dossiers' tables.
+ * and `dossierClock` (on the calendar of the dossier's province). Nothing here touches the dossiers'
+ * tables.
  */
 export type { DossierAction, DossierRecord };
 export { dossiersWithActionSince, findDossierRecord, getDossierRecord };
@@ -54,5 +55,6 @@ function logged(d: DossierRecord): LoggedAction[] {
 /** The statutory clock of the dossier now, from the dossiers module's own pure functions. */
 export async function clockOf(ctx: Ctx, d: DossierRecord): Promise<DossierClock> {
   const state = stateFromActions(logged(d));
-  return dossierClock(state, logged(d), d.procedure, await loadCalendar(ctx.db), ctx.clock.now());
+  const calendar = await provinceCalendar(ctx.db, { path: d.unitPath });
+  return dossierClock(state, logged(d), d.procedure, calendar, ctx.clock.now());
 }

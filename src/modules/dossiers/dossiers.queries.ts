@@ -17,7 +17,6 @@ import { type Db, rowsOf, type SqlRunner } from '#platform/db/client.ts';
 import { fileRowsStatement, type StoredBlob } from '#platform/storage/index.ts';
 import {
   type ActionRow,
-  calendarOverrides,
   type DossierRow,
   dossierActions,
   dossierAgencyCodes,
@@ -529,26 +528,6 @@ export async function findOverdue(db: Db, now: Date, limit: number) {
     )
     .orderBy(asc(dossiers.dueAt))
     .limit(limit);
-}
-
-// Calendar overrides
-
-export async function listOverrides(db: Db) {
-  return db.select().from(calendarOverrides).orderBy(asc(calendarOverrides.year));
-}
-
-export async function upsertOverride(db: Db, year: number, override: unknown, userId: number) {
-  await db
-    .insert(calendarOverrides)
-    .values({ year, override, updatedBy: userId })
-    .onConflictDoUpdate({
-      target: calendarOverrides.year,
-      set: { override, updatedBy: userId, updatedAt: sql`now()` },
-    });
-}
-
-export async function deleteOverride(db: Db, year: number) {
-  await db.delete(calendarOverrides).where(eq(calendarOverrides.year, year));
 }
 
 // SMS templates

@@ -1,5 +1,5 @@
 import { recordAudit } from '#modules/audit/index.ts';
-import { addWorkingDays } from '#modules/calendar/index.ts';
+import { addWorkingDays, provinceCalendar } from '#modules/calendar/index.ts';
 import { findPlacesByIds, type Place } from '#modules/places/index.ts';
 import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
@@ -15,7 +15,6 @@ import {
   type DocumentFile,
   type DossierDeps,
   forgetTemplates,
-  loadCalendar,
   requireProvinceAdmin,
   TRACK_LIMITS,
   toLogged,
@@ -81,7 +80,7 @@ async function describe(ctx: Ctx, d: DossierRow, who: ReturnType<typeof workflow
   const log = rows.map(toLogged);
   const state = stateFromActions(log);
   const procedure = await procedureOf(ctx.db, d);
-  const cal = await loadCalendar(ctx.db);
+  const cal = await provinceCalendar(ctx.db, { path: d.unitPath });
   const clock = dossierClock(state, log, procedure, cal, ctx.clock.now());
   const files = await q.listDossierFiles(ctx.db, d.id);
   const available = availableActions(state, who);
@@ -166,7 +165,8 @@ export async function queueFilter(ctx: Ctx, query: QueueQuery): Promise<q.QueueF
   let due: q.QueueFilter['due'];
   if (query.due === 'late') due = { before: now };
   if (query.due === 'near') {
-    const cal = await loadCalendar(ctx.db);
+    // The calendar of the first place the actor works at: an installation's provinces share one today.
+    const cal = await provinceCalendar(ctx.db, { path: scope[0] as string });
     due = { after: now, before: addWorkingDays(now, 1, cal, { counting: 'hours' }) };
   }
   let code: string | undefined;

@@ -1,13 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { recordAudit } from '#modules/audit/index.ts';
-import {
-  type CalendarConfig,
-  checkYearOverride,
-  createCalendar,
-  toVietnamDate,
-  type WorkingCalendar,
-  type YearOverride,
-} from '#modules/calendar/index.ts';
+import { provinceCalendar, toVietnamDate } from '#modules/calendar/index.ts';
 import { enqueue, enqueueStatement } from '#modules/notifications/index.ts';
 import { findPlaceById, getPlaceByCode, type Place } from '#modules/places/index.ts';
 import { type Actor, hasRole, requireStaff, scopeOf } from '#platform/auth/actor.ts';
@@ -26,13 +19,7 @@ import {
   procedureOf,
 } from './dossiers.procedure.ts';
 import * as q from './dossiers.queries.ts';
-import {
-  type ActionInput,
-  Applicant,
-  type Channel,
-  type OverrideInput,
-  type SmsTemplateKey,
-} from './dossiers.schemas.ts';
+import { type ActionInput, Applicant, type Channel, type SmsTemplateKey } from './dossiers.schemas.ts';
 import { CODE_MARK, DEFAULT_TEMPLATES, renderTemplate, templateFor } from './dossiers.sms.ts';
 import type { ActionRow, DossierRow, StoredPayload } from './dossiers.tables.ts';
 import {
@@ -64,77 +51,23 @@ export const TRACK_LIMITS = {
   perCode: { max: 30, windowMs: 60 * 60_000 },
 };
 
-// ---------------------------------------------------------------------------------------------
-// Calendar
-
-const calendars = dbCache<WorkingCalendar>(SETTINGS_TTL_MS);
 const agencyCodes = dbCache<string>(SETTINGS_TTL_MS);
 const placesByCode = dbCache<Place>(60_000);
 const procedures = dbCache<Awaited<ReturnType<typeof currentProcedure>>>(SETTINGS_TTL_MS);
 /** Procedure snapshots known to be stored (rows never change once written). */
 const savedSnapshots = new WeakMap<object, Set<string>>();
 
-/** The working calendar with the year overrides administrators have entered. */
-export async function loadCalendar(db: Db): Promise<WorkingCalendar> {
-  return calendars.get(db, 'calendar', async () => {
-    const rows = await q.listOverrides(db);
-    const config: CalendarConfig = { overrides: rows.map((r) => r.override as YearOverride) };
-    return createCalendar(config);
-  });
-}
-
 /** A place by code, remembered for a minute (units change a few times a decade). */
 function placeByCode(db: Db, code: string): Promise<Place> {
   return placesByCode.get(db, code, () => getPlaceByCode(db, code));
 }
 
-/** Province-wide settings (holidays, SMS texts) belong to admins at province level or above. */
+/** Province-wide settings (the SMS texts) belong to admins at province level or above. */
 export function requireProvinceAdmin(actor: Actor) {
   const staff = requireStaff(actor);
   const ok = scopeOf(staff, 'admin').some((p) => p.split('/').filter(Boolean).length <= 2);
   if (!ok) throw new Forbidden();
   return staff;
-}
-
-export async function listCalendarOverrides(ctx: Ctx) {
-  requireProvinceAdmin(ctx.actor);
-  return (await q.listOverrides(ctx.db)).map((r) => r.override as YearOverride);
-}
-
-export async function saveCalendarOverride(ctx: Ctx, input: OverrideInput) {
-  const admin = requireProvinceAdmin(ctx.actor);
-  const override: YearOverride = {
-    year: input.year,
-    ...(input.replace?.length ? { replace: input.replace } : {}),
-    ...(input.add.length ? { add: input.add } : {}),
-    ...(input.remove.length ? { remove: input.remove } : {}),
-    ...(input.workingDays.length ? { workingDays: input.workingDays } : {}),
-    ...(input.note ? { note: input.note } : {}),
-  };
-  try {
-    checkYearOverride(override);
-  } catch (e) {
-    throw new Invalid([
-      {
-        field: 'add',
-        vi: `Lịch năm ${input.year} không hợp lệ: ${(e as Error).message}`,
-        en: `The ${input.year} calendar is not valid: ${(e as Error).message}`,
-      },
-    ]);
-  }
-  const empty = Object.keys(override).length === 1;
-  await ctx.db.transaction(async (tx) => {
-    if (empty) await q.deleteOverride(tx, input.year);
-    else await q.upsertOverride(tx, input.year, override, admin.userId);
-    calendars.clear(ctx.db);
-    await recordAudit(tx, ctx.actor, ctx.meta, {
-      action: 'dossiers.calendar.override',
-      targetType: 'calendar-year',
-      targetId: input.year,
-      details: { override },
-    });
-  });
-  return override;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -468,7 +401,7 @@ export async function submitDossier(ctx: Ctx, deps: DossierDeps, input: SubmitIn
   const agencyPlace = receivedAt ?? (helped && helped.level !== 'village' ? helped : unit);
   const agency = await agencyCodeOf(ctx.db, agencyPlace);
   const channel: Channel = input.channel ?? (isStaff ? 1 : 2);
-  const cal = await loadCalendar(ctx.db);
+  const cal = await provinceCalendar(ctx.db, unit);
   // The procedure as it was, written once per version before the first dossier that refers to it
   // (one left by a refused submission is harmless: a later one uses it).
   let snapshots = savedSnapshots.get(ctx.db);
@@ -728,7 +661,6 @@ export async function act(
   const messages: Message[] = [];
   let before: NationalStatus | null = null;
   let beforeStep: Step | null = null;
-  const cal = await loadCalendar(ctx.db);
   const out = await ctx.db.transaction(async (tx) => {
     const d = await q.lockDossier(tx, code);
     if (!d) throw notFound();
@@ -749,9 +681,10 @@ export async function act(
         en: 'Someone else has just updated this dossier. Please look again before acting.',
       });
     }
-    // Immutable: cached under the base database, read through the transaction on a miss (PGlite has
-    // one connection, and a read outside the open transaction would wait for it forever).
+    // Cached under the base database, read through the transaction on a miss (PGlite has one
+    // connection, and a read outside the open transaction would wait for it forever).
     const procedure = await procedureOf(tx, d, ctx.db);
+    const cal = await provinceCalendar(ctx.db, { path: d.unitPath }, { via: tx });
     const payload: StoredPayload = {};
     let note = input.note ?? null;
     const staffInput = input as ActionInput;

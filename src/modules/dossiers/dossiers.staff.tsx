@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { yearCalendar } from '#modules/calendar/index.ts';
+import { CALENDAR_ADMIN_PATH } from '#modules/calendar/index.ts';
 import { smsSize } from '#modules/notifications/index.ts';
 import { findPlacesByIds, type Place } from '#modules/places/index.ts';
 import { listProcedures } from '#modules/procedures/index.ts';
@@ -29,7 +29,6 @@ import {
   AgencyCodeInput,
   CHANNELS,
   IdempotencyKey,
-  OverrideInput,
   QueueQuery,
   SMS_TEMPLATE_KEYS,
   TemplateInput,
@@ -38,9 +37,7 @@ import {
   act,
   type DossierDeps,
   listAgencyCodes,
-  listCalendarOverrides,
   requireProvinceAdmin,
-  saveCalendarOverride,
   setAgencyCode,
   submitDossier,
 } from './dossiers.service.ts';
@@ -64,6 +61,20 @@ type Body = Record<string, unknown>;
 type Errors = Record<string, string>;
 
 const Code = z.object({ code: z.string().max(60) });
+
+/**
+ * The line of links between the one-stop settings pages. The yearly calendar among them is the
+ * calendar module's page, which shows this nav when the composition (src/app) gives it.
+ */
+export function OneStopSettingsNav({ page }: { page: PageCtx }) {
+  return (
+    <p>
+      <a href="/quan-tri/mot-cua/tin-nhan">{page.t('dossiers:admin.templatesTitle')}</a> ·{' '}
+      <a href={CALENDAR_ADMIN_PATH}>{page.t('dossiers:admin.calendarTitle')}</a> ·{' '}
+      <a href="/quan-tri/mot-cua/ma-don-vi">{page.t('dossiers:admin.agencyTitle')}</a>
+    </p>
+  );
+}
 
 export function registerStaffPages(app: FastifyInstance, platform: Platform, deps: DossierDeps) {
   const maxMb = Math.round(platform.config.UPLOAD_MAX_BYTES / 1024 / 1024);
@@ -674,15 +685,9 @@ export function registerStaffPages(app: FastifyInstance, platform: Platform, dep
   });
 
   // ------------------------------------------------------------------------------------------
-  // Settings: SMS templates, the yearly calendar, agency codes
+  // Settings: SMS templates, agency codes (the yearly calendar is the calendar module's page)
 
-  const settingsNav = (page: PageCtx) => (
-    <p>
-      <a href="/quan-tri/mot-cua/tin-nhan">{page.t('dossiers:admin.templatesTitle')}</a> ·{' '}
-      <a href="/quan-tri/mot-cua/lich">{page.t('dossiers:admin.calendarTitle')}</a> ·{' '}
-      <a href="/quan-tri/mot-cua/ma-don-vi">{page.t('dossiers:admin.agencyTitle')}</a>
-    </p>
-  );
+  const settingsNav = (page: PageCtx) => <OneStopSettingsNav page={page} />;
 
   const templatesPage = async (
     req: FastifyRequest,
@@ -770,94 +775,6 @@ export function registerStaffPages(app: FastifyInstance, platform: Platform, dep
       (state, status) => templatesPage(req, reply, { ...state, key }, status),
     );
   });
-
-  const calendarPage = async (req: FastifyRequest, reply: FastifyReply, state: FormState, status = 200) => {
-    const overrides = await listCalendarOverrides(req.ctx());
-    const page = await pageCtx(req, reply);
-    const t = page.t;
-    const now = req.ctx().clock.now();
-    const year = Number(state.values.year ?? (req.query as { nam?: string }).nam ?? now.getUTCFullYear());
-    const y = Number.isInteger(year) && year >= 2000 && year <= 2200 ? year : now.getUTCFullYear();
-    const current = overrides.find((o) => o.year === y);
-    const computed = yearCalendar(y);
-    const v = (k: 'replace' | 'add' | 'remove' | 'workingDays') =>
-      state.values[k] ?? (current?.[k] ?? []).join(', ');
-    const saved = (req.query as { luu?: string }).luu;
-    return sendPage(
-      reply,
-      <Layout page={page} title={t('dossiers:admin.calendarTitle')}>
-        <h1>{t('dossiers:admin.calendarTitle')}</h1>
-        {settingsNav(page)}
-        <p>{t('dossiers:admin.calendarIntro')}</p>
-        {saved && <Notice text={t('dossiers:admin.overrideSaved', { year: saved })} />}
-        <p>
-          {[y - 1, y, y + 1].map((n) => (
-            <span key={n}>
-              {n === y ? <strong>{n}</strong> : <a href={`/quan-tri/mot-cua/lich?nam=${n}`}>{n}</a>}{' '}
-            </span>
-          ))}
-        </p>
-        <h2>{t('dossiers:admin.computed')}</h2>
-        <p id="computed">{computed.holidays.map((h) => h.date).join(', ')}</p>
-        <Form page={page} action="/quan-tri/mot-cua/lich" errors={state.errors}>
-          <input type="hidden" name="year" value={String(y)} />
-          <TextArea
-            name="replace"
-            label={t('dossiers:admin.replace')}
-            hint={t('dossiers:admin.datesHint')}
-            value={v('replace')}
-            error={state.errors.replace}
-            rows={2}
-          />
-          <TextArea
-            name="add"
-            label={t('dossiers:admin.add')}
-            value={v('add')}
-            error={state.errors.add}
-            rows={2}
-          />
-          <TextArea
-            name="remove"
-            label={t('dossiers:admin.remove')}
-            value={v('remove')}
-            error={state.errors.remove}
-            rows={2}
-          />
-          <TextArea
-            name="workingDays"
-            label={t('dossiers:admin.workingDays')}
-            value={v('workingDays')}
-            error={state.errors.workingDays}
-            rows={2}
-          />
-          <Field
-            name="note"
-            label={t('dossiers:admin.note')}
-            value={state.values.note ?? current?.note}
-            error={state.errors.note}
-          />
-          <button type="submit">{t('dossiers:admin.save')}</button>
-        </Form>
-      </Layout>,
-      status,
-    );
-  };
-  app.get('/quan-tri/mot-cua/lich', async (req, reply) => {
-    requireProvinceAdmin(req.actor);
-    return calendarPage(req, reply, { values: {}, errors: {} });
-  });
-  app.post('/quan-tri/mot-cua/lich', (req, reply) =>
-    handleForm(
-      req,
-      reply,
-      OverrideInput,
-      async (input) => {
-        await saveCalendarOverride(req.ctx(), input);
-        return `/quan-tri/mot-cua/lich?nam=${input.year}&luu=${input.year}`;
-      },
-      (state, status) => calendarPage(req, reply, state, status),
-    ),
-  );
 
   const agencyPage = async (req: FastifyRequest, reply: FastifyReply, state: FormState, status = 200) => {
     const rows = await listAgencyCodes(req.ctx());

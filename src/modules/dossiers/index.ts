@@ -47,12 +47,12 @@ export {
   announceChange,
   type DossierChange,
   type DossierDeps,
-  loadCalendar,
   type SubmitInput,
   submitDossier,
   syncPaymentMark,
 } from './dossiers.service.ts';
 export { DEFAULT_TEMPLATES, renderTemplate } from './dossiers.sms.ts';
+export { OneStopSettingsNav } from './dossiers.staff.tsx';
 export {
   ACTION_TYPES,
   type ActionType,
