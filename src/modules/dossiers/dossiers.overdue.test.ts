@@ -4,7 +4,7 @@ import { setTimeout } from 'node:timers/promises';
 import { fixedClock } from '#platform/clock.ts';
 import { Jobs } from '#platform/jobs.ts';
 import { createTestApp, type TestApp } from '#test/support/app.ts';
-import { sweepOverdue } from './dossiers.read.ts';
+import { sweepOverdue } from './dossiers.overdue.ts';
 import { APPLICANT, actApi, apiSubmit, created, outbox, setupDossiers } from './dossiers.test-support.ts';
 import { dossierDeps, startDossierWorkers, systemCtx } from './index.ts';
 

@@ -1,8 +1,8 @@
 import type { Db } from '#platform/db/client.ts';
 import { NotFound } from '#platform/errors.ts';
+import { toLogged } from './dossiers.log.ts';
 import { type ProcedureDefinition, procedureOf } from './dossiers.procedure.ts';
 import * as q from './dossiers.queries.ts';
-import { toLogged } from './dossiers.service.ts';
 import type { ActionRow, DossierRow, StoredPayload } from './dossiers.tables.ts';
 import {
   type ActionType,

@@ -3,8 +3,9 @@ import { type Actor, hasRole, type Role } from '#platform/auth/actor.ts';
 /**
  * The dossier workflow as pure functions over the append-only action log (STYLE.md item 3, after
  * OpenCRVS's getStatusFromActions / availableActions): `stateFromActions` folds the log into the
- * current state, `availableActions` says what an actor may do next. No I/O: the service loads the
- * log, asks, appends, and caches the result on the dossier row.
+ * current state, `availableActions` says what an actor may do next. No I/O: the writers
+ * (dossiers.actions.ts, dossiers.submit.ts, dossiers.payment-marks.ts) load the log, ask, append, and
+ * cache the result on the dossier row.
  */
 
 export const ACTION_TYPES = [
