@@ -1,7 +1,6 @@
 import type { Actor } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
-import type { Projection } from './dossiers.queries.ts';
-import { storedPayload } from './dossiers.queries.ts';
+import { type Projection, storedPayload } from './dossiers.queries.ts';
 import type { ActionRow, DossierRow } from './dossiers.tables.ts';
 import type { DossierState, LoggedAction, NationalStatus, Step } from './dossiers.workflow.ts';
 
