@@ -1,6 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual, type X509Certificate } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { recordAudit } from '#modules/audit/index.ts';
+import { provinceCalendar } from '#modules/calendar/index.ts';
 import { type DossierDeps, track } from '#modules/dossiers/index.ts';
 import { enqueue } from '#modules/notifications/index.ts';
 import { findPlaceById, type Place } from '#modules/places/index.ts';
@@ -19,7 +20,6 @@ import {
   type DossierRecord,
   getDossierRecord,
   isApplicant,
-  loadCalendar,
   staffMaySee,
 } from './dossier-source.ts';
 import { APOLOGY_TITLE, renderApology } from './forms/apology.ts';
@@ -377,7 +377,7 @@ const HANDS_OFF: Partial<Record<DossierAction['type'], 'receptionist' | 'special
  * (see the README).
  */
 async function proposedNewDate(ctx: Ctx, d: DossierRecord, from: Date) {
-  const cal = await loadCalendar(ctx.db);
+  const cal = await provinceCalendar(ctx.db, { path: d.unitPath });
   return statutoryDueAt({ days: Math.max(1, d.procedure.days), daysUnit: d.procedure.daysUnit }, from, cal);
 }
 

@@ -21,7 +21,7 @@ import { Forbidden } from '#platform/errors.ts';
  * tables.
  */
 export type { DossierAction, DossierRecord };
-export { dossiersWithActionSince, findDossierRecord, getDossierRecord, loadCalendar };
+export { dossiersWithActionSince, findDossierRecord, getDossierRecord };
 
 /** Staff who may see a dossier: a workflow role or admin at a place covering its unit (as dossiers rule). */
 export function staffMaySee(actor: Actor, d: Pick<DossierRecord, 'unitPath'>) {
