@@ -1,6 +1,7 @@
+import { NORTHERN_NUMBERS, type NumberStyle, SOUTHERN_NUMBERS } from '#platform/i18n/numbers.ts';
 import { type EncodedAudio, type EncodeOptions, encodeForBroadcast } from './encode.ts';
 import type { TtsEngine } from './engine.ts';
-import { NORTHERN_NUMBERS, type NumberStyle, normalizeVietnamese, SOUTHERN_NUMBERS } from './normalize.ts';
+import { normalizeVietnamese } from './normalize.ts';
 
 export interface RenderOptions {
   voice?: string;
