@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { buildCap, CAP_GEOCODE_NAME, type CapAlert, capDateTime } from './broadcast.cap.ts';
 import {
   addCluster,
   audioSkip,
@@ -7,7 +8,6 @@ import {
   requireAudioTools,
   startBroadcastApp,
 } from './broadcast.test-support.ts';
-import { buildCap, CAP_GEOCODE_NAME, type CapAlert, capDateTime } from './cap.ts';
 
 type Row = Record<string, unknown>;
 

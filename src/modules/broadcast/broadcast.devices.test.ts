@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connectAsync } from 'mqtt';
 import { COMMUNE_A } from '#test/support/app.ts';
+import { approveBulletin, createBulletin, submitBulletin } from './broadcast.bulletins.service.ts';
+import { createProgramme, scheduleBulletin } from './broadcast.programmes.service.ts';
 import { runtimeFor } from './broadcast.runtime.ts';
+import { EVERY_DAY } from './broadcast.schedule.ts';
 import {
   addCluster,
   audioSkip,
@@ -17,9 +20,6 @@ import {
   vnTime,
   waitFor,
 } from './broadcast.test-support.ts';
-import { approveBulletin, createBulletin, submitBulletin } from './bulletins.service.ts';
-import { createProgramme, scheduleBulletin } from './programmes.service.ts';
-import { EVERY_DAY } from './schedule.ts';
 
 type Row = Record<string, unknown>;
 

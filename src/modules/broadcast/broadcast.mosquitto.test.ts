@@ -8,7 +8,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Place } from '#modules/places/index.ts';
 import { COMMUNE_A } from '#test/support/app.ts';
+import { approveBulletin, createBulletin, submitBulletin } from './broadcast.bulletins.service.ts';
+import { mosquittoPasswordEntries } from './broadcast.clusters.service.ts';
+import { createProgramme, scheduleBulletin } from './broadcast.programmes.service.ts';
+import { PLATFORM_MQTT_USERNAME } from './broadcast.protocol.ts';
 import { runtimeFor, startBroadcast } from './broadcast.runtime.ts';
+import { EVERY_DAY } from './broadcast.schedule.ts';
 import {
   addCluster,
   audioSkip,
@@ -26,12 +31,7 @@ import {
   vnTime,
   waitFor,
 } from './broadcast.test-support.ts';
-import { approveBulletin, createBulletin, submitBulletin } from './bulletins.service.ts';
-import { mosquittoPasswordEntries } from './clusters.service.ts';
 import { mosquittoAclFile, mosquittoConf, mosquittoPasswordFile } from './mqtt/credentials.ts';
-import { createProgramme, scheduleBulletin } from './programmes.service.ts';
-import { PLATFORM_MQTT_USERNAME } from './protocol.ts';
-import { EVERY_DAY } from './schedule.ts';
 
 /**
  * Done-when (issue 6): a real Mosquitto with the generated password and ACL files, the platform as

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Invalid } from '#platform/errors.ts';
 import { COMMUNE_A, COMMUNE_B } from '#test/support/app.ts';
+import { approveBulletin, createBulletin, submitBulletin } from './broadcast.bulletins.service.ts';
+import { buildCap, CAP_GEOCODE_NAME, type CapAlert, capDateTime } from './broadcast.cap.ts';
+import { createProgramme } from './broadcast.programmes.service.ts';
 import { runtimeFor } from './broadcast.runtime.ts';
 import {
   addCluster,
@@ -10,9 +13,6 @@ import {
   requireAudioTools,
   startBroadcastApp,
 } from './broadcast.test-support.ts';
-import { approveBulletin, createBulletin, submitBulletin } from './bulletins.service.ts';
-import { buildCap, CAP_GEOCODE_NAME, type CapAlert, capDateTime } from './cap.ts';
-import { createProgramme } from './programmes.service.ts';
 
 type Row = Record<string, unknown>;
 

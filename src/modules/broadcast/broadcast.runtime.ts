@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Platform } from '#platform/platform.ts';
 import { sharedSecret } from '#platform/settings.ts';
-import type { BroadcastDeps } from './audio.ts';
-import { authenticateDevice } from './clusters.service.ts';
-import { DeviceSync } from './device-sync.ts';
+import type { BroadcastDeps } from './broadcast.audio.ts';
+import { authenticateDevice } from './broadcast.clusters.service.ts';
+import { DeviceSync } from './broadcast.device-sync.ts';
+import { PLATFORM_MQTT_USERNAME, type UpTopic } from './broadcast.protocol.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './mqtt/broker.ts';
 import { PlatformBus } from './mqtt/bus.ts';
-import { PLATFORM_MQTT_USERNAME, type UpTopic } from './protocol.ts';
 import { createTtsEngine, ttsConfigFromEnv } from './tts/index.ts';
 
 /**

@@ -14,9 +14,9 @@ import type { Ctx } from '#platform/context.ts';
 import { COMMUNE_A, COMMUNE_B, createTestApp, type TestApp } from '#test/support/app.ts';
 import { SpeakerAgent } from './agent/agent.ts';
 import { LogSink } from './agent/sinks.ts';
-import { broadcastEmergency, prepareEmergency } from './alerts.service.ts';
+import { registerCluster } from './broadcast.clusters.service.ts';
+import { broadcastEmergency, prepareEmergency } from './broadcast.emergency.service.ts';
 import { runtimeFor, startBroadcast } from './broadcast.runtime.ts';
-import { registerCluster } from './clusters.service.ts';
 import { TtsError } from './tts/errors.ts';
 import { runTool } from './tts/run-tool.ts';
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectAsync } from 'mqtt';
-import { PLATFORM_MQTT_USERNAME } from '../protocol.ts';
+import { PLATFORM_MQTT_USERNAME } from '../broadcast.protocol.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker.ts';
 import { hashDevicePassword, verifyDevicePassword } from './credentials.ts';
 

@@ -9,7 +9,7 @@ import {
   parseTopic,
   TOPIC_ROOT,
   UP_TOPICS,
-} from '../protocol.ts';
+} from '../broadcast.protocol.ts';
 
 /**
  * The embedded broker (Aedes) the app starts by default, so a commune's single box needs nothing

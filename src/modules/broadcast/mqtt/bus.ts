@@ -1,6 +1,13 @@
 import os from 'node:os';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import { type DownTopic, parseTopic, TOPIC_ROOT, topicFor, UP_TOPICS, type UpTopic } from '../protocol.ts';
+import {
+  type DownTopic,
+  parseTopic,
+  TOPIC_ROOT,
+  topicFor,
+  UP_TOPICS,
+  type UpTopic,
+} from '../broadcast.protocol.ts';
 
 /**
  * The platform's side of MQTT: one client, to the embedded broker or an external one (Mosquitto),

@@ -1,6 +1,6 @@
 import { pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import { DOWN_TOPICS, TOPIC_ROOT, UP_TOPICS } from '../protocol.ts';
+import { DOWN_TOPICS, TOPIC_ROOT, UP_TOPICS } from '../broadcast.protocol.ts';
 
 const pbkdf2Async = promisify(pbkdf2);
 

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '#platform/config.ts';
 import { openDatabase } from '#platform/db/client.ts';
 import { migrate } from '#platform/db/migrate.ts';
-import { mosquittoPasswordEntries } from '../clusters.service.ts';
+import { mosquittoPasswordEntries } from '../broadcast.clusters.service.ts';
 import { mosquittoAclFile, mosquittoConf, mosquittoPasswordFile } from './credentials.ts';
 
 const { values, positionals } = parseArgs({

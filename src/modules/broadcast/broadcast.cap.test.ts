@@ -9,7 +9,7 @@ import {
   parseCap,
   pickInfo,
   spokenAlertText,
-} from './cap.ts';
+} from './broadcast.cap.ts';
 
 const alert: CapAlert = {
   identifier: 'XASO-06541-20261122-0001',

@@ -148,13 +148,162 @@ export function parseCapDateTime(value: string): number {
 }
 
 /**
+ * Reads values out of the parsed document while collecting every problem, so one answer names
+ * them all. Paths name the element, e.g. `info[0].urgency`.
+ */
+class Checker {
+  readonly errors: string[] = [];
+
+  text(node: Node, name: string, where: string, required: boolean): string | undefined {
+    const v = node[name];
+    if (v === undefined || v === '') {
+      if (required) this.errors.push(`${where}${name}: required`);
+      return undefined;
+    }
+    if (Array.isArray(v)) {
+      this.errors.push(`${where}${name}: must appear once`);
+      return undefined;
+    }
+    if (typeof v === 'object') {
+      const inner = (v as Node)['#text'];
+      if (typeof inner === 'string') return inner;
+      this.errors.push(`${where}${name}: must be text`);
+      return undefined;
+    }
+    return String(v);
+  }
+
+  oneOf(value: string | undefined, allowed: readonly string[], path: string) {
+    if (value !== undefined && !allowed.includes(value)) {
+      this.errors.push(`${path}: "${value}" is not one of ${allowed.join(', ')}`);
+    }
+  }
+
+  dateTime(value: string | undefined, path: string) {
+    if (value !== undefined && (!DATE_TIME.test(value) || Number.isNaN(Date.parse(value)))) {
+      this.errors.push(`${path}: "${value}" is not a CAP date-time such as 2026-11-22T09:30:00+07:00`);
+    }
+  }
+
+  list(node: Node, name: string): unknown[] {
+    const v = node[name];
+    return Array.isArray(v) ? v : v === undefined ? [] : [v];
+  }
+
+  texts(node: Node, name: string, where: string) {
+    return this.list(node, name).map((v, i) => {
+      if (typeof v === 'object' && v) {
+        this.errors.push(`${where}${name}[${i}]: must be text`);
+        return '';
+      }
+      return String(v);
+    });
+  }
+
+  pairs(node: Node, name: string, where: string): CapValuePair[] {
+    return this.list(node, name).map((p, i) => {
+      const at = `${where}${name}[${i}].`;
+      if (!p || typeof p !== 'object') {
+        this.errors.push(`${at.slice(0, -1)}: needs valueName and value`);
+        return { valueName: '', value: '' };
+      }
+      return {
+        valueName: this.text(p as Node, 'valueName', at, true) ?? '',
+        value: this.text(p as Node, 'value', at, true) ?? '',
+      };
+    });
+  }
+}
+
+const asNode = (v: unknown) => (v && typeof v === 'object' ? v : {}) as Node;
+
+function readResource(c: Checker, raw: unknown, at: string): CapResource {
+  const rn = asNode(raw);
+  const size = c.text(rn, 'size', at, false);
+  if (size !== undefined && !/^\d+$/.test(size)) c.errors.push(`${at}size: must be a whole number of bytes`);
+  return dropUndefined({
+    resourceDesc: c.text(rn, 'resourceDesc', at, true) ?? '',
+    mimeType: c.text(rn, 'mimeType', at, true) ?? '',
+    size: size === undefined ? undefined : Number(size),
+    uri: c.text(rn, 'uri', at, false),
+    digest: c.text(rn, 'digest', at, false),
+  });
+}
+
+function readArea(c: Checker, raw: unknown, at: string): CapArea {
+  const an = asNode(raw);
+  const geocode = c.pairs(an, 'geocode', at);
+  if (geocode.length === 0) c.errors.push(`${at}geocode: at least one <geocode> is required`);
+  const polygon = c.texts(an, 'polygon', at);
+  const circle = c.texts(an, 'circle', at);
+  return dropUndefined({
+    areaDesc: c.text(an, 'areaDesc', at, true) ?? '',
+    polygon: polygon.length ? polygon : undefined,
+    circle: circle.length ? circle : undefined,
+    geocode,
+  });
+}
+
+function readInfo(c: Checker, raw: unknown, at: string): CapInfo {
+  const node = asNode(raw);
+  // Checked in the schema's element order, so errors read top to bottom.
+  const language = c.text(node, 'language', at, true) ?? '';
+  const category = c.texts(node, 'category', at);
+  if (category.length === 0) c.errors.push(`${at}category: required`);
+  for (const [j, cat] of category.entries()) c.oneOf(cat, CAP_CATEGORY, `${at}category[${j}]`);
+  const event = c.text(node, 'event', at, true) ?? '';
+  const responseType = c.texts(node, 'responseType', at);
+  for (const [j, r] of responseType.entries()) c.oneOf(r, CAP_RESPONSE_TYPE, `${at}responseType[${j}]`);
+  const urgency = c.text(node, 'urgency', at, true);
+  const severity = c.text(node, 'severity', at, true);
+  const certainty = c.text(node, 'certainty', at, true);
+  c.oneOf(urgency, CAP_URGENCY, `${at}urgency`);
+  c.oneOf(severity, CAP_SEVERITY, `${at}severity`);
+  c.oneOf(certainty, CAP_CERTAINTY, `${at}certainty`);
+  const effective = c.text(node, 'effective', at, false);
+  const onset = c.text(node, 'onset', at, false);
+  const expires = c.text(node, 'expires', at, false);
+  c.dateTime(effective, `${at}effective`);
+  c.dateTime(onset, `${at}onset`);
+  c.dateTime(expires, `${at}expires`);
+  const resource = c.list(node, 'resource').map((r, j) => readResource(c, r, `${at}resource[${j}].`));
+  const areaNodes = c.list(node, 'area');
+  if (areaNodes.length === 0) c.errors.push(`${at}area: at least one <area> is required`);
+  const area = areaNodes.map((a, j) => readArea(c, a, `${at}area[${j}].`));
+  const eventCode = c.pairs(node, 'eventCode', at);
+  const parameter = c.pairs(node, 'parameter', at);
+  return dropUndefined({
+    language,
+    category,
+    event,
+    responseType: responseType.length ? responseType : undefined,
+    urgency: urgency ?? '',
+    severity: severity ?? '',
+    certainty: certainty ?? '',
+    audience: c.text(node, 'audience', at, false),
+    eventCode: eventCode.length ? eventCode : undefined,
+    effective,
+    onset,
+    expires,
+    senderName: c.text(node, 'senderName', at, false),
+    headline: c.text(node, 'headline', at, false),
+    description: c.text(node, 'description', at, false),
+    instruction: c.text(node, 'instruction', at, false),
+    web: c.text(node, 'web', at, false),
+    contact: c.text(node, 'contact', at, false),
+    parameter: parameter.length ? parameter : undefined,
+    resource: resource.length ? resource : undefined,
+    area,
+  });
+}
+
+/**
  * Parses and checks a CAP 1.2 document: well-formed XML, the CAP namespace, every required element
  * present once, enumerated values from the standard, date-times with offsets, and the rules that
  * tie elements together (references for Update/Cancel, restriction for Restricted, addresses for
  * Private). Element order is not checked. Errors name the element, e.g. `info[0].urgency`.
  */
 export function parseCap(xml: string): CapParse {
-  const errors: string[] = [];
   if (/<!DOCTYPE/i.test(xml)) return { ok: false, errors: ['DOCTYPE is not allowed in a CAP document'] };
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
@@ -163,168 +312,38 @@ export function parseCap(xml: string): CapParse {
   const doc = parser.parse(xml) as Node;
   const root = doc.alert as Node | undefined;
   if (!root || typeof root !== 'object') return { ok: false, errors: ['the root element must be <alert>'] };
-  if (rootNamespace(xml) !== CAP_NAMESPACE) errors.push(`alert: the namespace must be ${CAP_NAMESPACE}`);
+  const c = new Checker();
+  if (rootNamespace(xml) !== CAP_NAMESPACE) c.errors.push(`alert: the namespace must be ${CAP_NAMESPACE}`);
 
-  const text = (node: Node, name: string, where: string, required: boolean): string | undefined => {
-    const v = node[name];
-    if (v === undefined || v === '') {
-      if (required) errors.push(`${where}${name}: required`);
-      return undefined;
-    }
-    if (Array.isArray(v)) {
-      errors.push(`${where}${name}: must appear once`);
-      return undefined;
-    }
-    if (typeof v === 'object') {
-      const inner = (v as Node)['#text'];
-      if (typeof inner === 'string') return inner;
-      errors.push(`${where}${name}: must be text`);
-      return undefined;
-    }
-    return String(v);
-  };
-  const oneOf = (value: string | undefined, allowed: readonly string[], path: string) => {
-    if (value !== undefined && !allowed.includes(value)) {
-      errors.push(`${path}: "${value}" is not one of ${allowed.join(', ')}`);
-    }
-  };
-  const dateTime = (value: string | undefined, path: string) => {
-    if (value !== undefined && (!DATE_TIME.test(value) || Number.isNaN(Date.parse(value)))) {
-      errors.push(`${path}: "${value}" is not a CAP date-time such as 2026-11-22T09:30:00+07:00`);
-    }
-  };
-  const list = (node: Node, name: string): unknown[] => {
-    const v = node[name];
-    return Array.isArray(v) ? v : v === undefined ? [] : [v];
-  };
-  const texts = (node: Node, name: string, where: string) =>
-    list(node, name).map((v, i) => {
-      if (typeof v === 'object' && v) {
-        errors.push(`${where}${name}[${i}]: must be text`);
-        return '';
-      }
-      return String(v);
-    });
-  const pairs = (node: Node, name: string, where: string): CapValuePair[] =>
-    list(node, name).map((p, i) => {
-      const at = `${where}${name}[${i}].`;
-      if (!p || typeof p !== 'object') {
-        errors.push(`${at.slice(0, -1)}: needs valueName and value`);
-        return { valueName: '', value: '' };
-      }
-      return {
-        valueName: text(p as Node, 'valueName', at, true) ?? '',
-        value: text(p as Node, 'value', at, true) ?? '',
-      };
-    });
-
-  const identifier = text(root, 'identifier', '', true);
-  const sender = text(root, 'sender', '', true);
-  const sent = text(root, 'sent', '', true);
-  const status = text(root, 'status', '', true);
-  const msgType = text(root, 'msgType', '', true);
-  const scope = text(root, 'scope', '', true);
+  const identifier = c.text(root, 'identifier', '', true);
+  const sender = c.text(root, 'sender', '', true);
+  const sent = c.text(root, 'sent', '', true);
+  const status = c.text(root, 'status', '', true);
+  const msgType = c.text(root, 'msgType', '', true);
+  const scope = c.text(root, 'scope', '', true);
   if (identifier !== undefined && !TOKEN.test(identifier)) {
-    errors.push('identifier: no spaces, commas, < or &');
+    c.errors.push('identifier: no spaces, commas, < or &');
   }
-  if (sender !== undefined && !TOKEN.test(sender)) errors.push('sender: no spaces, commas, < or &');
-  dateTime(sent, 'sent');
-  oneOf(status, CAP_STATUS, 'status');
-  oneOf(msgType, CAP_MSG_TYPE, 'msgType');
-  oneOf(scope, CAP_SCOPE, 'scope');
-  const restriction = text(root, 'restriction', '', false);
-  const addresses = text(root, 'addresses', '', false);
-  const references = text(root, 'references', '', false);
-  if (scope === 'Restricted' && !restriction) errors.push('restriction: required when scope is Restricted');
-  if (scope === 'Private' && !addresses) errors.push('addresses: required when scope is Private');
+  if (sender !== undefined && !TOKEN.test(sender)) c.errors.push('sender: no spaces, commas, < or &');
+  c.dateTime(sent, 'sent');
+  c.oneOf(status, CAP_STATUS, 'status');
+  c.oneOf(msgType, CAP_MSG_TYPE, 'msgType');
+  c.oneOf(scope, CAP_SCOPE, 'scope');
+  const restriction = c.text(root, 'restriction', '', false);
+  const addresses = c.text(root, 'addresses', '', false);
+  const references = c.text(root, 'references', '', false);
+  if (scope === 'Restricted' && !restriction) c.errors.push('restriction: required when scope is Restricted');
+  if (scope === 'Private' && !addresses) c.errors.push('addresses: required when scope is Private');
   if ((msgType === 'Update' || msgType === 'Cancel') && !references) {
-    errors.push(`references: required when msgType is ${msgType}`);
+    c.errors.push(`references: required when msgType is ${msgType}`);
   }
 
-  const infoNodes = list(root, 'info');
-  if (infoNodes.length === 0) errors.push('info: at least one <info> is required');
-  const info: CapInfo[] = infoNodes.map((raw, i) => {
-    const at = `info[${i}].`;
-    const node = (raw && typeof raw === 'object' ? raw : {}) as Node;
-    // Checked in the schema's element order, so errors read top to bottom.
-    const language = text(node, 'language', at, true) ?? '';
-    const category = texts(node, 'category', at);
-    if (category.length === 0) errors.push(`${at}category: required`);
-    for (const [j, cat] of category.entries()) oneOf(cat, CAP_CATEGORY, `${at}category[${j}]`);
-    const event = text(node, 'event', at, true) ?? '';
-    const responseType = texts(node, 'responseType', at);
-    for (const [j, r] of responseType.entries()) oneOf(r, CAP_RESPONSE_TYPE, `${at}responseType[${j}]`);
-    const urgency = text(node, 'urgency', at, true);
-    const severity = text(node, 'severity', at, true);
-    const certainty = text(node, 'certainty', at, true);
-    oneOf(urgency, CAP_URGENCY, `${at}urgency`);
-    oneOf(severity, CAP_SEVERITY, `${at}severity`);
-    oneOf(certainty, CAP_CERTAINTY, `${at}certainty`);
-    const effective = text(node, 'effective', at, false);
-    const onset = text(node, 'onset', at, false);
-    const expires = text(node, 'expires', at, false);
-    dateTime(effective, `${at}effective`);
-    dateTime(onset, `${at}onset`);
-    dateTime(expires, `${at}expires`);
-    const resource = list(node, 'resource').map((r, j) => {
-      const rAt = `${at}resource[${j}].`;
-      const rn = (r && typeof r === 'object' ? r : {}) as Node;
-      const size = text(rn, 'size', rAt, false);
-      if (size !== undefined && !/^\d+$/.test(size))
-        errors.push(`${rAt}size: must be a whole number of bytes`);
-      return dropUndefined({
-        resourceDesc: text(rn, 'resourceDesc', rAt, true) ?? '',
-        mimeType: text(rn, 'mimeType', rAt, true) ?? '',
-        size: size === undefined ? undefined : Number(size),
-        uri: text(rn, 'uri', rAt, false),
-        digest: text(rn, 'digest', rAt, false),
-      });
-    });
-    const areaNodes = list(node, 'area');
-    if (areaNodes.length === 0) errors.push(`${at}area: at least one <area> is required`);
-    const area = areaNodes.map((a, j) => {
-      const aAt = `${at}area[${j}].`;
-      const an = (a && typeof a === 'object' ? a : {}) as Node;
-      const geocode = pairs(an, 'geocode', aAt);
-      if (geocode.length === 0) errors.push(`${aAt}geocode: at least one <geocode> is required`);
-      const polygon = texts(an, 'polygon', aAt);
-      const circle = texts(an, 'circle', aAt);
-      return dropUndefined({
-        areaDesc: text(an, 'areaDesc', aAt, true) ?? '',
-        polygon: polygon.length ? polygon : undefined,
-        circle: circle.length ? circle : undefined,
-        geocode,
-      });
-    });
-    const eventCode = pairs(node, 'eventCode', at);
-    const parameter = pairs(node, 'parameter', at);
-    return dropUndefined({
-      language,
-      category,
-      event,
-      responseType: responseType.length ? responseType : undefined,
-      urgency: urgency ?? '',
-      severity: severity ?? '',
-      certainty: certainty ?? '',
-      audience: text(node, 'audience', at, false),
-      eventCode: eventCode.length ? eventCode : undefined,
-      effective,
-      onset,
-      expires,
-      senderName: text(node, 'senderName', at, false),
-      headline: text(node, 'headline', at, false),
-      description: text(node, 'description', at, false),
-      instruction: text(node, 'instruction', at, false),
-      web: text(node, 'web', at, false),
-      contact: text(node, 'contact', at, false),
-      parameter: parameter.length ? parameter : undefined,
-      resource: resource.length ? resource : undefined,
-      area,
-    });
-  });
+  const infoNodes = c.list(root, 'info');
+  if (infoNodes.length === 0) c.errors.push('info: at least one <info> is required');
+  const info = infoNodes.map((raw, i) => readInfo(c, raw, `info[${i}].`));
 
-  if (errors.length) return { ok: false, errors };
-  const code = texts(root, 'code', '');
+  if (c.errors.length) return { ok: false, errors: c.errors };
+  const code = c.texts(root, 'code', '');
   return {
     ok: true,
     alert: dropUndefined({
@@ -333,14 +352,14 @@ export function parseCap(xml: string): CapParse {
       sent: sent as string,
       status: status as string,
       msgType: msgType as string,
-      source: text(root, 'source', '', false),
+      source: c.text(root, 'source', '', false),
       scope: scope as string,
       restriction,
       addresses,
       code: code.length ? code : undefined,
-      note: text(root, 'note', '', false),
+      note: c.text(root, 'note', '', false),
       references,
-      incidents: text(root, 'incidents', '', false),
+      incidents: c.text(root, 'incidents', '', false),
       info,
     }),
   };
@@ -354,7 +373,8 @@ function rootNamespace(xml: string): string | undefined {
   return new RegExp(`\\s${attr}\\s*=\\s*["']([^"']*)["']`).exec(tag[2] ?? '')?.[1];
 }
 
-function dropUndefined<T extends object>(o: T): T {
+/** The object without its undefined properties (optional CAP elements are absent, not empty). */
+export function dropUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
