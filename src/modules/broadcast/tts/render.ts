@@ -42,7 +42,8 @@ export async function renderSpeech(
     signal: options.signal,
   });
   const synthesized = performance.now();
-  const audio = await encodeForBroadcast(speech.wav, { ...options.encode, signal: options.signal });
+  const audio =
+    speech.broadcast ?? (await encodeForBroadcast(speech.wav, { ...options.encode, signal: options.signal }));
   const encoded = performance.now();
 
   return {
