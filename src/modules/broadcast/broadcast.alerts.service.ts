@@ -6,6 +6,7 @@ import type { Db } from '#platform/db/client.ts';
 import { NotFound } from '#platform/errors.ts';
 import { getCommune, requireOperator, requireView, VIEW_ROLES } from './broadcast.access.ts';
 import * as alertDb from './broadcast.alerts.queries.ts';
+import { buildCap, parseCap } from './broadcast.cap.ts';
 import * as clusterDb from './broadcast.clusters.queries.ts';
 import type { CommandInsert } from './broadcast.commands.queries.ts';
 import * as commandDb from './broadcast.commands.queries.ts';
@@ -148,3 +149,13 @@ export async function listAlerts(ctx: Ctx, communeCode: string) {
 }
 
 export const listActiveAlerts = alertDb.listActiveAlerts;
+
+/**
+ * The CAP document published for an alert: written by our writer from what the stored document
+ * says, so what is served is always the platform's own writing (rows received before ingested
+ * documents were re-written hold the input as it came). None if it does not read as CAP.
+ */
+export function capDocument(alert: alertDb.AlertRow): string | undefined {
+  const parsed = parseCap(alert.xml);
+  return parsed.ok ? buildCap(parsed.alert) : undefined;
+}

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '#platform/platform.ts';
 import * as alertDb from './broadcast.alerts.queries.ts';
-import { describeAlert, listActiveAlerts } from './broadcast.alerts.service.ts';
+import { capDocument, describeAlert, listActiveAlerts } from './broadcast.alerts.service.ts';
 import * as bulletinDb from './broadcast.bulletins.queries.ts';
 import { ingestCap } from './broadcast.cap.service.ts';
 import { authenticateDevice, listClusters } from './broadcast.clusters.service.ts';
@@ -201,7 +201,10 @@ function registerCapFeed(root: FastifyInstance, platform: Platform) {
   // Alerts in force as an Atom feed of CAP 1.2 documents (the usual way CAP is published).
   app.get('/cap/alerts.xml', { schema: { hide: true } }, async (req, reply) => {
     const now = req.ctx().clock.now();
-    const alerts = (await listActiveAlerts(req.ctx().db, now)).filter((a) => a.scope === 'Public');
+    const alerts = (await listActiveAlerts(req.ctx().db, now))
+      .filter((a) => a.scope === 'Public')
+      .map((a) => ({ ...a, document: capDocument(a) }))
+      .filter((a) => a.document !== undefined);
     const base = platform.config.PUBLIC_URL.replace(/\/$/, '');
     const feed = {
       feed: {
@@ -224,14 +227,13 @@ function registerCapFeed(root: FastifyInstance, platform: Platform) {
         })),
       },
     };
-    // Each entry's content is the alert's own CAP document, as published.
+    // Each entry's content is the alert's CAP document, as published (written by us, see capDocument).
     let xml = atom.build(feed) as string;
     for (const a of alerts) {
       const marker = `<id>${base}/cap/alerts/${a.id}.xml</id>`;
-      xml = xml.replace(
-        marker,
-        `${marker}\n<content type="application/cap+xml">${a.xml.replace(/^<\?xml[^>]*>\s*/, '')}</content>`,
-      );
+      const content = `<content type="application/cap+xml">${a.document?.replace(/^<\?xml[^>]*>\s*/, '')}</content>`;
+      // A function, so "$&" or "$'" in an alert's text stay text.
+      xml = xml.replace(marker, () => `${marker}\n${content}`);
     }
     return reply
       .type('application/atom+xml; charset=utf-8')
@@ -244,12 +246,12 @@ function registerCapFeed(root: FastifyInstance, platform: Platform) {
     { schema: { hide: true, params: z.object({ id: z.coerce.number().int().positive() }) } },
     async (req, reply) => {
       const alert = await alertDb.findAlertById(req.ctx().db, req.params.id);
-      if (alert?.scope !== 'Public')
-        return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+      const document = alert?.scope === 'Public' ? capDocument(alert) : undefined;
+      if (!document) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
       return reply
         .type('application/cap+xml; charset=utf-8')
         .header('cache-control', 'public, max-age=60')
-        .send(alert.xml);
+        .send(document);
     },
   );
 }

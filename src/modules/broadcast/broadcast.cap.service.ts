@@ -1,9 +1,9 @@
 import { recordAudit } from '#modules/audit/index.ts';
 import { getPlaceByCode, type Place } from '#modules/places/index.ts';
-import { type Actor, actorLabel, requireStaff } from '#platform/auth/actor.ts';
+import { type Actor, actorLabel, requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
-import { Conflict, Invalid } from '#platform/errors.ts';
+import { Conflict, Forbidden, Invalid } from '#platform/errors.ts';
 import { getCommuneById, requireOperator } from './broadcast.access.ts';
 import * as alertDb from './broadcast.alerts.queries.ts';
 import { DEFAULT_REPEAT, issuePlay, REPEAT_PARAMETER, stopAlerts } from './broadcast.alerts.service.ts';
@@ -16,6 +16,7 @@ import {
 } from './broadcast.audio.ts';
 import * as bulletinDb from './broadcast.bulletins.queries.ts';
 import {
+  buildCap,
   CAP_GEOCODE_NAME,
   type CapAlert,
   type CapInfo,
@@ -175,10 +176,15 @@ function checkPlayable(cap: CapAlert, info: CapInfo): boolean {
  * A CAP 1.2 document from elsewhere (the province, the weather service's relay). Valid Actual
  * alerts are spoken and broadcast to the clusters in their areas; Exercise, Test, System and Draft
  * alerts are stored, not played. Cancel stops and cancels the alerts it references; Update does
- * that and broadcasts itself. The poster must be a radio operator over every area.
+ * that and broadcasts itself. Whatever its type, the poster must be a radio operator over every
+ * place it concerns: the areas it names and those of the alerts it references; a message that
+ * concerns none of ours is refused. What is kept, and later published, is the document as our
+ * writer re-writes it from what was read, never the input itself.
  */
 export async function ingestCap(ctx: Ctx, deps: BroadcastDeps, xml: string): Promise<IngestResult> {
   const staff = requireStaff(ctx.actor);
+  // One check for every message type: a radio operator, over every place it concerns (below).
+  if (scopeOf(staff, 'radio_operator').length === 0) throw new Forbidden();
   const parsed = parseCap(xml);
   if (!parsed.ok) {
     throw new Invalid(parsed.errors.map((e) => ({ field: `cap.${e.split(':')[0]}`, vi: e, en: e })));
@@ -189,13 +195,16 @@ export async function ingestCap(ctx: Ctx, deps: BroadcastDeps, xml: string): Pro
     throw new Conflict({ vi: 'Cảnh báo này đã được nhận.', en: 'This alert was already received.' });
   }
   const referenced = await alertDb.findAlertsBySenderIdentifier(ctx.db, refsOf(cap.references));
-  for (const r of referenced) {
-    for (const area of await alertDb.listAlertAreas(ctx.db, r.id)) requireOperator(staff, area.placePath);
-  }
+  const referencedAreas = (
+    await Promise.all(referenced.map((r) => alertDb.listAlertAreas(ctx.db, r.id)))
+  ).flat();
+  for (const area of referencedAreas) requireOperator(staff, area.placePath);
   const info = pickInfo(cap) as CapInfo;
   const places = await resolveAreas(ctx, staff, cap);
   const isCancel = cap.msgType === 'Cancel';
-  if (!isCancel && places.length === 0 && cap.msgType !== 'Ack' && cap.msgType !== 'Error') {
+  // Alert and Update name their own areas; Cancel, Ack and Error may instead name alerts of ours.
+  const ownAreasNeeded = cap.msgType === 'Alert' || cap.msgType === 'Update';
+  if (places.length === 0 && (ownAreasNeeded || referencedAreas.length === 0)) {
     throw new Invalid([
       {
         field: 'cap.area.geocode',
@@ -229,7 +238,7 @@ export async function ingestCap(ctx: Ctx, deps: BroadcastDeps, xml: string): Pro
         repeat,
         expiresAt,
         bulletinId: bulletinIds.values().next().value ?? null,
-        xml,
+        xml: buildCap(cap),
         createdBy: staff.userId,
       }),
       places.map((p) => ({
