@@ -253,4 +253,14 @@ describe('CAP alerts through the API', () => {
     assert.match(feed.body, /<identifier>OLD-RAW<\/identifier>/);
     assert.doesNotMatch(feed.body, /script/);
   });
+
+  it('when a CAP document nests 50,000 tags, then it is a 400 problem naming the nesting, not a 500', async () => {
+    const n = 50_000;
+    const res = await send(
+      `<?xml version="1.0"?><alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">${'<a>'.repeat(n)}${'</a>'.repeat(n)}</alert>`,
+    );
+    assert.equal(res.statusCode, 400, res.body.slice(0, 300));
+    assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+    assert.match(res.json().errors[0].vi, /nested more than 16 deep/);
+  });
 });

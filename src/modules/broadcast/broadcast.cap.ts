@@ -124,6 +124,9 @@ const REPEATED = new Set([
   'alert.info.area.geocode',
 ]);
 
+/** CAP nests 5 deep (alert, info, area, geocode, value); a signature adds a few levels. */
+export const CAP_MAX_DEPTH = 16;
+
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
@@ -134,9 +137,44 @@ const parser = new XMLParser({
   // CAP has no entities beyond XML's five; a DOCTYPE is refused before parsing anyway.
   processEntities: true,
   isArray: (_name, jPath) => typeof jPath === 'string' && REPEATED.has(jPath),
+  maxNestedTags: CAP_MAX_DEPTH + 1,
 });
 
 type Node = Record<string, unknown>;
+
+/**
+ * Whether elements nest deeper than `max`, found by one pass over the text before any parser
+ * sees it (a parser recursing or stacking 50,000 levels is how a small document takes a server
+ * down). Comments, CDATA and processing instructions open nothing; quoted attribute values may
+ * hold ">". Malformed text is left to the validator.
+ */
+function nestsDeeperThan(xml: string, max: number): boolean {
+  let depth = 0;
+  let at = xml.indexOf('<');
+  while (at >= 0) {
+    if (xml.startsWith('<!--', at)) at = xml.indexOf('-->', at + 4);
+    else if (xml.startsWith('<![CDATA[', at)) at = xml.indexOf(']]>', at + 9);
+    else if (xml[at + 1] === '?' || xml[at + 1] === '!') at = xml.indexOf('>', at + 2);
+    else {
+      const closing = xml[at + 1] === '/';
+      let end = at + 1;
+      let quote = '';
+      for (; end < xml.length; end++) {
+        const ch = xml[end];
+        if (quote) {
+          if (ch === quote) quote = '';
+        } else if (ch === '"' || ch === "'") quote = ch;
+        else if (ch === '>') break;
+      }
+      if (closing) depth--;
+      else if (xml[end - 1] !== '/' && ++depth > max) return true;
+      at = end;
+    }
+    if (at < 0) return false;
+    at = xml.indexOf('<', at + 1);
+  }
+  return false;
+}
 
 /** CAP 1.2 date-time in Vietnam's offset, e.g. 2026-11-22T09:30:00+07:00. */
 export function capDateTime(epochMs: number): string {
@@ -305,11 +343,20 @@ function readInfo(c: Checker, raw: unknown, at: string): CapInfo {
  */
 export function parseCap(xml: string): CapParse {
   if (/<!DOCTYPE/i.test(xml)) return { ok: false, errors: ['DOCTYPE is not allowed in a CAP document'] };
+  if (nestsDeeperThan(xml, CAP_MAX_DEPTH)) {
+    return { ok: false, errors: [`alert: elements nested more than ${CAP_MAX_DEPTH} deep (CAP needs 5)`] };
+  }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     return { ok: false, errors: [`not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`] };
   }
-  const doc = parser.parse(xml) as Node;
+  let doc: Node;
+  try {
+    doc = parser.parse(xml) as Node;
+  } catch (e) {
+    // The validator passed it, so this is one of the parser's own limits: still the sender's input.
+    return { ok: false, errors: [`not readable as CAP: ${(e as Error).message}`] };
+  }
   const root = doc.alert as Node | undefined;
   if (!root || typeof root !== 'object') return { ok: false, errors: ['the root element must be <alert>'] };
   const c = new Checker();
