@@ -31,7 +31,13 @@ import {
   vnTime,
   waitFor,
 } from './broadcast.test-support.ts';
-import { mosquittoAclFile, mosquittoConf, mosquittoPasswordFile } from './mqtt/credentials.ts';
+import {
+  hashDevicePassword,
+  mosquittoAclFile,
+  mosquittoConf,
+  mosquittoPasswordFile,
+} from './mqtt/credentials.ts';
+import { floodConnect, MB, peakGrowth } from './mqtt/limits.test-support.ts';
 
 /**
  * Done-when (issue 6): a real Mosquitto with the generated password and ACL files, the platform as
@@ -120,6 +126,7 @@ describe('50 speakers on a real Mosquitto', { skip }, () => {
         passwordFile: passwd,
         aclFile: acl,
         user: os.userInfo().username,
+        maxPacketBytes: t.platform.config.MQTT_MAX_PACKET_BYTES,
       }),
     );
     broker = spawn(mosquitto, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -385,5 +392,76 @@ describe('50 speakers on a real Mosquitto', { skip }, () => {
       { outcome: 'completed', n: 20 },
       { outcome: 'interrupted', n: 30 },
     ]);
+  });
+});
+
+/** Mosquitto's resident memory, from the kernel's own account of the process. */
+function residentMb(pid: number) {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) / 1024;
+}
+
+/**
+ * The generated mosquitto.conf holds the embedded broker's packet limit: a real Mosquitto cuts off
+ * a CONNECT announcing 250 MB at its header and does not grow. No audio, no app: runs wherever
+ * Mosquitto is installed (and must, in CI).
+ */
+describe('the generated mosquitto.conf on a real Mosquitto', {
+  skip:
+    !mosquitto && !IN_CI && 'mosquitto is not installed (apt-get install mosquitto); with CI=true this fails',
+}, () => {
+  let broker: ChildProcess | undefined;
+  let brokerLog = '';
+  let port = 0;
+  let dir = '';
+
+  before(async () => {
+    assert.ok(mosquitto, 'CI needs mosquitto: apt-get install mosquitto');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xaso-mosquitto-limits-'));
+    port = await freePort();
+    const passwd = path.join(dir, 'passwd');
+    const acl = path.join(dir, 'acl');
+    const hash = await hashDevicePassword('bi-mat-nen-tang');
+    fs.writeFileSync(passwd, mosquittoPasswordFile([{ username: PLATFORM_MQTT_USERNAME, hash }]), {
+      mode: 0o600,
+    });
+    fs.writeFileSync(acl, mosquittoAclFile([PLATFORM_MQTT_USERNAME]));
+    const conf = path.join(dir, 'mosquitto.conf');
+    fs.writeFileSync(
+      conf,
+      mosquittoConf({
+        port,
+        bindAddress: '127.0.0.1',
+        passwordFile: passwd,
+        aclFile: acl,
+        user: os.userInfo().username,
+        maxPacketBytes: 256 * 1024,
+      }),
+    );
+    broker = spawn(mosquitto, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const stream of [broker.stdout, broker.stderr]) {
+      stream?.on('data', (d) => {
+        brokerLog = (brokerLog + d).slice(-4000);
+      });
+    }
+    await waitForPort(port, broker, () => brokerLog);
+  });
+  after(() => {
+    broker?.kill();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when four clients each send 10 MB of a CONNECT announcing 250 MB, then Mosquitto cuts each off and its memory does not grow', async (t) => {
+    const pid = broker?.pid as number;
+    const { result: floods, grew: peak } = await peakGrowth(
+      () => ({ rss: residentMb(pid) }),
+      () => Promise.all([1, 2, 3, 4].map(() => floodConnect(port, 250 * MB, 10 * MB))),
+    );
+    const grew = peak.rss;
+    t.diagnostic(
+      `accepted before the cut: ${floods.map((f) => f.written).join(', ')} bytes; Mosquitto's RSS grew at most by ${grew.toFixed(1)} MB`,
+    );
+    for (const f of floods) assert.equal(f.closedByBroker, true, `Mosquitto kept reading:\n${brokerLog}`);
+    assert.ok(grew < 4, `Mosquitto's RSS grew by ${grew.toFixed(1)} MB`);
   });
 });

@@ -106,7 +106,9 @@ export async function startBroadcast(platform: Platform, opts: StartOptions = {}
             : undefined,
         platformPassword: password,
         authenticateDevice: async (u, p) => !!(await authenticateDevice(platform.database.db, u, p)),
+        maxPacketBytes: c.MQTT_MAX_PACKET_BYTES,
         onClientError: (id, e) => rt.log.debug({ client: id, err: e.message }, 'mqtt client error'),
+        onRefused: (address, why) => rt.log.debug({ address, why }, 'mqtt connection refused'),
       });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
@@ -132,6 +134,7 @@ export async function startBroadcast(platform: Platform, opts: StartOptions = {}
       password,
       ca: c.MQTT_CA ? fs.readFileSync(c.MQTT_CA) : undefined,
       durable: ['played'],
+      maxPacketBytes: c.MQTT_MAX_PACKET_BYTES,
     },
     (code, leaf, payload) =>
       engine ? engine.onUplink(code, leaf, payload) : void early.push([code, leaf, payload]),
