@@ -194,17 +194,14 @@ async function renderCompose(
   );
 }
 
-function ComposeForm({
-  page,
-  action,
-  deps,
-  state,
-}: {
+interface ComposeFormProps {
   page: PageCtx;
   action: string;
   deps: BroadcastDeps;
   state: FormState;
-}) {
+}
+
+function ComposeForm({ page, action, deps, state }: ComposeFormProps) {
   const t = page.t;
   return (
     <Form page={page} action={action} errors={state.errors} enctype="multipart/form-data">

@@ -113,17 +113,14 @@ function BulletinText({ page, bulletin: b }: { page: PageCtx; bulletin: Describe
   );
 }
 
-function BulletinActions({
-  page,
-  id,
-  allowed,
-  state,
-}: {
+interface BulletinActionsProps {
   page: PageCtx;
   id: number;
   allowed: Described['allowed'];
   state: FormState;
-}) {
+}
+
+function BulletinActions({ page, id, allowed, state }: BulletinActionsProps) {
   const t = page.t;
   return (
     <>
@@ -153,15 +150,13 @@ function BulletinActions({
   );
 }
 
-function ScheduleEntries({
-  page,
-  entries,
-  canSchedule,
-}: {
+interface ScheduleEntriesProps {
   page: PageCtx;
   entries: Described['entries'];
   canSchedule: boolean;
-}) {
+}
+
+function ScheduleEntries({ page, entries, canSchedule }: ScheduleEntriesProps) {
   const t = page.t;
   return (
     <>
@@ -192,6 +187,15 @@ function ScheduleEntries({
   );
 }
 
+interface ScheduleBulletinFormProps {
+  page: PageCtx;
+  id: number;
+  communeCode: string;
+  programmes: Programme[];
+  today: string;
+  state: FormState;
+}
+
 function ScheduleBulletinForm({
   page,
   id,
@@ -199,14 +203,7 @@ function ScheduleBulletinForm({
   programmes,
   today,
   state,
-}: {
-  page: PageCtx;
-  id: number;
-  communeCode: string;
-  programmes: Programme[];
-  today: string;
-  state: FormState;
-}) {
+}: ScheduleBulletinFormProps) {
   const t = page.t;
   if (programmes.length === 0) {
     return (

@@ -161,17 +161,14 @@ function DashboardPage({
   );
 }
 
-function ClusterCard({
-  page,
-  cluster: c,
-  now,
-  canEdit,
-}: {
+interface ClusterCardProps {
   page: PageCtx;
   cluster: ClusterView;
   now: Date;
   canEdit: boolean;
-}) {
+}
+
+function ClusterCard({ page, cluster: c, now, canEdit }: ClusterCardProps) {
   const t = page.t;
   return (
     <li data-cluster={c.code}>
@@ -224,17 +221,14 @@ function ClusterCard({
   );
 }
 
-function NewClusterForm({
-  page,
-  commune,
-  villages,
-  state,
-}: {
+interface NewClusterFormProps {
   page: PageCtx;
   commune: Place;
   villages: Place[];
   state: FormState;
-}) {
+}
+
+function NewClusterForm({ page, commune, villages, state }: NewClusterFormProps) {
   const t = page.t;
   return (
     <>
@@ -283,19 +277,15 @@ async function renderCredentials(
   return sendPage(reply, <CredentialsPage page={page} broker={broker} {...creds} />);
 }
 
-function CredentialsPage({
-  page,
-  broker,
-  code,
-  password,
-  communeCode,
-}: {
+interface CredentialsPageProps {
   page: PageCtx;
   broker: string;
   code: string;
   password: string;
   communeCode: string;
-}) {
+}
+
+function CredentialsPage({ page, broker, code, password, communeCode }: CredentialsPageProps) {
   const t = page.t;
   return (
     <Layout page={page} title={t('broadcast:clusters.created', { code })}>

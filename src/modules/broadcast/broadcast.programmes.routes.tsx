@@ -62,17 +62,14 @@ async function renderProgrammes(req: FastifyRequest, reply: FastifyReply, state:
   );
 }
 
-function NewProgrammeForm({
-  page,
-  commune,
-  clusters,
-  state,
-}: {
+interface NewProgrammeFormProps {
   page: PageCtx;
   commune: Place;
   clusters: ClusterView[];
   state: FormState;
-}) {
+}
+
+function NewProgrammeForm({ page, commune, clusters, state }: NewProgrammeFormProps) {
   const t = page.t;
   return (
     <>

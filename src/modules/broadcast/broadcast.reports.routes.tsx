@@ -57,17 +57,14 @@ export function registerReportPages(root: FastifyInstance) {
   });
 }
 
-function OfflineClusters({
-  page,
-  clusters,
-  minutes,
-  now,
-}: {
+interface OfflineClustersProps {
   page: PageCtx;
   clusters: ClusterView[];
   minutes: number;
   now: Date;
-}) {
+}
+
+function OfflineClusters({ page, clusters, minutes, now }: OfflineClustersProps) {
   const t = page.t;
   return (
     <>
