@@ -81,6 +81,14 @@ export const configSchema = z.object({
   MQTT_TLS_CERT: z.string().optional(),
   MQTT_TLS_KEY: z.string().optional(),
   MQTT_CA: z.string().optional(),
+  // The largest MQTT packet a client may send (the broker cuts a connection off at the header that
+  // announces more); the generated mosquitto.conf gets it as max_packet_size. Audio goes over HTTP.
+  MQTT_MAX_PACKET_BYTES: z.coerce
+    .number()
+    .int()
+    .min(131_072, 'must be at least 131072 (128 KiB): a speaker’s batch of play reports must fit')
+    .max(268_435_455, 'must be at most 268435455, the MQTT maximum')
+    .default(262_144),
   MQTT_DEVICE_URL: z
     .string()
     .regex(/^(mqtts?|wss?):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://')

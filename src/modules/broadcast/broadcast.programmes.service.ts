@@ -2,18 +2,19 @@ import { recordAudit } from '#modules/audit/index.ts';
 import type { Ctx } from '#platform/context.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
 import { getCommune, requireOperator, requireView } from './broadcast.access.ts';
-import * as q from './broadcast.queries.ts';
+import { allowedActions, getBulletin } from './broadcast.bulletins.service.ts';
+import * as clusterDb from './broadcast.clusters.queries.ts';
+import * as programmeDb from './broadcast.programmes.queries.ts';
+import { DAY_MS, expandRules, localDate, resolveTimeline, type Timeline } from './broadcast.schedule.ts';
 import type { ProgrammeForm, ScheduleForm } from './broadcast.schemas.ts';
-import { allowedActions, getBulletin } from './bulletins.service.ts';
-import { DAY_MS, expandRules, localDate, resolveTimeline, type Timeline } from './schedule.ts';
-import { LATE_GRACE_MS } from './sync.service.ts';
+import { LATE_GRACE_MS } from './broadcast.sync.service.ts';
 
 const programmeNotFound = () =>
   new NotFound({ vi: 'Không tìm thấy chương trình này.', en: 'No such programme.' });
 
 /** The clusters must all be the commune's, and the operator's (an operator of A never targets B). */
 async function checkClusters(ctx: Ctx, communeId: number, clusterIds: number[]) {
-  const rows = await q.listClustersByIds(ctx.db, [...new Set(clusterIds)]);
+  const rows = await clusterDb.listClustersByIds(ctx.db, [...new Set(clusterIds)]);
   if (rows.length !== new Set(clusterIds).size || rows.some((c) => c.communeId !== communeId)) {
     throw new Invalid([
       {
@@ -32,19 +33,19 @@ export async function createProgramme(ctx: Ctx, communeCode: string, input: Prog
   const staff = requireOperator(ctx.actor, commune.path);
   await checkClusters(ctx, commune.id, input.clusterIds);
   return ctx.db.transaction(async (tx) => {
-    if (await q.findProgrammeByName(tx, commune.id, input.name)) {
+    if (await programmeDb.findProgrammeByName(tx, commune.id, input.name)) {
       throw new Conflict({
         vi: `Xã đã có chương trình "${input.name}".`,
         en: `The commune already has a programme named "${input.name}".`,
       });
     }
-    const p = await q.insertProgramme(tx, {
+    const p = await programmeDb.insertProgramme(tx, {
       communeId: commune.id,
       communePath: commune.path,
       name: input.name,
       createdBy: staff.userId,
     });
-    await q.setProgrammeClusters(tx, p.id, input.clusterIds);
+    await programmeDb.setProgrammeClusters(tx, p.id, input.clusterIds);
     await recordAudit(tx, ctx.actor, ctx.meta, {
       action: 'broadcast.programme.create',
       targetType: 'broadcast_programme',
@@ -57,15 +58,15 @@ export async function createProgramme(ctx: Ctx, communeCode: string, input: Prog
 }
 
 export async function setProgrammeClusters(ctx: Ctx, programmeId: number, clusterIds: number[]) {
-  const p = await q.findProgrammeById(ctx.db, programmeId);
+  const p = await programmeDb.findProgrammeById(ctx.db, programmeId);
   if (!p) throw programmeNotFound();
   requireOperator(ctx.actor, p.communePath);
   await checkClusters(ctx, p.communeId, clusterIds);
-  const before = (await q.listProgrammeClusterIds(ctx.db, [p.id])).map((r) => r.clusterId);
+  const before = (await programmeDb.listProgrammeClusterIds(ctx.db, [p.id])).map((r) => r.clusterId);
   const touched = [...new Set([...before, ...clusterIds])];
   await ctx.db.transaction(async (tx) => {
-    await q.setProgrammeClusters(tx, p.id, clusterIds);
-    await q.bumpClusters(tx, touched);
+    await programmeDb.setProgrammeClusters(tx, p.id, clusterIds);
+    await clusterDb.bumpClusters(tx, touched);
     await recordAudit(tx, ctx.actor, ctx.meta, {
       action: 'broadcast.programme.clusters',
       targetType: 'broadcast_programme',
@@ -80,8 +81,8 @@ export async function setProgrammeClusters(ctx: Ctx, programmeId: number, cluste
 export async function listProgrammes(ctx: Ctx, communeCode: string) {
   const commune = await getCommune(ctx.db, communeCode);
   requireView(ctx.actor, commune.path);
-  const programmes = await q.listProgrammes(ctx.db, commune.id);
-  const members = await q.listProgrammeClusterIds(
+  const programmes = await programmeDb.listProgrammes(ctx.db, commune.id);
+  const members = await programmeDb.listProgrammeClusterIds(
     ctx.db,
     programmes.map((p) => p.id),
   );
@@ -105,7 +106,7 @@ export async function scheduleBulletin(ctx: Ctx, bulletinId: number, input: Sche
       en: 'Only a bulletin approved by a leader can be scheduled.',
     });
   }
-  const programme = await q.findProgrammeById(ctx.db, input.programmeId);
+  const programme = await programmeDb.findProgrammeById(ctx.db, input.programmeId);
   if (!programme || programme.communeId !== bulletin.communeId) {
     throw new Invalid([
       {
@@ -115,9 +116,11 @@ export async function scheduleBulletin(ctx: Ctx, bulletinId: number, input: Sche
       },
     ]);
   }
-  const clusterIds = (await q.listProgrammeClusterIds(ctx.db, [programme.id])).map((r) => r.clusterId);
+  const clusterIds = (await programmeDb.listProgrammeClusterIds(ctx.db, [programme.id])).map(
+    (r) => r.clusterId,
+  );
   const entry = await ctx.db.transaction(async (tx) => {
-    const e = await q.insertScheduleEntry(tx, {
+    const e = await programmeDb.insertScheduleEntry(tx, {
       programmeId: programme.id,
       bulletinId: bulletin.id,
       startTime: input.startTime,
@@ -127,7 +130,7 @@ export async function scheduleBulletin(ctx: Ctx, bulletinId: number, input: Sche
       repeat: input.repeat,
       createdBy: staff.userId,
     });
-    await q.bumpClusters(tx, clusterIds);
+    await clusterDb.bumpClusters(tx, clusterIds);
     await recordAudit(tx, ctx.actor, ctx.meta, {
       action: 'broadcast.schedule.add',
       targetType: 'broadcast_schedule_entry',
@@ -142,15 +145,17 @@ export async function scheduleBulletin(ctx: Ctx, bulletinId: number, input: Sche
 }
 
 export async function cancelScheduleEntry(ctx: Ctx, entryId: number) {
-  const entry = await q.findScheduleEntry(ctx.db, entryId);
+  const entry = await programmeDb.findScheduleEntry(ctx.db, entryId);
   if (!entry) throw new NotFound();
-  const programme = await q.findProgrammeById(ctx.db, entry.programmeId);
+  const programme = await programmeDb.findProgrammeById(ctx.db, entry.programmeId);
   if (!programme) throw programmeNotFound();
   requireOperator(ctx.actor, programme.communePath);
-  const clusterIds = (await q.listProgrammeClusterIds(ctx.db, [programme.id])).map((r) => r.clusterId);
+  const clusterIds = (await programmeDb.listProgrammeClusterIds(ctx.db, [programme.id])).map(
+    (r) => r.clusterId,
+  );
   await ctx.db.transaction(async (tx) => {
-    await q.cancelScheduleEntry(tx, entryId, ctx.clock.now());
-    await q.bumpClusters(tx, clusterIds);
+    await programmeDb.cancelScheduleEntry(tx, entryId, ctx.clock.now());
+    await clusterDb.bumpClusters(tx, clusterIds);
     await recordAudit(tx, ctx.actor, ctx.meta, {
       action: 'broadcast.schedule.cancel',
       targetType: 'broadcast_schedule_entry',
@@ -164,7 +169,7 @@ export async function cancelScheduleEntry(ctx: Ctx, entryId: number) {
 
 /** How one local day resolves on each of these clusters (plays, delays, drops), for the operator. */
 export async function previewDay(ctx: Ctx, clusterIds: number[], day: string) {
-  const rules = await q.listRulesForClusters(ctx.db, clusterIds, day);
+  const rules = await programmeDb.listRulesForClusters(ctx.db, clusterIds, day);
   const from = Date.parse(`${day}T00:00:00+07:00`);
   const out = new Map<number, Timeline>();
   for (const id of clusterIds) {

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '#platform/db/client.ts';
-import * as q from './broadcast.queries.ts';
+import * as bulletinDb from './broadcast.bulletins.queries.ts';
+import type * as clusterDb from './broadcast.clusters.queries.ts';
+import * as commandDb from './broadcast.commands.queries.ts';
+import * as deviceDb from './broadcast.devices.queries.ts';
+import * as playDb from './broadcast.plays.queries.ts';
+import * as programmeDb from './broadcast.programmes.queries.ts';
 import {
   type Ack,
   type AudioRef,
@@ -10,8 +15,8 @@ import {
   type PlayReport,
   PROTOCOL_VERSION,
   type ScheduleDoc,
-} from './protocol.ts';
-import { DAY_MS, expandRules, localDate, resolveTimeline } from './schedule.ts';
+} from './broadcast.protocol.ts';
+import { DAY_MS, expandRules, localDate, resolveTimeline } from './broadcast.schedule.ts';
 
 /**
  * Store and forward: what each device should hold is derived from the database, pushed as retained
@@ -44,12 +49,12 @@ export interface DeviceDocs {
 /** The schedule and manifest documents for these clusters, at their current desired version. */
 export async function buildDeviceDocs(
   db: Db,
-  clusters: q.ClusterRow[],
+  clusters: clusterDb.ClusterRow[],
   now: Date,
   publicUrl: string,
 ): Promise<DeviceDocs[]> {
   const t = now.getTime();
-  const rules = await q.listRulesForClusters(
+  const rules = await programmeDb.listRulesForClusters(
     db,
     clusters.map((c) => c.id),
     localDate(t - LOOKBACK_MS),
@@ -65,7 +70,7 @@ export async function buildDeviceDocs(
     // Plays already over are left out; one that is under way stays, and the device decides.
     const plays = timeline.plays.filter((p) => p.endsAt > t);
     const entries = plays.map((p) => {
-      const r = byBulletin.get(p.bulletinId) as q.RuleRow;
+      const r = byBulletin.get(p.bulletinId) as programmeDb.RuleRow;
       return {
         id: p.key,
         bulletinId: p.bulletinId,
@@ -78,7 +83,7 @@ export async function buildDeviceDocs(
     });
     const files = new Map<string, AudioRef>();
     for (const e of entries) {
-      const r = byBulletin.get(e.bulletinId) as q.RuleRow;
+      const r = byBulletin.get(e.bulletinId) as programmeDb.RuleRow;
       files.set(e.sha256, {
         sha256: e.sha256,
         url: audioUrl(publicUrl, e.sha256),
@@ -119,7 +124,7 @@ export async function buildCommand(
   commandId: string,
   publicUrl: string,
 ): Promise<Command | undefined> {
-  const cmd = await q.findCommand(db, commandId);
+  const cmd = await commandDb.findCommand(db, commandId);
   if (!cmd) return undefined;
   const base = { v: PROTOCOL_VERSION, id: cmd.id, issuedAt: cmd.issuedAt.toISOString() } as const;
   if (cmd.type === 'volume') return { ...base, type: 'volume', volume: cmd.volume ?? 70 };
@@ -130,7 +135,7 @@ export async function buildCommand(
       ...(cmd.alertId ? { target: await targetOf(db, cmd.alertId, cmd.id) } : {}),
     };
   }
-  const b = cmd.bulletinId ? await q.findBulletinById(db, cmd.bulletinId) : undefined;
+  const b = cmd.bulletinId ? await bulletinDb.findBulletinById(db, cmd.bulletinId) : undefined;
   if (!b?.audioSha256) return undefined;
   return {
     ...base,
@@ -153,14 +158,14 @@ export async function buildCommand(
 
 /** A stop for a cancelled alert targets the alert's first play command. */
 async function targetOf(db: Db, alertId: number, self: string) {
-  const cmds = await q.listCommandsForAlert(db, alertId);
+  const cmds = await commandDb.listCommandsForAlert(db, alertId);
   return cmds.find((c) => c.type === 'play' && c.id !== self)?.id;
 }
 
 export async function recordHeartbeats(db: Db, items: { code: string; hb: Heartbeat }[], at: Date) {
   // One row per device per batch: the latest heartbeat wins.
   const latest = new Map(items.map((i) => [i.code, i.hb]));
-  await q.applyHeartbeats(
+  await deviceDb.applyHeartbeats(
     db,
     [...latest].map(([code, hb]) => ({
       code,
@@ -172,7 +177,7 @@ export async function recordHeartbeats(db: Db, items: { code: string; hb: Heartb
 }
 
 export async function recordAcks(db: Db, items: { code: string; ack: Ack }[], at: Date) {
-  await q.applyAcks(
+  await deviceDb.applyAcks(
     db,
     items.map(({ code, ack }) => ({
       code,
@@ -192,7 +197,7 @@ export async function recordStatuses(
   at: Date,
 ) {
   const latest = new Map(items.map((i) => [i.code, i.state]));
-  await q.applyStatuses(
+  await deviceDb.applyStatuses(
     db,
     [...latest].map(([code, state]) => ({ code, state })),
     at,
@@ -201,7 +206,7 @@ export async function recordStatuses(
 
 /** Proof of play; a report sent twice (the device never heard our ack) is kept once. */
 export async function recordPlays(db: Db, code: string, plays: PlayReport[], at: Date) {
-  return q.insertPlays(
+  return playDb.insertPlays(
     db,
     plays.map((p) => ({
       uid: p.uid,

@@ -3,7 +3,6 @@ import { actorLabel, requireStaff } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '#platform/errors.ts';
-import { type BroadcastDeps, checkBulletinText, type StoredAudio, speak, transcodeUpload } from './audio.ts';
 import {
   canApprove,
   canOperate,
@@ -12,34 +11,28 @@ import {
   requireOperator,
   requireView,
 } from './broadcast.access.ts';
-import * as q from './broadcast.queries.ts';
+import {
+  audioColumns,
+  type BroadcastDeps,
+  checkBulletinText,
+  type StoredAudio,
+  speak,
+  transcodeUpload,
+} from './broadcast.audio.ts';
+import * as bulletinDb from './broadcast.bulletins.queries.ts';
+import * as clusterDb from './broadcast.clusters.queries.ts';
+import * as programmeDb from './broadcast.programmes.queries.ts';
 import type { NewBulletin } from './broadcast.schemas.ts';
-import type { BulletinAction } from './broadcast.tables.ts';
-import { availableActions, statusFromActions } from './bulletin-workflow.ts';
+import type { ActionType } from './broadcast.tables.ts';
+import { availableActions, statusFromActions } from './broadcast.workflow.ts';
 
-export type Bulletin = q.BulletinRow;
+export type Bulletin = bulletinDb.BulletinRow;
 
 const bulletinNotFound = () => new NotFound({ vi: 'Không tìm thấy bản tin này.', en: 'No such bulletin.' });
 
 export interface BulletinInput extends NewBulletin {
   /** An uploaded recording; when present it is what the speakers play, and the text is its transcript. */
   upload?: Buffer | undefined;
-}
-
-function audioColumns(a: StoredAudio) {
-  return {
-    audioSource: a.source,
-    audioFileId: a.fileId,
-    audioSha256: a.sha256,
-    audioSha1: a.sha1,
-    audioBytes: a.bytes,
-    audioDurationMs: a.durationMs,
-    audioFormat: a.format,
-    audioMime: a.mime,
-    audioKbps: a.kbps,
-    spokenText: a.spokenText,
-    voice: a.voice,
-  };
 }
 
 /** Speech from the text, or the uploaded recording; the text is checked for one language either way. */
@@ -71,7 +64,7 @@ export async function createBulletin(
   const staff = requireOperator(ctx.actor, commune.path);
   const audio = await produce(ctx.db, deps, input);
   return ctx.db.transaction(async (tx) => {
-    const b = await q.insertBulletin(tx, {
+    const b = await bulletinDb.insertBulletin(tx, {
       communeId: commune.id,
       communePath: commune.path,
       title: input.title,
@@ -82,9 +75,9 @@ export async function createBulletin(
       ...audioColumns(audio),
       createdBy: staff.userId,
     });
-    await q.insertAction(tx, {
+    await bulletinDb.insertAction(tx, {
       bulletinId: b.id,
-      action: 'create',
+      type: 'create',
       actorUserId: staff.userId,
       actorLabel: actorLabel(staff),
     });
@@ -100,7 +93,7 @@ export async function createBulletin(
 }
 
 export async function getBulletin(ctx: Ctx, id: number) {
-  const b = await q.findBulletinById(ctx.db, id);
+  const b = await bulletinDb.findBulletinById(ctx.db, id);
   if (!b) throw bulletinNotFound();
   requireView(ctx.actor, b.communePath);
   return b;
@@ -131,24 +124,17 @@ export function allowedActions(ctx: Ctx, b: Bulletin) {
  * Appends one action to the log inside a transaction that holds the bulletin's row lock, checks
  * that it is allowed for this actor now, and stores the status the log replays to.
  */
-export async function act(
-  ctx: Ctx,
-  tx: Db,
-  id: number,
-  action: Exclude<BulletinAction, 'create'>,
-  note?: string,
-  changes: Partial<Parameters<typeof q.updateBulletin>[2]> = {},
-) {
-  if (!(await q.lockBulletin(tx, id))) throw bulletinNotFound();
-  const b = (await q.findBulletinById(tx, id)) as Bulletin;
+export async function act(ctx: Ctx, tx: Db, id: number, type: Exclude<ActionType, 'create'>, note?: string) {
+  if (!(await bulletinDb.lockBulletin(tx, id))) throw bulletinNotFound();
+  const b = (await bulletinDb.findBulletinById(tx, id)) as Bulletin;
   requireView(ctx.actor, b.communePath);
   const { staff, actor } = workflowActor(ctx, b);
   const allowed = availableActions(
     { status: b.status, priority: b.priority, hasAudio: b.audioSha256 !== null, authorUserId: b.createdBy },
     actor,
   );
-  if (!allowed.includes(action)) {
-    if (action === 'approve' && b.createdBy === staff.userId && b.status === 'pending') {
+  if (!allowed.includes(type)) {
+    if (type === 'approve' && b.createdBy === staff.userId && b.status === 'pending') {
       throw new Forbidden({
         vi: 'Người soạn bản tin không tự phê duyệt được; cần một lãnh đạo khác duyệt.',
         en: 'The author cannot approve their own bulletin; another leader must.',
@@ -160,37 +146,23 @@ export async function act(
       en: 'The bulletin’s state does not allow this action.',
     });
   }
-  await q.insertAction(tx, {
+  await bulletinDb.insertAction(tx, {
     bulletinId: id,
-    action,
+    type,
     actorUserId: staff.userId,
     actorLabel: actorLabel(staff),
     note,
   });
-  const status = statusFromActions(await q.listActions(tx, id));
-  const updated = await q.updateBulletin(tx, id, { ...changes, status });
+  const status = statusFromActions(await bulletinDb.listActions(tx, id));
+  const updated = await bulletinDb.updateBulletin(tx, id, { status });
   await recordAudit(tx, ctx.actor, ctx.meta, {
-    action: `broadcast.bulletin.${action}`,
+    action: `broadcast.bulletin.${type}`,
     targetType: 'broadcast_bulletin',
     targetId: id,
     place: { id: b.communeId, path: b.communePath },
     details: note ? { note } : {},
   });
   return updated;
-}
-
-export async function editBulletin(ctx: Ctx, deps: BroadcastDeps, id: number, input: BulletinInput) {
-  const b = await getBulletin(ctx, id);
-  requireOperator(ctx.actor, b.communePath);
-  const audio = await produce(ctx.db, deps, input);
-  return ctx.db.transaction((tx) =>
-    act(ctx, tx, id, 'edit', undefined, {
-      title: input.title,
-      body: input.body?.trim() || null,
-      priority: input.priority,
-      ...audioColumns(audio),
-    }),
-  );
 }
 
 export async function submitBulletin(ctx: Ctx, id: number) {
@@ -209,8 +181,8 @@ export async function rejectBulletin(ctx: Ctx, id: number, note: string) {
 export async function withdrawBulletin(ctx: Ctx, id: number) {
   const { bulletin, clusterIds } = await ctx.db.transaction(async (tx) => {
     const bulletin = await act(ctx, tx, id, 'withdraw');
-    const clusterIds = await q.clusterIdsForBulletin(tx, id);
-    await q.bumpClusters(tx, clusterIds);
+    const clusterIds = await programmeDb.clusterIdsForBulletin(tx, id);
+    await clusterDb.bumpClusters(tx, clusterIds);
     return { bulletin, clusterIds };
   });
   await ctx.events.emit('broadcast.devices-changed', { clusterIds });
@@ -220,14 +192,14 @@ export async function withdrawBulletin(ctx: Ctx, id: number) {
 export async function listBulletins(ctx: Ctx, communeCode: string) {
   const commune = await getCommune(ctx.db, communeCode);
   requireView(ctx.actor, commune.path);
-  return { commune, bulletins: await q.listBulletins(ctx.db, commune.id, { limit: 100 }) };
+  return { commune, bulletins: await bulletinDb.listBulletins(ctx.db, commune.id, { limit: 100 }) };
 }
 
 export async function describeBulletin(ctx: Ctx, id: number) {
   const bulletin = await getBulletin(ctx, id);
   const [actions, entries, commune] = await Promise.all([
-    q.listActions(ctx.db, id),
-    q.listEntriesForBulletin(ctx.db, id),
+    bulletinDb.listActions(ctx.db, id),
+    programmeDb.listEntriesForBulletin(ctx.db, id),
     getCommuneById(ctx.db, bulletin.communeId),
   ]);
   return { bulletin, actions, entries, commune, allowed: allowedActions(ctx, bulletin) };
@@ -235,7 +207,7 @@ export async function describeBulletin(ctx: Ctx, id: number) {
 
 /** Audio for a staff member's preview (any state), or for the public page (approved or broadcast only). */
 export async function bulletinAudio(ctx: Ctx, id: number, audience: 'staff' | 'public') {
-  const b = await q.findBulletinById(ctx.db, id);
+  const b = await bulletinDb.findBulletinById(ctx.db, id);
   if (!b?.audioFileId) throw bulletinNotFound();
   if (audience === 'staff') requireView(ctx.actor, b.communePath);
   else if (b.status !== 'approved' && b.status !== 'broadcast') throw bulletinNotFound();
@@ -252,7 +224,7 @@ export async function listPublicBulletins(db: Db, communeCode: string, since: Da
   const commune = await getCommune(db, communeCode);
   return {
     commune,
-    bulletins: await q.listBulletins(db, commune.id, {
+    bulletins: await bulletinDb.listBulletins(db, commune.id, {
       statuses: ['approved', 'broadcast'],
       since,
       limit: 50,

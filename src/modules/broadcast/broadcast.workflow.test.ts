@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BulletinAction, BulletinStatus, Priority } from './broadcast.tables.ts';
-import { availableActions, statusFromActions, type WorkflowActor } from './bulletin-workflow.ts';
+import type { ActionType, BulletinStatus, Priority } from './broadcast.tables.ts';
+import { availableActions, statusFromActions, type WorkflowActor } from './broadcast.workflow.ts';
 
-const log = (...actions: BulletinAction[]) => actions.map((action) => ({ action, actorUserId: 1 }));
+const log = (...types: ActionType[]) => types.map((type) => ({ type, actorUserId: 1 }));
 const operator: WorkflowActor = { userId: 1, operator: true, approver: false };
 const approver: WorkflowActor = { userId: 2, operator: false, approver: true };
 const both: WorkflowActor = { userId: 1, operator: true, approver: true };

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import type { Db } from '#platform/db/client.ts';
 import { Invalid } from '#platform/errors.ts';
 import type { FileService } from '#platform/storage/index.ts';
-import * as q from './broadcast.queries.ts';
+import * as bulletinDb from './broadcast.bulletins.queries.ts';
 import {
   detectLanguageMix,
   type EncodedAudio,
@@ -40,6 +40,23 @@ export interface StoredAudio {
   kbps: number;
   spokenText: string | null;
   voice: string | null;
+}
+
+/** The bulletin columns that describe its audio. */
+export function audioColumns(a: StoredAudio) {
+  return {
+    audioSource: a.source,
+    audioFileId: a.fileId,
+    audioSha256: a.sha256,
+    audioSha1: a.sha1,
+    audioBytes: a.bytes,
+    audioDurationMs: a.durationMs,
+    audioFormat: a.format,
+    audioMime: a.mime,
+    audioKbps: a.kbps,
+    spokenText: a.spokenText,
+    voice: a.voice,
+  };
 }
 
 /** A recording longer than this is a programme, not a bulletin. */
@@ -126,7 +143,7 @@ async function decodeUpload(data: Buffer, field: string, opts: EncodeOptions): P
 
 async function store(db: Db, files: FileService, audio: EncodedAudio, name: string): Promise<string> {
   // The encoder is bit-exact, so the same words in the same voice are stored once.
-  const existing = await q.findAudioFileBySha(db, audio.sha256);
+  const existing = await bulletinDb.findAudioFileBySha(db, audio.sha256);
   if (existing) return existing;
   const saved = await files.save(Readable.from([audio.data]), {
     originalName: `${name}${audio.extension}`,

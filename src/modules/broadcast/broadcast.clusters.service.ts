@@ -1,17 +1,17 @@
 import { recordAudit } from '#modules/audit/index.ts';
-import { findPlaceById, getPlaceByCode, type Place } from '#modules/places/index.ts';
+import { findPlacesByIds, getPlaceByCode, type Place } from '#modules/places/index.ts';
 import { requireRole } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
 import { Invalid, NotFound } from '#platform/errors.ts';
 import { getCommune, getCommuneById, REGISTER_ROLES, requireView } from './broadcast.access.ts';
-import * as q from './broadcast.queries.ts';
+import * as clusterDb from './broadcast.clusters.queries.ts';
+import { HEARTBEAT_SECONDS, MISSED_HEARTBEATS } from './broadcast.protocol.ts';
 import type { ClusterUpdate, NewCluster } from './broadcast.schemas.ts';
 import type { ClusterStatus } from './broadcast.tables.ts';
 import { hashDevicePassword, newDevicePassword, verifyDevicePassword } from './mqtt/credentials.ts';
-import { HEARTBEAT_SECONDS, MISSED_HEARTBEATS } from './protocol.ts';
 
-export type Cluster = q.ClusterRow;
+export type Cluster = clusterDb.ClusterRow;
 
 /** A device is online while its heartbeats keep coming; three missed ones make it offline. */
 export const OFFLINE_AFTER_MS = HEARTBEAT_SECONDS * MISSED_HEARTBEATS * 1000;
@@ -54,9 +54,9 @@ export async function registerCluster(ctx: Ctx, input: NewCluster) {
   const password = newDevicePassword();
   const hash = await hashDevicePassword(password);
   const cluster = await ctx.db.transaction(async (tx) => {
-    const n = await q.nextClusterNumber(tx, place.id);
+    const n = await clusterDb.nextClusterNumber(tx, place.id);
     const code = `${place.code}-${n}`;
-    const row = await q.insertCluster(tx, {
+    const row = await clusterDb.insertCluster(tx, {
       code,
       name: input.name,
       placeId: place.id,
@@ -92,7 +92,7 @@ export async function registerClusterUnchecked(
   place: Place,
   input: { name: string; volume?: number },
 ): Promise<{ cluster: Cluster; password: string | undefined }> {
-  const existing = (await q.listClustersUnder(db, (await communeOf(db, place)).id)).find(
+  const existing = (await clusterDb.listClustersUnder(db, (await communeOf(db, place)).id)).find(
     (c) => c.placeId === place.id && c.name === input.name,
   );
   if (existing) return { cluster: existing, password: undefined };
@@ -100,8 +100,8 @@ export async function registerClusterUnchecked(
   const password = newDevicePassword();
   const hash = await hashDevicePassword(password);
   const cluster = await db.transaction(async (tx) => {
-    const code = `${place.code}-${await q.nextClusterNumber(tx, place.id)}`;
-    return q.insertCluster(tx, {
+    const code = `${place.code}-${await clusterDb.nextClusterNumber(tx, place.id)}`;
+    return clusterDb.insertCluster(tx, {
       code,
       name: input.name,
       placeId: place.id,
@@ -119,22 +119,15 @@ export async function registerClusterUnchecked(
   return { cluster, password };
 }
 
-export async function getCluster(ctx: Ctx, id: number) {
-  const cluster = await q.findClusterById(ctx.db, id);
-  if (!cluster) throw clusterNotFound();
-  requireView(ctx.actor, cluster.placePath);
-  return cluster;
-}
-
 /** New credentials for a device (lost or leaked); the old password stops working at once. */
 export async function resetClusterPassword(ctx: Ctx, id: number) {
-  const cluster = await q.findClusterById(ctx.db, id);
+  const cluster = await clusterDb.findClusterById(ctx.db, id);
   if (!cluster) throw clusterNotFound();
   requireRole(ctx.actor, REGISTER_ROLES, cluster.placePath);
   const password = newDevicePassword();
   const hash = await hashDevicePassword(password);
   await ctx.db.transaction(async (tx) => {
-    await q.updateCluster(tx, id, { mqttPasswordHash: hash });
+    await clusterDb.updateCluster(tx, id, { mqttPasswordHash: hash });
     await recordAudit(tx, ctx.actor, ctx.meta, {
       action: 'broadcast.cluster.reset-password',
       targetType: 'broadcast_cluster',
@@ -146,17 +139,17 @@ export async function resetClusterPassword(ctx: Ctx, id: number) {
 }
 
 export async function updateCluster(ctx: Ctx, id: number, input: ClusterUpdate) {
-  const cluster = await q.findClusterById(ctx.db, id);
+  const cluster = await clusterDb.findClusterById(ctx.db, id);
   if (!cluster) throw clusterNotFound();
   requireRole(ctx.actor, REGISTER_ROLES, cluster.placePath);
   const updated = await ctx.db.transaction(async (tx) => {
-    const row = await q.updateCluster(tx, id, {
+    const row = await clusterDb.updateCluster(tx, id, {
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.volume !== undefined ? { volume: input.volume } : {}),
       ...(input.disabled !== undefined ? { disabledAt: input.disabled ? ctx.clock.now() : null } : {}),
     });
     // The volume travels in the retained schedule document, so a new push carries it.
-    await q.bumpClusters(tx, [id]);
+    await clusterDb.bumpClusters(tx, [id]);
     await recordAudit(tx, ctx.actor, ctx.meta, {
       action: 'broadcast.cluster.update',
       targetType: 'broadcast_cluster',
@@ -172,6 +165,7 @@ export async function updateCluster(ctx: Ctx, id: number, input: ClusterUpdate) 
 
 export interface ClusterView extends Cluster {
   liveStatus: ClusterStatus;
+  placeCode: string;
   placeName: string;
 }
 
@@ -179,16 +173,16 @@ export interface ClusterView extends Cluster {
 export async function listClusters(ctx: Ctx, communeCode: string): Promise<ClusterView[]> {
   const commune = await getCommune(ctx.db, communeCode);
   requireView(ctx.actor, commune.path);
-  const rows = await q.listClustersUnder(ctx.db, commune.id);
+  const rows = await clusterDb.listClustersUnder(ctx.db, commune.id);
   const now = ctx.clock.now();
-  const names = new Map<number, string>();
-  for (const r of rows) {
-    if (!names.has(r.placeId)) names.set(r.placeId, (await findPlaceById(ctx.db, r.placeId))?.fullName ?? '');
-  }
+  const places = new Map(
+    (await findPlacesByIds(ctx.db, [...new Set(rows.map((r) => r.placeId))])).map((p) => [p.id, p]),
+  );
   return rows.map((r) => ({
     ...r,
     liveStatus: clusterStatus(r, now),
-    placeName: names.get(r.placeId) ?? '',
+    placeCode: places.get(r.placeId)?.code ?? '',
+    placeName: places.get(r.placeId)?.fullName ?? '',
   }));
 }
 
@@ -203,7 +197,7 @@ export async function listOfflineClusters(ctx: Ctx, communeCode: string, minutes
 
 /** The broker's and the audio route's check of a device's username and password. */
 export async function authenticateDevice(db: Db, username: string, password: string) {
-  const cluster = await q.findClusterByUsername(db, username);
+  const cluster = await clusterDb.findClusterByUsername(db, username);
   if (!cluster || cluster.disabledAt) {
     // Same work either way, so a wrong username is not faster than a wrong password.
     await verifyDevicePassword('$7$101$AAAAAAAAAAAAAAAA$AAAA', password);
@@ -217,7 +211,7 @@ export async function mosquittoPasswordEntries(
   db: Db,
   platformUsers: { username: string; password: string }[] = [],
 ) {
-  const devices = await q.listMqttCredentials(db);
+  const devices = await clusterDb.listMqttCredentials(db);
   const platform = await Promise.all(
     platformUsers.map(async (u) => ({ username: u.username, hash: await hashDevicePassword(u.password) })),
   );

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Priority } from './broadcast.tables.ts';
 import {
   type Candidate,
   EVERY_DAY,
@@ -14,7 +13,8 @@ import {
   resolveTimeline,
   type ScheduleRule,
   type Timeline,
-} from './schedule.ts';
+} from './broadcast.schedule.ts';
+import type { Priority } from './broadcast.tables.ts';
 
 const c = (key: string, priority: Priority, start: number, durationMs: number, order = 0): Candidate => ({
   key,

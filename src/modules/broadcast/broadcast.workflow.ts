@@ -1,4 +1,4 @@
-import type { BulletinAction, BulletinStatus, Priority } from './broadcast.tables.ts';
+import type { ActionType, BulletinStatus, Priority } from './broadcast.tables.ts';
 
 /**
  * A bulletin's state is derived from its append-only action log, and one pure function says which
@@ -7,11 +7,11 @@ import type { BulletinAction, BulletinStatus, Priority } from './broadcast.table
  */
 
 export interface LoggedAction {
-  action: BulletinAction;
+  type: ActionType;
   actorUserId: number | null;
 }
 
-const NEXT: Record<BulletinAction, (s: BulletinStatus) => BulletinStatus | undefined> = {
+const NEXT: Record<ActionType, (s: BulletinStatus) => BulletinStatus | undefined> = {
   create: () => 'draft',
   edit: (s) => (s === 'draft' || s === 'rejected' ? 'draft' : undefined),
   submit: (s) => (s === 'draft' ? 'pending' : undefined),
@@ -21,13 +21,17 @@ const NEXT: Record<BulletinAction, (s: BulletinStatus) => BulletinStatus | undef
   broadcast: (s) => (s === 'draft' ? 'broadcast' : undefined),
 };
 
-/** Replays the log; an action that does not fit the state it meets is a corrupt log. */
+/**
+ * Replays the log into the bulletin's status (the whole state is the status: nothing else is
+ * derived, so there is no `stateFromActions`); an action that does not fit the state it meets is a
+ * corrupt log.
+ */
 export function statusFromActions(actions: readonly LoggedAction[]): BulletinStatus {
   let status: BulletinStatus | undefined;
   for (const [i, a] of actions.entries()) {
-    if (i === 0 && a.action !== 'create') throw new Error('a bulletin log must begin with create');
-    const next = i === 0 ? 'draft' : status && NEXT[a.action](status);
-    if (!next) throw new Error(`action ${a.action} cannot follow status ${status}`);
+    if (i === 0 && a.type !== 'create') throw new Error('a bulletin log must begin with create');
+    const next = i === 0 ? 'draft' : status && NEXT[a.type](status);
+    if (!next) throw new Error(`action ${a.type} cannot follow status ${status}`);
     status = next;
   }
   if (!status) throw new Error('empty bulletin log');
@@ -53,8 +57,8 @@ export interface WorkflowActor {
 export function availableActions(
   b: WorkflowSubject,
   actor: WorkflowActor,
-): (Exclude<BulletinAction, 'create'> | 'schedule')[] {
-  const out: (Exclude<BulletinAction, 'create'> | 'schedule')[] = [];
+): (Exclude<ActionType, 'create'> | 'schedule')[] {
+  const out: (Exclude<ActionType, 'create'> | 'schedule')[] = [];
   const emergency = b.priority === 'emergency';
   if (actor.operator && (b.status === 'draft' || b.status === 'rejected')) out.push('edit');
   if (actor.operator && b.status === 'draft' && !emergency && b.hasAudio) out.push('submit');

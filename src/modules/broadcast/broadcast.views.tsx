@@ -1,8 +1,10 @@
 import type { Place } from '#modules/places/index.ts';
 import type { T } from '#platform/i18n/index.ts';
+import { Field } from '#web/form.tsx';
+import type { FormState } from '#web/form-action.ts';
 import type { PageCtx } from '#web/layout.tsx';
+import { localDate, localTime, WEEKDAY_BITS } from './broadcast.schedule.ts';
 import type { ClusterStatus } from './broadcast.tables.ts';
-import { localDate, localTime } from './schedule.ts';
 
 /** Small pieces shared by the operator and public pages. */
 
@@ -32,6 +34,41 @@ export function StatusBadge({ t, status }: { t: T; status: ClusterStatus }) {
       {t(`broadcast:status.${status}`)}
     </span>
   );
+}
+
+/** A form field's name, its value as typed (or a default) and its error, from the form's state. */
+export function bound(state: FormState, name: string, fallback?: string) {
+  return { name, value: state.values[name] ?? fallback, error: state.errors[name] };
+}
+
+/** A whole-number field that brings up the phone's number pad. */
+export function NumberField(props: Omit<Parameters<typeof Field>[0], 'type' | 'inputmode'>) {
+  return <Field {...props} type="number" inputmode="numeric" />;
+}
+
+/** Alerts as links to their delivery pages, newest first. */
+export function AlertList({
+  alerts,
+}: {
+  alerts: { id: number; headline: string | null; event: string; sent: Date }[];
+}) {
+  return (
+    <ul>
+      {alerts.map((a) => (
+        <li key={a.id}>
+          <a href={`/quan-tri/loa/canh-bao/${a.id}`}>{a.headline ?? a.event}</a> · {fmtTime(a.sent)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** "Hằng ngày", or the weekdays of a schedule entry's mask. */
+export function weekdaysLabel(t: T, mask: number) {
+  if (mask === 127) return t('broadcast:bulletins.daily');
+  return WEEKDAY_BITS.map((bit, i) => (mask & bit ? t(`broadcast:weekday.${i + 1}`) : ''))
+    .filter(Boolean)
+    .join(', ');
 }
 
 /** The operator's menu for one commune; the emergency link stands out. */
@@ -97,6 +134,33 @@ export function AudioPreview({
         </a>
       </figcaption>
     </figure>
+  );
+}
+
+/** A bulletin's audio with its captions; staff hear any state (`/quan-tri/loa`), the public `/loa`. */
+export function BulletinAudio({
+  t,
+  bulletin: b,
+  base = '/quan-tri/loa',
+}: {
+  t: T;
+  bulletin: {
+    id: number;
+    audioMime: string | null;
+    audioDurationMs: number | null;
+    audioKbps: number | null;
+  };
+  base?: string;
+}) {
+  return (
+    <AudioPreview
+      t={t}
+      src={`${base}/ban-tin/${b.id}/am-thanh`}
+      captions={`${base}/ban-tin/${b.id}/phu-de.vtt`}
+      mime={b.audioMime}
+      durationMs={b.audioDurationMs}
+      kbps={b.audioKbps}
+    />
   );
 }
 

@@ -9,7 +9,7 @@ import {
   parseCap,
   pickInfo,
   spokenAlertText,
-} from './cap.ts';
+} from './broadcast.cap.ts';
 
 const alert: CapAlert = {
   identifier: 'XASO-06541-20261122-0001',
@@ -245,5 +245,25 @@ describe('CAP 1.2', () => {
 
   it('when a time is written for CAP, then it carries the +07:00 offset and whole seconds', () => {
     assert.equal(capDateTime(Date.parse('2026-11-22T02:30:00.700Z')), '2026-11-22T09:30:00+07:00');
+  });
+
+  it('when a document nests tags tens of thousands deep, then it is refused as too deep before it is parsed, quickly', () => {
+    const deep = (n: number) =>
+      `<?xml version="1.0"?><alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">${'<a>'.repeat(n)}x${'</a>'.repeat(n)}</alert>`;
+    const started = performance.now();
+    const r = parseCap(deep(50_000));
+    assert.ok(performance.now() - started < 500, 'answered in well under a second');
+    assert.deepEqual(!r.ok && r.errors, ['alert: elements nested more than 16 deep (CAP needs 5)']);
+    // Comments and CDATA do not open elements; a CAP document itself is 5 deep.
+    const fine = buildCap(alert).replace(
+      '<scope>Public</scope>',
+      `<scope>Public</scope><!-- ${'<a>'.repeat(20)} --><note><![CDATA[${'<b>'.repeat(20)}]]></note>`,
+    );
+    assert.equal(parseCap(buildCap(alert)).ok, true);
+    assert.equal(parseCap(deep(12)).ok, false);
+    assert.doesNotMatch(JSON.stringify(parseCap(deep(12))), /nested/);
+    const read = parseCap(fine);
+    assert.ok(read.ok, JSON.stringify(read));
+    assert.equal(read.alert.note, '<b>'.repeat(20));
   });
 });

@@ -1,10 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '#platform/clock.ts';
 import type { Database } from '#platform/db/client.ts';
-import * as q from './broadcast.queries.ts';
-import { OFFLINE_AFTER_MS } from './clusters.service.ts';
-import type { PlatformBus } from './mqtt/bus.ts';
-import { Ack, Heartbeat, PlayedBatch, StatusMessage, type UpTopic } from './protocol.ts';
+import * as clusterDb from './broadcast.clusters.queries.ts';
+import { OFFLINE_AFTER_MS } from './broadcast.clusters.service.ts';
+import * as commandDb from './broadcast.commands.queries.ts';
+import * as deviceDb from './broadcast.devices.queries.ts';
+import { Ack, Heartbeat, PlayedBatch, StatusMessage, type UpTopic } from './broadcast.protocol.ts';
 import {
   buildCommand,
   buildDeviceDocs,
@@ -13,7 +14,8 @@ import {
   recordHeartbeats,
   recordPlays,
   recordStatuses,
-} from './sync.service.ts';
+} from './broadcast.sync.service.ts';
+import type { PlatformBus } from './mqtt/bus.ts';
 
 /**
  * Keeps devices in step with the database. On start it republishes every device's retained
@@ -102,34 +104,34 @@ export class DeviceSync {
     if (this.full) {
       this.full = false;
       await this.pushAll();
-      const requeued = await q.requeueUnacknowledgedCommands(this.db);
+      const requeued = await commandDb.requeueUnacknowledgedCommands(this.db);
       if (requeued)
         this.o.log.info({ requeued }, 'broadcast: commands sent again after the broker (re)connected');
     }
-    await q.bumpExpiringHorizons(this.db, now, REFRESH_BEFORE_MS);
+    await deviceDb.bumpExpiringHorizons(this.db, now, REFRESH_BEFORE_MS);
     for (;;) {
-      const due = await q.listClustersToPush(this.db, PUSH_BATCH);
+      const due = await deviceDb.listClustersToPush(this.db, PUSH_BATCH);
       if (due.length === 0) break;
       await this.push(due);
       if (due.length < PUSH_BATCH) break;
     }
-    for (const id of await q.listUnpushedCommandIds(this.db, 100)) await this.publishCommand(id);
-    await q.markSilentOffline(this.db, new Date(now.getTime() - OFFLINE_AFTER_MS));
+    for (const id of await commandDb.listUnpushedCommandIds(this.db, 100)) await this.publishCommand(id);
+    await deviceDb.markSilentOffline(this.db, new Date(now.getTime() - OFFLINE_AFTER_MS));
   }
 
   /** Every active device's documents, whatever was pushed before. */
   async pushAll() {
-    const ids = await q.listAllActiveClusterIds(this.db);
+    const ids = await clusterDb.listAllActiveClusterIds(this.db);
     for (let i = 0; i < ids.length; i += PUSH_BATCH) {
-      await this.push(await q.listClustersByIds(this.db, ids.slice(i, i + PUSH_BATCH)));
+      await this.push(await clusterDb.listClustersByIds(this.db, ids.slice(i, i + PUSH_BATCH)));
     }
   }
 
-  private async push(clusters: q.ClusterRow[]) {
+  private async push(clusters: clusterDb.ClusterRow[]) {
     if (clusters.length === 0) return;
     const now = this.o.clock.now();
     const docs = await buildDeviceDocs(this.db, clusters, now, this.o.publicUrl);
-    const done: Parameters<typeof q.markPushed>[1] = [];
+    const done: Parameters<typeof deviceDb.markPushed>[1] = [];
     await Promise.all(
       docs.map(async (d) => {
         try {
@@ -148,13 +150,13 @@ export class DeviceSync {
         }
       }),
     );
-    await q.markPushed(this.db, done, now);
+    await deviceDb.markPushed(this.db, done, now);
   }
 
   /** Publishes a command to every device that has not had it yet. */
   async publishCommand(commandId: string) {
     if (!this.o.bus.connected) return;
-    const targets = await q.listCommandTargets(this.db, commandId, true);
+    const targets = await commandDb.listCommandTargets(this.db, commandId, true);
     if (targets.length === 0) return;
     const command = await buildCommand(this.db, commandId, this.o.publicUrl);
     if (!command) return;
@@ -175,7 +177,7 @@ export class DeviceSync {
     } finally {
       this.publishing--;
     }
-    await q.markCommandPushed(this.db, sent, this.o.clock.now());
+    await commandDb.markCommandPushed(this.db, sent, this.o.clock.now());
   }
 
   /** What devices send. Proof of play is stored before it is acknowledged; the rest is batched. */
@@ -212,7 +214,7 @@ export class DeviceSync {
         this.statuses.push({ code, state: s.data.state, seq: ++this.seq });
         // Back online: whatever was meant for it and never acknowledged may have died with a
         // broker restart; send it again now that it is subscribed.
-        if (s.data.state === 'online' && (await q.requeueUnacknowledgedCommands(this.db, code)) > 0)
+        if (s.data.state === 'online' && (await commandDb.requeueUnacknowledgedCommands(this.db, code)) > 0)
           this.kick();
         break;
       }
