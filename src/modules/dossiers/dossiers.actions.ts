@@ -3,11 +3,13 @@ import { getPlaceByCode } from '#modules/places/index.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
 import { Conflict, Forbidden, Invalid, NotFound, Unauthorized } from '#platform/errors.ts';
+import { runChangeStatements } from './dossiers.changes.ts';
 import { dueAt } from './dossiers.clock.ts';
 import type { DossierDeps } from './dossiers.deps.ts';
 import {
   actorColumns,
   announce,
+  changeFacts,
   projection,
   receivingGrant,
   SYSTEM_ACTOR,
@@ -154,6 +156,7 @@ export async function act(
     if (key) messages.push({ key, actionId: row.id });
     const dossier = { ...d, ...proj };
     await queueMessages(tx, ctx.db, deps, dossier, messages, { due, note });
+    await runChangeStatements(tx, changeFacts(dossier, row, after));
     return { dossier, state: after, who };
   });
   await announce(ctx, out.dossier, before, messages.length > 0, beforeStep);
