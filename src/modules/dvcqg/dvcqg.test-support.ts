@@ -10,7 +10,7 @@ import type { Actor } from '#platform/auth/actor.ts';
 import type { Clock } from '#platform/clock.ts';
 import type { Ctx } from '#platform/context.ts';
 import { COMMUNE_A, COMMUNE_B, createTestApp, PROVINCE, type TestApp } from '#test/support/app.ts';
-import { type MockPortal, startMockPortal } from '../../../scripts/mock-dvcqg/portal.ts';
+import { type MockPortal, type MockPortalOptions, startMockPortal } from '../../../scripts/mock-dvcqg/portal.ts';
 import { confirmMapping, setPlaceSync } from './dvcqg.service.ts';
 import { type DeliveryDeps, deliveryDeps, drain } from './index.ts';
 
@@ -136,9 +136,14 @@ export function ctxFor(t: TestApp, actor: Actor, clock: Clock): Ctx {
 
 export async function setupSync(
   clock: Clock,
-  opts: { env?: Record<string, string>; syncOn?: boolean; map?: boolean } = {},
+  opts: {
+    env?: Record<string, string>;
+    syncOn?: boolean;
+    map?: boolean;
+    portal?: Pick<MockPortalOptions, 'onCall'>;
+  } = {},
 ): Promise<SyncTest> {
-  const portal = await startMockPortal({ port: 0, now: () => clock.now() });
+  const portal = await startMockPortal({ port: 0, now: () => clock.now(), ...opts.portal });
   const t = await createTestApp({
     clock,
     env: {
