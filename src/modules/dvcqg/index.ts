@@ -20,6 +20,8 @@ export { type DvcqgDeps, dvcqgDeps } from './dvcqg.deps.ts';
 export { dossierPayload, portalDate, progressEntries } from './dvcqg.payload.ts';
 // The transparency sub-indicator of Decision 766 (statistics reads it).
 export { syncedShare } from './dvcqg.reports.ts';
+// Set-up by scripts (the bench) as an admin would on the pages.
+export { confirmMapping, setPlaceSync } from './dvcqg.service.ts';
 
 /** Put the outbox inside every dossier change (the composition root calls it once). */
 export function connectDossierOutbox() {
