@@ -276,7 +276,10 @@ async function deliverOne(deps: DeliveryDeps, cache: PassCache, row: SyncDossier
       answer = await sync(false);
     }
     if (answer.error_code !== 0) throw new Refused('DongBoHoSoMC', answer);
-    if (!(await q.markDossierAccepted(db, row.dossierId, owner, String(hoSo.TrangThaiHoSo), through))) {
+    const renewed = new Date(now().getTime() + deps.leaseMs);
+    if (
+      !(await q.markDossierAccepted(db, row.dossierId, owner, String(hoSo.TrangThaiHoSo), through, renewed))
+    ) {
       // The lease ran out and another worker has the dossier now: it sends the progress.
       return { kind: 'failed', reason: 'unreachable' };
     }

@@ -82,10 +82,13 @@ export async function markDossierAccepted(
   owner: string,
   portalStatus: string,
   progressThrough: number,
+  leaseUntil: Date,
 ): Promise<boolean> {
+  // The lease is renewed here: what is left of the delivery (one call, one write) gets a whole
+  // lease, so a slow look-up and sync cannot let another worker send the same progress meanwhile.
   const rows = await db
     .update(dvcqgDossiers)
-    .set({ portalHas: true, portalStatus, progressSentThrough: progressThrough })
+    .set({ portalHas: true, portalStatus, progressSentThrough: progressThrough, leaseUntil })
     .where(and(eq(dvcqgDossiers.dossierId, dossierId), eq(dvcqgDossiers.leaseOwner, owner)))
     .returning({ id: dvcqgDossiers.dossierId });
   return rows.length > 0;
