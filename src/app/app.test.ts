@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { fixedClock } from '#platform/clock.ts';
 import { ConfigError, loadConfig } from '#platform/config.ts';
 import { COMMUNE_A, createTestApp, type TestApp } from '#test/support/app.ts';
 import { dbKind } from '#test/support/db.ts';
@@ -134,5 +135,36 @@ describe('staff home', () => {
     });
     assert.match(res.body, /href="\/quan-tri\/phan-anh"/);
     assert.doesNotMatch(res.body, /href="\/quan-tri\/thu-tuc"/);
+  });
+});
+
+describe('route rate limits', () => {
+  let t: TestApp;
+  const clock = fixedClock(new Date('2026-11-23T08:00:00+07:00'));
+  before(async () => {
+    t = await createTestApp({ clock });
+  });
+  after(() => t.close());
+
+  const services = (remoteAddress: string) =>
+    t.app.inject({ method: 'GET', url: '/open311/v2/services.json', remoteAddress });
+  /** A login with no fields: refused by its schema (400), but counted by the route's limit first. */
+  const login = (remoteAddress: string) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: {}, remoteAddress });
+
+  it('when one client reads the Open311 services 61 times, then its sign-in still answers (each route counts on its own)', async () => {
+    for (let i = 0; i < 61; i++) assert.equal((await services('10.0.0.1')).statusCode, 200);
+    assert.equal((await login('10.0.0.1')).statusCode, 400);
+  });
+
+  it('when a route reaches its max, then only that route refuses, until its own window has passed', async () => {
+    for (let i = 0; i < 60; i++) assert.equal((await login('10.0.0.2')).statusCode, 400);
+    const refused = await login('10.0.0.2');
+    assert.equal(refused.statusCode, 429);
+    assert.equal(refused.headers['retry-after'], String(15 * 60));
+    assert.equal((await services('10.0.0.2')).statusCode, 200);
+    assert.equal((await login('10.0.0.3')).statusCode, 400, 'another address has its own count');
+    clock.advance(15 * 60_000);
+    assert.equal((await login('10.0.0.2')).statusCode, 400);
   });
 });

@@ -17,6 +17,7 @@ import {
 import { z } from 'zod';
 import { anonymous } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
+import { TooManyRequests } from '#platform/errors.ts';
 import { DEFAULT_LOCALE, isLocale } from '#platform/i18n/index.ts';
 import { fastifyRateLimitStore } from '#platform/rate-limit.ts';
 import '#platform/http/types.ts';
@@ -72,6 +73,8 @@ export async function buildApp(
     global: false,
     store: fastifyRateLimitStore(platform.floodLimiter),
     keyGenerator: (req) => req.ip,
+    // The route's own window, in the one error shape (problem+json or the error page).
+    errorResponseBuilder: (_req, context) => new TooManyRequests(Math.max(1, Math.ceil(context.ttl / 1000))),
   });
   await app.register(fastifySwagger, {
     openapi: {

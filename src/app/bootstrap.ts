@@ -38,13 +38,14 @@ export async function bootPlatform(config: Config, opts: BootOptions = {}): Prom
     }));
   await migrate(database);
   const onError = opts.onError ?? ((scope, e) => console.error(`[${scope}]`, e));
+  const clock = opts.clock ?? systemClock;
   const platform: Platform = {
     config,
     database,
-    clock: opts.clock ?? systemClock,
+    clock,
     events: new Events((name, e) => onError(`event ${name}`, e)),
-    limiter: new RateLimiter(database),
-    floodLimiter: new RateLimiter(database, { floods: true }),
+    limiter: new RateLimiter(database, { clock }),
+    floodLimiter: new RateLimiter(database, { floods: true, clock }),
     files: new FileService(blobStoreFromConfig(config), database, config.UPLOAD_MAX_BYTES),
     metrics: createMetrics(),
     jobs: config.JOBS
