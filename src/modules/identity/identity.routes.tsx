@@ -100,7 +100,7 @@ export function registerIdentityPages(app: FastifyInstance, platform: Platform, 
       async (input) => {
         const s = await signInStaff(req.ctx(), deps, input, 'web');
         setSessionCookie(reply, platform, s.token, s.expiresAt);
-        return safeNext(input.next, '/quan-tri');
+        return safeNext(input.next, '/quan-tri', platform.config.PUBLIC_URL);
       },
       (state, status) => signInPage(req, reply, state, status),
     ),

@@ -49,6 +49,10 @@ describe('staff sign-in', () => {
     assert.equal(ok.headers.location, '/dia-ban');
     const evil = await post('can_bo', PASSWORD, { next: '//evil.example/x' });
     assert.equal(evil.headers.location, '/quan-tri');
+    for (const next of ['/\t/evil.example', '/\n/evil.example', '/\\evil.example', '/.//evil.example']) {
+      const res = await post('can_bo', PASSWORD, { next });
+      assert.equal(res.headers.location, '/quan-tri', JSON.stringify(next));
+    }
   });
 
   it('when the password is wrong five times, then the account locks, even for the right password', async () => {
