@@ -3,6 +3,7 @@ import { bootPlatform, startWorkers, stopPlatform } from '#app/bootstrap.ts';
 import { ensureDemo } from '#app/demo.ts';
 import { ConfigError, loadConfig } from '#platform/config.ts';
 import { loggerOptions } from '#platform/logger.ts';
+import { serveMetrics } from '#platform/metrics.ts';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -21,6 +22,11 @@ const demo = await ensureDemo(platform.database, { seedDemo: config.DEMO_SEED })
 const app = await buildApp(platform, { logger });
 await startWorkers(platform);
 await app.listen({ host: config.HOST, port: config.PORT });
+const metrics =
+  config.METRICS_PORT === undefined
+    ? undefined
+    : await serveMetrics(platform.metrics, config.METRICS_HOST, config.METRICS_PORT);
+if (metrics) app.log.info({ url: metrics.url }, 'metrics served on their own address');
 
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -41,6 +47,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
   await app.close();
+  await metrics?.close();
   await stopPlatform(platform);
   process.exit(0);
 }

@@ -2,13 +2,32 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fixedClock } from '#platform/clock.ts';
 import { ConfigError, loadConfig } from '#platform/config.ts';
+import { serveMetrics } from '#platform/metrics.ts';
 import { COMMUNE_A, createTestApp, type TestApp } from '#test/support/app.ts';
 import { dbKind } from '#test/support/db.ts';
+
+const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
+
+/** Every GET route of the app, whole paths, from Fastify's printed route tree. */
+function getRoutes(t: TestApp): string[] {
+  const stack: string[] = [];
+  const out: string[] = [];
+  for (const line of t.app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const at = line.indexOf('── ');
+    if (at < 0) continue;
+    const depth = (at - 1) / 4;
+    const m = /^(.*?)(?: \(([A-Z, ]+)\))?$/.exec(line.slice(at + 3));
+    stack.length = depth;
+    stack.push(m?.[1] ?? '');
+    if (m?.[2]?.split(', ').includes('GET')) out.push(stack.join(''));
+  }
+  return [...new Set(out)];
+}
 
 describe('platform endpoints', () => {
   let t: TestApp;
   before(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: { METRICS_TOKEN } });
   });
   after(() => t.close());
 
@@ -20,7 +39,11 @@ describe('platform endpoints', () => {
 
   it('when /metrics is scraped after some requests, then it is Prometheus text with request durations by route', async () => {
     await t.app.inject({ method: 'GET', url: '/' });
-    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     assert.match(String(res.headers['content-type']), /^text\/plain/);
     assert.match(res.body, /# TYPE xaso_http_request_duration_seconds histogram/);
     assert.match(
@@ -166,5 +189,91 @@ describe('route rate limits', () => {
     assert.equal((await login('10.0.0.3')).statusCode, 400, 'another address has its own count');
     clock.advance(15 * 60_000);
     assert.equal((await login('10.0.0.2')).statusCode, 400);
+  });
+});
+
+describe('security headers and metrics', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp({ env: { METRICS_TOKEN } });
+    await t.user('header_admin', 'admin', COMMUNE_A);
+  });
+  after(() => t.close());
+
+  it('when any response is sent, then it carries a CSP without inline script, no framing, nosniff, a referrer policy and a permissions policy, and no HSTS on http', async () => {
+    for (const url of ['/', '/dang-nhap', '/khong-co', '/api/v1/places', '/static/app.css']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      const csp = String(res.headers['content-security-policy']);
+      assert.match(csp, /(^|;)default-src 'self'/, url);
+      assert.match(csp, /(^|;)script-src 'self'(;|$)/, `${url}: scripts from this site only, none inline`);
+      assert.match(csp, /(^|;)script-src-attr 'none'/, `${url}: no event handler attributes`);
+      assert.match(csp, /(^|;)frame-ancestors 'none'/, url);
+      assert.match(csp, /(^|;)object-src 'none'/, url);
+      assert.doesNotMatch(csp, /upgrade-insecure-requests/, `${url}: http stays http`);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
+      assert.equal(res.headers['x-frame-options'], 'DENY', url);
+      assert.equal(res.headers['referrer-policy'], 'same-origin', url);
+      assert.match(String(res.headers['permissions-policy']), /geolocation=\(self\)/, url);
+      assert.match(String(res.headers['permissions-policy']), /camera=\(\)/, url);
+      assert.equal(res.headers['strict-transport-security'], undefined, url);
+    }
+  });
+
+  it('when the public address is https, then HSTS is sent and requests are upgraded', async () => {
+    const https = await createTestApp({ env: { PUBLIC_URL: 'https://xa.example.vn' } });
+    try {
+      const res = await https.app.inject({ method: 'GET', url: '/' });
+      assert.match(String(res.headers['strict-transport-security']), /^max-age=31536000$/);
+      assert.match(String(res.headers['content-security-policy']), /upgrade-insecure-requests/);
+    } finally {
+      await https.close();
+    }
+  });
+
+  it('when pages are rendered, then none holds an inline script, a style element or an event handler', async () => {
+    const cookie = await t.signIn('header_admin');
+    const pages = getRoutes(t)
+      .map((p) => p.replace('/xa/:code', `/xa/${COMMUNE_A}`))
+      .filter((p) => !/[:*]|^\/(api|static|open311|cap|metrics|healthz)\b|\.[a-z0-9]+$/.test(p))
+      .sort();
+    assert.ok(pages.includes('/quan-tri/tin-nhan') && pages.length > 30, `found ${pages.join(' ')}`);
+    for (const url of pages) {
+      for (const who of [{}, { cookie }]) {
+        const res = await t.app.inject({ method: 'GET', url, headers: { accept: 'text/html', ...who } });
+        if (!String(res.headers['content-type']).startsWith('text/html')) continue;
+        assert.doesNotMatch(res.body, /<script(?![^>]*\ssrc=)[^>]*>/i, `${url}: inline script`);
+        assert.doesNotMatch(res.body, /<style[\s>]/i, `${url}: style element`);
+        assert.doesNotMatch(res.body, /<[^>]+\son[a-z]+\s*=/i, `${url}: event handler attribute`);
+        assert.doesNotMatch(res.body, /(href|src|action)="\s*javascript:/i, `${url}: javascript: URL`);
+      }
+    }
+  });
+
+  it('when /metrics is asked without the token or with a wrong one, then 401; with the token, the figures', async () => {
+    const ask = (authorization?: string) =>
+      t.app.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
+    assert.equal((await ask()).statusCode, 401);
+    assert.equal((await ask(`Bearer ${METRICS_TOKEN}x`)).statusCode, 401);
+    assert.equal((await ask(`Basic ${METRICS_TOKEN}`)).statusCode, 401);
+    const ok = await ask(`Bearer ${METRICS_TOKEN}`);
+    assert.equal(ok.statusCode, 200);
+    assert.match(ok.body, /xaso_http_request_duration_seconds/);
+  });
+
+  it('when no token is configured, then the public /metrics is an unknown page and the figures are on their own address', async () => {
+    const plain = await createTestApp();
+    const internal = await serveMetrics(plain.platform.metrics, '127.0.0.1', 0);
+    try {
+      const res = await plain.app.inject({ method: 'GET', url: '/metrics' });
+      assert.equal(res.statusCode, 404);
+      assert.doesNotMatch(res.body, /xaso_/);
+      const scraped = await fetch(internal.url);
+      assert.equal(scraped.status, 200);
+      assert.match(await scraped.text(), /# TYPE xaso_http_request_duration_seconds histogram/);
+      assert.equal((await fetch(internal.url.replace('/metrics', '/'))).status, 404);
+    } finally {
+      await internal.close();
+      await plain.close();
+    }
   });
 });

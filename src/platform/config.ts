@@ -46,6 +46,11 @@ export const configSchema = z.object({
     .optional(),
   EMAIL_FROM: z.string().default('Xã Số <no-reply@xaso.local>'),
   OTP_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+  // Prometheus metrics: on the public port only with this bearer token; and/or on an internal
+  // address of their own (METRICS_HOST:METRICS_PORT). Neither: no metrics are served.
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   // Digital signature of results: a PKCS#12 file (.p12/.pfx) and its passphrase. Unset with the demo
   // seed on: a self-signed demo certificate is made under DATA_DIR/signing on first use.
   SIGNING_P12_PATH: z.string().optional(),
