@@ -56,6 +56,7 @@ export function registerIdentityPages(app: FastifyInstance, platform: Platform, 
         <h1>{t('identity:signIn.title')}</h1>
         <Notice text={state.message} />
         <Form page={page} action="/dang-nhap" errors={state.errors}>
+          {state.errors.username && <p class="hint">{t('identity:signIn.lockHint')}</p>}
           {next && <input type="hidden" name="next" value={next} />}
           <Field
             name="username"
