@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fixedClock } from '#platform/clock.ts';
 import { ConfigError, loadConfig } from '#platform/config.ts';
@@ -7,6 +11,42 @@ import { COMMUNE_A, createTestApp, type TestApp } from '#test/support/app.ts';
 import { dbKind } from '#test/support/db.ts';
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
+
+/** A production configuration that passes every start-up check. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  PUBLIC_URL: 'https://xa.example.vn',
+  SMS_ADAPTER: 'http',
+  SMS_HTTP_URL: 'https://sms.example.vn/send',
+  EMAIL_ADAPTER: 'smtp',
+  SMTP_URL: 'smtp://mail.example.vn',
+};
+
+/**
+ * Start the real process (`src/main.ts`) with only `env` (and a fresh data folder) and wait for it to
+ * exit by itself: for start-up refusals, which happen before anything listens.
+ */
+async function startUp(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xaso-start-'));
+  const root = path.resolve(import.meta.dirname, '../..');
+  const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: '0', MQTT_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  return { code, output };
+}
 
 /** Every GET route of the app, whole paths, from Fastify's printed route tree. */
 function getRoutes(t: TestApp): string[] {
@@ -130,6 +170,27 @@ describe('configuration', () => {
       (e: unknown) => e instanceof ConfigError && /PORT/.test(e.message) && /DATABASE_URL/.test(e.message),
     );
     assert.throws(() => loadConfig({ SMS_ADAPTER: 'http' }), /SMS_HTTP_URL/);
+  });
+
+  it('when production would use the dev SMS or e-mail adapter, then the configuration is refused naming each', () => {
+    assert.doesNotThrow(() => loadConfig(PRODUCTION));
+    const { SMS_ADAPTER: _sms, SMS_HTTP_URL: _url, ...noSms } = PRODUCTION;
+    assert.throws(
+      () => loadConfig(noSms),
+      (e: unknown) => e instanceof ConfigError && /^SMS_ADAPTER: /.test(e.problems.join('\n')),
+    );
+    assert.throws(
+      () => loadConfig({ ...PRODUCTION, EMAIL_ADAPTER: 'dev' }),
+      /EMAIL_ADAPTER: the dev adapter/,
+    );
+    assert.doesNotThrow(() => loadConfig({ ...PRODUCTION, NODE_ENV: 'development', SMS_ADAPTER: 'dev' }));
+  });
+
+  it('when the process starts in production with the dev adapters, then it exits 78 naming the variables', async () => {
+    const { code, output } = await startUp({ ...PRODUCTION, SMS_ADAPTER: 'dev', EMAIL_ADAPTER: 'dev' });
+    assert.equal(code, 78, output);
+    assert.match(output, /SMS_ADAPTER: the dev adapter/);
+    assert.match(output, /EMAIL_ADAPTER: the dev adapter/);
   });
 
   it('when nothing is set, then the embedded defaults apply', () => {

@@ -120,12 +120,32 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('PAYMENT_BANK_BIN, PAYMENT_ACCOUNT_NUMBER and PAYMENT_ACCOUNT_NAME go together');
   }
   if (!c.MQTT_TLS_CERT !== !c.MQTT_TLS_KEY) problems.push('MQTT_TLS_CERT and MQTT_TLS_KEY go together');
+  if (c.NODE_ENV === 'production') problems.push(...productionProblems(c));
   if (problems.length) throw new ConfigError(problems);
   return {
     ...c,
     dataDir: c.DATA_DIR,
     cookieSecure: c.COOKIE_SECURE ?? c.PUBLIC_URL.startsWith('https://'),
   };
+}
+
+/**
+ * What production refuses that development allows (the README's production checklist): adapters
+ * that keep people's messages on this server instead of sending them.
+ */
+function productionProblems(c: z.infer<typeof configSchema>): string[] {
+  const problems: string[] = [];
+  if (c.SMS_ADAPTER === 'dev') {
+    problems.push(
+      'SMS_ADAPTER: the dev adapter sends nothing and keeps every SMS, citizens’ sign-in codes included, on this server; in production set SMS_ADAPTER=http and SMS_HTTP_URL',
+    );
+  }
+  if (c.EMAIL_ADAPTER === 'dev') {
+    problems.push(
+      'EMAIL_ADAPTER: the dev adapter sends nothing and keeps every e-mail on this server; in production set EMAIL_ADAPTER=smtp and SMTP_URL',
+    );
+  }
+  return problems;
 }
 
 /** What may reach the browser: nothing secret, listed on purpose. */

@@ -403,6 +403,7 @@ export async function issueApology(ctx: Ctx, deps: DocumentsDeps, code: string) 
         body: `Kính gửi ông/bà ${d.applicant.name},\n\nHồ sơ ${d.code} (${d.procedure.name.vi}) chưa được giải quyết đúng hẹn. Cơ quan gửi ông/bà phiếu xin lỗi (mẫu 04) tại địa chỉ:\n${link}\n\nTheo dõi hồ sơ: ${trackingUrl(deps, d.code)}`,
         template: 'documents.apology',
         dedupeKey: `documents.apology:${d.code}`,
+        placePath: d.unitPath,
       });
     }
     return row;

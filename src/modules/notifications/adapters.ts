@@ -25,6 +25,7 @@ export class DevAdapter implements ChannelAdapter {
         recipient: m.recipient,
         subject: m.subject,
         body: m.body,
+        placePath: m.placePath,
       })
       .returning({ id: devMessages.id });
     return `dev-${row?.id}`;
