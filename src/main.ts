@@ -1,9 +1,12 @@
 import { buildApp } from '#app/app.ts';
 import { bootPlatform, startWorkers, stopPlatform } from '#app/bootstrap.ts';
-import { ensureDemo } from '#app/demo.ts';
+import { activeDemoProblem, ensureDemo } from '#app/demo.ts';
 import { ConfigError, loadConfig } from '#platform/config.ts';
 import { loggerOptions } from '#platform/logger.ts';
 import { serveMetrics } from '#platform/metrics.ts';
+
+/** EX_CONFIG (sysexits.h): the configuration, or what it finds, forbids starting. */
+const EX_CONFIG = 78;
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -11,14 +14,22 @@ try {
 } catch (e) {
   if (e instanceof ConfigError) {
     console.error(e.message);
-    process.exit(78); // EX_CONFIG
+    process.exit(EX_CONFIG);
   }
   throw e;
 }
 
 const logger = loggerOptions(config);
 const platform = await bootPlatform(config);
-const demo = await ensureDemo(platform.database, { seedDemo: config.DEMO_SEED });
+const demo = await ensureDemo(platform);
+if (config.NODE_ENV === 'production') {
+  const problem = await activeDemoProblem(platform.database);
+  if (problem) {
+    console.error(`Invalid configuration:\n  - ${problem}`);
+    await stopPlatform(platform);
+    process.exit(EX_CONFIG);
+  }
+}
 const app = await buildApp(platform, { logger });
 await startWorkers(platform);
 await app.listen({ host: config.HOST, port: config.PORT });
@@ -32,6 +43,18 @@ const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.PORT;
 app.log.info({ port, database: platform.database.kind, version: platform.version }, 'Xã Số is listening');
 if (demo.placesImported) app.log.info('administrative units imported');
+if (demo.disabledAccounts.length) {
+  app.log.warn(
+    { accounts: demo.disabledAccounts },
+    'DEMO_SEED=false: the demo accounts were disabled (their password is published); their sessions ended',
+  );
+}
+if (demo.disabledCertificate) {
+  app.log.warn(
+    { movedTo: demo.disabledCertificate },
+    'DEMO_SEED=false: the demo signing certificate was disabled (moved aside; it signs nothing more)',
+  );
+}
 if (demo.staff.length) {
   const lines = demo.staff.map((s) => `  ${s.username.padEnd(12)} ${s.password}   (${s.role})`).join('\n');
   process.stdout.write(

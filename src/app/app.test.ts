@@ -172,6 +172,12 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ SMS_ADAPTER: 'http' }), /SMS_HTTP_URL/);
   });
 
+  it('when production asks for the demo seed, then the configuration is refused; the demo seed is off by default there', () => {
+    assert.throws(() => loadConfig({ ...PRODUCTION, DEMO_SEED: 'true' }), /DEMO_SEED: the demo seed/);
+    assert.equal(loadConfig(PRODUCTION).DEMO_SEED, false);
+    assert.equal(loadConfig({ ...PRODUCTION, NODE_ENV: 'development' }).DEMO_SEED, true);
+  });
+
   it('when production would use the dev SMS or e-mail adapter, then the configuration is refused naming each', () => {
     assert.doesNotThrow(() => loadConfig(PRODUCTION));
     const { SMS_ADAPTER: _sms, SMS_HTTP_URL: _url, ...noSms } = PRODUCTION;
@@ -196,6 +202,7 @@ describe('configuration', () => {
   it('when nothing is set, then the embedded defaults apply', () => {
     const c = loadConfig({});
     assert.equal(c.PORT, 3000);
+    assert.equal(c.DEMO_SEED, true);
     assert.equal(c.DATABASE_URL, undefined);
     assert.equal(c.dataDir, '.data');
     assert.equal(c.cookieSecure, false);

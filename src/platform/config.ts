@@ -23,7 +23,8 @@ export const configSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().positive().default(12),
   COOKIE_SECURE: bool.optional(),
   TRUST_PROXY: bool.default(false),
-  DEMO_SEED: bool.default(true),
+  // Unset: true, except in production (false there; production refuses true).
+  DEMO_SEED: bool.optional(),
   JOBS: bool.default(true),
   STORAGE: z.enum(['local', 's3']).default('local'),
   S3_ENDPOINT: z.url().optional(),
@@ -91,7 +92,13 @@ export const configSchema = z.object({
   TTS_TIMEOUT_MS: z.string().optional(),
 });
 
-export type Config = z.infer<typeof configSchema> & { dataDir: string; cookieSecure: boolean };
+type Parsed = z.infer<typeof configSchema>;
+
+export type Config = Omit<Parsed, 'DEMO_SEED'> & {
+  DEMO_SEED: boolean;
+  dataDir: string;
+  cookieSecure: boolean;
+};
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -124,17 +131,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (problems.length) throw new ConfigError(problems);
   return {
     ...c,
+    DEMO_SEED: c.DEMO_SEED ?? c.NODE_ENV !== 'production',
     dataDir: c.DATA_DIR,
     cookieSecure: c.COOKIE_SECURE ?? c.PUBLIC_URL.startsWith('https://'),
   };
 }
 
 /**
- * What production refuses that development allows (the README's production checklist): adapters
- * that keep people's messages on this server instead of sending them.
+ * What production refuses that development allows (the README's production checklist): demo
+ * accounts with a published password, and adapters that keep people's messages on this server
+ * instead of sending them.
+ * Start-up also refuses an active demo account left in the database (src/app/demo.ts).
  */
-function productionProblems(c: z.infer<typeof configSchema>): string[] {
+function productionProblems(c: Parsed): string[] {
   const problems: string[] = [];
+  if (c.DEMO_SEED) {
+    problems.push(
+      'DEMO_SEED: the demo seed makes accounts whose password is published; production never seeds them (leave DEMO_SEED unset or false)',
+    );
+  }
   if (c.SMS_ADAPTER === 'dev') {
     problems.push(
       'SMS_ADAPTER: the dev adapter sends nothing and keeps every SMS, citizens’ sign-in codes included, on this server; in production set SMS_ADAPTER=http and SMS_HTTP_URL',

@@ -15,7 +15,7 @@ export {
 export { listStaffFor } from './identity.queries.ts';
 export { SESSION_COOKIE } from './identity.routes.tsx';
 export { hashPassword } from './passwords.ts';
-export { ensureUser } from './seed.ts';
+export { type DemoAccounts, disableDemoAccounts, ensureUser, findActiveDemoAccounts } from './seed.ts';
 export { createUser, grantRole, listUsers } from './users.service.ts';
 
 export function registerIdentityRoutes(app: FastifyInstance, platform: Platform) {
