@@ -41,7 +41,11 @@ if (metrics) app.log.info({ url: metrics.url }, 'metrics served on their own add
 
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.PORT;
-app.log.info({ port, database: platform.database.kind, version: platform.version }, 'Xã Số is listening');
+const site = config.PUBLIC_URL.replace(/\/$/, '');
+app.log.info(
+  { port, publicUrl: site, database: platform.database.kind, version: platform.version },
+  'Xã Số is listening',
+);
 if (demo.placesImported) app.log.info('administrative units imported');
 if (demo.disabledAccounts.length) {
   app.log.warn(
@@ -55,12 +59,22 @@ if (demo.disabledCertificate) {
     'DEMO_SEED=false: the demo signing certificate was disabled (moved aside; it signs nothing more)',
   );
 }
+
+const lines = [`Xã Số — ${site}  (listening on ${config.HOST}:${port})`];
 if (demo.staff.length) {
-  const lines = demo.staff.map((s) => `  ${s.username.padEnd(12)} ${s.password}   (${s.role})`).join('\n');
-  process.stdout.write(
-    `\nXã Số — http://localhost:${port}\nDemo commune: Xã Mẫu Sơn, Lạng Sơn. Staff sign-ins at http://localhost:${port}/dang-nhap:\n${lines}\n\n`,
+  lines.push(
+    `Demo commune: Xã Mẫu Sơn, Lạng Sơn. Staff sign-ins at ${site}/dang-nhap:`,
+    ...demo.staff.map((s) => `  ${s.username.padEnd(12)} ${s.password}   (${s.role})`),
   );
 }
+if (config.SMS_ADAPTER === 'dev' || config.EMAIL_ADAPTER === 'dev') {
+  lines.push(
+    'Development messages are not sent (SMS_ADAPTER/EMAIL_ADAPTER=dev): each SMS and e-mail, citizens’ one-time',
+    `sign-in codes included, is printed below as it is "sent", and listed at ${site}/quan-tri/tin-nhan`,
+    '(admins see their commune’s messages; sign-in codes, which belong to no commune, a province admin).',
+  );
+}
+process.stdout.write(`\n${lines.join('\n')}\n\n`);
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -172,7 +172,21 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ SMS_ADAPTER: 'http' }), /SMS_HTTP_URL/);
   });
 
-  it('when production asks for the demo seed, then the configuration is refused; the demo seed is off by default there', () => {
+  it('when PUBLIC_URL is unset, then it follows HOST and PORT, a wildcard host read as localhost', () => {
+    const url = (env: Record<string, string>) => loadConfig(env).PUBLIC_URL;
+    assert.equal(url({ PORT: '8080' }), 'http://localhost:8080');
+    assert.equal(url({ HOST: '::', PORT: '4000' }), 'http://localhost:4000');
+    assert.equal(url({ HOST: '192.168.1.20', PORT: '3001' }), 'http://192.168.1.20:3001');
+    assert.equal(url({ HOST: '::1' }), 'http://[::1]:3000');
+    assert.equal(
+      url({ HOST: 'xa.local', PUBLIC_URL: 'https://motcua.example.vn' }),
+      'https://motcua.example.vn',
+    );
+  });
+
+  it('when production has no PUBLIC_URL or asks for the demo seed, then the configuration is refused; the demo seed is off by default there', () => {
+    const { PUBLIC_URL: _url, ...noUrl } = PRODUCTION;
+    assert.throws(() => loadConfig(noUrl), /PUBLIC_URL: required in production/);
     assert.throws(() => loadConfig({ ...PRODUCTION, DEMO_SEED: 'true' }), /DEMO_SEED: the demo seed/);
     assert.equal(loadConfig(PRODUCTION).DEMO_SEED, false);
     assert.equal(loadConfig({ ...PRODUCTION, NODE_ENV: 'development' }).DEMO_SEED, true);
@@ -192,9 +206,11 @@ describe('configuration', () => {
     assert.doesNotThrow(() => loadConfig({ ...PRODUCTION, NODE_ENV: 'development', SMS_ADAPTER: 'dev' }));
   });
 
-  it('when the process starts in production with the dev adapters, then it exits 78 naming the variables', async () => {
-    const { code, output } = await startUp({ ...PRODUCTION, SMS_ADAPTER: 'dev', EMAIL_ADAPTER: 'dev' });
+  it('when the process starts in production with the dev adapters and no PUBLIC_URL, then it exits 78 naming the variables', async () => {
+    const { PUBLIC_URL: _url, ...noUrl } = PRODUCTION;
+    const { code, output } = await startUp({ ...noUrl, SMS_ADAPTER: 'dev', EMAIL_ADAPTER: 'dev' });
     assert.equal(code, 78, output);
+    assert.match(output, /PUBLIC_URL: required in production/);
     assert.match(output, /SMS_ADAPTER: the dev adapter/);
     assert.match(output, /EMAIL_ADAPTER: the dev adapter/);
   });
@@ -202,6 +218,7 @@ describe('configuration', () => {
   it('when nothing is set, then the embedded defaults apply', () => {
     const c = loadConfig({});
     assert.equal(c.PORT, 3000);
+    assert.equal(c.PUBLIC_URL, 'http://localhost:3000');
     assert.equal(c.DEMO_SEED, true);
     assert.equal(c.DATABASE_URL, undefined);
     assert.equal(c.dataDir, '.data');

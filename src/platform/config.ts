@@ -12,7 +12,8 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  // Unset: http://HOST:PORT (a wildcard HOST as localhost); required in production.
+  PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
@@ -94,11 +95,20 @@ export const configSchema = z.object({
 
 type Parsed = z.infer<typeof configSchema>;
 
-export type Config = Omit<Parsed, 'DEMO_SEED'> & {
+export type Config = Omit<Parsed, 'PUBLIC_URL' | 'DEMO_SEED'> & {
+  /** The address citizens use: as set, or derived from HOST and PORT. */
+  PUBLIC_URL: string;
   DEMO_SEED: boolean;
   dataDir: string;
   cookieSecure: boolean;
 };
+
+/** `http://HOST:PORT`, a wildcard or empty host read as `localhost` (what a browser on this machine opens). */
+export function defaultPublicUrl(host: string, port: number) {
+  const wildcard = ['', '0.0.0.0', '::', '[::]', '*'].includes(host);
+  const name = wildcard ? 'localhost' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -129,22 +139,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!c.MQTT_TLS_CERT !== !c.MQTT_TLS_KEY) problems.push('MQTT_TLS_CERT and MQTT_TLS_KEY go together');
   if (c.NODE_ENV === 'production') problems.push(...productionProblems(c));
   if (problems.length) throw new ConfigError(problems);
+  const publicUrl = c.PUBLIC_URL ?? defaultPublicUrl(c.HOST, c.PORT);
   return {
     ...c,
+    PUBLIC_URL: publicUrl,
     DEMO_SEED: c.DEMO_SEED ?? c.NODE_ENV !== 'production',
     dataDir: c.DATA_DIR,
-    cookieSecure: c.COOKIE_SECURE ?? c.PUBLIC_URL.startsWith('https://'),
+    cookieSecure: c.COOKIE_SECURE ?? publicUrl.startsWith('https://'),
   };
 }
 
 /**
- * What production refuses that development allows (the README's production checklist): demo
- * accounts with a published password, and adapters that keep people's messages on this server
- * instead of sending them.
+ * What production refuses that development allows (the README's production checklist): a guessed
+ * public address (links in SMS, PDFs and QR codes would point at it), demo accounts with a published
+ * password, and adapters that keep people's messages on this server instead of sending them.
  * Start-up also refuses an active demo account left in the database (src/app/demo.ts).
  */
 function productionProblems(c: Parsed): string[] {
   const problems: string[] = [];
+  if (!c.PUBLIC_URL) {
+    problems.push(
+      'PUBLIC_URL: required in production (the address citizens open, e.g. https://motcua.langson.gov.vn): links in SMS, PDFs and QR codes use it',
+    );
+  }
   if (c.DEMO_SEED) {
     problems.push(
       'DEMO_SEED: the demo seed makes accounts whose password is published; production never seeds them (leave DEMO_SEED unset or false)',

@@ -184,6 +184,13 @@ describe('staff sign-in in a real browser', { skip: browserSkipReason() }, () =>
     assert.deepEqual(violations, []);
   });
 
+  it('when the server has started, then it printed its public address and where development messages are read', () => {
+    const url = session.server.url;
+    assert.ok(session.server.output().includes(`Xã Số — ${url}`), session.server.output());
+    assert.ok(session.server.output().includes(`${url}/quan-tri/tin-nhan`));
+    assert.ok(session.server.output().includes(`sign-ins at ${url}/dang-nhap`));
+  });
+
   it('when the journeys are done, then the server logged no errors', () => {
     assert.deepEqual(session.server.errorLogs(), []);
   });

@@ -168,6 +168,19 @@ describe('notifications outbox', () => {
     );
   });
 
+  it('when the dev adapter echoes, then each message it keeps is also printed for the developer', async () => {
+    await clearOutbox();
+    await enqueue(database.db, {
+      channel: 'sms',
+      recipient: '0912000123',
+      body: 'Mã đăng nhập Xã Số: 123456',
+    });
+    const printed: string[] = [];
+    const dev = new DevAdapter(database.db, (line) => printed.push(line));
+    await deliverDue(database.db, { sms: dev, email: dev });
+    assert.deepEqual(printed, ['[dev sms → 0912000123] Mã đăng nhập Xã Số: 123456\n']);
+  });
+
   it('when the gateway fails, then the message is retried with back-off and fails for good after MAX_ATTEMPTS', async () => {
     await clearOutbox();
     const id = await sms('Mời ông/bà đến nhận kết quả.');
