@@ -5,6 +5,7 @@ import { startBroadcast, stopBroadcast } from '#modules/broadcast/index.ts';
 import { startDocumentWorkers } from '#modules/documents/index.ts';
 import { startDossierWorkers } from '#modules/dossiers/index.ts';
 import { startFeedbackWorkers } from '#modules/feedback/index.ts';
+import { startIdentityWorkers } from '#modules/identity/index.ts';
 import { startNotificationWorker } from '#modules/notifications/index.ts';
 import { startRatingWorkers } from '#modules/ratings/index.ts';
 import { type Clock, systemClock } from '#platform/clock.ts';
@@ -66,6 +67,7 @@ export async function startWorkers(platform: Platform) {
   if (!platform.jobs) return;
   await platform.jobs.start();
   await startNotificationWorker(platform);
+  await startIdentityWorkers(platform);
   await startFeedbackWorkers(platform);
   await startDossierWorkers(platform);
   await startDocumentWorkers(platform);

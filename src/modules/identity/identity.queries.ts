@@ -203,8 +203,13 @@ export async function disableUsers(db: Db, ids: number[], demo: boolean) {
   forgetActors();
 }
 
-export async function deleteExpiredSessions(db: Db) {
-  await db.delete(sessions).where(sql`${sessions.expiresAt} < now()`);
+/** Sessions and API tokens that expired at or before `now` (they no longer sign anyone in). */
+export async function deleteExpiredSessions(db: Db, now: Date) {
+  const gone = await db
+    .delete(sessions)
+    .where(sql`${sessions.expiresAt} <= ${now}`)
+    .returning({ tokenHash: sessions.tokenHash });
+  return gone.length;
 }
 
 // Citizens and one-time codes
