@@ -10,9 +10,9 @@ export const PERMISSIONS_POLICY = 'geolocation=(self), camera=(), microphone=(),
  * Security headers for every response (`@fastify/helmet`). Pages carry no script of their own; any
  * script or style comes from this site's files (`script-src 'self'`, no inline script, no event
  * handler attributes). `style-src-attr 'unsafe-inline'` remains while some pages still carry
- * `style="…"` attributes (see docs/decisions/018); they can only restyle, never run code. No page
- * may be framed (`frame-ancestors 'none'`). HSTS only when the public address is https, so a
- * development machine on http is never pinned to https.
+ * `style="…"` attributes (docs/decisions/018-platform-hardening.md); they can only restyle, never
+ * run code. No page may be framed (`frame-ancestors 'none'`). HSTS only when the public address is
+ * https, so a development machine on http is never pinned to https.
  */
 export function helmetOptions(publicUrl: string): FastifyHelmetOptions {
   const https = publicUrl.startsWith('https://');
