@@ -64,7 +64,7 @@ const lines = [`Xã Số — ${site}  (listening on ${config.HOST}:${port})`];
 if (demo.staff.length) {
   lines.push(
     `Demo commune: Xã Mẫu Sơn, Lạng Sơn. Staff sign-ins at ${site}/dang-nhap:`,
-    ...demo.staff.map((s) => `  ${s.username.padEnd(12)} ${s.password}   (${s.role})`),
+    ...demo.staff.map((s) => `  ${s.username.padEnd(12)} ${s.password}   (${s.role}, ${s.place})`),
   );
 }
 if (config.SMS_ADAPTER === 'dev' || config.EMAIL_ADAPTER === 'dev') {

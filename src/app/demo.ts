@@ -15,6 +15,8 @@ import type { Platform } from '#platform/platform.ts';
 
 /** Xã Mẫu Sơn, Lạng Sơn: a mountain commune on the Chinese border, mostly Dao and Nùng people. */
 export const DEMO_COMMUNE = '06541';
+/** Lạng Sơn, the demo commune's province. */
+export const DEMO_PROVINCE = '20';
 export const DEMO_PASSWORD = 'xaso-demo-2026';
 
 const VILLAGES: { type: string; name: string }[] = [
@@ -24,8 +26,13 @@ const VILLAGES: { type: string; name: string }[] = [
   { type: 'bản', name: 'Khòn Quang' },
 ];
 
-const STAFF: { username: string; displayName: string; role: Role }[] = [
+/**
+ * One account per role at the demo commune, and an admin of its province: what belongs to no
+ * commune (citizens' sign-in codes in the development outbox, province-wide settings) is theirs.
+ */
+const STAFF: { username: string; displayName: string; role: Role; atProvince?: boolean }[] = [
   { username: 'quantri', displayName: 'Hoàng Văn Quản', role: 'admin' },
+  { username: 'quantritinh', displayName: 'Hà Thị Tỉnh', role: 'admin', atProvince: true },
   { username: 'motcua', displayName: 'Lường Thị Tiếp', role: 'receptionist' },
   { username: 'chuyenvien', displayName: 'Nông Văn Xử', role: 'specialist' },
   { username: 'lanhdao', displayName: 'Vi Văn Duyệt', role: 'approver' },
@@ -41,7 +48,7 @@ export const DEMO_ACCOUNTS: DemoAccounts = {
 
 export interface DemoResult {
   placesImported: boolean;
-  staff: { username: string; password: string; role: Role; created: boolean }[];
+  staff: { username: string; password: string; role: Role; place: string; created: boolean }[];
   /** With the demo seed off: the demo accounts disabled at this start. */
   disabledAccounts: string[];
   /** With the demo seed off: where the demo certificate's files were moved, if there were any. */
@@ -91,12 +98,20 @@ async function seed(database: Database, opts: { seedDemo: boolean }): Promise<De
   const none = { disabledAccounts: [], disabledCertificate: undefined };
   if (!opts.seedDemo) return { placesImported, staff: [], ...none };
   const commune = await getPlaceByCode(database.db, DEMO_COMMUNE);
+  const province = await getPlaceByCode(database.db, DEMO_PROVINCE);
   for (const v of VILLAGES) await addVillageUnchecked(database.db, commune, v);
   await seedDemoClusters(database, commune);
   const staff = [];
-  for (const s of STAFF) {
-    const r = await ensureUser(database.db, { ...s, password: DEMO_PASSWORD, place: commune, demo: true });
-    staff.push({ username: s.username, password: DEMO_PASSWORD, role: s.role, created: r.created });
+  for (const { atProvince, ...s } of STAFF) {
+    const place = atProvince ? province : commune;
+    const r = await ensureUser(database.db, { ...s, password: DEMO_PASSWORD, place, demo: true });
+    staff.push({
+      username: s.username,
+      password: DEMO_PASSWORD,
+      role: s.role,
+      place: place.fullName,
+      created: r.created,
+    });
   }
   return { placesImported, staff, ...none };
 }
