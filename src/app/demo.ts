@@ -7,6 +7,7 @@ import {
   ensureUser,
   findActiveDemoAccounts,
 } from '#modules/identity/index.ts';
+import { ensureStarterModel } from '#modules/indicators/index.ts';
 import { addVillageUnchecked, getPlaceByCode, importPlaces } from '#modules/places/index.ts';
 import { ensureCatalogue } from '#modules/procedures/index.ts';
 import type { Role } from '#platform/auth/actor.ts';
@@ -95,6 +96,7 @@ async function seed(database: Database, opts: { seedDemo: boolean }): Promise<De
   if (placesImported) await importPlaces(database);
   await ensureCatalogue(database.db);
   await ensureDefaultCategories(database.db);
+  await ensureStarterModel(database.db);
   const none = { disabledAccounts: [], disabledCertificate: undefined };
   if (!opts.seedDemo) return { placesImported, staff: [], ...none };
   const commune = await getPlaceByCode(database.db, DEMO_COMMUNE);
