@@ -6,7 +6,7 @@ import type { SqlRunner } from '#platform/db/client.ts';
  * read only the views other modules publish for reports, never their tables: the dossiers module's
  * `dossier_facts` and `dossier_file_facts` (migration 20261122-0501), and the procedures, payments
  * and ratings modules' `procedure_facts`, `payment_facts` and `rating_facts` (migration
- * 20261122-0510).
+ * 20261205-0003).
  */
 
 export interface Period {
