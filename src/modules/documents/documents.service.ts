@@ -470,6 +470,7 @@ export async function issueApology(ctx: Ctx, deps: DocumentsDeps, code: string) 
         body: `Kính gửi ông/bà ${d.applicant.name},\n\nHồ sơ ${d.code} (${d.procedure.name.vi}) chưa được giải quyết đúng hẹn. Cơ quan gửi ông/bà văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (mẫu 04), có ngày hẹn trả kết quả mới, tại địa chỉ:\n${link}\n\nTheo dõi hồ sơ: ${trackingUrl(deps, d.code)}`,
         template: 'documents.apology',
         dedupeKey: `documents.apology:${d.code}`,
+        placePath: d.unitPath,
       });
     }
     return row;

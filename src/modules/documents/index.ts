@@ -8,7 +8,7 @@ import { proofQuery, registerDocumentRoutes as registerRoutes } from './document
 import { type DocumentsDeps, issueApology } from './documents.service.ts';
 import { dossiersWithActionSince } from './dossier-source.ts';
 import type { FeeLine } from './forms/types.ts';
-import { ensureDemoP12, P12FileSigner } from './signing/p12.ts';
+import { disableDemoP12, ensureDemoP12, P12FileSigner } from './signing/p12.ts';
 import type { Signer } from './signing/signer.ts';
 import { trustAnchorsFromFile } from './signing/trust.ts';
 
@@ -96,6 +96,14 @@ export function signerFromConfig(
     }
     return signer;
   };
+}
+
+/**
+ * With the demo seed off, the demo certificate must sign nothing more: its files are moved aside
+ * (`DATA_DIR/signing/disabled-<time>/`). Where they went, or undefined when there was none.
+ */
+export function disableDemoSigner(config: Platform['config'], clock: Platform['clock']) {
+  return disableDemoP12(path.join(config.dataDir, 'signing'), clock.now());
 }
 
 export function documentsDeps(
