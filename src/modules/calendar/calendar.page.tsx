@@ -30,6 +30,9 @@ const WEEKDAYS = {
   en: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
 };
 
+/** 'Tỉnh Lạng Sơn' inside a sentence: 'tỉnh Lạng Sơn'. */
+const lowerFirst = (s: string) => s.charAt(0).toLocaleLowerCase('vi') + s.slice(1);
+
 const dmy = (d: IsoDate) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 
 /** Where a day comes from, in words: the notice, "the Labour Code (no notice yet)", the province. */
@@ -120,7 +123,9 @@ export function registerPublicCalendarPage(app: FastifyInstance) {
         </h1>
         <p>
           {province
-            ? t('calendar:public.forProvince', { name: province.fullName })
+            ? t('calendar:public.forProvince', {
+                name: page.locale === 'en' ? province.fullName : lowerFirst(province.fullName),
+              })
             : t('calendar:public.national')}
         </p>
         <form method="get" action={PUBLIC_CALENDAR_PATH}>

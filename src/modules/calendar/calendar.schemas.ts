@@ -83,6 +83,21 @@ export const DayReasonOut = z.object({
     .describe(
       'weekend; holiday; substitute (day in lieu of a weekend holiday); swapped_off (a weekday given off) and swapped_workday (the weekend day worked instead); declared / worked (the province’s own day off / working day)',
     ),
+  holiday: z
+    .enum([
+      'new-year',
+      'tet',
+      'hung-kings',
+      'reunification',
+      'labour-day',
+      'national-day',
+      'november-24',
+      'substitute',
+      'swapped',
+      'declared',
+    ])
+    .optional()
+    .describe('The holiday the day belongs to'),
   name: Name,
   basis: z
     .enum(['notice', 'default', 'province'])
