@@ -1,5 +1,5 @@
 import { recordAudit } from '#modules/audit/index.ts';
-import { getPlaceByCode, listChildren, type Place } from '#modules/places/index.ts';
+import { findPlaceByCode, getPlaceByCode, listChildren, type Place } from '#modules/places/index.ts';
 import { hasRole, requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import { type Db, isUniqueViolation } from '#platform/db/client.ts';
@@ -34,6 +34,24 @@ export async function agencyCodeOf(db: Db, place: Place): Promise<string> {
 }
 
 /**
+ * The current place whose fallback code is `code`, if any: a province's own code, or
+ * '{province}.{commune}' of a commune (or ward) of that province.
+ */
+async function placeDeriving(db: Db, code: string): Promise<Place | undefined> {
+  const parts = code.split('.');
+  if (parts.length === 1) {
+    const province = await findPlaceByCode(db, code, 'province');
+    return province && !province.validTo ? province : undefined;
+  }
+  if (parts.length !== 2) return undefined;
+  const [provinceCode, unitCode] = parts as [string, string];
+  const province = await findPlaceByCode(db, provinceCode, 'province');
+  if (!province || province.validTo) return undefined;
+  const unit = await findPlaceByCode(db, unitCode, 'commune');
+  return unit && !unit.validTo && unit.path.startsWith(province.path) ? unit : undefined;
+}
+
+/**
  * Sets a unit's code. Refused when another unit has it set, or numbers its dossiers with it as its
  * fallback (`{province}.{commune}`): two units on one code would share one daily sequence, and one
  * unit's dossiers would read as the other's.
@@ -54,6 +72,8 @@ export async function setAgencyCode(ctx: Ctx, placeCode: string, agencyCode: str
             en: `${agencyCode} is the fallback code (province.commune) ${other.fullName} numbers its dossiers with; it cannot be given to another unit. Enter the electronic identifier issued to this unit (Decision 20/2020/QĐ-TTg, amended by Decision 09/2025/QĐ-TTg).`,
           },
     );
+  const deriving = await placeDeriving(ctx.db, agencyCode);
+  if (deriving && deriving.id !== place.id) throw taken(deriving, 'derived');
   const owner = (await q.listAgencyCodes(ctx.db)).find((r) => r.agencyCode === agencyCode);
   if (owner && owner.placeId !== place.id) {
     const other = (await placesById(ctx.db, [owner.placeId])).get(owner.placeId);
