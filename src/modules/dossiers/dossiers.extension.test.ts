@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { catchUpApologies } from '#modules/documents/index.ts';
 import { saveProcedure } from '#modules/procedures/index.ts';
 import { fixedClock } from '#platform/clock.ts';
 import { createTestApp, type TestApp } from '#test/support/app.ts';
@@ -165,6 +166,13 @@ describe('the extension (form 04) before the due date, once; one supplement; fin
       [extended],
     );
     assert.deepEqual(issued, [{ kind: 'apology' }], 'the documents module issued form 04');
+    // A process that stopped between the signature and its event: the morning catch-up issues it.
+    await t.platform.database.query(
+      "delete from issued_documents where kind = 'apology' and dossier_code = $1",
+      [extended],
+    );
+    assert.deepEqual(await catchUpApologies(t.platform), [extended]);
+    assert.deepEqual(await catchUpApologies(t.platform), [], 'once');
     const record = await findDossierRecord(t.platform.database.db, { code: extended });
     assert.equal(record?.extension?.newDueAt.toISOString(), '2026-03-12T10:00:00.000Z');
     // The citizen's timeline shows the signed extension with its new date, not the staff's draft.
