@@ -32,7 +32,7 @@ export async function escalateOverdue(db: Db, events: Events, clock: Clock, batc
         level: 'province',
         placeId: province.id,
         placePath: province.path,
-        dueAt: await newDueAt(tx, state.routing, now),
+        dueAt: await newDueAt(db, tx, state.routing, now),
       };
       const done = await append(tx, report, {
         type: 'escalate',

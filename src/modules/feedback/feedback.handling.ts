@@ -1,4 +1,5 @@
 import { recordAudit } from '#modules/audit/index.ts';
+import { provinceCalendar } from '#modules/calendar/index.ts';
 import { listStaffFor } from '#modules/identity/index.ts';
 import { enqueue, type NewNotification } from '#modules/notifications/index.ts';
 import { findPlaceById } from '#modules/places/index.ts';
@@ -93,7 +94,8 @@ export async function handleReport(ctx: Ctx, deps: FeedbackDeps, id: number, cmd
           if (category.id !== state.routing.categoryId) {
             // Triage: another category may mean another office and another deadline.
             const places = await resolvePlace(tx, (await findPlaceById(tx, report.placeId))?.code ?? '');
-            details.routing = routeFor(category, places, report.createdAt);
+            const calendar = await provinceCalendar(ctx.db, places.province, { via: tx });
+            details.routing = routeFor(category, places, report.createdAt, calendar);
           }
         }
         break;
@@ -126,7 +128,7 @@ export async function handleReport(ctx: Ctx, deps: FeedbackDeps, id: number, cmd
         break;
       case 'reopen':
         body = cmd.body ?? null;
-        details.routing = { ...state.routing, dueAt: await newDueAt(tx, state.routing, now) };
+        details.routing = { ...state.routing, dueAt: await newDueAt(ctx.db, tx, state.routing, now) };
         break;
       case 'merge': {
         const target = await q.findReportByCode(tx, cmd.into);
@@ -199,7 +201,7 @@ export async function actAsReporter(ctx: Ctx, token: string, cmd: ReporterComman
             at: now,
             ...who,
             body: cmd.body,
-            details: { routing: { ...state.routing, dueAt: await newDueAt(tx, state.routing, now) } },
+            details: { routing: { ...state.routing, dueAt: await newDueAt(ctx.db, tx, state.routing, now) } },
           });
     return done.report;
   });

@@ -1,4 +1,4 @@
-import { addWorkingDays, createCalendar, type WorkingCalendar } from '#modules/calendar/index.ts';
+import { addWorkingDays, provinceCalendar, type WorkingCalendar } from '#modules/calendar/index.ts';
 import { findPlaceByCode, findPlaceById, type Place } from '#modules/places/index.ts';
 import type { Db } from '#platform/db/client.ts';
 import { Invalid } from '#platform/errors.ts';
@@ -7,13 +7,8 @@ import type { Category } from './feedback.service.ts';
 import type { Routing } from './feedback.workflow.ts';
 
 // Where a report is handled and by when: the category names a role and a level, the place names
-// the commune or the province, the calendar counts the working days.
-
-/**
- * The statutory calendar with its defaults (Mon–Fri, Vietnam's public holidays). When the
- * platform stores a province's yearly overrides, they are passed here.
- */
-export const CALENDAR: WorkingCalendar = createCalendar();
+// the commune or the province, and the province's calendar (`provinceCalendar`: the statutory
+// holidays with the overrides its admin entered) counts the working days, as it does for dossiers.
 
 // ---------------------------------------------------------------------------------------------
 // Categories
@@ -62,7 +57,13 @@ export async function resolvePlace(db: Db, code: string, field = 'commune'): Pro
   return { place, commune, province };
 }
 
-export function routeFor(category: Category, places: ReportPlaces, from: Date): Routing {
+/** Where a report goes and by when, counted on `calendar`: the province's (`provinceCalendar`). */
+export function routeFor(
+  category: Category,
+  places: ReportPlaces,
+  from: Date,
+  calendar: WorkingCalendar,
+): Routing {
   const office = category.handlerLevel === 'province' ? places.province : places.commune;
   return {
     categoryId: category.id,
@@ -70,12 +71,17 @@ export function routeFor(category: Category, places: ReportPlaces, from: Date): 
     level: category.handlerLevel,
     placeId: office.id,
     placePath: office.path,
-    dueAt: addWorkingDays(from, category.deadlineDays, CALENDAR).toISOString(),
+    dueAt: addWorkingDays(from, category.deadlineDays, calendar).toISOString(),
   };
 }
 
-/** A new deadline from `from` (reopening, escalation): the category's working days again. */
-export async function newDueAt(db: Db, routing: Routing, from: Date) {
-  const [category] = await q.findCategoriesByIds(db, [routing.categoryId]);
-  return addWorkingDays(from, category?.deadlineDays ?? 10, CALENDAR).toISOString();
+/**
+ * A new deadline from `from` (reopening, escalation): the category's working days again, on the
+ * calendar of the province the report is handled in. Called inside the report's transaction `tx`;
+ * `db` is the base connection, the key of the calendar's cache.
+ */
+export async function newDueAt(db: Db, tx: Db, routing: Routing, from: Date) {
+  const [category] = await q.findCategoriesByIds(tx, [routing.categoryId]);
+  const calendar = await provinceCalendar(db, { path: routing.placePath }, { via: tx });
+  return addWorkingDays(from, category?.deadlineDays ?? 10, calendar).toISOString();
 }
