@@ -29,10 +29,12 @@ describe('feedback deadlines on the province calendar', () => {
     return reportRow(t, tokenOf(res));
   }
 
-  it('when the province swaps a weekday off for a Saturday, then a report sent afterwards is due a working day later, and so is its new deadline at the province after escalation', async () => {
+  it('when the province declares days off (a swap for a Saturday), then a report sent afterwards is due later by those days, and so is its new deadline at the province after escalation', async () => {
     const before = await report('Ống nước đầu thôn Khuổi Tào bị vỡ, nước chảy tràn đường.');
-    // 10 working days from Mon 23/11 (24/11 off): 25, 26, 27, 30/11, 1, 2, 3, 4, 7, 8/12.
-    assert.equal((before.due_at as Date).toISOString(), '2026-12-08T10:00:00.000Z');
+    // From Mon 23/11 (24/11 off), to accept: 2 working days, 25, 26/11; to answer: 15, 25, 26, 27,
+    // 30/11, 1, 2, 3, 4, 7, 8, 9, 10, 11, 14, 15/12.
+    assert.equal((before.accept_due_at as Date).toISOString(), '2026-11-26T10:00:00.000Z');
+    assert.equal((before.due_at as Date).toISOString(), '2026-12-15T10:00:00.000Z');
 
     const { csrf, cookie } = await t.formToken('/quan-tri/mot-cua/lich', admin);
     const saved = await t.app.inject({
@@ -51,12 +53,15 @@ describe('feedback deadlines on the province calendar', () => {
     assert.equal(saved.statusCode, 303, saved.body.slice(0, 300));
 
     const afterSwap = await report('Nước máy ở bản Pò Đứa đục ngầu ba ngày nay.');
-    // 25/11 is now off too: 26, 27, 30/11, 1, 2, 3, 4, 7, 8, 9/12.
-    assert.equal((afterSwap.due_at as Date).toISOString(), '2026-12-09T10:00:00.000Z');
+    // 25/11 and 15/12 are now off too (26/12 is worked, after both deadlines): to accept, 26, 27/11;
+    // to answer, 26, 27, 30/11, 1, 2, 3, 4, 7, 8, 9, 10, 11, 14, 16, 17/12.
+    assert.equal((afterSwap.accept_due_at as Date).toISOString(), '2026-11-27T10:00:00.000Z');
+    assert.equal((afterSwap.due_at as Date).toISOString(), '2026-12-17T10:00:00.000Z');
 
-    // Thursday 10/12, 09:00: both are past their deadline at the commune and go to the province,
-    // with 10 new working days: 11, 14, (15 off), 16, 17, 18, 21, 22, 23, 24, 25/12.
-    clock.set(new Date('2026-12-10T02:00:00Z'));
+    // Monday 30/11, 09:00: neither was accepted in time at the commune; both go to the province,
+    // where the answer's 15 working days start again: 1, 2, 3, 4, 7, 8, 9, 10, 11, 14, (15 off),
+    // 16, 17, 18, 21, 22/12.
+    clock.set(new Date('2026-11-30T02:00:00Z'));
     const moved = await escalateOverdue(t.platform.database.db, t.platform.events, clock);
     assert.deepEqual(moved.sort(), [before.service_request_id, afterSwap.service_request_id].sort());
     for (const r of [before, afterSwap]) {
@@ -65,7 +70,7 @@ describe('feedback deadlines on the province calendar', () => {
         [r.id],
       );
       assert.equal(row?.handling_level, 'province');
-      assert.equal(row?.due_at.toISOString(), '2026-12-25T10:00:00.000Z');
+      assert.equal(row?.due_at.toISOString(), '2026-12-22T10:00:00.000Z');
     }
   });
 });

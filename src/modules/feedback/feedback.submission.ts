@@ -71,6 +71,7 @@ export async function createReport(
         placeId: places.place.id,
         placePath: places.place.path,
         communeId: places.commune.id,
+        communePath: places.commune.path,
         landmark: input.landmark ?? null,
         lat: input.lat ?? null,
         long: input.long ?? null,

@@ -91,9 +91,15 @@ describe('feedback workflow: status from the action log', () => {
     assert.deepEqual(availableActions(s, 'reporter', at(2)), []);
   });
 
-  it('when new, then the handler may acknowledge, merge or note, but not reply or publish', () => {
+  it('when new, then the handler may acknowledge, refuse, ask for information, merge or note, but not reply or publish', () => {
     const s = stateFromActions(log());
-    assert.deepEqual(availableActions(s, 'handler', at(1)).sort(), ['acknowledge', 'merge', 'note']);
+    assert.deepEqual(availableActions(s, 'handler', at(1)).sort(), [
+      'acknowledge',
+      'merge',
+      'note',
+      'refuse',
+      'request_info',
+    ]);
     assert.deepEqual(availableActions(s, 'reporter', at(1)), [], 'nothing to rate before an answer');
   });
 
