@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { registerCollector } from '#modules/indicators/index.ts';
 import type { Platform } from '#platform/platform.ts';
 import { addStaffLink } from '#web/staff-menu.ts';
 import { registerFeedbackApi } from './feedback.api.ts';
+import { feedbackCollector } from './feedback.collector.ts';
 import { escalateOverdue } from './feedback.escalation.ts';
 import { registerOpen311 } from './feedback.open311.ts';
 import { registerFeedbackPages } from './feedback.routes.ts';
@@ -54,6 +56,10 @@ export {
   type Status,
   stateFromActions,
 } from './feedback.workflow.ts';
+
+// Feedback's counts reach the indicators (decision 027) through the view `feedback_facts`: the
+// collector is the module's own, added here as a module adds its collector from its public face.
+registerCollector(feedbackCollector);
 
 export function feedbackDeps(platform: Platform): FeedbackDeps {
   return { files: platform.files, publicUrl: platform.config.PUBLIC_URL };
