@@ -123,16 +123,17 @@ export async function handleReport(ctx: Ctx, deps: FeedbackDeps, id: number, cmd
     const details: Record<string, unknown> = {};
     switch (cmd.type) {
       case 'acknowledge': {
-        // The information came another way (a call, a visit): the clocks run again from now.
-        if (state.status === 'awaiting_info')
-          details.routing = await newDeadlines(ctx.db, tx, state.routing, now);
+        // Accepted while waiting for the reporter: the information came another way (a call, a
+        // visit), so the clocks run again from now, as after the reporter's own answer.
+        const waited = state.status === 'awaiting_info';
+        if (waited) details.routing = await newDeadlines(ctx.db, tx, state.routing, now);
         if (cmd.category) {
           const category = await getCategory(tx, cmd.category, { activeOnly: true });
           if (category.id !== state.routing.categoryId) {
             // Triage: another category may mean another office and another deadline.
             const places = await resolvePlace(tx, (await findPlaceById(tx, report.placeId))?.code ?? '');
             const calendar = await provinceCalendar(ctx.db, places.province, { via: tx });
-            details.routing = routeFor(category, places, report.createdAt, calendar);
+            details.routing = routeFor(category, places, waited ? now : report.createdAt, calendar);
           }
         }
         break;
