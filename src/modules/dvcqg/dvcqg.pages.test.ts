@@ -10,6 +10,8 @@ import { actApi, MADONVI, PROCEDURE, type SyncTest, setupSync, submitOnline } fr
  * metrics, the mappings, the catalogue import with its differences, the monthly reconciliation.
  * Every action goes through the pages' own forms (CSRF and all), against the mock portal.
  */
+const METRICS_TOKEN = 'metrics-token-for-dvcqg-tests-0123456789';
+
 describe('the sync admin pages', () => {
   const clock = fixedClock(new Date('2026-03-02T01:30:00Z'));
   let s: SyncTest;
@@ -18,7 +20,7 @@ describe('the sync admin pages', () => {
   let statusTestCode = '';
 
   before(async () => {
-    s = await setupSync(clock, { env: { DVCQG_MAX_ATTEMPTS: '2' } });
+    s = await setupSync(clock, { env: { DVCQG_MAX_ATTEMPTS: '2', METRICS_TOKEN } });
     admin = await s.t.signIn('dv_admin');
   });
   after(() => s.close());
@@ -55,7 +57,11 @@ describe('the sync admin pages', () => {
     assert.equal((page.body.match(/data-depth="(\d+)"/) ?? [])[1], '1', 'one change waits');
 
     // /metrics says the same.
-    const metrics = await s.t.app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await s.t.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     assert.match(metrics.body, /^xaso_dvcqg_outbox_depth 1$/m);
     assert.match(metrics.body, /^xaso_dvcqg_dead_letters 1$/m);
     assert.match(metrics.body, /^xaso_dvcqg_oldest_undelivered_seconds 600$/m);
@@ -76,7 +82,11 @@ describe('the sync admin pages', () => {
     assert.match(after.body, /data-dead="0"/);
     assert.match(after.body, /data-depth="0"/);
     assert.match(after.body, /data-last-success="2026-03-02T01:40:00.000Z"/);
-    const m2 = await s.t.app.inject({ method: 'GET', url: '/metrics' });
+    const m2 = await s.t.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     assert.match(m2.body, /^xaso_dvcqg_deliveries_total\{outcome="delivered"\} 1$/m);
   });
 

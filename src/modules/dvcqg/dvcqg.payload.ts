@@ -58,6 +58,11 @@ const ACTION_TEXT: Record<ActionType, string> = {
   overdue: 'Quá hạn xử lý',
   payment_requested: 'Yêu cầu thực hiện nghĩa vụ tài chính',
   payment_received: 'Đã thực hiện nghĩa vụ tài chính',
+  extension_drafted: 'Dự thảo văn bản xin lỗi và đề nghị gia hạn (mẫu 04)',
+  extension_approved: 'Gia hạn thời hạn giải quyết (văn bản xin lỗi, mẫu 04)',
+  extension_declined: 'Lãnh đạo không duyệt đề nghị gia hạn',
+  financial_obligation_notified: 'Thông báo thực hiện nghĩa vụ tài chính, tạm dừng tính thời hạn',
+  financial_obligation_paid: 'Đã hoàn thành nghĩa vụ tài chính, tính tiếp thời hạn',
 };
 
 const CHANNEL_TEXT: Record<1 | 2 | 3, string> = {

@@ -10,7 +10,11 @@ import type { Actor } from '#platform/auth/actor.ts';
 import type { Clock } from '#platform/clock.ts';
 import type { Ctx } from '#platform/context.ts';
 import { COMMUNE_A, COMMUNE_B, createTestApp, PROVINCE, type TestApp } from '#test/support/app.ts';
-import { type MockPortal, type MockPortalOptions, startMockPortal } from '../../../scripts/mock-dvcqg/portal.ts';
+import {
+  type MockPortal,
+  type MockPortalOptions,
+  startMockPortal,
+} from '../../../scripts/mock-dvcqg/portal.ts';
 import { confirmMapping, setPlaceSync } from './dvcqg.service.ts';
 import { type DeliveryDeps, deliveryDeps, drain } from './index.ts';
 
