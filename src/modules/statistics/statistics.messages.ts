@@ -28,6 +28,7 @@ addMessages('statistics', {
       digitisationRate: 'Tỷ lệ số hóa hồ sơ',
       onlinePaymentRate: 'Tỷ lệ thanh toán trực tuyến',
       satisfactionRate: 'Tỷ lệ hài lòng',
+      syncedRate: 'Tỷ lệ hồ sơ đã đồng bộ lên Cổng Dịch vụ công quốc gia',
     },
     group: {
       transparency: 'Công khai, minh bạch',
@@ -75,6 +76,7 @@ addMessages('statistics', {
       digitisationRate: 'Share digitised',
       onlinePaymentRate: 'Share of fees paid online',
       satisfactionRate: 'Share satisfied',
+      syncedRate: 'Share of dossiers synced to the National Public Service Portal',
     },
     group: {
       transparency: 'Transparency',

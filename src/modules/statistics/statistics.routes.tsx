@@ -48,6 +48,7 @@ function Figures({ page, s }: { page: PageCtx; s: Statistics }) {
     [f('digitisationRate'), pct(page, s.rates.digitisation)],
     [f('onlinePaymentRate'), pct(page, s.rates.onlinePayment)],
     [f('satisfactionRate'), pct(page, s.rates.satisfaction)],
+    [f('syncedRate'), pct(page, s.synced)],
   ];
   return (
     <table>

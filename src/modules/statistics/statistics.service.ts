@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { syncedShare } from '#modules/dvcqg/index.ts';
 import { getPlaceByCode, type Place } from '#modules/places/index.ts';
 import { requireStaff } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
@@ -66,6 +67,12 @@ export interface Statistics {
     satisfaction: Rate;
     transparency: Rate;
   };
+  /**
+   * Decision 766, transparency: the share of the period's submitted dossiers that the national
+   * portal holds as they are here (read from the dvcqg module). Shown beside the group's score,
+   * not in it: the score keeps its working definition (README).
+   */
+  synced: Rate;
   groups: { key: GroupKey; vi: string; weight: number; score: number | null }[];
   /** Sum of the groups that have data, out of `maxAvailable` (100 when every group has data). */
   total: number;
@@ -133,10 +140,11 @@ export async function statisticsFor(ctx: Ctx, q: StatsQuery): Promise<Statistics
     to: new Date(vnMidnight(q.to).getTime() + 86_400_000),
     now: ctx.clock.now(),
   };
-  const [dossiers, payments, ratings] = await Promise.all([
+  const [dossiers, payments, ratings, synced] = await Promise.all([
     dossierCounts(ctx.sql, period),
     paymentCounts(ctx.sql, period),
     ratingCounts(ctx.sql, period),
+    syncedShare(ctx, period.path, period.from, period.to),
   ]);
   return {
     place: { code: place.code, fullName: place.fullName, path: place.path },
@@ -145,6 +153,7 @@ export async function statisticsFor(ctx: Ctx, q: StatsQuery): Promise<Statistics
     dossiers,
     payments,
     ratings,
+    synced: rate(synced.synced, synced.total),
     ...computeStatistics({ dossiers, payments, ratings }),
   };
 }
@@ -209,6 +218,7 @@ export function statisticsCsv(s: Statistics, t: T = translator('vi')): string {
       s.rates.satisfaction.numerator,
       s.rates.satisfaction.denominator,
     ],
+    ['ty_le_dong_bo_dvcqg', percent('syncedRate'), pct(s.synced), s.synced.numerator, s.synced.denominator],
     ...s.groups.map((g) => [
       `diem_${g.key}`,
       t('statistics:csvRow.group', { name: t(`statistics:group.${g.key}`), weight: g.weight }),
