@@ -24,7 +24,7 @@ import {
 } from '../../src/modules/dvcqg/dvcqg.test-support.ts';
 
 /** Short, so a dead worker's dossiers are taken over within seconds (its process's clock is real). */
-const SHORT_LEASE = '3';
+const SHORT_LEASE = '6';
 
 describe('delivery by worker processes on one PostgreSQL server', { skip: !serverUrl }, () => {
   const clock = fixedClock(new Date('2026-03-02T01:00:00Z'));
@@ -35,7 +35,7 @@ describe('delivery by worker processes on one PostgreSQL server', { skip: !serve
 
   before(async () => {
     s = await setupSync(clock, {
-      env: { DVCQG_TIMEOUT_MS: '300', DVCQG_LEASE_SECONDS: SHORT_LEASE },
+      env: { DVCQG_TIMEOUT_MS: '1000', DVCQG_LEASE_SECONDS: SHORT_LEASE },
       portal: { onCall: (c) => onCall?.(c) },
     });
   });
@@ -69,7 +69,7 @@ describe('delivery by worker processes on one PostgreSQL server', { skip: !serve
         DVCQG_URL: s.portal.url,
         DVCQG_USERNAME: s.portal.credentials.username,
         DVCQG_PASSWORD: s.portal.credentials.password,
-        DVCQG_TIMEOUT_MS: '300',
+        DVCQG_TIMEOUT_MS: '1000',
         DVCQG_LEASE_SECONDS: leaseSeconds,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,6 +5,7 @@ import { anonymous } from '#platform/auth/actor.ts';
 import { fixedClock } from '#platform/clock.ts';
 import { COMMUNE_A } from '#test/support/app.ts';
 import { APPLICANT, ctxFor, PROCEDURE, type SyncTest, setupSync, vnStamp } from './dvcqg.test-support.ts';
+import { syncedShare } from './index.ts';
 
 const DOSSIERS = 1000;
 
@@ -76,6 +77,11 @@ describe('an hour-long outage of the portal while 1,000 dossiers change', () => 
     assert.ok(tries < 60, `the breaker kept it to a probe now and then, not ${tries} tries`);
     assert.equal(s.portal.state.dossiers.size, 0, 'nothing got through while it was down');
 
+    // Decision 766's transparency sub-indicator: none of the month's dossiers synced yet.
+    const march = [new Date('2026-02-28T17:00:00Z'), new Date('2026-03-31T17:00:00Z')] as const;
+    const db = { db: s.t.platform.database.db };
+    assert.deepEqual(await syncedShare(db, a.path, ...march), { total: DOSSIERS, synced: 0, share: 0 });
+
     s.portal.faults.clear();
     // Back-offs run out within the hour after; the schedule runs every minute.
     for (let minute = 0; minute < 90; minute++) {
@@ -119,5 +125,16 @@ describe('an hour-long outage of the portal while 1,000 dossiers change', () => 
     }
     assert.equal(entries, outbox[0]?.n);
     assert.ok(entries > 2 * DOSSIERS, `${entries} changes`);
+    assert.deepEqual(await syncedShare(db, a.path, ...march), {
+      total: DOSSIERS,
+      synced: DOSSIERS,
+      share: 1,
+    });
+    // Commune B filed nothing: no share rather than a share of 0.
+    assert.deepEqual(await syncedShare(db, s.t.places.b.path, ...march), {
+      total: 0,
+      synced: 0,
+      share: null,
+    });
   });
 });
