@@ -196,9 +196,9 @@ for (const kind of KINDS) {
   const row = report.outcomes[kind];
   if (row) console.log(outcomeLine(kind, row));
 }
-const ms = (w: { p95Ms: number | null; answered: number; unanswered: number }) =>
-  `${w.p95Ms ?? '—'} ms (${w.answered} answered, ${w.unanswered} not)`;
-console.log(`\np95 latency, all requests answered: ${ms(report.overall)}`);
+const ms = (w: { p95Ms: number | null; maxMs: number | null; answered: number; unanswered: number }) =>
+  `p95 ${w.p95Ms ?? '—'} ms, max ${w.maxMs ?? '—'} ms (${w.answered} answered, ${w.unanswered} not)`;
+console.log(`\nlatency of the requests answered, whole run: ${ms(report.overall)}`);
 for (const f of windows) {
   console.log(
     `${f.name} at ${f.startS.toFixed(0)} s, recovered in ${(f.recoveredS - f.startS).toFixed(1)} s:`,

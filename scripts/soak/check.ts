@@ -22,14 +22,17 @@ async function actionProblems(db: pg.Client, acknowledged: Map<string, number>) 
   return problems;
 }
 
-/** Reports from the web form: one per key, with the private link every 303 gave. */
+/** Reports from the web form: one per key, with the private link every 303 gave; no key twice. */
 async function reportProblems(db: pg.Client, acknowledged: Map<string, string[]>) {
-  const keys = [...acknowledged.keys()];
   const { rows } = await db.query<{ idempotency_key: string; token: string }>(
-    'select idempotency_key, token from feedback_reports where idempotency_key = any($1)',
-    [keys.map((k) => `w:${k}`)],
+    "select idempotency_key, token from feedback_reports where starts_with(idempotency_key, 'w:')",
   );
   const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    if (seen.has(r.idempotency_key)) problems.push(`report ${r.idempotency_key}: stored twice`);
+    seen.add(r.idempotency_key);
+  }
   for (const [key, tokens] of acknowledged) {
     const found = rows.filter((r) => r.idempotency_key === `w:${key}`);
     if (found.length !== 1) problems.push(`report ${key}: ${found.length} reports`);
@@ -39,9 +42,12 @@ async function reportProblems(db: pg.Client, acknowledged: Map<string, string[]>
   return problems;
 }
 
-/** The emergency: one alert for its bulletin, the one the 303 named. */
+/** The emergency: one alert for its bulletin, the one the 303 named; no bulletin broadcast twice. */
 async function alertProblems(db: pg.Client, alerts: Acknowledged['alerts']) {
-  const problems: string[] = [];
+  const twice = await db.query<{ bulletin_id: number; n: number }>(
+    'select bulletin_id::int, count(*)::int as n from broadcast_alerts where bulletin_id is not null group by bulletin_id having count(*) > 1',
+  );
+  const problems = twice.rows.map((r) => `bulletin ${r.bulletin_id}: ${r.n} alerts`);
   for (const { bulletinId, alertId } of alerts) {
     const { rows } = await db.query<{ id: number }>(
       'select id::int as id from broadcast_alerts where bulletin_id = $1',

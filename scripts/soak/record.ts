@@ -71,11 +71,12 @@ export class Recorder {
   }
 
   /**
-   * Latency of the requests sent in [from, to) that got an HTTP answer (a refused connection answers
-   * in a millisecond and would only flatter the figure); the ones without an answer are counted.
+   * Latency of the requests that ended in [from, to) with an HTTP answer: a request caught in flight
+   * by a fault counts where the wait ended, and a refused connection (answered in a millisecond) would
+   * only flatter the figure, so the ones without an answer are counted apart.
    */
   window(from: number, to: number) {
-    const inside = this.attempts.filter((a) => a.at >= from && a.at < to);
+    const inside = this.attempts.filter((a) => a.at + a.ms >= from && a.at + a.ms < to);
     const answered = inside.filter((a) => /^\d+$/.test(a.outcome));
     const byKind: Partial<Record<Kind, { requests: number; p95Ms: number }>> = {};
     for (const kind of KINDS) {
@@ -90,6 +91,7 @@ export class Recorder {
       unanswered: inside.length - answered.length,
       errors5xx: answered.filter((a) => a.outcome.startsWith('5')).length,
       p95Ms: answered.length ? p95(answered.map((a) => a.ms)) : null,
+      maxMs: answered.length ? round(Math.max(...answered.map((a) => a.ms))) : null,
       byKind,
     };
   }
