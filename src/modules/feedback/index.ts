@@ -19,6 +19,8 @@ declare module '#platform/events.ts' {
 }
 
 export { escalateOverdue } from './feedback.escalation.ts';
+// The stage times of a place's reports, for the Decision 766 index (statistics, 5.1–5.3).
+export { type FeedbackStageFacts, feedbackStageFacts } from './feedback.facts.ts';
 export { actAsReporter, handleReport } from './feedback.handling.ts';
 export { PHOTO_MAX_PX, PHOTOS_PER_REPORT } from './feedback.photos.ts';
 export { redact } from './feedback.privacy.ts';
