@@ -5,10 +5,11 @@
 
 -- Dossiers module. Three views, for reports over many dossiers:
 -- * dossier_supplement_facts: one row per dossier that had a supplement action, with the facts of
---   the on-time rule as the national portal applies it (formula description 2.1): the supplement
---   requests after the valid receipt (more than one is late), the time the citizen took over the
---   supplements answered after it (calendar time, as the portal subtracts it), the request still
---   open, and the appointment announced at receipt (NgayHenTra before any supplement moved it).
+--   the on-time rule as the national portal applies it (formula description 2.1): the time the
+--   citizen took over the supplements answered after the valid receipt (calendar time, as the
+--   portal subtracts it), the request still open, and the appointment announced at receipt
+--   (NgayHenTra before any supplement moved it). How many were asked after receipt (more than one
+--   is late) is the row's own count, `dossiers.supplement_requests` (migration 20261204-0211).
 --   Before receipt a supplement is answered back to "submitted" (national status 1), after it to
 --   "in progress" or later: that tells the two apart without reading the dossier row, so the view
 --   reads the supplement actions only (an index holds just those) and one receive action each.
@@ -22,8 +23,6 @@ create index dossier_actions_supplement_idx on dossier_actions (dossier_id, at)
 
 create view dossier_supplement_facts as
   select dossier_id,
-         (count(*) filter (where type = 'request_supplement')
-           - count(*) filter (where type = 'supplement_received' and status_after = 1))::int as requests,
          coalesce(sum(at - prev_at) filter (where type = 'supplement_received' and status_after <> 1),
                   interval '0') as paused,
          case when count(*) filter (where type = 'request_supplement')
@@ -55,7 +54,7 @@ create or replace view dossier_facts as
          d.due_at, d.decided_at, d.finished_at, d.status, d.decision,
          d.step,
          d.procedure_version,
-         case when d.valid_received_at is null then 0 else coalesce(s.requests, 0) end as supplement_requests,
+         d.supplement_requests::int as supplement_requests,
          coalesce(s.paused, interval '0') as supplement_paused,
          s.open_since as supplement_open_since,
          case when s.dossier_id is null then d.due_at else s.appointment_at end as appointment_at,
@@ -71,7 +70,7 @@ create or replace view dossier_facts as
     left join dossier_procedure_facts p on p.procedure_code = d.procedure_code and p.version = d.procedure_version;
 
 -- Procedures module: a catalogue record's code and what reports group or filter by (the first six
--- columns as migration 0510 of the platform branch publishes them), and what the index counts
+-- columns as migration 20261205-0003 publishes them), and what the index counts
 -- procedures by: a fee that is not 0 (3.5, 3.5b), a result on paper (4.1), the seven parts of
 -- Decree 63/2010 art. 8(2) (1.3: name, steps, channels, documents, time limit, who applies,
 -- agency). The catalogue's schema requires all but the documents, so "complete" is a record that
@@ -83,17 +82,6 @@ create or replace view procedure_facts as
          coalesce(definition -> 'result' ->> 'kind', 'paper') = 'paper' as paper_result,
          jsonb_array_length(coalesce(definition -> 'documents', '[]'::jsonb)) > 0 as complete
     from procedures;
-
--- Payments module: one row per fee that fell due on a dossier (free fees are never written), with
--- how and when it was paid. The same columns as the platform branch's migration 0510.
-create or replace view payment_facts as
-  select id, dossier_id, dossier_code, unit_path, fee_id, moment, amount, status, due_at, paid_at, method
-    from payment_dues;
-
--- Ratings module: one row per rated dossier (the comment left out). As migration 0510 there.
-create or replace view rating_facts as
-  select dossier_id, dossier_code, unit_path, score, source, created_at
-    from dossier_ratings;
 
 -- Documents module: the signed electronic result of a dossier (formula 4.1: a result file issued
 -- electronically), the current one only (re-signing revokes the earlier copy).

@@ -11,6 +11,7 @@ import {
   dossierProcedureVersions,
   dossierSmsTemplates,
   dossiers,
+  dossierUnitSettings,
   type StoredPayload,
 } from './dossiers.tables.ts';
 import { CLOSED_STATUSES, type NationalStatus, OPEN_STATUSES, type Step } from './dossiers.workflow.ts';
@@ -42,6 +43,25 @@ export async function findAgencyCode(db: Db, placeId: number) {
     .from(dossierAgencyCodes)
     .where(eq(dossierAgencyCodes.placeId, placeId));
   return row?.code;
+}
+
+export async function findUnitSettings(db: Db, placeId: number) {
+  const [row] = await db.select().from(dossierUnitSettings).where(eq(dossierUnitSettings.placeId, placeId));
+  return row;
+}
+
+export async function listUnitSettings(db: Db) {
+  return db.select().from(dossierUnitSettings);
+}
+
+export async function upsertAtRiskDays(db: Db, placeId: number, atRiskDays: number, userId: number) {
+  await db
+    .insert(dossierUnitSettings)
+    .values({ placeId, atRiskDays, updatedBy: userId })
+    .onConflictDoUpdate({
+      target: dossierUnitSettings.placeId,
+      set: { atRiskDays, updatedBy: userId, updatedAt: sql`now()` },
+    });
 }
 
 export async function listAgencyCodes(db: Db) {
@@ -133,6 +153,7 @@ export interface Projection {
   finishedAt: Date | null;
   decision: 'approved' | 'rejected' | null;
   overdueAt: Date | null;
+  supplementRequests: number;
   lastActionId: number;
   receivedPlaceId?: number | null;
 }
@@ -390,6 +411,13 @@ export async function findOverdue(db: Db, now: Date, limit: number) {
         isNull(dossiers.decidedAt),
         isNull(dossiers.overdueAt),
         sql`${dossiers.dueAt} < ${now.toISOString()}`,
+        // Not while the clock is stopped for financial obligations (notified, not yet paid).
+        sql`not exists (
+          select 1 from dossier_actions n
+           where n.dossier_id = ${dossiers.id} and n.type = 'financial_obligation_notified'
+             and not exists (select 1 from dossier_actions p
+                              where p.dossier_id = n.dossier_id and p.id > n.id
+                                and p.type = 'financial_obligation_paid'))`,
       ),
     )
     .orderBy(asc(dossiers.dueAt))

@@ -10,7 +10,7 @@ import {
   setupOutputs,
 } from '#test/support/outputs.ts';
 import { feedbackTestApp } from './feedback.test-support.ts';
-import { createReport, feedbackStageFacts } from './index.ts';
+import { createReport } from './index.ts';
 
 /** A complaint about a dossier, which the Decision 766 index counts against it (5.4). */
 describe('feedback about a dossier', () => {
@@ -38,23 +38,14 @@ describe('feedback about a dossier', () => {
       { channel: 'web' },
     );
 
-  it('when the applicant names the dossier from its phone, then the report is about it and the report view publishes it', async () => {
+  it('when the applicant names the dossier from its phone, then the report is about it and the report view feedback_facts publishes it', async () => {
     const { report } = await complaint(code.toLowerCase(), OUTPUT_APPLICANT.phone);
     assert.equal(report.dossierCode, code);
-    const rows = await t.platform.database.query<{ dossier_code: string }>(
-      'select dossier_code from feedback_dossier_facts where report_id = $1',
+    const rows = await t.platform.database.query<{ dossier_code: string; code: string }>(
+      'select dossier_code, code from feedback_facts where id = $1',
       [report.id],
     );
-    assert.deepEqual(rows, [{ dossier_code: code }]);
-    const [facts] = (
-      await feedbackStageFacts(t.platform.database, {
-        path: t.places.a.path,
-        from: new Date(0),
-        to: new Date(Date.now() + 86_400_000),
-      })
-    ).filter((f) => f.id === report.id);
-    assert.equal(facts?.dossierCode, code);
-    assert.equal(facts?.refusedAt, null);
+    assert.deepEqual(rows, [{ dossier_code: code, code: report.serviceRequestId }]);
   });
 
   it('when another phone or an unknown code names a dossier, then the field says so in both languages and nothing is made', async () => {

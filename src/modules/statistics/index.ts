@@ -4,12 +4,7 @@ import { registerStatisticsPages } from './statistics.routes.tsx';
 
 export { barChart } from './statistics.charts.ts';
 export { CSV_COLUMNS, statisticsCsv } from './statistics.csv.ts';
-export {
-  type FeedbackFigures,
-  feedbackFigures,
-  feedbackVerdict,
-  workingDaysBetween,
-} from './statistics.feedback.ts';
+export { type FeedbackFigures, feedbackFiguresFor } from './statistics.feedback.ts';
 export {
   computeIndex,
   GROUPS,

@@ -43,7 +43,7 @@ describe('the statistics page of the demo province', () => {
   before(async () => {
     o = await openOffice('2026-06-01T08:00');
     // The first start's data: the catalogue of 20 commune procedures, feedback categories, the demo commune.
-    await ensureDemo(o.t.platform.database, { seedDemo: true });
+    await ensureDemo({ ...o.t.platform, config: { ...o.t.platform.config, DEMO_SEED: true } });
     // A few dossiers of the demo commune, through the workflow: a marital-status certificate filed
     // online, its fee paid by transfer, decided; a land-dispute mediation at the counter, open; a
     // poverty-household request filed online and refused.

@@ -1,5 +1,5 @@
 import type { SqlRunner } from '#platform/db/client.ts';
-import { DISLIKE_SCORES, PAID_ONLINE_METHODS } from './statistics.rules.ts';
+import { DISLIKE_SCORES, FEEDBACK_CLASSIFIED_CATEGORIES, PAID_ONLINE_METHODS } from './statistics.rules.ts';
 
 /**
  * The statistics read the one-stop shop's data read-only, in a few aggregate queries: a reporting
@@ -7,8 +7,8 @@ import { DISLIKE_SCORES, PAID_ONLINE_METHODS } from './statistics.rules.ts';
  * read only the views other modules publish for reports, never their tables (decision 032): the
  * dossiers module's `dossier_facts`, the procedures module's `procedure_facts`, the payments
  * module's `payment_facts`, the ratings module's `rating_facts`, the documents module's
- * `issued_result_facts` and the feedback module's `feedback_dossier_facts` (migrations
- * 20261122-0501 and 20261205-1100/1101).
+ * `issued_result_facts` and the feedback module's `feedback_facts` (migrations 20261122-0501,
+ * 20261204-0302, 20261205-0003, 20261205-1100 and 1101).
  */
 
 export interface Period {
@@ -119,12 +119,10 @@ export async function procedureCounts(sql: SqlRunner, p: Period): Promise<Proced
                                                  else $4 end) - supplement_paused > appointment_at)) as h_late
                        from (select f.procedure_code, f.procedure_version, f.channel, f.status, f.decision,
                                     f.decided_at, f.has_files, f.data_reused,
-                                    case when f.valid_received_at is null then 0
-                                         else coalesce(x.requests, 0) end as supplement_requests,
+                                    f.supplement_requests,
                                     coalesce(x.paused, interval '0') as supplement_paused,
                                     x.open_since as supplement_open_since,
-                                    case when x.dossier_id is null or x.requests is null then f.due_at
-                                         else x.appointment_at end as appointment_at,
+                                    coalesce(x.appointment_at, f.due_at) as appointment_at,
                                     f.submitted_at >= $2 as rec,
                                     coalesce(f.decided_at >= $2 and f.decided_at < $3, false) as dec,
                                     f.decided_at <= f.due_at as in_time,
@@ -137,31 +135,32 @@ export async function procedureCounts(sql: SqlRunner, p: Period): Promise<Proced
                                        or (f.status = 3 and coalesce(f.finished_at < $4, false)))
                                       and not coalesce(coalesce(f.decided_at, f.finished_at) < $2, false) as h,
                                     coalesce(x.disliked, false)
-                                      or f.code in (select dossier_code from feedback_dossier_facts where created_at < $4) as fault,
+                                      or f.code in (select dossier_code from feedback_facts
+                                                   where dossier_code is not null and not merged and received_at < $4) as fault,
                                     coalesce(x.e_result, false) as e_result,
                                     coalesce(x.waived, false) as waived,
                                     coalesce(x.paid_online, false) as paid_online
                                from dossier_facts f
                                left join (
-                                 select dossier_id, max(requests) as requests, max(paused) as paused,
+                                 select dossier_id, max(paused) as paused,
                                         max(open_since) as open_since, max(appointment_at) as appointment_at,
                                         bool_or(paid_online) as paid_online, bool_and(waived) as waived,
                                         bool_or(disliked) as disliked, bool_or(e_result) as e_result
-                                   from (select dossier_id, requests, paused, open_since, appointment_at,
+                                   from (select dossier_id, paused, open_since, appointment_at,
                                                 null::boolean as paid_online, null::boolean as waived,
                                                 null::boolean as disliked, null::boolean as e_result
                                            from dossier_supplement_facts
                                          union all
-                                         select dossier_id, null, null, null, null,
+                                         select dossier_id, null, null, null,
                                                 status = 'paid' and method = any($6::text[]) and paid_at < $4,
                                                 status = 'waived', null, null
                                            from payment_facts where unit_path like $1
                                          union all
-                                         select dossier_id, null, null, null, null, null, null, true, null
+                                         select dossier_id, null, null, null, null, null, true, null
                                            from rating_facts
                                           where unit_path like $1 and score = any($5::int[]) and created_at < $4
                                          union all
-                                         select dossier_id, null, null, null, null, null, null, null, true
+                                         select dossier_id, null, null, null, null, null, null, true
                                            from issued_result_facts where signed_at < $4) u
                                   group by dossier_id) x on x.dossier_id = f.id
                               where f.unit_path like $1 and f.submitted_at < $3
@@ -278,4 +277,24 @@ export async function catalogueProcedures(sql: SqlRunner, level: string): Promis
     [level],
   );
   return rows.map((r) => ({ code: r.code, online: r.online, hasFee: r.has_fee, complete: r.complete }));
+}
+
+/**
+ * 5.1 (tracking only): the reports received in the period about the place, and those accepted
+ * before the cut that are about rules and procedures (a report naming a dossier) or officials'
+ * behaviour (`FEEDBACK_CLASSIFIED_CATEGORIES`). A merged duplicate is the report it joined.
+ */
+export async function classifiedFeedback(
+  sql: SqlRunner,
+  p: Period,
+): Promise<{ numerator: number; denominator: number }> {
+  const [r] = await sql.query<{ received: unknown; classified: unknown }>(
+    `select count(*) as received,
+            count(*) filter (where accepted_at < $3
+                               and (dossier_code is not null or category = any($4::text[]))) as classified
+       from feedback_facts
+      where place_path like $1 and received_at >= $2 and received_at < $3 and not merged`,
+    [`${p.path}%`, p.from, cutOf(p), FEEDBACK_CLASSIFIED_CATEGORIES],
+  );
+  return { numerator: int(r?.classified), denominator: int(r?.received) };
 }

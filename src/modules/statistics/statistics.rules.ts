@@ -70,19 +70,6 @@ export const DISLIKE_SCORES = [1];
 export const PAID_ONLINE_METHODS = ['transfer'];
 
 /**
- * Feedback ratings (1–5 by the reporter) that count as "dislikes exceed likes" (5.3): 1 and 2.
- */
-export const FEEDBACK_DISSATISFIED_MAX = 2;
-
-/**
- * The national measure's working days for feedback (formula 5.2), counted on the province's
- * calendar from the day after the sending: refuse within 2, ask for more information within 5,
- * answer within 15, publish the answer within 2 of it. The index uses these fixed figures whatever
- * a category's own deadline is.
- */
-export const FEEDBACK_DEADLINES = { refuse: 2, moreInfo: 5, answer: 15, publish: 2 } as const;
-
-/**
  * 5.1 (feedback by class, tracking only): the classes the portal counts are "rules, policies and
  * procedures" and "behaviour of officials". A report about a dossier is about a procedure; the
  * default category `attitude` is about officials.

@@ -1,17 +1,14 @@
 import { z } from 'zod';
-import { provinceCalendar } from '#modules/calendar/index.ts';
-import { feedbackStageFacts } from '#modules/feedback/index.ts';
 import { getPlaceByCode, type Place } from '#modules/places/index.ts';
 import { requireStaff } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import { Forbidden } from '#platform/errors.ts';
 import { msg } from '#platform/validation.ts';
-import { feedbackFigures } from './statistics.feedback.ts';
+import { feedbackFiguresFor } from './statistics.feedback.ts';
 import { computeIndex, type Index766 } from './statistics.index766.ts';
 import { nationalFigures } from './statistics.national.ts';
 import {
   catalogueProcedures,
-  cutOf,
   type Period,
   type ProcedureCounts,
   procedureCounts,
@@ -109,12 +106,10 @@ export async function statisticsFor(ctx: Ctx, q: StatsQuery): Promise<Statistics
     to: new Date(vnMidnight(q.to).getTime() + 86_400_000),
     now: ctx.clock.now(),
   };
-  const cut = cutOf(period);
   const communeLevel = place.level === 'commune' || place.level === 'village';
   const procedures = await procedureCounts(ctx.sql, period);
   const catalogue = await catalogueProcedures(ctx.sql, communeLevel ? 'commune' : 'province');
-  const facts = await feedbackStageFacts(ctx.sql, { path: place.path, from: period.from, to: cut });
-  const calendar = await provinceCalendar(ctx.db, place);
+  const feedback = await feedbackFiguresFor(ctx, period);
   const national = await nationalFigures(period);
   const dossiers = dossierFigures(procedures);
   return {
@@ -126,7 +121,7 @@ export async function statisticsFor(ctx: Ctx, q: StatsQuery): Promise<Statistics
     index: computeIndex({
       procedures,
       catalogue,
-      feedback: feedbackFigures(facts, { from: period.from, cut }, calendar),
+      feedback,
       national,
     }),
   };
