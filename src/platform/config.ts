@@ -194,8 +194,3 @@ function productionProblems(c: Parsed): string[] {
   }
   return problems;
 }
-
-/** What may reach the browser: nothing secret, listed on purpose. */
-export function publicConfig(c: Config) {
-  return { publicUrl: c.PUBLIC_URL, uploadMaxBytes: c.UPLOAD_MAX_BYTES };
-}

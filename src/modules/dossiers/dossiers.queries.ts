@@ -135,12 +135,6 @@ export async function lockDossier(db: Db, code: string) {
   return row;
 }
 
-export async function insertDossier(db: Db, values: typeof dossiers.$inferInsert) {
-  const [row] = await db.insert(dossiers).values(values).returning();
-  if (!row) throw new Error('dossier insert returned nothing');
-  return row;
-}
-
 export interface Projection {
   status: NationalStatus;
   step: Step;
@@ -442,11 +436,6 @@ export async function upsertTemplate(db: Db, key: string, body: string, plain: b
 
 // Staff who may be assigned
 
-/**
- * Specialists holding the role at a place covering `unitPath`. Reads identity's published grants
- * (role_grants carries the place path for exactly this question) until identity's index exports a
- * lookup; nothing here writes to identity's tables.
- */
 /** Specialists who may be assigned a dossier at this unit (identity decides who holds the role there). */
 export async function findSpecialists(db: Db, unitPath: string) {
   return (await listStaffFor(db, 'specialist', unitPath)).map((s) => ({
