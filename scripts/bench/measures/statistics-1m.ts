@@ -88,6 +88,8 @@ export const EXTRAS = [
        ('supplement_received', d.valid_received_at + interval '2 days', '{}'::jsonb, 4::smallint)
      ) x(type, at, payload, status)
     where d.id % 10 = 7`,
+  // The row's own count of supplement requests after receipt, as the dossiers module caches it.
+  'update dossiers set supplement_requests = 1 where id % 10 = 7',
   `with f as (
      insert into files (id, storage_key, original_name, mime_type, size_bytes, sha256)
      select gen_random_uuid(), 'bench-result/' || d.id, 'ket-qua.pdf', 'application/pdf', 1, repeat('0', 64)
