@@ -5,8 +5,8 @@ import { findPlaceById } from '#modules/places/index.ts';
 import { requireStaff } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import { Forbidden, Invalid } from '#platform/errors.ts';
+import { formatDate } from '#platform/i18n/dates.ts';
 import { canHandle, canSee } from './feedback.access.ts';
-import { vnDate } from './feedback.dates.ts';
 import * as q from './feedback.queries.ts';
 import { getReportByToken } from './feedback.read.ts';
 import { getCategory, newDueAt, resolvePlace, routeFor } from './feedback.routing.ts';
@@ -45,7 +45,7 @@ function messagesToReporter(
   const code = report.serviceRequestId;
   const text =
     type === 'acknowledge'
-      ? `Xã Số: phản ánh ${code} đã được tiếp nhận, hạn trả lời ${vnDate(report.dueAt)}. Theo dõi: ${link}`
+      ? `Xã Số: phản ánh ${code} đã được tiếp nhận, hạn trả lời ${formatDate(report.dueAt)}. Theo dõi: ${link}`
       : `Xã Số: phản ánh ${code} đã có trả lời. Xem và đánh giá: ${link}`;
   const subject =
     type === 'acknowledge' ? `Phản ánh ${code} đã được tiếp nhận` : `Phản ánh ${code} đã có trả lời`;

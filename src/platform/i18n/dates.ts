@@ -69,9 +69,10 @@ export function formatTime(instant: Date): string {
   return local(instant).slice(11, 16);
 }
 
-/** 'HH:mm dd/mm/yyyy', Vietnam time: tables, timelines, lists. */
-export function formatDateTime(instant: Date): string {
-  return `${formatTime(instant)} ${formatDate(instant)}`;
+/** 'HH:mm dd/mm/yyyy' ('HH:mm:ss dd/mm/yyyy' with seconds, for logs), Vietnam time. */
+export function formatDateTime(instant: Date, opts: { seconds?: boolean } = {}): string {
+  const time = opts.seconds ? local(instant).slice(11, 19) : formatTime(instant);
+  return `${time} ${formatDate(instant)}`;
 }
 
 /** 'ngày 15 tháng 03 năm 2026', as administrative papers write a date. */

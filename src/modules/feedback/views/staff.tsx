@@ -1,8 +1,8 @@
 import type { Place } from '#modules/places/index.ts';
+import { formatDate, formatDateTime } from '#platform/i18n/dates.ts';
 import { ActionForm, Field, Notice, Select, TextArea } from '#web/form.tsx';
 import type { FormState } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
-import { vnDate, vnDateTime } from '../feedback.dates.ts';
 import { redact } from '../feedback.privacy.ts';
 import type { StaffReport } from '../feedback.read.ts';
 import type { Category, Report } from '../feedback.service.ts';
@@ -76,7 +76,7 @@ export function QueuePage({
               {categoryName(categories.get(r.categoryId), page)} · {placeLine(places, r)}
               <br />
               <span class="muted">
-                {t('feedback:staff.dueAt')}: {vnDate(r.dueAt)}
+                {t('feedback:staff.dueAt')}: {formatDate(r.dueAt)}
               </span>
               <Overdue page={page} r={r} now={now} />
               {r.assigneeLabel && (
@@ -152,13 +152,13 @@ function Facts({ page, info, categories, places, now, office }: StaffReportProps
           )}
         </Fact>
         <Fact label={t('feedback:staff.channelLabel')}>
-          {t(`feedback:staff.channel.${r.channel}`)} · {vnDateTime(r.createdAt)}
+          {t(`feedback:staff.channel.${r.channel}`)} · {formatDateTime(r.createdAt)}
         </Fact>
         <Fact label={t('feedback:track.office')}>
           {office} ({t(`feedback:staff.level.${r.handlingLevel}`)}, {t(`identity:roles.${r.handlerRole}`)})
         </Fact>
         <Fact label={t('feedback:staff.dueAt')}>
-          {vnDateTime(r.dueAt)}
+          {formatDateTime(r.dueAt)}
           <Overdue page={page} r={r} now={now} />
         </Fact>
         {r.assigneeLabel && <Fact label={t('feedback:staff.assignee')}>{r.assigneeLabel}</Fact>}
@@ -213,7 +213,7 @@ function Log({ page, info }: StaffReportProps) {
       <ol>
         {info.log.map((a) => (
           <li key={a.id}>
-            {vnDateTime(a.at)} ·{' '}
+            {formatDateTime(a.at)} ·{' '}
             {a.actorKind === 'reporter' || a.actorKind === 'system'
               ? t(`feedback:staff.actor.${a.actorKind}`)
               : a.actorLabel}
