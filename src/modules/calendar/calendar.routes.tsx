@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
+import { formatDate } from '#platform/i18n/dates.ts';
 import { Field, Form, Notice, TextArea } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
@@ -38,7 +39,7 @@ function CalendarPage({
 }) {
   const t = page.t;
   const computed = yearCalendar(year);
-  const v = (k: DateListKey) => state.values[k] ?? (current?.[k] ?? []).join(', ');
+  const v = (k: DateListKey) => state.values[k] ?? (current?.[k] ?? []).map(formatDate).join(', ');
   return (
     <Layout page={page} title={t('calendar:admin.title')}>
       <h1>{t('calendar:admin.title')}</h1>
@@ -53,7 +54,7 @@ function CalendarPage({
         ))}
       </p>
       <h2>{t('calendar:admin.computed')}</h2>
-      <p id="computed">{computed.holidays.map((h) => h.date).join(', ')}</p>
+      <p id="computed">{computed.holidays.map((h) => formatDate(h.date)).join(', ')}</p>
       <Form page={page} action={CALENDAR_ADMIN_PATH} errors={state.errors}>
         <input type="hidden" name="year" value={String(year)} />
         <TextArea
