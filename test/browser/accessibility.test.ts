@@ -34,6 +34,25 @@ import { browserSkipReason, launchBrowser, newContext } from './support.ts';
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 /** What fails the test; moderate and minor findings are reported by axe but not counted here. */
 const FAILING_IMPACTS = new Set(['serious', 'critical']);
+/** The smallest tap target, in CSS pixels (WCAG 2.5.5, Apple's and Android's guidance). */
+const MIN_TARGET_PX = 44;
+/** The header is one row when it is no taller than one tap target and its padding. */
+const ONE_ROW_HEADER_PX = 60;
+/**
+ * What a finger aims at: controls, the header's links, a checkbox or radio with its words. Links
+ * inside running text are exempt (WCAG 2.5.8's inline exception): their line is their size.
+ */
+const TARGETS = [
+  'button',
+  '.button',
+  'input:not([type=hidden]):not([type=checkbox]):not([type=radio])',
+  'select',
+  'textarea',
+  'summary',
+  '.top a',
+  'label:has(> input[type=checkbox])',
+  'label:has(> input[type=radio])',
+].join(', ');
 
 /** Who opens a page: nobody, the applicant signed in by phone, a commune official, a province admin. */
 type Who = 'anyone' | 'citizen' | 'commune' | 'province';
@@ -367,9 +386,11 @@ describe('accessibility of every page (axe-core in Chromium)', { skip: browserSk
     assert.deepEqual(gone, [], 'listed routes the app no longer has');
   });
 
-  it('when axe-core checks every page, then none has a serious or critical violation', async () => {
+  it('when axe-core checks every page on a 360 px phone, then none has a serious or critical violation, the header is one row and every tap target is 44 px', async () => {
     const findings: Finding[] = [];
     const problems: string[] = [];
+    const tallHeaders: string[] = [];
+    const smallTargets: string[] = [];
     for (const [route, spec] of Object.entries(PAGES)) {
       let url: string;
       try {
@@ -386,6 +407,22 @@ describe('accessibility of every page (axe-core in Chromium)', { skip: browserSk
           problems.push(`${url} (${spec.who}): ${res?.status()} ${type}`);
           continue;
         }
+        const layout = await page.evaluate(
+          ({ targets, min }) => ({
+            header: document.querySelector('.top')?.getBoundingClientRect().height ?? 0,
+            small: [...document.querySelectorAll(targets)]
+              .map((e) => ({ e, r: e.getBoundingClientRect() }))
+              .filter(({ r }) => r.width > 0 && (r.height < min || r.width < min))
+              .map(
+                ({ e, r }) =>
+                  `${e.tagName.toLowerCase()} "${(e.textContent ?? '').trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`,
+              ),
+          }),
+          { targets: TARGETS, min: MIN_TARGET_PX },
+        );
+        if (layout.header > ONE_ROW_HEADER_PX)
+          tallHeaders.push(`${url} (${spec.who}): ${Math.round(layout.header)} px`);
+        for (const target of layout.small) smallTargets.push(`${url} (${spec.who}): ${target}`);
         await page.evaluate(AXE_SOURCE);
         const result = await page.evaluate(() =>
           (
@@ -421,6 +458,8 @@ describe('accessibility of every page (axe-core in Chromium)', { skip: browserSk
       }
     }
     assert.deepEqual(problems, [], 'every page opens (200, HTML) for the person it is meant for');
+    assert.deepEqual(tallHeaders, [], `the header fits one row (≤ ${ONE_ROW_HEADER_PX} px) at 360 px`);
+    assert.deepEqual(smallTargets, [], `every tap target is at least ${MIN_TARGET_PX} × ${MIN_TARGET_PX} px`);
     assert.deepEqual(
       findings.map((f) => `${f.url} — ${f.rule} (${f.impact}): ${f.help} at ${f.nodes.join(' | ')}`),
       [],
