@@ -131,6 +131,7 @@ const PAGES: Record<string, PageSpec> = {
   '/quan-tri/phan-anh': { who: 'commune' },
   '/quan-tri/phan-anh/:id': { who: 'commune', url: (d) => `/quan-tri/phan-anh/${d.reportId}` },
   '/quan-tri/phan-anh/cai-dat': { who: 'commune' },
+  '/quan-tri/phan-anh/thong-ke': { who: 'commune' },
   '/ho-so/:code/da-nop': { who: 'anyone', url: (d) => `/ho-so/${enc(d.dossier)}/da-nop` },
   '/tra-cuu': {
     who: 'anyone',
@@ -142,6 +143,7 @@ const PAGES: Record<string, PageSpec> = {
   '/quan-tri/mot-cua/tin-nhan': { who: 'province' },
   '/quan-tri/mot-cua/ma-don-vi': { who: 'province' },
   '/quan-tri/mot-cua/lich': { who: 'province' },
+  '/lich-lam-viec': { who: 'anyone' },
   '/quan-tri/so-theo-doi': { who: 'commune' },
   '/ho-so/:code/giay-to': { who: 'citizen', url: (d) => `/ho-so/${enc(d.dossier)}/giay-to` },
   '/quan-tri/ho-so/:code/giay-to': {
