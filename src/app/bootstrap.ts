@@ -51,7 +51,7 @@ export async function bootPlatform(config: Config, opts: BootOptions = {}): Prom
     limiter: new RateLimiter(database, { clock }),
     floodLimiter: new RateLimiter(database, { floods: true, clock }),
     files: new FileService(blobStoreFromConfig(config), database, config.UPLOAD_MAX_BYTES),
-    uploads: new UploadQuota(database, config.UPLOAD_BYTES_PER_HOUR),
+    uploads: new UploadQuota(database, config.UPLOAD_BYTES_PER_HOUR, clock),
     metrics: createMetrics(),
     jobs: config.JOBS
       ? new Jobs(database, { url: config.DATABASE_URL, onError: (e) => onError('jobs', e) })

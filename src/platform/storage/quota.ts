@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.ts';
 import type { SqlRunner } from '../db/client.ts';
 import { TooManyRequests } from '../errors.ts';
 import { SqlCounters } from '../rate-limit.ts';
@@ -19,18 +20,20 @@ export class UploadQuota {
   constructor(
     sql: SqlRunner,
     readonly bytesPerHour: number,
+    private readonly clock: Clock,
   ) {
     this.counters = new SqlCounters(sql);
   }
 
   /** Counts `bytes` for `client`; throws TooManyRequests (bilingual) when the hour's cap is passed. */
-  async spend(client: string, bytes: number, now = Date.now()) {
+  async spend(client: string, bytes: number) {
     if (bytes <= 0) return;
     // Counted in KiB: the counters are 32-bit.
     const n = Math.ceil(bytes / 1024);
-    const [hit] = await this.counters.add([{ key: `upload-kib:${client}`, windowMs: HOUR_MS, n }]);
+    const now = this.clock.now();
+    const [hit] = await this.counters.add([{ key: `upload-kib:${client}`, windowMs: HOUR_MS, n }], now);
     if (!hit || hit.count * 1024 <= this.bytesPerHour) return;
-    const retryAfter = Math.max(1, Math.ceil((hit.resetAt.getTime() - now) / 1000));
+    const retryAfter = Math.max(1, Math.ceil((hit.resetAt.getTime() - now.getTime()) / 1000));
     const minutes = Math.max(1, Math.ceil(retryAfter / 60));
     throw new TooManyRequests(retryAfter, {
       vi: `Bạn đã gửi quá ${fmtMb(this.bytesPerHour)} tệp trong một giờ. Vui lòng thử lại sau ${minutes} phút.`,
