@@ -8,7 +8,8 @@ import type { UploadQuota } from '#platform/storage/quota.ts';
  * route-level preValidation, and in this order:
  *
  * 1. before a byte of the body: the route's own gate (`may`: who may send files here), the declared
- *    length against what the route can take (413), the client's hourly upload bytes (429);
+ *    length against what the route can take (413), the client's hourly upload bytes (429; a body
+ *    sent without its length is counted file by file as it is read);
  * 2. the fields that come before the first file; then, before the first file is read, the CSRF
  *    token (forms put `_csrf` first; API routes under /api/ take bearer tokens and have none);
  * 3. each file through the route's `file` sink (into memory, or into the store as a staged upload);
@@ -25,6 +26,33 @@ export interface FilePart {
   filename: string;
   mimetype: string;
   stream: Readable;
+}
+
+/** A file read into memory (small ones: a statement, a PDF to verify, a recording, a photo). */
+export interface BufferedFile {
+  field: string;
+  filename: string;
+  mimetype: string;
+  data: Buffer;
+  /** More bytes came than the route takes (`fileBytes`): `data` holds the first of them. */
+  tooLarge: boolean;
+}
+
+/** The sink that keeps a file in memory, for routes whose files never reach the store as sent. */
+export function inMemory(fileBytes: number) {
+  return async (part: FilePart): Promise<BufferedFile> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of part.stream) chunks.push(chunk as Buffer);
+    const data = Buffer.concat(chunks);
+    return {
+      field: part.field,
+      filename: part.filename,
+      mimetype: part.mimetype,
+      data,
+      // The reader lets one byte more through than the route takes.
+      tooLarge: data.length > fileBytes,
+    };
+  };
 }
 
 export interface MultipartRules<F> {
@@ -84,7 +112,8 @@ const broken = (detail: string) =>
     },
   );
 
-const tooLarge = (maxBytes: number) =>
+/** 413, in both languages, naming the limit. */
+export const tooLarge = (maxBytes: number) =>
   new AppError(413, 'payload-too-large', {
     vi: `Nội dung gửi lên quá lớn (tối đa ${Math.round(maxBytes / 1024 / 1024)} MB).`,
     en: `What was sent is too large (at most ${Math.round(maxBytes / 1024 / 1024)} MB).`,
@@ -117,12 +146,12 @@ export function multipartForm<F>(rules: MultipartRules<F>) {
     if (rules.may && !(await rules.may(req))) return;
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
     if (declared > maxBody) throw tooLarge(maxBody);
-    if (rules.quota && Number.isFinite(declared)) await rules.quota.spend(clientOf(req), declared);
+    const counted = Number.isFinite(declared);
+    if (rules.quota && counted) await rules.quota.spend(clientOf(req), declared);
 
     const csrf = rules.csrf ?? !(req.url.startsWith('/api/') || req.url.startsWith('/open311/'));
     const out: MultipartForm<F> = { fields: {}, files: [], errors: [] };
     let checked = !csrf;
-    let received = 0;
     let parts: AsyncIterableIterator<import('@fastify/multipart').Multipart>;
     try {
       parts = req.parts({
@@ -151,15 +180,14 @@ export function multipartForm<F>(rules: MultipartRules<F>) {
             part.file.resume();
             continue;
           }
-          part.file.on('data', (chunk: Buffer) => {
-            received += chunk.length;
-          });
           try {
             const value = await rules.file(
               { field: part.fieldname, filename: part.filename, mimetype: part.mimetype, stream: part.file },
               req,
             );
             out.files.push({ field: part.fieldname, value });
+            // A body sent without its length (chunked) is counted file by file as it is read.
+            if (rules.quota && !counted) await rules.quota.spend(clientOf(req), bytesOf(part.file));
           } catch (e) {
             part.file.resume();
             if (!(e instanceof Invalid)) throw e;
@@ -204,11 +232,6 @@ export function multipartForm<F>(rules: MultipartRules<F>) {
       } else {
         throw e;
       }
-    } finally {
-      // A body sent without a declared length is counted once read.
-      if (rules.quota && !Number.isFinite(declared) && received > 0) {
-        await rules.quota.spend(clientOf(req), received);
-      }
     }
     if (!checked) {
       req.body = out.fields;
@@ -217,6 +240,11 @@ export function multipartForm<F>(rules: MultipartRules<F>) {
     req.body = out.fields;
     forms.set(req, out);
   };
+}
+
+/** Bytes the parser read of one file (busboy counts them on its stream). */
+function bytesOf(stream: Readable) {
+  return (stream as { bytesRead?: number }).bytesRead ?? 0;
 }
 
 /** Errors of the body itself (busboy's, @fastify/multipart's) rather than of the route's sink. */
