@@ -176,7 +176,10 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
     '/ho-so/:code/giay-to/:paper.pdf',
     { config: { rateLimit: { max: 60, timeWindow: 60_000 } } },
     async (req, reply) => {
-      const { code, paper } = PaperParams.parse(req.params);
+      // A paper not in the list is a page that does not exist.
+      const params = PaperParams.safeParse(req.params);
+      if (!params.success) throw new NotFound();
+      const { code, paper } = params.data;
       const proof = ProofQuery.parse(req.query);
       const d = await accessDossier(req.ctx(), deps, code, { phone4: proof.so, token: proof.t });
       const bytes = await renderPaper(req.ctx(), deps, d, paper);
