@@ -50,7 +50,9 @@ export function toAppError(error: unknown): AppError {
   // A schema parsed in a route with .parse() (not the route's own schema): the fields it refused.
   if (error instanceof ZodError) return new Invalid(fieldErrors(error));
   // A value the database cannot hold (out of range, not text, not a date): the request's fault.
-  const sqlState = (error as { code?: unknown }).code;
+  // (Drizzle wraps the driver's error: its code is on the cause.)
+  const sqlState =
+    (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
   if (typeof sqlState === 'string' && VALUE_ERRORS.has(sqlState)) {
     return new Invalid([], {
       vi: 'Một giá trị gửi lên nằm ngoài giới hạn hoặc không đúng định dạng.',
