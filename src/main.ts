@@ -1,8 +1,17 @@
+import path from 'node:path';
 import { buildApp } from '#app/app.ts';
 import { bootPlatform, startWorkers, stopPlatform } from '#app/bootstrap.ts';
 import { ensureDemo } from '#app/demo.ts';
 import { ConfigError, loadConfig } from '#platform/config.ts';
+import { openDatabase } from '#platform/db/client.ts';
 import { loggerOptions } from '#platform/logger.ts';
+
+// Milliseconds since the process started, at the end of each start-up step: a commune box must be
+// up within seconds of a power cut, and this says which step to look at when it is not.
+const startup: Record<string, number> = { imports: Math.round(performance.now()) };
+const step = (name: string) => {
+  startup[name] = Math.round(performance.now());
+};
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -16,15 +25,28 @@ try {
 }
 
 const logger = loggerOptions(config);
-const platform = await bootPlatform(config);
+const database = await openDatabase({
+  url: config.DATABASE_URL,
+  dataDir: config.DATABASE_URL ? undefined : path.join(config.dataDir, 'pglite'),
+});
+step('database');
+const platform = await bootPlatform(config, { database });
+step('migrations');
 const demo = await ensureDemo(platform.database, { seedDemo: config.DEMO_SEED });
+step('places and seed');
 const app = await buildApp(platform, { logger });
+step('app');
 await startWorkers(platform);
+step('workers');
 await app.listen({ host: config.HOST, port: config.PORT });
+step('listening');
 
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.PORT;
-app.log.info({ port, database: platform.database.kind, version: platform.version }, 'Xã Số is listening');
+app.log.info(
+  { port, database: platform.database.kind, version: platform.version, startup },
+  'Xã Số is listening',
+);
 if (demo.placesImported) app.log.info('administrative units imported');
 if (demo.staff.length) {
   const lines = demo.staff.map((s) => `  ${s.username.padEnd(12)} ${s.password}   (${s.role})`).join('\n');
