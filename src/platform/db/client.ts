@@ -149,6 +149,30 @@ function forDrizzle<T extends Queryable>(q: T, wrapTransactions: boolean): T {
   });
 }
 
+const MB = 1024 * 1024;
+
+/**
+ * PGlite's buffer pool, sized to the data it holds: a quarter of it, from 16 MB up to 64 MB.
+ * PostgreSQL's default (128 MB, which initdb writes into the folder) lives inside the WebAssembly
+ * memory and is touched as it fills, so it became most of a commune box's memory while the box's
+ * data fit in 40 MB. Pages beyond the pool are read through the operating system's file cache,
+ * which the box shares with everything else. Read at each start: a growing commune gets more.
+ * (Decision 028.)
+ */
+export function sharedBuffersMb(dataBytes: number): number {
+  return Math.min(64, Math.max(16, Math.ceil(dataBytes / 4 / (8 * MB)) * 8));
+}
+
+/** Bytes of table and index files in a PGlite data folder (its `base`), 0 for a new one. */
+function dataBytes(dataDir: string): number {
+  const base = path.join(dataDir, 'base');
+  if (!fs.existsSync(base)) return 0;
+  let bytes = 0;
+  for (const e of fs.readdirSync(base, { recursive: true, withFileTypes: true }))
+    if (e.isFile()) bytes += fs.statSync(path.join(e.parentPath, e.name)).size;
+  return bytes;
+}
+
 async function openPglite(
   dataDir: string | undefined,
   loadDataDir: Blob | File | undefined,
@@ -158,6 +182,11 @@ async function openPglite(
     ...(dataDir ? { dataDir } : {}),
     ...(loadDataDir ? { loadDataDir } : {}),
     extensions: { unaccent, pg_trgm },
+    startParams: [
+      ...PGlite.defaultStartParams,
+      '-c',
+      `shared_buffers=${sharedBuffersMb(dataDir ? dataBytes(dataDir) : 0)}MB`,
+    ],
     parsers: Object.fromEntries(DRIZZLE_TEXT_TYPES.map((t) => [t, asText])),
   });
   const db = drizzlePglite(forDrizzle(client, true)) as unknown as Db;
