@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { openDatabase, sharedBuffersMb } from './client.ts';
+import { analyzeGrown, openDatabase, sharedBuffersMb } from './client.ts';
 
 const MB = 1024 * 1024;
 
@@ -31,6 +31,31 @@ describe('PGlite memory sized to the data', () => {
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('PGlite tables analyzed as they grow (it has no autovacuum)', () => {
+  it('when a table gains rows, then it is analyzed once and the planner knows its size; when nothing grew, nothing is', async () => {
+    const database = await openDatabase({});
+    try {
+      await database.exec('create table growing (id int primary key, kind text not null)');
+      await database.exec("insert into growing select n, 'command' from generate_series(1, 5000) n");
+      const size = async () =>
+        (
+          await database.query<{ n: number }>(
+            "select reltuples::int as n from pg_class where relname = 'growing'",
+          )
+        )[0]?.n;
+      assert.equal(await size(), -1, 'never analyzed');
+      assert.deepEqual(await analyzeGrown(database), ['public.growing']);
+      assert.equal(await size(), 5000);
+      assert.deepEqual(await analyzeGrown(database), [], 'nothing grew since');
+      await database.exec("insert into growing select n, 'command' from generate_series(5001, 10000) n");
+      assert.deepEqual(await analyzeGrown(database), ['public.growing'], 'grown by a fifth and more');
+      assert.equal(await size(), 10000);
+    } finally {
+      await database.close();
     }
   });
 });

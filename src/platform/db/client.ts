@@ -198,17 +198,46 @@ async function openPglite(
       await client.exec(text);
     },
   };
+  const maintenance = setInterval(() => {
+    analyzeGrown(runner).catch(() => {});
+  }, ANALYZE_EVERY_MS);
+  maintenance.unref();
   return {
     kind: 'pglite',
     db,
     ...runner,
     // One connection: the lock is trivially held; keep the call shape the same as on a server.
     withLock: (_key, fn) => fn(runner),
-    close: () => client.close(),
+    close: () => {
+      clearInterval(maintenance);
+      return client.close();
+    },
     get pglite() {
       return client;
     },
   } as Database;
+}
+
+const ANALYZE_EVERY_MS = 60_000;
+
+/**
+ * PGlite runs PostgreSQL in single-user mode: no autovacuum, and no activity statistics to tell it
+ * what changed. So tables were never analyzed, the planner guessed their contents, and a guess
+ * could turn a 50 ms statement into 9 s of the event loop (decision 028: acknowledging an emergency
+ * on 1,000 speakers). Every minute, what autovacuum's analyze would do: the tables with data and no
+ * statistics, or grown by a fifth (and 64 KB) since their last analyze, are analyzed, one by one.
+ * Each takes milliseconds on a commune's data; a big table grows by a fifth rarely.
+ */
+export async function analyzeGrown(runner: SqlRunner): Promise<string[]> {
+  const grown = await runner.query<{ name: string }>(
+    `select format('%I.%I', n.nspname, c.relname) as name
+     from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema')
+       and pg_relation_size(c.oid) > 0
+       and (c.reltuples < 0 or pg_relation_size(c.oid) / 8192 > c.relpages * 1.2 + 8)`,
+  );
+  for (const { name } of grown) await runner.exec(`analyze ${name}`);
+  return grown.map((t) => t.name);
 }
 
 /** The PGlite client behind a Database, for adapters that need it (pg-boss, dumps). */
