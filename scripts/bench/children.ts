@@ -10,7 +10,7 @@ import type { ProbeAnswer, ProbeRequest } from './memory-probe.ts';
 
 const POLL_MS = 20;
 const STOP_GRACE_MS = 10_000;
-const OUTPUT_TAIL = 4000;
+const OUTPUT_TAIL = 16_000;
 
 /**
  * tsx's launcher, run by the Node binary of this very run rather than by whatever `node` its
@@ -62,7 +62,7 @@ export async function timeStart(
   env: NodeJS.ProcessEnv,
   port: number,
   timeoutSeconds: number,
-): Promise<number> {
+): Promise<{ ms: number; output: string }> {
   const url = `http://127.0.0.1:${port}/healthz`;
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -93,7 +93,7 @@ export async function timeStart(
     const deadline = t0 + timeoutSeconds * 1000;
     for (;;) {
       const status = await probe(url);
-      if (status === 200) return performance.now() - t0;
+      if (status === 200) return { ms: performance.now() - t0, output };
       if (exited) throw new Error(`${script} exited (${exited}) before answering 200:\n${output}`);
       if (performance.now() > deadline) {
         throw new Error(
@@ -132,6 +132,11 @@ export interface ProbedProcess {
   ask(kind: ProbeRequest['kind']): Promise<ProbeAnswer>;
   /** Resident set and its peak from /proc, in bytes, read from outside (no work for the process). */
   resident(): { rss: number; hwm: number };
+  /**
+   * CPU time used so far, in ms: the whole process, and its main thread (the event loop: the app's
+   * JavaScript and PGlite). Unlike requests per second, it hardly moves when neighbours load the machine.
+   */
+  cpu(): { processMs: number; mainThreadMs: number };
   stop(): Promise<void>;
 }
 
@@ -219,6 +224,19 @@ export async function startProbed(
       const kb = (name: string) =>
         Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
       return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+    },
+    cpu() {
+      const ticks = (file: string) => {
+        // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+        const stat = fs.readFileSync(file, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(fields[11]) + Number(fields[12]);
+      };
+      const tick = 1000 / 100; // USER_HZ: 100 on Linux
+      return {
+        processMs: ticks(`/proc/${pid}/stat`) * tick,
+        mainThreadMs: ticks(`/proc/${pid}/task/${pid}/stat`) * tick,
+      };
     },
     stop: stopChild,
   };

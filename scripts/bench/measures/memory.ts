@@ -89,6 +89,7 @@ export const memory: Measure = {
       await staffAct(app.origin, await staff('chuyenvien'), approved, 'submit_for_approval');
       await staffAct(app.origin, staffCookie, approved, 'approve');
       let trafficPeak = 0;
+      const cpuBefore = app.cpu();
       const traffic = await runTraffic({
         origin: app.origin,
         seconds: TRAFFIC_SECONDS,
@@ -99,6 +100,7 @@ export const memory: Measure = {
           trafficPeak = Math.max(trafficPeak, app.resident().rss);
         },
       });
+      const cpuAfter = app.cpu();
       const loaded = (await app.ask('memory')).memory as MemoryReport;
       trafficPeak = Math.max(trafficPeak, loaded.rss);
       const afterIdle = await idle(app);
@@ -125,7 +127,16 @@ export const memory: Measure = {
           peakDuringStartMB: mb(startPeak),
           peakDuringFirstStartMB: mb(firstPeak),
           bare: breakdown(bareIdle),
-          traffic: { seconds: TRAFFIC_SECONDS, clients: CLIENTS, ...traffic },
+          traffic: {
+            seconds: TRAFFIC_SECONDS,
+            clients: CLIENTS,
+            ...traffic,
+            // The app's CPU per request of the mix: what the flags and the memory settings cost.
+            cpuMsPerRequest: {
+              process: (cpuAfter.processMs - cpuBefore.processMs) / traffic.requests,
+              mainThread: (cpuAfter.mainThreadMs - cpuBefore.mainThreadMs) / traffic.requests,
+            },
+          },
           heapProfile: {
             file: path.relative(ROOT, PROFILE_FILE),
             liveSampledMB: mb(live.total),
