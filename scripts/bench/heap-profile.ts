@@ -16,20 +16,25 @@ export interface Holder {
   bytes: number;
 }
 
+/** Node's module loader and source maps, and tsx: what they keep is the loaded modules' code. */
+const LOADING = '(module sources, code and source maps)';
+
 /**
  * Who allocated what is still alive, by the innermost frame that names a package or a file of ours:
  * `node_modules/@aws-sdk/client-s3/…` counts for `@aws-sdk/client-s3`, `src/modules/documents/…` for
- * `src/modules/documents`. Allocations with no such frame (Node's own start-up, the module loader,
- * tsx) count as `(node and loader)`.
+ * `src/modules/documents`. What the module loader allocates below such a frame (a module's source,
+ * its compiled code, its source map) counts as LOADING; allocations with no frame at all (Node's own
+ * start-up) as `(node)`.
  */
 export function holderOf(url: string): string | undefined {
+  if (/^node:internal\/(modules|source_map)\//.test(url)) return LOADING;
   if (!url || url.startsWith('node:')) return undefined;
   const file = url.startsWith('file://') ? new URL(url).pathname : url;
   const nm = file.lastIndexOf('/node_modules/');
   if (nm >= 0) {
     const parts = file.slice(nm + '/node_modules/'.length).split('/');
     const pkg = parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
-    return pkg === 'tsx' || pkg === 'esbuild' ? undefined : pkg;
+    return pkg === 'tsx' || pkg === 'esbuild' ? LOADING : pkg;
   }
   const rel = path.relative(ROOT, file);
   if (rel.startsWith('..')) return undefined;
@@ -50,7 +55,7 @@ export function holders(profile: SamplingProfile, top = 15): { total: number; ho
     }
     for (const child of node.children) walk(child, here);
   };
-  walk(profile.head, '(node and loader)');
+  walk(profile.head, '(node)');
   const sorted = [...sums.entries()]
     .sort((a, b) => b[1] - a[1])
     .map(([holder, bytes]) => ({ holder, bytes }));
