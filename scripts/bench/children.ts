@@ -62,6 +62,7 @@ export async function timeStart(
   env: NodeJS.ProcessEnv,
   port: number,
   timeoutSeconds: number,
+  nodeFlags: string[] = [],
 ): Promise<{ ms: number; output: string }> {
   const url = `http://127.0.0.1:${port}/healthz`;
   let output = '';
@@ -69,7 +70,7 @@ export async function timeStart(
     output = (output + chunk.toString()).slice(-OUTPUT_TAIL);
   };
   const t0 = performance.now();
-  const child = spawn(process.execPath, [TSX_CLI, script], {
+  const child = spawn(process.execPath, [TSX_CLI, ...nodeFlags, script], {
     cwd: ROOT,
     env,
     detached: true,

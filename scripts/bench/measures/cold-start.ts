@@ -1,7 +1,7 @@
 import { freePort, timeStart } from '../children.ts';
 import { scratchDir } from '../cleanup.ts';
 import { compare, databaseKind, type Measure, median } from '../measure.ts';
-import { APP, appEnv, BARE } from './app-process.ts';
+import { APP, appEnv, BARE, NODE_FLAGS } from './app-process.ts';
 
 export const coldStart: Measure = {
   name: 'cold-start',
@@ -14,7 +14,7 @@ export const coldStart: Measure = {
       const start = async (script: string, timeoutSeconds = s.startTimeoutSeconds) => {
         const port = await freePort();
         const env = appEnv({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' });
-        return (await timeStart(script, env, port, timeoutSeconds)).ms;
+        return (await timeStart(script, env, port, timeoutSeconds, NODE_FLAGS)).ms;
       };
 
       // Unmeasured first starts: the app's fills the data folder (migrations, the country's
@@ -38,7 +38,14 @@ export const coldStart: Measure = {
         baseline: median(bareMs),
         baselineLabel: 'tsx + bare node http',
         higherIsBetter: false,
-        details: { database: kind, starts: s.starts, appMs, baselineMs: bareMs, firstStartMs },
+        details: {
+          database: kind,
+          nodeFlags: NODE_FLAGS,
+          starts: s.starts,
+          appMs,
+          baselineMs: bareMs,
+          firstStartMs,
+        },
       });
     } finally {
       await scratch.remove();

@@ -1,7 +1,7 @@
 import { freePort, timeStart } from '../children.ts';
 import { scratchDir } from '../cleanup.ts';
 import { compare, databaseKind, type Measure, median } from '../measure.ts';
-import { APP, appEnv, BARE } from './app-process.ts';
+import { APP, appEnv, BARE, NODE_FLAGS } from './app-process.ts';
 
 /** Start-up steps as main.ts logs them ('Xã Số is listening', `startup`: ms since the process began). */
 function stepsOf(output: string): Record<string, number> | undefined {
@@ -51,7 +51,7 @@ export const firstStart: Measure = {
           LOG_LEVEL: 'info',
           MQTT_PORT: '0',
         });
-        return await timeStart(script, env, port, Math.max(s.startTimeoutSeconds, 300));
+        return await timeStart(script, env, port, Math.max(s.startTimeoutSeconds, 300), NODE_FLAGS);
       } finally {
         await scratch.remove();
       }
@@ -77,7 +77,14 @@ export const firstStart: Measure = {
       baseline: median(bareMs),
       baselineLabel: 'tsx + bare node http',
       higherIsBetter: false,
-      details: { targetMs: 10_000, appMs, baselineMs: bareMs, stepsMs: stepMedians, steps },
+      details: {
+        targetMs: 10_000,
+        nodeFlags: NODE_FLAGS,
+        appMs,
+        baselineMs: bareMs,
+        stepsMs: stepMedians,
+        steps,
+      },
     });
   },
 };
