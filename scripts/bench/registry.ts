@@ -6,6 +6,7 @@ import { dossierTrack } from './measures/dossier-track.ts';
 import { emergencyEmbedded, emergencyMosquitto } from './measures/emergency-fanout.ts';
 import { firstStart } from './measures/first-start.ts';
 import { healthz } from './measures/healthz.ts';
+import { indicatorsPivot } from './measures/indicators-pivot.ts';
 import { memory } from './measures/memory.ts';
 import { open311Post } from './measures/open311-post.ts';
 import { statistics1m } from './measures/statistics-1m.ts';
@@ -25,6 +26,7 @@ export const MEASURES: Measure[] = [
   dossierTrack,
   dossierQueue,
   statistics1m,
+  indicatorsPivot,
   memory,
   twoG,
 ];

@@ -2,6 +2,7 @@ import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -17,20 +18,25 @@ import {
 import { z } from 'zod';
 import { anonymous } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
+import { NotFound, TooManyRequests } from '#platform/errors.ts';
+import { helmetOptions, PERMISSIONS_POLICY } from '#platform/http/security.ts';
 import { DEFAULT_LOCALE, isLocale } from '#platform/i18n/index.ts';
+import { metricsAuthorized } from '#platform/metrics.ts';
 import { fastifyRateLimitStore } from '#platform/rate-limit.ts';
 import '#platform/http/types.ts';
 import { registerAuditRoutes } from '#modules/audit/index.ts';
 import { registerBroadcastRoutes } from '#modules/broadcast/index.ts';
-import { registerDocumentRoutes } from '#modules/documents/index.ts';
-import { registerDossierRoutes } from '#modules/dossiers/index.ts';
+import { registerCalendarRoutes } from '#modules/calendar/index.ts';
+import { papersPath, registerDocumentRoutes, staffPapersPath } from '#modules/documents/index.ts';
+import { OneStopSettingsNav, registerDossierRoutes } from '#modules/dossiers/index.ts';
 import { registerFeedbackRoutes } from '#modules/feedback/index.ts';
 import { registerIdentityRoutes, resolveActor, SESSION_COOKIE } from '#modules/identity/index.ts';
+import { registerIndicatorRoutes } from '#modules/indicators/index.ts';
 import { registerNotificationRoutes } from '#modules/notifications/index.ts';
-import { feeLinesFor, registerPaymentRoutes } from '#modules/payments/index.ts';
+import { feeLinesFor, feesPath, registerPaymentRoutes } from '#modules/payments/index.ts';
 import { registerPlaceRoutes } from '#modules/places/index.ts';
 import { registerProcedureRoutes } from '#modules/procedures/index.ts';
-import { registerRatingRoutes } from '#modules/ratings/index.ts';
+import { isRated, ratingPath, registerRatingRoutes } from '#modules/ratings/index.ts';
 import { registerStatisticsRoutes } from '#modules/statistics/index.ts';
 import type { Platform } from '#platform/platform.ts';
 import { STATIC_DIR } from '#web/assets.ts';
@@ -56,6 +62,11 @@ export async function buildApp(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  await app.register(fastifyHelmet, helmetOptions(config.PUBLIC_URL));
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.header('permissions-policy', PERMISSIONS_POLICY);
+    done();
+  });
   await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(fastifyCookie, { secret: platform.secrets.cookie });
   await app.register(fastifyFormbody);
@@ -72,6 +83,8 @@ export async function buildApp(
     global: false,
     store: fastifyRateLimitStore(platform.floodLimiter),
     keyGenerator: (req) => req.ip,
+    // The route's own window, in the one error shape (problem+json or the error page).
+    errorResponseBuilder: (_req, context) => new TooManyRequests(Math.max(1, Math.ceil(context.ttl / 1000))),
   });
   await app.register(fastifySwagger, {
     openapi: {
@@ -86,7 +99,11 @@ export async function buildApp(
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    // Swagger UI adds <style> elements as it runs: allowed on its own pages only (no user data there).
+    transformStaticCSP: (csp) => csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+  });
   await app.register(fastifyStatic, {
     root: STATIC_DIR,
     prefix: '/static/',
@@ -186,7 +203,13 @@ export async function buildApp(
       }
     },
   );
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  // Metrics name routes and volumes: served here only to a scraper holding METRICS_TOKEN; without
+  // one, only on the internal address METRICS_PORT (main.ts), and this path is an unknown page.
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    if (!config.METRICS_TOKEN) throw new NotFound();
+    if (!metricsAuthorized(req.headers.authorization, config.METRICS_TOKEN)) {
+      return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').send();
+    }
     reply.type(platform.metrics.registry.contentType);
     return platform.metrics.registry.metrics();
   });
@@ -200,11 +223,21 @@ export async function buildApp(
   registerBroadcastRoutes(app, platform);
   registerProcedureRoutes(app, platform);
   registerFeedbackRoutes(app, platform);
-  registerDossierRoutes(app, platform);
+  // The dossiers' pages link to pages of modules that import dossiers: their addresses come in here.
+  registerDossierRoutes(app, platform, {
+    papers: papersPath,
+    staffPapers: staffPapersPath,
+    fees: feesPath,
+    rating: ratingPath,
+    rated: (ctx, dossierId) => isRated(ctx.db, dossierId),
+  });
+  // The yearly calendar's page sits among the one-stop settings and shows their nav.
+  registerCalendarRoutes(app, { nav: (page) => OneStopSettingsNav({ page }) });
   registerDocumentRoutes(app, platform, { fees: feeLinesFor });
   registerPaymentRoutes(app, platform);
   registerRatingRoutes(app, platform);
   registerStatisticsRoutes(app);
+  registerIndicatorRoutes(app, platform);
 
   await app.ready();
   return app;

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -12,7 +13,8 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  // Unset: http://HOST:PORT (a wildcard HOST as localhost); required in production.
+  PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
@@ -23,7 +25,8 @@ export const configSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().positive().default(12),
   COOKIE_SECURE: bool.optional(),
   TRUST_PROXY: bool.default(false),
-  DEMO_SEED: bool.default(true),
+  // Unset: true, except in production (false there; production refuses true).
+  DEMO_SEED: bool.optional(),
   JOBS: bool.default(true),
   STORAGE: z.enum(['local', 's3']).default('local'),
   S3_ENDPOINT: z.url().optional(),
@@ -46,10 +49,21 @@ export const configSchema = z.object({
     .optional(),
   EMAIL_FROM: z.string().default('Xã Số <no-reply@xaso.local>'),
   OTP_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+  // Prometheus metrics: on the public port only with this bearer token; and/or on an internal
+  // address of their own (METRICS_HOST:METRICS_PORT). Neither: no metrics are served.
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   // Digital signature of results: a PKCS#12 file (.p12/.pfx) and its passphrase. Unset with the demo
   // seed on: a self-signed demo certificate is made under DATA_DIR/signing on first use.
   SIGNING_P12_PATH: z.string().optional(),
   SIGNING_P12_PASSPHRASE: z.string().optional(),
+  // The province's trust list for the verify page: a PEM file of CA certificates. A signed PDF the
+  // platform did not issue is shown valid only when its certificate chains to one of them (decision 029).
+  SIGNING_TRUST_ANCHORS: z
+    .string()
+    .refine((p) => fs.existsSync(p), 'the file does not exist')
+    .optional(),
   // The fallback account for fees paid by VietQR, used where neither the dossier's commune nor its
   // province has set its own (payments admin page): the bank's 6-digit BIN (Napas), the account
   // number, and the holder's name shown beside the code.
@@ -74,6 +88,14 @@ export const configSchema = z.object({
   MQTT_TLS_CERT: z.string().optional(),
   MQTT_TLS_KEY: z.string().optional(),
   MQTT_CA: z.string().optional(),
+  // The largest MQTT packet a client may send (the broker cuts a connection off at the header that
+  // announces more); the generated mosquitto.conf gets it as max_packet_size. Audio goes over HTTP.
+  MQTT_MAX_PACKET_BYTES: z.coerce
+    .number()
+    .int()
+    .min(131_072, 'must be at least 131072 (128 KiB): a speaker’s batch of play reports must fit')
+    .max(268_435_455, 'must be at most 268435455, the MQTT maximum')
+    .default(262_144),
   MQTT_DEVICE_URL: z
     .string()
     .regex(/^(mqtts?|wss?):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://')
@@ -86,7 +108,22 @@ export const configSchema = z.object({
   TTS_TIMEOUT_MS: z.string().optional(),
 });
 
-export type Config = z.infer<typeof configSchema> & { dataDir: string; cookieSecure: boolean };
+type Parsed = z.infer<typeof configSchema>;
+
+export type Config = Omit<Parsed, 'PUBLIC_URL' | 'DEMO_SEED'> & {
+  /** The address citizens use: as set, or derived from HOST and PORT. */
+  PUBLIC_URL: string;
+  DEMO_SEED: boolean;
+  dataDir: string;
+  cookieSecure: boolean;
+};
+
+/** `http://HOST:PORT`, a wildcard or empty host read as `localhost` (what a browser on this machine opens). */
+export function defaultPublicUrl(host: string, port: number) {
+  const wildcard = ['', '0.0.0.0', '::', '[::]', '*'].includes(host);
+  const name = wildcard ? 'localhost' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -115,12 +152,47 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('PAYMENT_BANK_BIN, PAYMENT_ACCOUNT_NUMBER and PAYMENT_ACCOUNT_NAME go together');
   }
   if (!c.MQTT_TLS_CERT !== !c.MQTT_TLS_KEY) problems.push('MQTT_TLS_CERT and MQTT_TLS_KEY go together');
+  if (c.NODE_ENV === 'production') problems.push(...productionProblems(c));
   if (problems.length) throw new ConfigError(problems);
+  const publicUrl = c.PUBLIC_URL ?? defaultPublicUrl(c.HOST, c.PORT);
   return {
     ...c,
+    PUBLIC_URL: publicUrl,
+    DEMO_SEED: c.DEMO_SEED ?? c.NODE_ENV !== 'production',
     dataDir: c.DATA_DIR,
-    cookieSecure: c.COOKIE_SECURE ?? c.PUBLIC_URL.startsWith('https://'),
+    cookieSecure: c.COOKIE_SECURE ?? publicUrl.startsWith('https://'),
   };
+}
+
+/**
+ * What production refuses that development allows (the README's production checklist): a guessed
+ * public address (links in SMS, PDFs and QR codes would point at it), demo accounts with a published
+ * password, and adapters that keep people's messages on this server instead of sending them.
+ * Start-up also refuses an active demo account left in the database (src/app/demo.ts).
+ */
+function productionProblems(c: Parsed): string[] {
+  const problems: string[] = [];
+  if (!c.PUBLIC_URL) {
+    problems.push(
+      'PUBLIC_URL: required in production (the address citizens open, e.g. https://motcua.langson.gov.vn): links in SMS, PDFs and QR codes use it',
+    );
+  }
+  if (c.DEMO_SEED) {
+    problems.push(
+      'DEMO_SEED: the demo seed makes accounts whose password is published; production never seeds them (leave DEMO_SEED unset or false)',
+    );
+  }
+  if (c.SMS_ADAPTER === 'dev') {
+    problems.push(
+      'SMS_ADAPTER: the dev adapter sends nothing and keeps every SMS, citizens’ sign-in codes included, on this server; in production set SMS_ADAPTER=http and SMS_HTTP_URL',
+    );
+  }
+  if (c.EMAIL_ADAPTER === 'dev') {
+    problems.push(
+      'EMAIL_ADAPTER: the dev adapter sends nothing and keeps every e-mail on this server; in production set EMAIL_ADAPTER=smtp and SMTP_URL',
+    );
+  }
+  return problems;
 }
 
 /** What may reach the browser: nothing secret, listed on purpose. */

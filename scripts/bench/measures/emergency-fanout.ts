@@ -113,7 +113,12 @@ function emergencyFanout(broker: 'embedded' | 'mosquitto'): Measure {
             dir: scratch.path,
             passwords: broadcast.mosquittoPasswordFile(entries),
             acl: broadcast.mosquittoAclFile([broadcast.PLATFORM_MQTT_USERNAME, BARE_USERNAME]),
-            conf: (o) => broadcast.mosquittoConf({ ...o, bindAddress: '127.0.0.1' }),
+            conf: (o) =>
+              broadcast.mosquittoConf({
+                ...o,
+                bindAddress: '127.0.0.1',
+                maxPacketBytes: loadConfig({}).MQTT_MAX_PACKET_BYTES,
+              }),
           });
           mqttUrl = `mqtt://${broadcast.PLATFORM_MQTT_USERNAME}:${platformPassword}@127.0.0.1:${mosquitto.port}`;
         }

@@ -122,6 +122,14 @@ export const PublishForm = z.object({
 export const CloseForm = z.object({});
 export const StaffReopenForm = z.object({ reason: text(1000).optional() });
 
+// Path and query parameters of the pages
+
+/** `?trang=`: which page of a list; anything odd is the first. */
+export const PageNo = z.coerce.number().int().min(1).max(10_000).catch(1);
+export const IdParam = z.object({ id: z.coerce.number().int().positive() });
+/** The private link's token; its exact shape is checked where the report is looked up. */
+export const TokenParam = z.object({ token: z.string().max(64) });
+
 // The reporter, through the private link
 
 export const RateForm = z.object({ rating: z.coerce.number().int().min(1).max(5) });

@@ -13,6 +13,7 @@ import { Form } from '#web/form.tsx';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { amountInFigures, amountInWords } from './money.ts';
+import { receiptPdf } from './payments.receipts.ts';
 import {
   confirmPayment,
   feeView,
@@ -20,7 +21,6 @@ import {
   importStatement,
   listOpenDues,
   type PaymentsDeps,
-  receiptPdf,
 } from './payments.service.ts';
 import { paymentPurpose } from './vietqr.ts';
 import './payments.messages.ts';
@@ -144,7 +144,7 @@ export function registerPaymentPages(app: FastifyInstance, deps: PaymentsDeps, d
               <>
                 <p>{t('payments:fees.scan')}</p>
                 {/* Drawn on the server: an inline SVG, no script, no extra request. */}
-                <div class="qr" style="max-width:260px" dangerouslySetInnerHTML={{ __html: v.qr.svg }} />
+                <div class="qr" dangerouslySetInnerHTML={{ __html: v.qr.svg }} />
                 <dl>
                   <dt>{t('payments:fees.account')}</dt>
                   <dd>
