@@ -9,6 +9,7 @@ import { healthz } from './measures/healthz.ts';
 import { indicatorsPivot } from './measures/indicators-pivot.ts';
 import { memory } from './measures/memory.ts';
 import { open311Post } from './measures/open311-post.ts';
+import { province } from './measures/province.ts';
 import { statistics1m } from './measures/statistics-1m.ts';
 import { ttsRtf } from './measures/tts-rtf.ts';
 import { twoG } from './measures/two-g.ts';
@@ -26,6 +27,7 @@ export const MEASURES: Measure[] = [
   dossierTrack,
   dossierQueue,
   statistics1m,
+  province,
   indicatorsPivot,
   memory,
   twoG,
