@@ -12,7 +12,7 @@ import { line, type Outcome, table, writeJson } from './bench/report.ts';
 
 function usage() {
   const names = MEASURES.map((m) => `  ${m.name.padEnd(12)} ${m.description}`).join('\n');
-  return `usage: npm run bench [-- <measure>…]\n\nmeasures:\n${names}\n\nenv: BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (1), BENCH_CONNECTIONS (10), BENCH_STARTS (3), BENCH_START_TIMEOUT_SECONDS (60), BENCH_ROUNDS (3),\n     BENCH_DEVICES (10000), BENCH_MEMORY_SECONDS (600), BENCH_MEMORY_IDLE_SECONDS (10),\n     BENCH_NODE_FLAGS (the start script's), BENCH_CPU_PROFILE (unset: no .cpuprofile files)`;
+  return `usage: npm run bench [-- <measure>…]\n\nmeasures:\n${names}\n\nenv: BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (1), BENCH_CONNECTIONS (10), BENCH_STARTS (3), BENCH_START_TIMEOUT_SECONDS (60), BENCH_ROUNDS (3),\n     BENCH_DEVICES (10000), BENCH_MEMORY_SECONDS (600), BENCH_MEMORY_IDLE_SECONDS (10),\n     BENCH_NODE_FLAGS (the start script's), BENCH_CPU_PROFILE (unset: no .cpuprofile files),\n     BENCH_DOSSIERS, BENCH_STATS_DOSSIERS, BENCH_PROVINCE_DOSSIERS (1000000; 10000000 is the full run)\n\nsee scripts/bench/README.md`;
 }
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
