@@ -3,6 +3,7 @@ import { coldStart } from './measures/cold-start.ts';
 import { dossierQueue } from './measures/dossier-queue.ts';
 import { dossierSubmit } from './measures/dossier-submit.ts';
 import { dossierTrack } from './measures/dossier-track.ts';
+import { dvcqgSync } from './measures/dvcqg-sync.ts';
 import { emergencyEmbedded, emergencyMosquitto } from './measures/emergency-fanout.ts';
 import { firstStart } from './measures/first-start.ts';
 import { healthz } from './measures/healthz.ts';
@@ -29,6 +30,7 @@ export const MEASURES: Measure[] = [
   statistics1m,
   province,
   indicatorsPivot,
+  dvcqgSync,
   memory,
   twoG,
 ];

@@ -129,7 +129,7 @@ const CATCH_UP_QUEUE = 'documents.catch-up';
 
 /**
  * Every morning at 06:30, after the dossiers module's overdue sweep: issue form 04 for any dossier
- * marked late in the last two days that has none (the event listener runs in the process that
+ * extended or marked late in the last two days that has none (the event listener runs in the process that
  * marked it; this redoes what a stop between commit and event lost). Idempotent.
  */
 export async function startDocumentWorkers(platform: Platform) {
@@ -147,7 +147,11 @@ export async function catchUpApologies(platform: Platform): Promise<string[]> {
   const ctx = systemCtx(platform);
   const since = new Date(ctx.clock.now().getTime() - 2 * 86_400_000);
   const issued: string[] = [];
-  for (const code of await dossiersWithActionSince(platform.database.db, 'overdue', since)) {
+  const codes = new Set([
+    ...(await dossiersWithActionSince(platform.database.db, 'extension_approved', since)),
+    ...(await dossiersWithActionSince(platform.database.db, 'overdue', since)),
+  ]);
+  for (const code of codes) {
     if (await issueApology(ctx, deps, code)) issued.push(code);
   }
   return issued;
@@ -166,6 +170,10 @@ export function registerDocumentRoutes(
   });
   registerRoutes(app, deps);
   platform.events.on('dossiers.overdue', async ({ code }) => {
+    await issueApology(systemCtx(platform), deps, code);
+  });
+  // Form 04 with the new date, once the approver has signed the extension before the due time.
+  platform.events.on('dossiers.extended', async ({ code }) => {
     await issueApology(systemCtx(platform), deps, code);
   });
 }

@@ -1,9 +1,9 @@
 import { recordAudit } from '#modules/audit/index.ts';
 import { enqueue, stripDiacritics } from '#modules/notifications/index.ts';
-import { type Actor, requireStaff, scopeOf } from '#platform/auth/actor.ts';
+import { requireProvinceAdmin } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
-import { Forbidden } from '#platform/errors.ts';
+import { formatDateTime } from '#platform/i18n/dates.ts';
 import { dbCache, SETTINGS_TTL_MS } from './dossiers.cache.ts';
 import type { DossierDeps } from './dossiers.deps.ts';
 import * as q from './dossiers.queries.ts';
@@ -36,6 +36,7 @@ export const DEFAULT_TEMPLATES: Record<SmsTemplateKey, string> = {
   overdue: 'Xin lỗi: hồ sơ {ma_ho_so} đã quá hạn giải quyết. Xã sẽ hẹn lại ngày trả kết quả.',
   payment_requested: 'Hồ sơ {ma_ho_so}: {ly_do} Nộp tại xã hoặc chuyển khoản: {tra_cuu}',
   payment_received: 'Hồ sơ {ma_ho_so} đã nộp đủ phí, lệ phí. Cảm ơn bạn.',
+  extended: 'Xin lỗi: hồ sơ {ma_ho_so} cần thêm thời gian. Hẹn trả kết quả mới: {ngay_hen}. Lý do: {ly_do}',
 };
 
 export const TEMPLATE_VARIABLES = ['ma_ho_so', 'thu_tuc', 'ngay_hen', 'ly_do', 'tra_cuu'] as const;
@@ -74,6 +75,7 @@ export function templateFor(
   actionType: string,
 ): SmsTemplateKey | undefined {
   if (actionType === 'overdue') return 'overdue';
+  if (actionType === 'extension_approved') return 'extended';
   if (before === after.status) return undefined;
   // Back from 6: the payment is the news, not the status the dossier returns to.
   if (actionType === 'payment_received') return 'payment_received';
@@ -100,9 +102,7 @@ export interface Message {
 
 /** '17:00 05/03/2026', Vietnam time, as the messages write a due time. */
 export function formatDue(due: Date | null) {
-  if (!due) return '';
-  const local = new Date(due.getTime() + 7 * 3_600_000).toISOString();
-  return `${local.slice(11, 16)} ${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)}`;
+  return due ? formatDateTime(due) : '';
 }
 
 export function trackingUrl(deps: Pick<DossierDeps, 'publicUrl'>, code: string) {
@@ -156,14 +156,6 @@ export async function queueMessages(
       dedupeKey: `dossier-action:${m.actionId}:sms`,
     });
   }
-}
-
-/** Province-wide settings (the SMS texts) belong to admins at province level or above. */
-export function requireProvinceAdmin(actor: Actor) {
-  const staff = requireStaff(actor);
-  const ok = scopeOf(staff, 'admin').some((p) => p.split('/').filter(Boolean).length <= 2);
-  if (!ok) throw new Forbidden();
-  return staff;
 }
 
 export async function listSmsTemplates(ctx: Ctx) {

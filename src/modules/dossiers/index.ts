@@ -24,11 +24,22 @@ declare module '#platform/events.ts' {
     };
     /** The daily sweep found a dossier past its due time: an apology (form 04) is owed. */
     'dossiers.overdue': { code: string };
+    /**
+     * The approver signed an extension before the due time: the due time moved to the new date,
+     * the applicant was texted, and the documents module issues form 04 with that date.
+     */
+    'dossiers.extended': { code: string };
   }
 }
 
 export { act } from './dossiers.actions.ts';
 export { agencyCodeOf } from './dossiers.agency-codes.ts';
+// Other modules' statements run inside every change of a dossier (decision 033).
+export {
+  type DossierChangeFacts,
+  type DossierChangeStatements,
+  onDossierChange,
+} from './dossiers.changes.ts';
 export { type DossierClock, dossierClock, dueAt, type StepTiming } from './dossiers.clock.ts';
 export type { DossierDeps, DossierLinkSources } from './dossiers.deps.ts';
 export { sweepOverdue } from './dossiers.overdue.ts';

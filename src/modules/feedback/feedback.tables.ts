@@ -26,7 +26,11 @@ export const feedbackCategories = pgTable('feedback_categories', {
   keywords: text('keywords'),
   handlerRole: text('handler_role').$type<Role>().notNull(),
   handlerLevel: text('handler_level').$type<HandlingLevel>().notNull(),
+  /** The answer's working days (the handling deadline); the other stages' below (decision 023). */
   deadlineDays: integer('deadline_days').notNull(),
+  acceptDays: integer('accept_days').notNull().default(2),
+  infoDays: integer('info_days').notNull().default(5),
+  publishDays: integer('publish_days').notNull().default(2),
   active: boolean('active').notNull(),
   sortOrder: integer('sort_order').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
@@ -61,6 +65,7 @@ export const feedbackReports = pgTable('feedback_reports', {
   placeId: ref('place_id').notNull(),
   placePath: text('place_path').notNull(),
   communeId: ref('commune_id').notNull(),
+  communePath: text('commune_path').notNull(),
   landmark: text('landmark'),
   lat: numeric('lat', { mode: 'number' }),
   long: numeric('long', { mode: 'number' }),
@@ -89,8 +94,26 @@ export const feedbackReports = pgTable('feedback_reports', {
   mergedIntoId: ref('merged_into_id'),
   rating: integer('rating'),
   closedAt: ts('closed_at'),
+  // Each stage's clock and when it was done (decision 023; the migration says what each means).
+  acceptDueAt: ts('accept_due_at'),
+  acceptLateAt: ts('accept_late_at'),
+  acceptDoneAt: ts('accept_done_at'),
+  refusedAt: ts('refused_at'),
+  infoDueAt: ts('info_due_at'),
+  infoLateAt: ts('info_late_at'),
+  infoDoneAt: ts('info_done_at'),
+  answerDueAt: ts('answer_due_at'),
+  answerLateAt: ts('answer_late_at'),
+  answerDoneAt: ts('answer_done_at'),
+  publishDueAt: ts('publish_due_at'),
+  publishLateAt: ts('publish_late_at'),
+  nextDueAt: ts('next_due_at'),
+  escalatedAt: ts('escalated_at'),
+  complaints: integer('complaints').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
+  /** The dossier a complaint is about (migration 20261205-1101); set only by its applicant. */
+  dossierCode: text('dossier_code'),
 });
 
 export const feedbackPhotos = pgTable('feedback_photos', {

@@ -1,8 +1,9 @@
 import { recordAudit } from '#modules/audit/index.ts';
-import { requireRole } from '#platform/auth/actor.ts';
+import { type Actor, type Grant, requireRole } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
+import { sortVietnamese } from '#platform/i18n/collation.ts';
 import * as q from './places.queries.ts';
 import type { NewVillage, PlaceOut, PlaceSearch } from './places.schemas.ts';
 
@@ -39,7 +40,10 @@ export async function getPlaceByCode(db: Db, code: string) {
 
 export const findPlaceByCode = q.findPlaceByCode;
 export const findPlaceById = q.findPlaceById;
-export const listChildren = q.listChildren;
+/** A place's children in Vietnamese alphabetical order (the database's byte order puts Đ and accented names last). */
+export async function listChildren(db: Db, parentId: number) {
+  return sortVietnamese(await q.listChildren(db, parentId), (p) => p.name);
+}
 export const listAncestors = q.listAncestors;
 
 export async function searchPlaces(db: Db, s: PlaceSearch, limit = 20) {
@@ -54,7 +58,7 @@ export async function searchPlaces(db: Db, s: PlaceSearch, limit = 20) {
 export async function describePlace(db: Db, place: Place) {
   const [ancestors, children, changes, predecessors, successors] = await Promise.all([
     q.listAncestors(db, place),
-    q.listChildren(db, place.id),
+    listChildren(db, place.id),
     q.listChanges(db, place.id),
     q.listPredecessors(db, place.id),
     q.listSuccessors(db, place.id),
@@ -110,4 +114,24 @@ export async function addVillageUnchecked(db: Db, commune: Place, input: { type:
     const existing = await q.findVillageByName(tx, commune.id, input.name);
     return existing ?? createVillage(tx, commune, input, new Date().toISOString().slice(0, 10));
   });
+}
+
+/**
+ * The actor's admin grants that sit at a current province or at the country, widest first: what is
+ * shared by every commune of the installation (the procedure catalogue, the indicator model) is
+ * theirs to change. Reads the places, so a grant on a province that has since been merged away
+ * no longer counts.
+ */
+export async function provinceAdminGrants(db: Db, actor: Actor): Promise<Grant[]> {
+  if (actor.kind !== 'staff') return [];
+  const admin = actor.grants.filter((g) => g.role === 'admin');
+  if (admin.length === 0) return [];
+  const places = await q.findPlacesByIds(
+    db,
+    admin.map((g) => g.placeId),
+  );
+  const high = new Set(
+    places.filter((p) => (p.level === 'country' || p.level === 'province') && !p.validTo).map((p) => p.id),
+  );
+  return admin.filter((g) => high.has(g.placeId)).sort((a, b) => a.placePath.length - b.placePath.length);
 }
