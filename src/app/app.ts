@@ -46,7 +46,7 @@ import { registerProcedureRoutes } from '#modules/procedures/index.ts';
 import { isRated, ratingPath, registerRatingRoutes } from '#modules/ratings/index.ts';
 import { registerStatisticsRoutes } from '#modules/statistics/index.ts';
 import type { Platform } from '#platform/platform.ts';
-import { STATIC_DIR } from '#web/assets.ts';
+import { INLINE_CSS_SOURCE, STATIC_DIR } from '#web/assets.ts';
 import { registerErrorHandlers } from './errors.tsx';
 import { registerHomeRoutes } from './home.tsx';
 
@@ -74,7 +74,7 @@ export async function buildApp(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  await app.register(fastifyHelmet, helmetOptions(config.PUBLIC_URL));
+  await app.register(fastifyHelmet, helmetOptions(config.PUBLIC_URL, [INLINE_CSS_SOURCE]));
   app.addHook('onRequest', (_req, reply, done) => {
     reply.header('permissions-policy', PERMISSIONS_POLICY);
     done();
@@ -114,7 +114,8 @@ export async function buildApp(
   await app.register(fastifySwaggerUi, {
     routePrefix: '/api/docs',
     // Swagger UI adds <style> elements as it runs: allowed on its own pages only (no user data there).
-    transformStaticCSP: (csp) => csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+    // The inline stylesheet's hash goes: beside a hash, browsers ignore 'unsafe-inline'.
+    transformStaticCSP: (csp) => csp.replace(/style-src [^;]*/, "style-src 'self' 'unsafe-inline'"),
   });
   await app.register(fastifyStatic, {
     root: STATIC_DIR,

@@ -4,8 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { type SQL, sql } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Config } from '../config.ts';
@@ -87,24 +86,48 @@ export class LocalBlobStore implements BlobStore {
 /**
  * Any S3-compatible object store (MinIO, Ceph, a cloud provider), for provinces whose instances run
  * on several machines. Uploads of unknown length go up as multipart uploads.
+ *
+ * The AWS SDK is loaded on the first use, not with the app: it is some 10 MB of a process's memory
+ * and a part of its start-up, and a commune box on local storage never needs it (decision 028).
  */
 export class S3BlobStore implements BlobStore {
-  private readonly client: S3Client;
+  private sdk:
+    | Promise<{
+        client: S3Client;
+        s3: typeof import('@aws-sdk/client-s3');
+        Upload: typeof import('@aws-sdk/lib-storage').Upload;
+      }>
+    | undefined;
   constructor(
-    opts: { endpoint: string; region: string; accessKey: string; secretKey: string },
+    private readonly opts: { endpoint: string; region: string; accessKey: string; secretKey: string },
     private readonly bucket: string,
-  ) {
-    this.client = new S3Client({
-      endpoint: opts.endpoint,
-      region: opts.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: opts.accessKey, secretAccessKey: opts.secretKey },
-    });
+  ) {}
+
+  private load() {
+    this.sdk ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(
+      ([s3, { Upload }]) => ({
+        s3,
+        Upload,
+        client: new s3.S3Client({
+          endpoint: this.opts.endpoint,
+          region: this.opts.region,
+          forcePathStyle: true,
+          credentials: { accessKeyId: this.opts.accessKey, secretAccessKey: this.opts.secretKey },
+        }),
+      }),
+      (e) => {
+        // A failed load may be retried by the next call.
+        this.sdk = undefined;
+        throw e;
+      },
+    );
+    return this.sdk;
   }
 
   async write(key: string, source: Readable) {
+    const { client, Upload } = await this.load();
     const upload = new Upload({
-      client: this.client,
+      client,
       params: { Bucket: this.bucket, Key: key, Body: source },
     });
     try {
@@ -118,19 +141,22 @@ export class S3BlobStore implements BlobStore {
   }
 
   async read(key: string) {
-    const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const { client, s3 } = await this.load();
+    const res = await client.send(new s3.GetObjectCommand({ Bucket: this.bucket, Key: key }));
     return res.Body as Readable;
   }
 
   async remove(key: string) {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    const { client, s3 } = await this.load();
+    await client.send(new s3.DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
   async *list(): AsyncIterable<BlobEntry> {
     let token: string | undefined;
     do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: token }),
+      const { client, s3 } = await this.load();
+      const page = await client.send(
+        new s3.ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: token }),
       );
       for (const o of page.Contents ?? []) {
         if (!o.Key) continue;
