@@ -103,13 +103,75 @@ describe('tracking a dossier and sending a supplement online', () => {
     assert.ok(Number(res.headers['retry-after']) > 0);
   });
 
-  it('when one code is tried from many addresses, then that code is rate-limited too', async () => {
-    const target = '20.06541-260302-9997';
-    const statuses: number[] = [];
-    for (let i = 0; i < 31; i++)
-      statuses.push((await lookup(target, '1234', `203.0.113.${i + 1}`)).statusCode);
-    assert.deepEqual(statuses.slice(0, 30), Array(30).fill(404));
-    assert.equal(statuses[30], 429);
+  it('when a stranger guesses a code from many addresses, then the owner’s own lookup still opens it and each guessing address is slowed', async () => {
+    // Until 2026-12-04 a code took 30 tries an hour from anywhere: the 31st stranger's guess locked
+    // the owner out for an hour (issue 11 item 11).
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000011' })).code;
+    const strangers: number[] = [];
+    for (let i = 0; i < 40; i++)
+      strangers.push((await lookup(c, String(1000 + i), `203.0.113.${i + 1}`)).statusCode);
+    assert.deepEqual(strangers, Array(40).fill(404), 'one guess each is checked, never a wall on the code');
+    const owner = [];
+    for (let i = 0; i < 15; i++) owner.push((await lookup(c, '5678', '198.51.100.77')).statusCode);
+    assert.deepEqual(owner, Array(15).fill(200), 'the owner gets in, and reloading uses up nothing');
+    // The code is under attack now (over 30 wrong guesses today): a guessing address gets 3, not 10.
+    const attacker = [];
+    for (let i = 0; i < 4; i++) attacker.push(await lookup(c, String(2000 + i), '203.0.113.1'));
+    assert.deepEqual(
+      attacker.map((r) => r.statusCode),
+      [404, 404, 429, 429],
+      'its earlier guess and two more, then refused',
+    );
+    const wait = Number(attacker[3]?.headers['retry-after']);
+    assert.ok(wait > 3600, `the guessing address waits for the day's window, not a minute (${wait} s)`);
+    assert.match(attacker[3]?.body ?? '', /đăng nhập bằng số điện thoại/);
+    assert.equal(
+      (await lookup(c, '5678', '198.51.100.78')).statusCode,
+      200,
+      'the owner from another network too',
+    );
+  });
+
+  it('when one address guesses one code, then it gets 10 wrong guesses a day; after them even the right digits are refused from there', async () => {
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000012' })).code;
+    const tries = [];
+    for (let i = 0; i < 11; i++) tries.push((await lookup(c, String(3000 + i), '192.0.2.50')).statusCode);
+    assert.deepEqual(tries, [...Array(10).fill(404), 429]);
+    // Otherwise the 11th guess would be an oracle: a 200 for the right digits, a 429 for the others.
+    assert.equal((await lookup(c, '5678', '192.0.2.50')).statusCode, 429);
+    assert.equal(
+      (await lookup(c, '5678', '192.0.2.51')).statusCode,
+      200,
+      'the owner elsewhere is not touched',
+    );
+  });
+
+  it('when wrong guesses arrive all at once, then no more are checked than the limit allows', async () => {
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000013' })).code;
+    const answers = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        t.app.inject({
+          method: 'GET',
+          url: `/api/v1/dossiers/${c}?phone4=${4000 + i}`,
+          remoteAddress: '192.0.2.60',
+        }),
+      ),
+    );
+    const codes = answers.map((r) => r.statusCode).sort();
+    assert.deepEqual(codes, [...Array(10).fill(404), ...Array(15).fill(429)]);
+  });
+
+  it('when the addresses are IPv6, then one /64 counts as one address', async () => {
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000014' })).code;
+    const tries = [];
+    for (let i = 0; i < 11; i++)
+      tries.push((await lookup(c, String(5000 + i), `2001:db8:1:2:${(i + 1).toString(16)}::7`)).statusCode);
+    assert.deepEqual(tries, [...Array(10).fill(404), 429], 'fresh host bits buy no fresh guesses');
+    assert.equal(
+      (await lookup(c, '5678', '2001:db8:1:3::1')).statusCode,
+      200,
+      'the next /64 is another network',
+    );
   });
 
   it('when the public API is asked, then it gives the status code, due date and timeline texts', async () => {
@@ -258,6 +320,38 @@ describe('tracking a dossier and sending a supplement online', () => {
     });
     assert.equal(ok.statusCode, 200, ok.body);
     assert.equal(ok.json().statusCode, 1, 'asked before receipt, it goes back to the desk to receive');
+  });
+
+  it('when a withdrawal or a supplement carries fewer than 4 digits of the phone, then it is refused like a wrong proof', async () => {
+    // Until 2026-12-04 the last digit alone was a proof here (the phone "ends with" it): 1 in 10.
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000015' })).code;
+    const page = await lookup(c, '5678', '198.51.100.44');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    for (const so of ['8', '78', '678']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/tra-cuu/rut',
+        remoteAddress: '198.51.100.44',
+        headers: { cookie: cookiesOf(page), accept: 'text/html' },
+        payload: { _csrf: csrf, ma: c, so, xac_nhan: '1' },
+      });
+      assert.equal(res.statusCode, 404, `so=${so}`);
+    }
+    const body = await multipart([
+      { name: '_csrf', value: csrf },
+      { name: 'ma', value: c },
+      { name: 'so', value: '8' },
+      { name: 'doc.toKhai', file: { filename: 'to-khai.pdf', data: pdfBytes() } },
+    ]);
+    const supplement = await t.app.inject({
+      method: 'POST',
+      url: '/tra-cuu/bo-sung',
+      remoteAddress: '198.51.100.44',
+      headers: { ...body.headers, cookie: cookiesOf(page), accept: 'text/html' },
+      payload: body.payload,
+    });
+    assert.equal(supplement.statusCode, 404);
+    assert.equal((await actApi(t, desk, c, { type: 'receive' })).statusCode, 200, 'still open');
   });
 
   it('when the applicant withdraws from the tracking page, then the dossier is withdrawn and nothing more can be done', async () => {
