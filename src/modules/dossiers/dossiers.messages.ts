@@ -153,6 +153,18 @@ addMessages('dossiers', {
       mineNone: 'Bạn chưa có hồ sơ nào gắn với số điện thoại này.',
       withdraw: 'Rút hồ sơ',
     },
+    withdraw: {
+      ask: 'Không cần giải quyết hồ sơ này nữa?',
+      title: 'Rút hồ sơ?',
+      means:
+        'Rút hồ sơ là bạn đề nghị cơ quan dừng và không giải quyết hồ sơ này nữa. Hồ sơ kết thúc ngay khi bạn xác nhận.',
+      final: 'Không thể hoàn tác: hồ sơ đã rút không mở lại được.',
+      again: 'Nếu sau này vẫn cần, bạn phải nộp một hồ sơ mới từ đầu.',
+      fees: 'Nếu bạn đã nộp phí, lệ phí, hãy hỏi bộ phận một cửa của xã về khoản đã nộp.',
+      back: 'Không rút, quay lại hồ sơ',
+      confirm: 'Tôi hiểu, rút hồ sơ này',
+      done: 'Đã rút hồ sơ theo yêu cầu của bạn.',
+    },
     links: {
       papers: 'Giấy tờ của hồ sơ (PDF)',
       fees: 'Phí, lệ phí',
@@ -382,6 +394,18 @@ addMessages('dossiers', {
       mine: 'My dossiers',
       mineNone: 'No dossier is linked to this phone number yet.',
       withdraw: 'Withdraw the dossier',
+    },
+    withdraw: {
+      ask: 'No longer need this dossier?',
+      title: 'Withdraw the dossier?',
+      means:
+        'Withdrawing asks the office to stop and not decide this dossier. The dossier ends as soon as you confirm.',
+      final: 'This cannot be undone: a withdrawn dossier cannot be reopened.',
+      again: 'If you need it later, you must file a new dossier from the start.',
+      fees: 'If you have paid a fee, ask the commune’s one-stop desk about it.',
+      back: 'Do not withdraw, go back',
+      confirm: 'I understand, withdraw this dossier',
+      done: 'The dossier was withdrawn at your request.',
     },
     links: {
       papers: 'Papers of the dossier (PDF)',

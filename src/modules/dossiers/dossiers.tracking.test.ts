@@ -3,9 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { fixedClock } from '#platform/clock.ts';
 import { cookiesOf, createTestApp, type TestApp } from '#test/support/app.ts';
 import {
-  APPLICANT,
   actApi,
   apiSubmit,
+  citizenSession,
   created,
   multipart,
   outbox,
@@ -325,7 +325,11 @@ describe('tracking a dossier and sending a supplement online', () => {
   it('when a withdrawal or a supplement carries fewer than 4 digits of the phone, then it is refused like a wrong proof', async () => {
     // Until 2026-12-04 the last digit alone was a proof here (the phone "ends with" it): 1 in 10.
     const c = created(await apiSubmit(t, { key: 'tracking-key-000000015' })).code;
-    const page = await lookup(c, '5678', '198.51.100.44');
+    const page = await t.app.inject({
+      method: 'GET',
+      url: `/tra-cuu/rut?ma=${encodeURIComponent(c)}&so=5678`,
+      remoteAddress: '198.51.100.44',
+    });
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
     for (const so of ['8', '78', '678']) {
       const res = await t.app.inject({
@@ -354,23 +358,90 @@ describe('tracking a dossier and sending a supplement online', () => {
     assert.equal((await actApi(t, desk, c, { type: 'receive' })).statusCode, 200, 'still open');
   });
 
-  it('when the applicant withdraws from the tracking page, then the dossier is withdrawn and nothing more can be done', async () => {
+  it('when the applicant withdraws from the tracking page, then a page says what it means and asks again, and only then is the dossier withdrawn', async () => {
     const c = created(await apiSubmit(t, { key: 'tracking-key-000000003' })).code;
     const page = await lookup(c, '5678', '198.51.100.40');
-    assert.match(page.body, /Rút hồ sơ/);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    // Under the status, small and last: a link to the explanation, no button that withdraws at once.
+    assert.doesNotMatch(page.body, /Rút hồ sơ<\/button>/);
+    const href = /<p class="muted" id="withdraw">[^<]*<a href="([^"]+)">Rút hồ sơ<\/a>/.exec(page.body)?.[1];
+    assert.ok(href, 'the withdrawal is a link at the end');
+    assert.ok(
+      page.body.indexOf('id="withdraw"') > page.body.indexOf('class="timeline"'),
+      'after the history',
+    );
+    const confirm = await t.app.inject({
+      method: 'GET',
+      url: href.replace(/&amp;/g, '&'),
+      remoteAddress: '198.51.100.40',
+      headers: { cookie: cookiesOf(page), accept: 'text/html' },
+    });
+    assert.equal(confirm.statusCode, 200, confirm.body);
+    assert.match(confirm.body, /<h1>Rút hồ sơ\?<\/h1>/);
+    assert.match(confirm.body, /Không thể hoàn tác: hồ sơ đã rút không mở lại được\./);
+    assert.match(confirm.body, /phải nộp một hồ sơ mới từ đầu/);
+    assert.match(confirm.body, /<a class="button" href="\/tra-cuu\?ma=[^"]+">Không rút, quay lại hồ sơ<\/a>/);
+    assert.match(confirm.body, /<button type="submit" class="secondary">Tôi hiểu, rút hồ sơ này<\/button>/);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(confirm.body)?.[1] ?? '';
+    const cookie = cookiesOf(confirm, cookiesOf(page));
+    // A post without the confirmation (an old page, a replay) only shows the question again.
+    const unconfirmed = await t.app.inject({
+      method: 'POST',
+      url: '/tra-cuu/rut',
+      remoteAddress: '198.51.100.40',
+      headers: { cookie, accept: 'text/html' },
+      payload: { _csrf: csrf, ma: c, so: '5678' },
+    });
+    assert.equal(unconfirmed.statusCode, 200);
+    assert.match(unconfirmed.body, /Rút hồ sơ\?/);
+    assert.doesNotMatch((await lookup(c, '5678', '198.51.100.41')).body, /Đã rút hồ sơ/);
     const res = await t.app.inject({
       method: 'POST',
       url: '/tra-cuu/rut',
       remoteAddress: '198.51.100.40',
-      headers: { cookie: cookiesOf(page), accept: 'text/html' },
-      payload: { _csrf: csrf, ma: c, so: '5678' },
+      headers: { cookie, accept: 'text/html' },
+      payload: { _csrf: csrf, ma: c, so: '5678', xac_nhan: '1' },
     });
     assert.equal(res.statusCode, 303);
-    const after = await lookup(c, '5678', '198.51.100.41');
+    const after = await t.app.inject({
+      method: 'GET',
+      url: String(res.headers.location),
+      remoteAddress: '198.51.100.41',
+    });
+    assert.match(after.body, /Đã rút hồ sơ theo yêu cầu của bạn\./);
     assert.match(after.body, /Đã rút hồ sơ/);
-    assert.doesNotMatch(after.body, /Rút hồ sơ<\/button>/);
+    assert.doesNotMatch(after.body, /id="withdraw"/);
     assert.equal((await actApi(t, desk, c, { type: 'receive' })).statusCode, 409);
-    void APPLICANT;
+    const late = await t.app.inject({
+      method: 'GET',
+      url: `/tra-cuu/rut?ma=${encodeURIComponent(c)}&so=5678`,
+      remoteAddress: '198.51.100.41',
+    });
+    assert.equal(late.statusCode, 303, 'once withdrawn, back to tracking');
+  });
+
+  it('when a signed-in applicant withdraws, then the same page asks first, without any proof', async () => {
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000016' })).code;
+    const session = await citizenSession(t);
+    const base = `/cong-dan/ho-so/${encodeURIComponent(c)}`;
+    const mine = await t.app.inject({ method: 'GET', url: base, headers: { cookie: session } });
+    assert.match(mine.body, new RegExp(`<a href="${base.replace(/\./g, '\\.')}/rut">Rút hồ sơ</a>`));
+    const confirm = await t.app.inject({ method: 'GET', url: `${base}/rut`, headers: { cookie: session } });
+    assert.equal(confirm.statusCode, 200);
+    assert.match(confirm.body, /Không thể hoàn tác/);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(confirm.body)?.[1] ?? '';
+    const cookie = cookiesOf(confirm, session);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `${base}/rut`,
+      headers: { cookie, accept: 'text/html' },
+      payload: { _csrf: csrf, xac_nhan: '1' },
+    });
+    assert.equal(res.statusCode, 303);
+    const after = await t.app.inject({
+      method: 'GET',
+      url: String(res.headers.location),
+      headers: { cookie },
+    });
+    assert.match(after.body, /Đã rút hồ sơ theo yêu cầu của bạn\./);
   });
 });
