@@ -36,6 +36,7 @@ import { isRated, ratingPath, registerRatingRoutes } from '#modules/ratings/inde
 import { registerStatisticsRoutes } from '#modules/statistics/index.ts';
 import type { Platform } from '#platform/platform.ts';
 import { STATIC_DIR } from '#web/assets.ts';
+import { registerCitizenHome } from './citizen-home.tsx';
 import { registerErrorHandlers } from './errors.tsx';
 import { registerHomeRoutes } from './home.tsx';
 
@@ -196,6 +197,7 @@ export async function buildApp(
 
   registerHomeRoutes(app);
   registerIdentityRoutes(app, platform);
+  registerCitizenHome(app);
   registerPlaceRoutes(app);
   registerAuditRoutes(app);
   registerNotificationRoutes(app, platform);

@@ -153,6 +153,14 @@ addMessages('dossiers', {
       mineNone: 'Bạn chưa có hồ sơ nào gắn với số điện thoại này.',
       withdraw: 'Rút hồ sơ',
     },
+    mine: {
+      for: 'Cho: {{name}}',
+      by: 'Người nộp: {{name}}',
+      submitted: 'Nộp ngày {{at}}',
+      due: 'hẹn trả {{at}}',
+      code: 'Mã hồ sơ: {{code}}',
+      all: 'Xem tất cả hồ sơ của tôi',
+    },
     withdraw: {
       ask: 'Không cần giải quyết hồ sơ này nữa?',
       title: 'Rút hồ sơ?',
@@ -394,6 +402,14 @@ addMessages('dossiers', {
       mine: 'My dossiers',
       mineNone: 'No dossier is linked to this phone number yet.',
       withdraw: 'Withdraw the dossier',
+    },
+    mine: {
+      for: 'For: {{name}}',
+      by: 'Filed by: {{name}}',
+      submitted: 'Filed {{at}}',
+      due: 'due {{at}}',
+      code: 'Dossier code: {{code}}',
+      all: 'See all my dossiers',
     },
     withdraw: {
       ask: 'No longer need this dossier?',

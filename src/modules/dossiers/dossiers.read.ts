@@ -375,10 +375,55 @@ export async function track(ctx: Ctx, deps: DossierDeps, code: string, phone4: s
   return view;
 }
 
+/**
+ * The e-form fields that name whom a dossier is for, in the catalogue's names: the child of a birth
+ * registration, the deceased of a death registration, the person an extract or a correction is
+ * about, a household business; a marriage names both. Without one, the dossier is the applicant's own.
+ */
+const SUBJECT_FIELDS: readonly (readonly string[])[] = [
+  ['childName'],
+  ['deceasedName'],
+  ['personName'],
+  ['groomName', 'brideName'],
+  ['businessName'],
+];
+
+/** Whom a dossier is for, by name, when its e-form says it is someone other than the applicant. */
+export function subjectOf(formData: Record<string, unknown>): string | undefined {
+  for (const fields of SUBJECT_FIELDS) {
+    const names = fields
+      .map((f) => formData[f])
+      .filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+    if (names.length === fields.length) return names.map((n) => n.trim()).join(' và ');
+  }
+  return undefined;
+}
+
+/** A citizen's dossier as their list shows it: what, for whom, where it stands; the code last. */
+export interface MyDossier {
+  code: string;
+  procedureName: string;
+  /** Whom it is for, when not the applicant. */
+  subject: string | undefined;
+  applicantName: string;
+  status: number;
+  submittedAt: Date;
+  dueAt: Date | null;
+}
+
 /** A signed-in citizen's dossiers: filed from the account, or under the phone they proved. */
-export async function listMine(ctx: Ctx) {
+export async function listMine(ctx: Ctx, limit = 50): Promise<MyDossier[]> {
   if (ctx.actor.kind !== 'citizen') throw new Unauthorized();
-  return q.listForCitizen(ctx.db, ctx.actor.citizenId, ctx.actor.phone);
+  const rows = await q.listForCitizen(ctx.db, ctx.actor.citizenId, ctx.actor.phone, limit);
+  return rows.map((d) => ({
+    code: d.code,
+    procedureName: d.procedureName,
+    subject: subjectOf(d.formData),
+    applicantName: d.applicantName,
+    status: d.status,
+    submittedAt: d.submittedAt,
+    dueAt: d.dueAt,
+  }));
 }
 
 /** A signed-in citizen's own dossier, as the tracking page shows it. */

@@ -19,6 +19,7 @@ import {
   DocumentInputs,
   FormMessage,
   StatusTag,
+  stepNote,
   tr,
   when,
 } from './dossiers.views.tsx';
@@ -271,7 +272,7 @@ function RecordPage({
       {done && <Notice text={t('dossiers:detail.done', { action: t(`dossiers:action.${done}`) })} />}
       <FormMessage text={state.message} />
       <p>
-        <StatusTag page={page} status={d.status} /> {t(`dossiers:step.${d.step}`)}
+        <StatusTag page={page} status={d.status} /> {stepNote(page, d.status, d.step)}
         {clock.timeliness && <span class="tag">{t(`dossiers:timeliness.${clock.timeliness}`)}</span>}
       </p>
       <RecordFacts page={page} view={view} />

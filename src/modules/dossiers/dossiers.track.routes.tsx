@@ -11,13 +11,14 @@ import { sendSupplement, withdrawByApplicant } from './dossiers.actions.ts';
 import type { DossierLinkSources, DossierPageDeps } from './dossiers.deps.ts';
 import { type Body, messageOf, str, submissionFrom, uploadLimits } from './dossiers.form-input.ts';
 import { citizenLinks, type DossierLink, DossierLinks } from './dossiers.links.tsx';
-import { getMine, listMine, type PublicView, track } from './dossiers.read.ts';
+import { getMine, listMine, type MyDossier, type PublicView, track } from './dossiers.read.ts';
 import { TrackQuery } from './dossiers.schemas.ts';
 import { uploadsOf } from './dossiers.uploads.ts';
 import {
   DocumentInputs,
   FormMessage,
   Hidden,
+  MyDossierCards,
   money,
   PublicTimeline,
   StatusTag,
@@ -239,26 +240,13 @@ function TrackForm({
   );
 }
 
-function MineList({ page, rows }: { page: PageCtx; rows: Awaited<ReturnType<typeof listMine>> }) {
+function MineList({ page, rows }: { page: PageCtx; rows: MyDossier[] }) {
   const t = page.t;
   return (
     <Layout page={page} title={t('dossiers:track.mine')}>
       <h1>{t('dossiers:track.mine')}</h1>
       {rows.length === 0 && <p>{t('dossiers:track.mineNone')}</p>}
-      <ul class="cards">
-        {rows.map((d) => (
-          <li key={d.id}>
-            <a href={`/cong-dan/ho-so/${encodeURIComponent(d.code)}`}>{d.code}</a>
-            <p>
-              {d.procedureName} · <StatusTag page={page} status={d.status} />
-            </p>
-            <small class="muted">
-              {when(d.submittedAt)}
-              {d.dueAt ? ` → ${when(d.dueAt)}` : ''}
-            </small>
-          </li>
-        ))}
-      </ul>
+      <MyDossierCards page={page} rows={rows} />
     </Layout>
   );
 }

@@ -34,7 +34,7 @@ export type { DossierDeps, DossierLinkSources } from './dossiers.deps.ts';
 export { sweepOverdue } from './dossiers.overdue.ts';
 export { announceChange, type DossierChange, syncPaymentMark } from './dossiers.payment-marks.ts';
 export { findDossierByCode as findDossier } from './dossiers.queries.ts';
-export { listMine as listCitizenDossiers, listQueue, track } from './dossiers.read.ts';
+export { listMine as listCitizenDossiers, listQueue, type MyDossier, track } from './dossiers.read.ts';
 // One dossier with its log, for the modules that draw papers, fees and ratings from it.
 export {
   type DossierAction,
@@ -47,6 +47,7 @@ export { QueueQuery } from './dossiers.schemas.ts';
 export { OneStopSettingsNav } from './dossiers.settings.routes.tsx';
 export { DEFAULT_TEMPLATES, renderTemplate } from './dossiers.sms.ts';
 export { type SubmitInput, submitDossier } from './dossiers.submit.ts';
+export { MyDossierCards } from './dossiers.views.tsx';
 export {
   ACTION_TYPES,
   type ActionType,
