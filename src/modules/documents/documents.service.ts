@@ -2,7 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual, type X509Certificate } from 'n
 import { Readable } from 'node:stream';
 import { recordAudit } from '#modules/audit/index.ts';
 import { provinceCalendar } from '#modules/calendar/index.ts';
-import { type DossierDeps, track } from '#modules/dossiers/index.ts';
+import { type DossierDeps, markResultIssued, track } from '#modules/dossiers/index.ts';
 import { enqueue } from '#modules/notifications/index.ts';
 import { findPlaceById, type Place } from '#modules/places/index.ts';
 import { statutoryDueAt } from '#modules/procedures/index.ts';
@@ -158,6 +158,11 @@ export async function authorityIssuer(ctx: Ctx, placeId: number): Promise<Issuer
 
 export function trackingUrl(deps: Pick<DocumentsDeps, 'publicUrl'>, code: string) {
   return `${deps.publicUrl.replace(/\/$/, '')}/tra-cuu?ma=${encodeURIComponent(code)}`;
+}
+
+/** The signed result's PDF, opened by a link token: the link the result SMS carries. */
+export function resultDownloadUrl(deps: Pick<DocumentsDeps, 'publicUrl' | 'linkSecret'>, code: string) {
+  return `${deps.publicUrl.replace(/\/$/, '')}/ho-so/${encodeURIComponent(code)}/giay-to/ket-qua.pdf?t=${linkToken(deps.linkSecret, 'dossier', code)}`;
 }
 
 export function verifyUrl(deps: Pick<DocumentsDeps, 'publicUrl'>, id: string) {
@@ -635,6 +640,9 @@ export async function signResult(
     documentId: id,
     sha256: file.sha256,
   });
+  // Signed and issued here, the result is ready now, to download: the dossier says so, and the
+  // applicant gets the SMS with the link (the approval's message promised it).
+  await markResultIssued(ctx, deps.dossiers, d.code, resultDownloadUrl(deps, d.code));
   return doc;
 }
 

@@ -28,6 +28,7 @@ export {
   deskIssuer,
   linkToken,
   type Proof,
+  resultDownloadUrl,
   signResult,
   trackingUrl,
   verifyIssued,

@@ -45,6 +45,7 @@ addMessages('dossiers', {
       approve: 'Lãnh đạo đã ký duyệt. Đang chuẩn bị kết quả.',
       reject: 'Hồ sơ không được giải quyết.',
       result_ready: 'Đã có kết quả. Mời bạn nhận kết quả tại {{unit}}.',
+      result_readyOnline: 'Đã có kết quả, đã ký số. Bạn tải kết quả ở mục "Giấy tờ của hồ sơ".',
       result_returned: 'Đã trả kết quả. Cảm ơn bạn.',
       withdraw: 'Hồ sơ đã được rút theo yêu cầu của người nộp.',
       stop: 'Hồ sơ bị dừng xử lý.',
@@ -296,6 +297,8 @@ addMessages('dossiers', {
       approve: 'The leader approved it. The result is being prepared.',
       reject: 'The request was rejected.',
       result_ready: 'The result is ready. Please collect it at {{unit}}.',
+      result_readyOnline:
+        'The result is ready and digitally signed. Download it under "Papers of the dossier".',
       result_returned: 'The result was handed over. Thank you.',
       withdraw: 'The dossier was withdrawn at the applicant’s request.',
       stop: 'Processing was stopped.',

@@ -214,6 +214,8 @@ export interface PublicView {
     dueAt: Date | null;
     /** payment_requested: what is owed; payment_received: what was paid, in đồng. */
     amount: number | null;
+    /** result_ready: the result was signed and issued here, to download (else: collect it). */
+    online: boolean;
   }[];
   /** What the applicant may do now (send a supplement, withdraw). */
   available: ActionType[];
@@ -254,6 +256,7 @@ export async function publicView(ctx: Ctx, d: q.TrackedDossier, actions?: Action
         channel: p.channel ?? null,
         dueAt: p.dueAt ? new Date(p.dueAt) : null,
         amount: typeof p.amount === 'number' ? p.amount : null,
+        online: p.delivery === 'online',
       };
     }),
     available: availableActions(state, { kind: 'applicant' }),

@@ -127,6 +127,9 @@ export const SMS_TEMPLATE_KEYS = [
   'overdue',
   'payment_requested',
   'payment_received',
+  'result_ready',
+  'result_online',
+  'rating_invite',
 ] as const;
 export type SmsTemplateKey = (typeof SMS_TEMPLATE_KEYS)[number];
 

@@ -322,6 +322,33 @@ describe('tracking a dossier and sending a supplement online', () => {
     assert.equal(ok.json().statusCode, 1, 'asked before receipt, it goes back to the desk to receive');
   });
 
+  it('when the desk marks a paper result ready, then the applicant gets the SMS the approval promised and the timeline says where to collect it', async () => {
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000017' })).code;
+    const lead = await t.token('lead_a');
+    for (const [token, body] of [
+      [desk, { type: 'receive' }],
+      [desk, { type: 'assign', assigneeId: ids.specialist }],
+      [spec, { type: 'submit_for_approval' }],
+      [lead, { type: 'approve' }],
+      [desk, { type: 'result_ready' }],
+    ] as const)
+      assert.equal((await actApi(t, token, c, body)).statusCode, 200);
+    const sms = (await outbox(t)).filter((m) => m.body.includes(c));
+    assert.match(sms.at(-2)?.body ?? '', /đã được giải quyết\. Xã sẽ báo khi có kết quả/);
+    // Until 2026-12-04 the promise was never kept: result_ready sent nothing.
+    assert.equal(sms.at(-1)?.template, 'dossiers.result_ready');
+    assert.equal(
+      sms.at(-1)?.body,
+      `Hồ sơ ${c} đã có kết quả. Mời bạn mang giấy hẹn đến bộ phận một cửa để nhận.`,
+    );
+    const page = await lookup(c, '5678', '198.51.100.95');
+    assert.match(
+      page.body,
+      /Đã có kết quả\. Mời bạn nhận kết quả tại Xã Mẫu Sơn\./,
+      'a paper result is collected',
+    );
+  });
+
   it('when a withdrawal or a supplement carries fewer than 4 digits of the phone, then it is refused like a wrong proof', async () => {
     // Until 2026-12-04 the last digit alone was a proof here (the phone "ends with" it): 1 in 10.
     const c = created(await apiSubmit(t, { key: 'tracking-key-000000015' })).code;

@@ -478,6 +478,12 @@ export function timelineText(page: PageCtx, e: PublicView['timeline'][number], d
     case 'payment_requested':
       text = t('dossiers:timeline.payment_requested', { amount: money(page, e.amount ?? 0) });
       break;
+    case 'result_ready':
+      // As the result is delivered: signed here, it is downloaded; on paper, collected.
+      text = e.online
+        ? t('dossiers:timeline.result_readyOnline')
+        : t('dossiers:timeline.result_ready', { unit: e.unitName ?? '' });
+      break;
     case 'payment_received':
       text = e.amount
         ? t('dossiers:timeline.payment_receivedAmount', { amount: money(page, e.amount) })

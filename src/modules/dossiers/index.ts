@@ -27,7 +27,7 @@ declare module '#platform/events.ts' {
   }
 }
 
-export { act } from './dossiers.actions.ts';
+export { act, markResultIssued } from './dossiers.actions.ts';
 export { agencyCodeOf } from './dossiers.agency-codes.ts';
 export { type DossierClock, dossierClock, dueAt, type StepTiming } from './dossiers.clock.ts';
 export type { DossierDeps, DossierLinkSources } from './dossiers.deps.ts';
@@ -45,7 +45,7 @@ export {
 } from './dossiers.record.ts';
 export { QueueQuery } from './dossiers.schemas.ts';
 export { OneStopSettingsNav } from './dossiers.settings.routes.tsx';
-export { DEFAULT_TEMPLATES, renderTemplate } from './dossiers.sms.ts';
+export { DEFAULT_TEMPLATES, dossierMessage, renderTemplate } from './dossiers.sms.ts';
 export { type SubmitInput, submitDossier } from './dossiers.submit.ts';
 export { MyDossierCards } from './dossiers.views.tsx';
 export {
