@@ -23,7 +23,14 @@ import '#platform/http/types.ts';
 import { registerAuditRoutes } from '#modules/audit/index.ts';
 import { registerBroadcastRoutes } from '#modules/broadcast/index.ts';
 import { registerCalendarRoutes } from '#modules/calendar/index.ts';
-import { papersPath, registerDocumentRoutes, staffPapersPath } from '#modules/documents/index.ts';
+import {
+  approveAndSignPath,
+  papersPath,
+  registerDocumentRoutes,
+  resultPreviewPath,
+  signingAvailable,
+  staffPapersPath,
+} from '#modules/documents/index.ts';
 import { OneStopSettingsNav, registerDossierRoutes } from '#modules/dossiers/index.ts';
 import { registerFeedbackRoutes } from '#modules/feedback/index.ts';
 import { registerIdentityRoutes, resolveActor, SESSION_COOKIE } from '#modules/identity/index.ts';
@@ -211,6 +218,9 @@ export async function buildApp(
     fees: feesPath,
     rating: ratingPath,
     rated: (ctx, dossierId) => isRated(ctx.db, dossierId),
+    resultPreview: resultPreviewPath,
+    approveAndSign: approveAndSignPath,
+    canSign: signingAvailable(platform),
   });
   // The yearly calendar's page sits among the one-stop settings and shows their nav.
   registerCalendarRoutes(app, { nav: (page) => OneStopSettingsNav({ page }) });

@@ -154,6 +154,35 @@ addMessages('dossiers', {
       mineNone: 'Bạn chưa có hồ sơ nào gắn với số điện thoại này.',
       withdraw: 'Rút hồ sơ',
     },
+    next: {
+      title: 'Việc tiếp theo:',
+      submitted: 'bộ phận một cửa kiểm tra và tiếp nhận hồ sơ.',
+      received: 'bộ phận một cửa (hoặc lãnh đạo) phân công cán bộ xử lý.',
+      in_progress: '{{name}} xử lý hồ sơ, rồi trình lãnh đạo ký duyệt.',
+      in_progressNobody: 'bộ phận một cửa (hoặc lãnh đạo) phân công cán bộ xử lý.',
+      pending_approval: 'lãnh đạo xem dự thảo kết quả, phê duyệt và ký số.',
+      pending_approvalPaper: 'lãnh đạo xem hồ sơ và phê duyệt.',
+      supplement_requested: 'chờ công dân gửi giấy tờ bổ sung (trên trang tra cứu hoặc tại quầy).',
+      decidedSign:
+        'lãnh đạo ký số kết quả (trang Giấy tờ và kết quả). Khi ký xong, công dân nhận tin nhắn kèm đường tải kết quả.',
+      decidedPaper: 'bộ phận một cửa (hoặc cán bộ chuyên môn) báo kết quả đã sẵn sàng để công dân đến nhận.',
+      decidedRejected: 'bộ phận một cửa chuyển văn bản trả lời cho công dân.',
+      result_ready: 'bộ phận một cửa trả kết quả khi công dân đến nhận.',
+      result_readyOnline:
+        'kết quả đã ký số; công dân đã được nhắn tin kèm đường tải kết quả. Bộ phận một cửa ghi nhận đã trả kết quả.',
+      closed: 'không còn việc gì: hồ sơ đã kết thúc.',
+      signNow: 'Ký số kết quả ngay',
+    },
+    approve: {
+      preview: 'Xem trước kết quả (bản dự thảo, chưa ký)',
+      sign: 'Phê duyệt và ký số kết quả',
+      signHint:
+        'Một bước: ghi nhận phê duyệt, ký kết quả bằng chứng thư số và gửi tin nhắn cho công dân kèm đường tải kết quả.',
+      onlyHint: 'Chỉ phê duyệt; ký kết quả sau, ở trang Giấy tờ và kết quả.',
+      done: 'Đã phê duyệt và ký số kết quả. Công dân đã được nhắn tin kèm đường tải kết quả.',
+      signFailed:
+        'Đã phê duyệt, nhưng chưa ký được kết quả: {{reason}} Bấm "Ký số và ban hành kết quả" để thử lại.',
+    },
     mine: {
       for: 'Cho: {{name}}',
       by: 'Người nộp: {{name}}',
@@ -405,6 +434,35 @@ addMessages('dossiers', {
       mine: 'My dossiers',
       mineNone: 'No dossier is linked to this phone number yet.',
       withdraw: 'Withdraw the dossier',
+    },
+    next: {
+      title: 'Next:',
+      submitted: 'the one-stop desk checks and receives the dossier.',
+      received: 'the desk (or the leader) assigns a specialist.',
+      in_progress: '{{name}} handles the dossier, then submits it for the leader’s approval.',
+      in_progressNobody: 'the desk (or the leader) assigns a specialist.',
+      pending_approval: 'the leader reads the draft result, approves and signs it.',
+      pending_approvalPaper: 'the leader reviews and approves the dossier.',
+      supplement_requested: 'waiting for the citizen’s documents (from the tracking page or at the desk).',
+      decidedSign:
+        'the leader signs the result (papers and result page). Once signed, the citizen gets a text message with the download link.',
+      decidedPaper: 'the desk (or the specialist) marks the result ready for the citizen to collect.',
+      decidedRejected: 'the desk hands the written answer to the citizen.',
+      result_ready: 'the desk hands the result over when the citizen comes.',
+      result_readyOnline:
+        'the result is signed; the citizen has a text message with the download link. The desk records the hand-over.',
+      closed: 'nothing: the dossier is closed.',
+      signNow: 'Sign the result now',
+    },
+    approve: {
+      preview: 'Preview the result (draft, unsigned)',
+      sign: 'Approve and sign the result',
+      signHint:
+        'One step: records the approval, signs the result with your certificate and texts the citizen the download link.',
+      onlyHint: 'Approve only; sign the result later, on the papers and result page.',
+      done: 'Approved and signed. The citizen has been sent a text message with the download link.',
+      signFailed:
+        'Approved, but the result could not be signed: {{reason}} Press "Sign and issue the result" to try again.',
     },
     mine: {
       for: 'For: {{name}}',
