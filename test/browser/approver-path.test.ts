@@ -116,7 +116,7 @@ describe('the approver’s path in clicks, and the result by SMS', { skip: brows
     assert.equal(total, 5);
 
     // The citizen's SMS, delivered through the outbox by the job worker, links to the signed result.
-    const admin = await signIn('quantri');
+    const admin = await signIn('quantritinh');
     let body = '';
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {

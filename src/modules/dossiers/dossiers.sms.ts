@@ -40,6 +40,7 @@ export const DEFAULT_TEMPLATES: Record<SmsTemplateKey, string> = {
   overdue: 'Xin lỗi: hồ sơ {ma_ho_so} đã quá hạn giải quyết. Xã sẽ hẹn lại ngày trả kết quả.',
   payment_requested: 'Hồ sơ {ma_ho_so}: {ly_do} Nộp tại xã hoặc chuyển khoản: {tra_cuu}',
   payment_received: 'Hồ sơ {ma_ho_so} đã nộp đủ phí, lệ phí. Cảm ơn bạn.',
+  extended: 'Xin lỗi: hồ sơ {ma_ho_so} cần thêm thời gian. Hẹn trả kết quả mới: {ngay_hen}. Lý do: {ly_do}',
   result_ready: 'Hồ sơ {ma_ho_so} đã có kết quả. Mời bạn mang giấy hẹn đến bộ phận một cửa để nhận.',
   result_online: 'Hồ sơ {ma_ho_so} đã có kết quả. Tải kết quả tại: {ket_qua}',
   rating_invite: 'Hồ sơ {ma_ho_so} đã trả kết quả. Mời bạn đánh giá mức độ hài lòng: {danh_gia}',
@@ -102,6 +103,7 @@ export function templateFor(
     if (after.decision !== 'approved') return undefined;
     return opts.online ? 'result_online' : 'result_ready';
   }
+  if (actionType === 'extension_approved') return 'extended';
   if (before === after.status) return undefined;
   // Back from 6: the payment is the news, not the status the dossier returns to.
   if (actionType === 'payment_received') return 'payment_received';

@@ -86,5 +86,6 @@ export async function inviteToRate(db: Db, docs: DocumentsDeps, d: DossierRecord
     body,
     template: 'ratings.invite',
     dedupeKey: `ratings.invite:${d.code}`,
+    placePath: d.unitPath,
   });
 }
