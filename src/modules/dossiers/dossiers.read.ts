@@ -351,7 +351,9 @@ async function countLookup(deps: DossierDeps, ip: string, code: string) {
   if (over.length > 0) {
     // Refused unseen: not a guess.
     await deps.limiter.giveBack(guesses);
-    const wait = Math.max(...over.map(([h]) => Math.ceil(((h?.resetAt.getTime() ?? 0) - Date.now()) / 1000)));
+    // Windows follow the limiter's clock (the platform's), not the machine's.
+    const now = deps.limiter.clock.now().getTime();
+    const wait = Math.max(...over.map(([h]) => Math.ceil(((h?.resetAt.getTime() ?? 0) - now) / 1000)));
     throw tooManyLookups(Math.max(1, wait));
   }
   return { right: () => deps.limiter.giveBack(guesses) };
