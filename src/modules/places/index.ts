@@ -12,6 +12,7 @@ export {
   getPlaceByCode,
   listChildren,
   type Place,
+  provinceAdminGrants,
   searchPlaces,
   toPlaceOut,
 } from './places.service.ts';
