@@ -36,6 +36,7 @@ import {
   staffPapersPath,
 } from '#modules/documents/index.ts';
 import { OneStopSettingsNav, registerDossierRoutes } from '#modules/dossiers/index.ts';
+import { connectDossierOutbox, registerDvcqgRoutes } from '#modules/dvcqg/index.ts';
 import { registerFeedbackRoutes } from '#modules/feedback/index.ts';
 import { registerIdentityRoutes, resolveActor, SESSION_COOKIE } from '#modules/identity/index.ts';
 import { registerIndicatorRoutes } from '#modules/indicators/index.ts';
@@ -250,6 +251,9 @@ export async function buildApp(
   registerRatingRoutes(app, platform);
   registerStatisticsRoutes(app);
   registerIndicatorRoutes(app, platform);
+  // The national portal's outbox runs inside every dossier change (decision 033).
+  connectDossierOutbox();
+  registerDvcqgRoutes(app, platform);
 
   await app.ready();
   return app;
