@@ -8,7 +8,12 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  type RouteOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -58,7 +63,11 @@ const NO_ACTOR = /^\/(static\/|healthz|metrics|api\/docs|api\/openapi\.json|favi
 
 export async function buildApp(
   platform: Platform,
-  opts: { logger?: FastifyServerOptions['logger'] } = {},
+  opts: {
+    logger?: FastifyServerOptions['logger'];
+    /** Sees every route as it is added (the page audit walks the route table with it). */
+    onRoute?: (route: RouteOptions) => void;
+  } = {},
 ): Promise<App> {
   const { config, database } = platform;
   const app = Fastify({
@@ -68,6 +77,7 @@ export async function buildApp(
     // Tracking and API clients retry on flaky links: answer slowly rather than drop.
     connectionTimeout: 60_000,
   }).withTypeProvider<ZodTypeProvider>();
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
