@@ -24,6 +24,7 @@ import { z } from 'zod';
 import { anonymous } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import { NotFound, TooManyRequests } from '#platform/errors.ts';
+import { refuseNulBytes } from '#platform/http/nul-bytes.ts';
 import { helmetOptions, PERMISSIONS_POLICY } from '#platform/http/security.ts';
 import { DEFAULT_LOCALE, isLocale } from '#platform/i18n/index.ts';
 import { metricsAuthorized } from '#platform/metrics.ts';
@@ -181,6 +182,11 @@ export async function buildApp(
       return app.csrfProtection(req, reply, done);
     }
     done();
+  });
+
+  // A NUL character cannot be stored (PostgreSQL text): a clear 400 here, not a database error later.
+  app.addHook('preHandler', async (req) => {
+    refuseNulBytes(req);
   });
 
   app.addHook('onResponse', async (req, reply) => {

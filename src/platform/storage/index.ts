@@ -4,19 +4,29 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { type SQL, sql } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Config } from '../config.ts';
 import type { SqlRunner } from '../db/client.ts';
 import { Invalid } from '../errors.ts';
+import { referencesOf } from './sweep.ts';
+
+/** One stored object, as a walk over the store finds it. */
+export interface BlobEntry {
+  key: string;
+  sizeBytes: number;
+  modifiedAt: Date;
+}
 
 /** Where file bytes live. Metadata lives in the `files` table, whatever the backend. */
 export interface BlobStore {
   write(key: string, source: Readable): Promise<void>;
   read(key: string): Promise<Readable>;
   remove(key: string): Promise<void>;
+  /** Every object in the store, half-written ones included (for the sweep, `sweepFiles`). */
+  list(): AsyncIterable<BlobEntry>;
 }
 
 export class LocalBlobStore implements BlobStore {
@@ -25,7 +35,9 @@ export class LocalBlobStore implements BlobStore {
   constructor(private readonly root: string) {}
 
   private pathOf(key: string) {
-    if (!/^[a-z0-9/-]+$/.test(key)) throw new Error(`unsafe storage key ${key}`);
+    // A `.part` is a write that never finished (a crash between write and rename): the sweep removes it.
+    if (!/^[a-z0-9/-]+(\.part)?$/.test(key) || key.includes('..'))
+      throw new Error(`unsafe storage key ${key}`);
     return path.join(this.root, key);
   }
 
@@ -53,6 +65,22 @@ export class LocalBlobStore implements BlobStore {
 
   async remove(key: string) {
     await fs.rm(this.pathOf(key), { force: true });
+  }
+
+  async *list(): AsyncIterable<BlobEntry> {
+    let names: string[];
+    try {
+      names = (await fs.readdir(this.root, { recursive: true })).map(String);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    for (const name of names) {
+      const key = name.split(path.sep).join('/');
+      const stat = await fs.stat(path.join(this.root, name)).catch(() => undefined);
+      if (!stat?.isFile()) continue;
+      yield { key, sizeBytes: stat.size, modifiedAt: stat.mtime };
+    }
   }
 }
 
@@ -97,6 +125,20 @@ export class S3BlobStore implements BlobStore {
   async remove(key: string) {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
+
+  async *list(): AsyncIterable<BlobEntry> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: token }),
+      );
+      for (const o of page.Contents ?? []) {
+        if (!o.Key) continue;
+        yield { key: o.Key, sizeBytes: o.Size ?? 0, modifiedAt: o.LastModified ?? new Date(0) };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
 }
 
 export function blobStoreFromConfig(config: Config): BlobStore {
@@ -127,13 +169,21 @@ export interface StoredBlob extends StoredFile {
   storageKey: string;
 }
 
-/** One text for the rows' insert: `record` sends it with its $1, `fileRowsStatement` embeds it. */
-const [ROWS_BEFORE, ROWS_AFTER] =
-  `insert into files (id, storage_key, original_name, mime_type, size_bytes, sha256)
-  select x.id, x.storage_key, x.original_name, x.mime_type, x.size_bytes, x.sha256
+/**
+ * One text for the rows' insert: `record` sends it with its $1 and stages the rows (decision 034);
+ * `fileRowsStatement` embeds it in the write that uses the files, so its rows are committed with
+ * that write, and a row an earlier request staged leaves the staging area with it.
+ */
+const rowsInsert = (staged: boolean) =>
+  `insert into files (id, storage_key, original_name, mime_type, size_bytes, sha256, staged_at)
+  select x.id, x.storage_key, x.original_name, x.mime_type, x.size_bytes, x.sha256, ${staged ? 'now()' : 'null'}
   from jsonb_to_recordset($1::jsonb) as x(id uuid, storage_key text, original_name text, mime_type text,
     size_bytes bigint, sha256 text)
-  on conflict (id) do nothing`.split('$1') as [string, string];
+  on conflict (id) do ${staged ? 'nothing' : 'update set staged_at = null where files.staged_at is not null'}`.split(
+    '$1',
+  ) as [string, string];
+const [ROWS_BEFORE, ROWS_AFTER] = rowsInsert(true);
+const [COMMITTED_BEFORE, COMMITTED_AFTER] = rowsInsert(false);
 
 function fileRows(files: readonly StoredBlob[]) {
   return JSON.stringify(
@@ -150,10 +200,11 @@ function fileRows(files: readonly StoredBlob[]) {
 
 /**
  * The `files` rows of stored blobs, as a statement to embed in a larger one (a data-modifying CTE),
- * so the rows are written with whatever refers to them. A row already there is left as it is.
+ * so the rows are written, committed, with whatever refers to them. A row already there (staged by
+ * the upload's request) leaves the staging area.
  */
 export function fileRowsStatement(files: readonly StoredBlob[]): SQL {
-  return sql`${sql.raw(ROWS_BEFORE)}${fileRows(files)}${sql.raw(ROWS_AFTER)}`;
+  return sql`${sql.raw(COMMITTED_BEFORE)}${fileRows(files)}${sql.raw(COMMITTED_AFTER)}`;
 }
 
 export const DOCUMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
@@ -226,7 +277,8 @@ function fmtMb(bytes: number) {
 
 export class FileService {
   constructor(
-    private readonly blobs: BlobStore,
+    /** Where the bytes live; the sweep walks it (`sweepFiles`). */
+    readonly blobs: BlobStore,
     private readonly sql: SqlRunner,
     private readonly maxBytes: number,
   ) {}
@@ -289,10 +341,36 @@ export class FileService {
     };
   }
 
-  /** Write the rows of stored blobs; one already written is left as it is. */
+  /**
+   * Write the rows of stored blobs, staged: the sweep deletes them after its grace period unless
+   * something refers to them by then (decision 034). One already written is left as it is.
+   */
   async record(files: readonly StoredBlob[]) {
     if (files.length === 0) return;
     await this.sql.query(`${ROWS_BEFORE}$1${ROWS_AFTER}`, [fileRows(files)]);
+  }
+
+  private references: Promise<string> | undefined;
+
+  /**
+   * Remove a refused request's uploads at once rather than wait for the sweep: their staged rows
+   * that nothing refers to, and the bytes of every one left without a row. A committed or
+   * referenced file is left as it is.
+   */
+  async discard(files: readonly StoredBlob[]) {
+    if (files.length === 0) return;
+    this.references ??= referencesOf(this.sql);
+    const referenced = await this.references;
+    const ids = files.map((f) => f.id);
+    await this.sql.query(
+      `delete from files where id = any($1::uuid[]) and staged_at is not null and not ${referenced}`,
+      [ids],
+    );
+    const rows = await this.sql.query<{ id: string }>('select id from files where id = any($1::uuid[])', [
+      ids,
+    ]);
+    const kept = new Set(rows.map((r) => r.id));
+    for (const f of files) if (!kept.has(f.id)) await this.blobs.remove(f.storageKey);
   }
 
   async open(id: string): Promise<{ file: StoredFile; stream: Readable } | undefined> {
