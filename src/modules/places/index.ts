@@ -10,8 +10,12 @@ export {
   findPlaceById,
   getPlace,
   getPlaceByCode,
+  importVillages,
   listChildren,
   type Place,
   searchPlaces,
+  setVillageCentre,
   toPlaceOut,
+  VILLAGE_CSV_COLUMNS,
+  type VillageImportResult,
 } from './places.service.ts';
