@@ -25,6 +25,7 @@ import { registerBroadcastRoutes } from '#modules/broadcast/index.ts';
 import { registerDocumentRoutes } from '#modules/documents/index.ts';
 import { registerDossierRoutes } from '#modules/dossiers/index.ts';
 import { registerFeedbackRoutes } from '#modules/feedback/index.ts';
+import { registerFieldkitRoutes } from '#modules/fieldkit/index.ts';
 import { registerIdentityRoutes, resolveActor, SESSION_COOKIE } from '#modules/identity/index.ts';
 import { registerNotificationRoutes } from '#modules/notifications/index.ts';
 import { feeLinesFor, registerPaymentRoutes } from '#modules/payments/index.ts';
@@ -205,6 +206,7 @@ export async function buildApp(
   registerPaymentRoutes(app, platform);
   registerRatingRoutes(app, platform);
   registerStatisticsRoutes(app);
+  registerFieldkitRoutes(app, platform);
 
   await app.ready();
   return app;

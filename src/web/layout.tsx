@@ -22,10 +22,13 @@ export function Layout({
   page,
   title,
   children,
+  head,
 }: {
   page: PageCtx;
   title: string;
   children: ComponentChildren;
+  /** More for the head: an installable app's manifest, theme colour, stylesheet. */
+  head?: ComponentChildren;
 }) {
   const { t, actor } = page;
   return (
@@ -37,6 +40,7 @@ export function Layout({
         <link rel="stylesheet" href={CSS_HREF} />
         {/* No favicon: saves a request and a 404 on every first visit. */}
         <link rel="icon" href="data:," />
+        {head}
       </head>
       <body>
         <a class="skip" href="#main">

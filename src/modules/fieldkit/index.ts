@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import { addMessages } from '#platform/i18n/index.ts';
+import type { Platform } from '#platform/platform.ts';
+import { registerClientAssets } from '#web/client-assets.ts';
+import { addStaffLink } from '#web/staff-menu.ts';
+import { registerFieldkitApi } from './fieldkit.api.ts';
+import { prepareKit } from './fieldkit.app.tsx';
+import { registerConflictPages } from './fieldkit.conflicts.tsx';
+import { KIT_MESSAGES } from './fieldkit.messages.ts';
+import { registerKitPages } from './fieldkit.routes.tsx';
+
+export { DASHBOARD_ROLES, FIELD_ROLES, LEADER, MEMBER } from './fieldkit.access.ts';
+
+addMessages('fieldkit', KIT_MESSAGES as never);
+
+export function registerFieldkitRoutes(app: FastifyInstance, _platform: Platform) {
+  addStaffLink({
+    href: '/to-cong-nghe/',
+    label: { vi: 'Tổ công nghệ số: hộ gia đình, lần thăm', en: 'Digital team: households and visits' },
+    roles: ['community_digital_member', 'community_digital_leader'],
+  });
+  registerClientAssets(app);
+  // A plugin, so the app's start waits for the kit's bundles.
+  app.register(async (scope) => {
+    const kit = await prepareKit(scope);
+    registerKitPages(scope, kit);
+    registerConflictPages(scope);
+  });
+  registerFieldkitApi(app);
+}
