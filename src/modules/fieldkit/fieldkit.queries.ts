@@ -113,6 +113,37 @@ export async function changedHouseholds(db: Db, hamletId: number, since: number,
     .limit(limit);
 }
 
+/** Name and address of a hamlet's registered households (an import skips those it already has). */
+export async function householdKeys(db: Db, hamletId: number) {
+  return db
+    .select({ headName: households.headName, address: households.address })
+    .from(households)
+    .where(and(eq(households.hamletId, hamletId), isNull(households.deletedAt)));
+}
+
+/** Per hamlet: registered households and open conflicts. */
+export async function teamCounts(db: Db, hamletIds: number[]) {
+  const out = new Map<number, { households: number; conflicts: number }>();
+  if (hamletIds.length === 0) return out;
+  const h = await db
+    .select({ hamletId: households.hamletId, n: sql<number>`count(*)::int` })
+    .from(households)
+    .where(and(inArray(households.hamletId, hamletIds), isNull(households.deletedAt)))
+    .groupBy(households.hamletId);
+  const c = await db
+    .select({ hamletId: conflicts.hamletId, n: sql<number>`count(*)::int` })
+    .from(conflicts)
+    .where(and(inArray(conflicts.hamletId, hamletIds), isNull(conflicts.resolvedAt)))
+    .groupBy(conflicts.hamletId);
+  for (const id of hamletIds) out.set(id, { households: 0, conflicts: 0 });
+  for (const r of h) out.set(r.hamletId, { households: r.n, conflicts: 0 });
+  for (const r of c) {
+    const e = out.get(r.hamletId);
+    if (e) e.conflicts = r.n;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Checklists
 

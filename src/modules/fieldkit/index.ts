@@ -3,6 +3,8 @@ import { addMessages } from '#platform/i18n/index.ts';
 import type { Platform } from '#platform/platform.ts';
 import { registerClientAssets } from '#web/client-assets.ts';
 import { addStaffLink } from '#web/staff-menu.ts';
+import { registerFieldkitAdmin } from './fieldkit.admin.tsx';
+import './fieldkit.admin-messages.ts';
 import { registerFieldkitApi } from './fieldkit.api.ts';
 import { prepareKit } from './fieldkit.app.tsx';
 import { registerConflictPages } from './fieldkit.conflicts.tsx';
@@ -26,5 +28,11 @@ export function registerFieldkitRoutes(app: FastifyInstance, _platform: Platform
     registerKitPages(scope, kit);
     registerConflictPages(scope);
   });
+  addStaffLink({
+    href: '/quan-tri/to-cong-nghe',
+    label: { vi: 'Tổ công nghệ số cộng đồng: tổ, danh sách hộ, thống kê', en: 'Community digital teams' },
+    roles: ['admin', 'community_digital_leader', 'approver'],
+  });
+  registerFieldkitAdmin(app);
   registerFieldkitApi(app);
 }
