@@ -26,6 +26,12 @@ const STAFF: { username: string; displayName: string; role: Role }[] = [
   { username: 'phananh', displayName: 'Lý Văn Đáp', role: 'feedback_handler' },
 ];
 
+// Fieldkit (issue 16): the community digital team of Thôn Khuổi Tào, its leader and a member.
+const FIELD_TEAM: { username: string; displayName: string; role: Role }[] = [
+  { username: 'totruong', displayName: 'Hoàng Thị Tổ', role: 'community_digital_leader' },
+  { username: 'thanhvien', displayName: 'Lý Văn Thăm', role: 'community_digital_member' },
+];
+
 export interface DemoResult {
   placesImported: boolean;
   staff: { username: string; password: string; role: Role; created: boolean }[];
@@ -52,12 +58,20 @@ async function seed(database: Database, opts: { seedDemo: boolean }): Promise<De
   await ensureDefaultCategories(database.db);
   if (!opts.seedDemo) return { placesImported, staff: [] };
   const commune = await getPlaceByCode(database.db, DEMO_COMMUNE);
-  for (const v of VILLAGES) await addVillageUnchecked(database.db, commune, v);
+  const villages = [];
+  for (const v of VILLAGES) villages.push(await addVillageUnchecked(database.db, commune, v));
   await seedDemoClusters(database, commune);
   const staff = [];
   for (const s of STAFF) {
     const r = await ensureUser(database.db, { ...s, password: DEMO_PASSWORD, place: commune });
     staff.push({ username: s.username, password: DEMO_PASSWORD, role: s.role, created: r.created });
+  }
+  const [hamlet] = villages;
+  if (hamlet) {
+    for (const s of FIELD_TEAM) {
+      const r = await ensureUser(database.db, { ...s, password: DEMO_PASSWORD, place: hamlet });
+      staff.push({ username: s.username, password: DEMO_PASSWORD, role: s.role, created: r.created });
+    }
   }
   return { placesImported, staff };
 }

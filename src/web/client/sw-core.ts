@@ -59,9 +59,14 @@ export function startServiceWorker(cfg: SwConfig, hooks: { mayInstall?: () => Pr
           throw new Error('this version waits: the app has work that the running version must finish');
         }
         const cache = await caches.open(cacheName);
-        // Fetched past the HTTP cache so a new version never stores an older copy.
+        // The shell is fetched past the HTTP cache, so a new version never stores an older copy;
+        // hashed assets may come from it (their URL changes with their content): the page that
+        // registered this worker has usually just downloaded them.
         await cache.addAll(
-          cfg.precache.map((u) => new Request(u, { cache: 'reload', credentials: 'same-origin' })),
+          cfg.precache.map(
+            (u) =>
+              new Request(u, { cache: u === cfg.shell ? 'reload' : 'default', credentials: 'same-origin' }),
+          ),
         );
       })(),
     );

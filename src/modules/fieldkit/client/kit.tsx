@@ -109,9 +109,8 @@ async function fetchSession(): Promise<Session | undefined> {
   return undefined;
 }
 
-async function loadSession(): Promise<Session | undefined> {
-  const fresh = await fetchSession();
-  if (fresh) return fresh;
+/** Who used the kit last on this phone (or the page's signed-in person): the kit opens without waiting for the network. */
+function knownSession(): Session | undefined {
   const cached = localStorage.getItem(SESSION_KEY);
   if (cached) return JSON.parse(cached) as Session;
   return cfg.user ? { userId: cfg.user.id, name: cfg.user.name, canReview: cfg.user.canReview } : undefined;
@@ -221,7 +220,7 @@ async function Status() {
           {alertText}
         </p>
       )}
-      <p class="fk-pending">
+      <p class="fk-queue">
         <strong id="fk-pending-text">
           {pending ? t('fieldkit:status.pending', { count: pending }) : t('fieldkit:status.allSent')}
         </strong>{' '}
@@ -323,7 +322,7 @@ async function listOf(hamletId: number): Promise<HouseholdView[]> {
   return out;
 }
 
-const collator = new Intl.Collator('vi');
+const collator = new Intl.Collator('vi', { numeric: true });
 
 async function route(state: FormValues = emptyForm()) {
   if (!viewEl) return;
@@ -598,18 +597,38 @@ function wire() {
 
 // ---------------------------------------------------------------------------------------------
 
-async function main() {
-  const s = await loadSession();
-  if (!s) return;
+async function open(s: Session) {
   session = s;
   db = await openKit(s.userId);
+  if (await getMeta(db, 'cursor')) await route();
+  await paint();
+}
+
+async function main() {
+  document.documentElement.classList.add('fk-js-on');
   wire();
+  // The phone's copy first: the list shows before any network answer (or its absence).
+  const known = knownSession();
+  if (known) await open(known);
+  const fresh = await fetchSession();
+  if (fresh && fresh.userId !== known?.userId) {
+    // Someone else signed in on this phone: their own database, never the other's.
+    db?.close();
+    clientMode = false;
+    await open(fresh);
+  } else if (fresh) {
+    session = { ...session, ...fresh };
+  }
+  if (!db) return;
   updates = await registerServiceWorker(cfg.swUrl, cfg.scope, {
     canActivate: async () => (await pendingEverywhere()) === 0,
-    onChange: () => void paint(),
+    onChange: (u) => {
+      void paint();
+      // A new version is waiting: let it in at once if nothing waits to be sent.
+      if (u.waiting) void pendingEverywhere().then((n) => (n === 0 ? u.tryActivate() : false));
+    },
   });
   persisted = (await requestPersistence()).persisted;
-  if (await getMeta(db, 'cursor')) await route();
   await paint();
   await sync();
   if (!clientMode) await route();

@@ -1,0 +1,413 @@
+/**
+ * The community digital team's offline kit (issue 16) in a real Chromium against the real server:
+ * install it and sync a hamlet of 500 households, go offline, record visits, reload offline, try a
+ * new version and a sign-out while changes wait, come back over EDGE and over GPRS with the link cut
+ * mid-upload; every change reaches the server exactly once. The budgets are measured and printed.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, it } from 'node:test';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import { browserSession, browserSkipReason, DEMO_PASSWORD } from './support.ts';
+
+const HAMLET_CODE = '06541.01'; // Thôn Khuổi Tào in the demo commune
+const HOUSEHOLDS = 500;
+const KB = 1024;
+const BUDGET = { firstLoad: 100 * KB, hamlet: 150 * KB, laterPage: 10 * KB, edgeSeconds: 60, listMs: 1000 };
+/** Chromium's throttling in bytes per second (CDP takes bytes/s; the issue gives kbit/s). */
+const EDGE = {
+  offline: false,
+  latency: 300,
+  downloadThroughput: (200 * 1000) / 8,
+  uploadThroughput: (100 * 1000) / 8,
+};
+const GPRS = {
+  offline: false,
+  latency: 500,
+  downloadThroughput: (50 * 1000) / 8,
+  uploadThroughput: (20 * 1000) / 8,
+};
+
+const FAMILY = ['Hoàng', 'Lý', 'Nông', 'Vi', 'Triệu', 'Lộc', 'Hà', 'Lường', 'Đàm', 'Chu'];
+const MIDDLE = ['Văn', 'Thị', 'Đức', 'Thu', 'Minh'];
+const GIVEN = ['Páo', 'Mai', 'Sài', 'Hoa', 'Dền', 'Thắng', 'Sinh', 'Lan', 'Tòng', 'Khé', 'Slằn', 'Pấu'];
+
+interface Figures {
+  [k: string]: string;
+}
+const figures: Figures = {};
+const kb = (n: number) => `${(n / KB).toFixed(1)} KB`;
+
+/** Every response of a browser context, page and service worker, with the bytes that crossed the network. */
+function trafficMeter(context: BrowserContext) {
+  type Seen = { url: string; bytes: number; fromCache: boolean; byWorker: boolean; encoding: string };
+  const seen: Promise<Seen>[] = [];
+  context.on('requestfinished', (req) => {
+    seen.push(
+      (async () => {
+        const res = await req.response();
+        const sizes = await req.sizes().catch(() => ({ responseBodySize: 0, responseHeadersSize: 0 }));
+        const fromCache = Boolean(res?.fromServiceWorker());
+        return {
+          url: req.url(),
+          bytes: fromCache ? 0 : sizes.responseBodySize + sizes.responseHeadersSize,
+          fromCache,
+          byWorker: Boolean(req.serviceWorker()),
+          encoding: (await res?.headerValue('content-encoding').catch(() => null)) ?? '',
+        };
+      })(),
+    );
+  });
+  return {
+    mark: () => seen.length,
+    async since(mark: number, filter: (url: string) => boolean = () => true) {
+      const list = (await Promise.all(seen.slice(mark))).filter((s) => filter(s.url));
+      return { total: list.reduce((n, s) => n + s.bytes, 0), list };
+    },
+  };
+}
+
+async function api<T>(base: string, path: string, token: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method: body ? 'POST' : 'GET',
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+  return res.json() as Promise<T>;
+}
+
+async function tokenOf(base: string, username: string) {
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  return ((await res.json()) as { token: string }).token;
+}
+
+interface HouseholdOut {
+  id: string;
+  headName: string | null;
+  visitCount: number;
+}
+
+describe('the community digital team’s offline kit', { skip: browserSkipReason() }, () => {
+  const session = browserSession();
+  let page: Page;
+  let context: BrowserContext;
+  let cdp: CDPSession;
+  let meter: ReturnType<typeof trafficMeter>;
+  let leader = '';
+  let hamletId = 0;
+  const names: string[] = [];
+  const visited = new Map<string, number>();
+
+  async function allHouseholds() {
+    const out: HouseholdOut[] = [];
+    for (let p = 1; ; p++) {
+      const r = await api<{ items: HouseholdOut[] }>(
+        session.server.url,
+        `/api/v1/fieldkit/hamlets/${hamletId}/households?page=${p}`,
+        leader,
+      );
+      out.push(...r.items);
+      if (r.items.length < 100) return out;
+    }
+  }
+
+  /** The service workers' life as Chromium reports it (it survives the page's reloads). */
+  const workers: { next: boolean; status: string }[] = [];
+  async function watchWorkers() {
+    cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
+      for (const v of e.versions)
+        workers.push({ next: v.scriptURL.includes('version=next'), status: v.status });
+    });
+    await cdp.send('ServiceWorker.enable');
+  }
+  async function waitForWorker(status: 'redundant' | 'activated') {
+    const deadline = Date.now() + 30_000;
+    while (!workers.some((w) => w.next && w.status === status)) {
+      if (Date.now() > deadline)
+        throw new Error(`no new worker reached ${status}: ${JSON.stringify(workers)}`);
+      await page.waitForTimeout(100);
+    }
+  }
+
+  async function pending() {
+    return (await page.locator('#fk-pending-text').innerText()).trim();
+  }
+
+  /** One visit through the kit's pages, as a member taps it in. */
+  async function recordVisit(name: string) {
+    await page.goto('/to-cong-nghe/');
+    await page.getByLabel('Tìm hộ').fill(name);
+    await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+    await page.getByRole('link', { name, exact: true }).click();
+    await page.getByRole('link', { name: 'Ghi lần thăm' }).click();
+    await page.locator('input[name=a_smartphone][value=yes]').check();
+    await page.locator('input[name=a_vneid_adults]').fill('1');
+    await page.locator('input[name=a_cashless][value=no]').check();
+    await page.locator('input[name=a_public_service_account][value=yes]').check();
+    await page.locator('input[name=a_skills][value=vneid]').check();
+    await page.getByLabel('Ghi chú').fill('Hướng dẫn kích hoạt VNeID mức 2.');
+    await page.getByRole('button', { name: 'Lưu lần thăm' }).click();
+    await page.getByText('Đã ghi lần thăm.').waitFor();
+    visited.set(name, (visited.get(name) ?? 0) + 1);
+  }
+
+  async function waitAllSent(timeoutMs: number) {
+    await page.waitForFunction(
+      () => document.getElementById('fk-pending-text')?.textContent?.startsWith('Đã gửi hết'),
+      undefined,
+      { timeout: timeoutMs, polling: 100 },
+    );
+  }
+
+  async function assertVisitsOnServer() {
+    const byName = new Map((await allHouseholds()).map((h) => [h.headName ?? '', h.visitCount]));
+    for (const [name, n] of visited)
+      assert.equal(byName.get(name), n, `${name}: ${n} visit(s) on the server`);
+  }
+
+  it('when the hamlet holds 500 households and a member opens the kit, then it installs and syncs within the budgets', async () => {
+    const base = session.server.url;
+    leader = await tokenOf(base, 'totruong');
+    hamletId = (await (await fetch(`${base}/api/v1/places/${HAMLET_CODE}`)).json()).id;
+    // The register as a leader would import it: names, phones, addresses in words; a third visited.
+    const creates = [];
+    for (let i = 0; i < HOUSEHOLDS; i++) {
+      const name = `${FAMILY[i % 10]} ${MIDDLE[(i >> 1) % 5]} ${GIVEN[i % 12]} ${i}`;
+      names.push(name);
+      creates.push({
+        id: randomUUID(),
+        type: 'household.create',
+        protocol: 1,
+        data: {
+          id: randomUUID(),
+          hamletId,
+          fields: {
+            headName: name,
+            members: 2 + (i % 6),
+            phones: [`09${String(10_000_000 + i * 7919).slice(0, 8)}`],
+            address: `Xóm ${1 + (i % 7)}, nhà số ${i + 1}, gần ${i % 2 ? 'trường tiểu học' : 'cầu treo'}`,
+            consent: true,
+            ...(i % 4 === 0 ? { lat: 21.85 + i / 100_000, lng: 106.99 + i / 100_000 } : {}),
+          },
+        },
+      });
+    }
+    const clientId = randomUUID();
+    for (let i = 0; i < creates.length; i += 100) {
+      await api(base, '/api/v1/fieldkit/push', leader, {
+        clientId,
+        appVersion: 'seed',
+        commands: creates.slice(i, i + 100),
+      });
+    }
+
+    page = await session.openPage(true);
+    context = page.context();
+    meter = trafficMeter(context);
+    await page.goto('/dang-nhap?next=/to-cong-nghe/');
+    await page.getByLabel('Tên đăng nhập').fill('thanhvien');
+    await page.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
+    const mark = meter.mark();
+    await Promise.all([
+      page.waitForURL('**/to-cong-nghe/'),
+      page.getByRole('button', { name: 'Đăng nhập', exact: true }).click(),
+    ]);
+    await page.waitForFunction(
+      (n) =>
+        Boolean(navigator.serviceWorker.controller) && document.querySelectorAll('.fk-list li').length === n,
+      HOUSEHOLDS,
+      { timeout: 120_000 },
+    );
+    await page.getByText(/Dữ liệu thôn đã cập nhật/).waitFor();
+    const cached = await page.evaluate(async () => {
+      const keys = await caches.keys();
+      const cache = await caches.open(keys[0] ?? '');
+      return (await cache.keys()).map((r) => new URL(r.url).pathname);
+    });
+    assert.ok(
+      cached.includes('/to-cong-nghe/ung-dung'),
+      `the shell is cached for offline: ${cached.join(', ')}`,
+    );
+    const isData = (u: string) => u.includes('/to-cong-nghe/dong-bo/keo');
+    const kit = await meter.since(mark, (u) => !isData(u) && !u.endsWith('/dang-nhap'));
+    const data = await meter.since(mark, isData);
+    console.log(
+      `kit first load (network, compressed as sent):\n${kit.list.map((s) => `  ${s.byWorker ? 'worker' : 'page  '} ${new URL(s.url).pathname.padEnd(48)} ${kb(s.bytes)}`).join('\n')}`,
+    );
+    figures['first load of the kit, cached for offline'] =
+      `${kb(kit.total)} (budget ${kb(BUDGET.firstLoad)})`;
+    figures[`hamlet of ${HOUSEHOLDS} households, first sync`] =
+      `${kb(data.total)} in ${data.list.length} pull(s), ${data.list[0]?.encoding || 'uncompressed'} (budget ${kb(BUDGET.hamlet)})`;
+    assert.ok(kit.total <= BUDGET.firstLoad, `first load ${kb(kit.total)}`);
+    assert.ok(data.total <= BUDGET.hamlet, `hamlet data ${kb(data.total)}`);
+  });
+
+  it('when the phone is slowed four times, then the list of 500 households opens within a second', async () => {
+    cdp = await context.newCDPSession(page);
+    await watchWorkers();
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    try {
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        await page.goto('/to-cong-nghe/', { waitUntil: 'commit' });
+        await page.waitForFunction((n) => document.querySelectorAll('.fk-list li').length === n, HOUSEHOLDS, {
+          polling: 16,
+        });
+        times.push(await page.evaluate(() => Math.round(performance.now())));
+      }
+      const best = Math.min(...times);
+      figures['open the list of 500, CPU ×4 (3 tries)'] =
+        `${times.join(' / ')} ms (budget ${BUDGET.listMs} ms)`;
+      assert.ok(best <= BUDGET.listMs, `the list opened in ${times.join(', ')} ms`);
+    } finally {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    }
+  });
+
+  it('when a later page is opened, then it comes from the phone, and without JavaScript it costs at most 10 KB', async () => {
+    const mark = meter.mark();
+    await page.getByRole('link', { name: names[7] as string, exact: true }).click();
+    await page.getByRole('link', { name: 'Ghi lần thăm' }).waitFor();
+    const kitPage = await meter.since(mark, (u) => !u.includes('/dong-bo/'));
+    figures['later page in the kit (from the phone)'] = `${kb(kitPage.total)} over the network`;
+    assert.equal(kitPage.total, 0);
+
+    const plain = await session.openPage(false);
+    const plainMeter = trafficMeter(plain.context());
+    await plain.goto('/dang-nhap?next=/to-cong-nghe/');
+    await plain.getByLabel('Tên đăng nhập').fill('thanhvien');
+    await plain.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
+    await Promise.all([
+      plain.waitForURL('**/to-cong-nghe/'),
+      plain.getByRole('button', { name: 'Đăng nhập', exact: true }).click(),
+    ]);
+    const listMark = plainMeter.mark();
+    await plain.reload();
+    const list = await plainMeter.since(listMark);
+    await plain.getByLabel('Tìm hộ').fill(names[3] as string);
+    await plain.getByRole('button', { name: 'Tìm', exact: true }).click();
+    const at = plainMeter.mark();
+    await plain.getByRole('link', { name: names[3] as string, exact: true }).click();
+    await plain.getByRole('link', { name: 'Ghi lần thăm' }).waitFor();
+    const later = await plainMeter.since(at);
+    figures['later page without JavaScript (household)'] =
+      `${kb(later.total)} (budget ${kb(BUDGET.laterPage)})`;
+    figures['household list without JavaScript (100 a page)'] = kb(list.total);
+    assert.ok(later.total <= BUDGET.laterPage, `later page ${kb(later.total)}`);
+    await plain.context().close();
+  });
+
+  it('when the member works offline, then visits are kept, the kit reopens after a reload, and neither sign-out nor a new version can lose them', async () => {
+    await context.setOffline(true);
+    for (const name of names.slice(0, 50)) await recordVisit(name);
+    assert.equal(await pending(), '50 thay đổi chờ gửi');
+
+    // The last visit left the member on the household's page: reloading it offline reopens it.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: names[49] as string }).waitFor();
+    assert.equal(await pending(), '50 thay đổi chờ gửi', 'the outbox survives a reload offline');
+    await page.getByRole('link', { name: 'Danh sách hộ' }).click();
+    await page.locator('.fk-list li').first().waitFor();
+    assert.equal(await page.locator('.fk-list li').count(), HOUSEHOLDS);
+
+    // Sign-out is refused while changes wait.
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByRole('alert').getByText('Còn 50 thay đổi chưa gửi').waitFor();
+    assert.match(page.url(), /\/to-cong-nghe\//);
+
+    // A new version of the kit (here its worker under a new address, which the browser installs as
+    // an update) is refused while the outbox holds changes; the running one keeps working.
+    await context.setOffline(false);
+    await page.evaluate(() =>
+      navigator.serviceWorker.register('/to-cong-nghe/sw.js?version=next', { scope: '/to-cong-nghe/' }),
+    );
+    await waitForWorker('redundant');
+    await context.setOffline(true);
+    assert.ok(
+      !workers.some((w) => w.next && (w.status === 'installed' || w.status === 'activated')),
+      JSON.stringify(workers),
+    );
+    const waiting = await page.evaluate(async () =>
+      Boolean((await navigator.serviceWorker.getRegistration('/to-cong-nghe/'))?.waiting),
+    );
+    assert.equal(waiting, false, 'the new version is not installed while changes wait');
+    assert.equal(await pending(), '50 thay đổi chờ gửi');
+  });
+
+  it('when the signal comes back as EDGE, then the 50 visits reach the server once each within a minute, and the new version then comes in', async () => {
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', EDGE);
+    await context.setOffline(false);
+    const started = Date.now();
+    await page.getByRole('button', { name: 'Gửi ngay' }).click();
+    await waitAllSent(120_000);
+    const seconds = (Date.now() - started) / 1000;
+    figures['50 visits sent over EDGE (200/100 kbit/s, 300 ms)'] =
+      `${seconds.toFixed(1)} s (budget ${BUDGET.edgeSeconds} s)`;
+    assert.ok(seconds <= BUDGET.edgeSeconds, `sent in ${seconds} s`);
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    await assertVisitsOnServer();
+
+    // Nothing waits now: the new version installs, the kit lets it in and the page moves to it.
+    const reloaded = page.waitForEvent('load', { timeout: 30_000 });
+    await page
+      .evaluate(() =>
+        navigator.serviceWorker.register('/to-cong-nghe/sw.js?version=next', { scope: '/to-cong-nghe/' }),
+      )
+      .catch(() => {}); // the page may already be reloading into the new version
+    await waitForWorker('activated');
+    await reloaded;
+    await page.locator('.fk-list li').first().waitFor();
+    assert.equal(await page.locator('.fk-list li').count(), HOUSEHOLDS, 'the local copy survived the update');
+  });
+
+  it('when the link is GPRS and is cut in the middle of sending, then everything still arrives exactly once', async () => {
+    await context.setOffline(true);
+    for (const name of names.slice(0, 20)) await recordVisit(name);
+    assert.equal(await pending(), '20 thay đổi chờ gửi');
+    await cdp.send('Network.emulateNetworkConditions', GPRS);
+    await context.setOffline(false);
+    const uploading = page.waitForRequest((r) => r.url().endsWith('/dong-bo/gui'));
+    await page.getByRole('button', { name: 'Gửi ngay' }).click();
+    await uploading;
+    await page.waitForTimeout(1500); // a third of the way into a 20 kbit/s upload
+    await context.setOffline(true);
+    await page.getByText('Không có mạng').waitFor({ timeout: 30_000 });
+    await context.setOffline(false);
+    const started = Date.now();
+    await page.getByRole('button', { name: 'Gửi ngay' }).click();
+    await waitAllSent(180_000);
+    figures['20 visits over GPRS, cut once mid-upload'] =
+      `all arrived, ${((Date.now() - started) / 1000).toFixed(1)} s after the cut`;
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    await assertVisitsOnServer();
+
+    // Everything sent: now signing out is allowed, and the hamlet's data leaves the phone.
+    await Promise.all([
+      page.waitForURL((u) => !u.pathname.startsWith('/to-cong-nghe')),
+      page.getByRole('button', { name: 'Đăng xuất' }).click(),
+    ]);
+    const left = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+    assert.ok(!left.some((n) => n?.startsWith('xaso-fieldkit-')), `kit databases left: ${left.join(', ')}`);
+    console.log(
+      `\nfield kit figures:\n${Object.entries(figures)
+        .map(([k, v]) => `  ${k.padEnd(48)} ${v}`)
+        .join('\n')}`,
+    );
+  });
+});
