@@ -326,4 +326,107 @@ export async function countOpenConflicts(db: Db, householdId: string) {
   return row?.n ?? 0;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Dashboards
+
+export interface DashboardFigures {
+  groupId: number;
+  households: number;
+  visited: number;
+  visits: number;
+  smartphone: number;
+  vneid: number;
+  vneidAdults: number;
+  cashless: number;
+  publicService: number;
+  assisted: number;
+}
+
+const rows = <T>(r: unknown) => (r as { rows: T[] }).rows;
+const int = (v: unknown) => Number(v ?? 0);
+
+/**
+ * Figures per unit just below `path` (or for `path` itself when it is a hamlet): registered
+ * households now; households visited, visits, and the indicators of each household's latest
+ * visit in [from, to); assisted dossiers filed in [from, to).
+ */
+export async function dashboardFigures(
+  db: Db,
+  path: string,
+  from: Date,
+  to: Date,
+): Promise<DashboardFigures[]> {
+  const group = (column: SQL) =>
+    sql`coalesce(nullif(split_part(substr(${column}, length(${path}) + 1), '/', 1), ''), split_part(rtrim(${path}, '/'), '/', -1))::bigint`;
+  const result = await db.execute(sql`
+    with latest as (
+      select distinct on (household_id) household_id, hamlet_path, smartphone, vneid_adults, cashless,
+             public_service_account
+        from fieldkit_visits
+       where hamlet_path like ${path} || '%' and ended_at >= ${from.toISOString()}::timestamptz and ended_at < ${to.toISOString()}::timestamptz
+       order by household_id, ended_at desc
+    ), visited as (
+      select ${group(sql`hamlet_path`)} as g, count(*) as visited,
+             count(*) filter (where smartphone) as smartphone,
+             count(*) filter (where vneid_adults > 0) as vneid,
+             coalesce(sum(vneid_adults), 0) as vneid_adults,
+             count(*) filter (where cashless) as cashless,
+             count(*) filter (where public_service_account) as public_service
+        from latest group by 1
+    ), visits as (
+      select ${group(sql`hamlet_path`)} as g, count(*) as visits
+        from fieldkit_visits
+       where hamlet_path like ${path} || '%' and ended_at >= ${from.toISOString()}::timestamptz and ended_at < ${to.toISOString()}::timestamptz
+       group by 1
+    ), registered as (
+      select ${group(sql`hamlet_path`)} as g, count(*) as households
+        from fieldkit_households where hamlet_path like ${path} || '%' and deleted_at is null group by 1
+    ), assisted as (
+      select ${group(sql`hamlet_path`)} as g, count(*) as assisted
+        from fieldkit_assisted
+       where hamlet_path like ${path} || '%' and filed_at >= ${from.toISOString()}::timestamptz and filed_at < ${to.toISOString()}::timestamptz
+       group by 1
+    ), groups as (
+      select g from registered union select g from visits union select g from assisted
+    )
+    select groups.g, registered.households, visited.visited, visits.visits, visited.smartphone, visited.vneid,
+           visited.vneid_adults, visited.cashless, visited.public_service, assisted.assisted
+      from groups
+      left join registered using (g) left join visited using (g) left join visits using (g)
+      left join assisted using (g)
+  `);
+  return rows<Record<string, unknown>>(result).map((r) => ({
+    groupId: int(r.g),
+    households: int(r.households),
+    visited: int(r.visited),
+    visits: int(r.visits),
+    smartphone: int(r.smartphone),
+    vneid: int(r.vneid),
+    vneidAdults: int(r.vneid_adults),
+    cashless: int(r.cashless),
+    publicService: int(r.public_service),
+    assisted: int(r.assisted),
+  }));
+}
+
+export async function visitsPerMember(db: Db, path: string, from: Date, to: Date) {
+  return db
+    .select({
+      memberId: visits.memberId,
+      memberName: sql<string>`max(${visits.memberName})`,
+      visits: sql<number>`count(*)::int`,
+      households: sql<number>`count(distinct ${visits.householdId})::int`,
+    })
+    .from(visits)
+    .where(
+      and(
+        like(visits.hamletPath, `${path}%`),
+        sql`${visits.endedAt} >= ${from.toISOString()}::timestamptz`,
+        sql`${visits.endedAt} < ${to.toISOString()}::timestamptz`,
+      ),
+    )
+    .groupBy(visits.memberId)
+    .orderBy(sql`count(*) desc`, asc(visits.memberId));
+}
+
 export type { SQL };

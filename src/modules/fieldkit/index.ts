@@ -8,6 +8,7 @@ import './fieldkit.admin-messages.ts';
 import { registerFieldkitApi } from './fieldkit.api.ts';
 import { prepareKit } from './fieldkit.app.tsx';
 import { registerConflictPages } from './fieldkit.conflicts.tsx';
+import { registerDashboard } from './fieldkit.dashboard.tsx';
 import { KIT_MESSAGES } from './fieldkit.messages.ts';
 import { registerKitPages } from './fieldkit.routes.tsx';
 
@@ -34,5 +35,6 @@ export function registerFieldkitRoutes(app: FastifyInstance, _platform: Platform
     roles: ['admin', 'community_digital_leader', 'approver'],
   });
   registerFieldkitAdmin(app);
+  registerDashboard(app);
   registerFieldkitApi(app);
 }
