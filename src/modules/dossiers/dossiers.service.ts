@@ -213,6 +213,9 @@ export interface DocumentFile {
   stored?: StoredBlob | undefined;
 }
 
+/** Who may file "assisted" for someone: the desk, and the hamlet's community digital team. */
+const ASSISTING_ROLES = ['receptionist', 'community_digital_member', 'community_digital_leader'] as const;
+
 export interface SubmitInput {
   procedureCode: string;
   /** The commune the applicant files with (or whose province decides, for province procedures). */
@@ -224,6 +227,8 @@ export interface SubmitInput {
   /** Staff filing at a counter or for a community team: the channel and where they helped. */
   channel?: Channel | undefined;
   helpedPlaceCode?: string | undefined;
+  /** Filed for the applicant by a community digital team member (the fieldkit module). */
+  assisted?: boolean | undefined;
   receiveNow?: boolean | undefined;
   /** Upload problems found while storing the files (wrong type, too big), shown with the rest. */
   uploadErrors?: FieldError[] | undefined;
@@ -417,7 +422,7 @@ interface Message {
 export async function submitDossier(ctx: Ctx, deps: DossierDeps, input: SubmitInput): Promise<Submitted> {
   const actor = ctx.actor;
   const isStaff = actor.kind === 'staff';
-  if (!isStaff && (input.channel !== undefined || input.helpedPlaceCode || input.receiveNow)) {
+  if (!isStaff && (input.channel !== undefined || input.helpedPlaceCode || input.receiveNow || input.assisted)) {
     throw new Forbidden({
       vi: 'Chỉ cán bộ mới ghi nơi tiếp nhận và hình thức nộp.',
       en: 'Only staff record the channel and where a dossier was received.',
@@ -431,7 +436,9 @@ export async function submitDossier(ctx: Ctx, deps: DossierDeps, input: SubmitIn
       ]);
     }
     helped = await placeByCode(ctx.db, input.helpedPlaceCode);
-    if (!hasRole(actor, 'receptionist', helped.path)) throw new Forbidden();
+    // A community digital team member files for people in their hamlet (fieldkit's assisted filing).
+    const roles = input.assisted ? ASSISTING_ROLES : (['receptionist'] as const);
+    if (!hasRole(actor, roles, helped.path)) throw new Forbidden();
   }
   let checked: CheckedSubmission;
   try {
@@ -529,6 +536,7 @@ export async function submitDossier(ctx: Ctx, deps: DossierDeps, input: SubmitIn
     channel,
     helpedPlaceId: helped?.id ?? null,
     helpedBy: isStaff ? actor.userId : null,
+    assisted: input.assisted ?? false,
     submittedAt: now,
     idempotencyKey: input.idempotencyKey ?? null,
     createdAt: now,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AssistDeps } from './assisted.service.ts';
 import { CommandResult, HouseholdOut, PullQuery, PullResponse, PushRequest } from './fieldkit.schemas.ts';
 import { getHamlet, getHousehold, listHouseholdsOf, toHouseholdOut } from './households.service.ts';
 import { pull, push } from './sync.service.ts';
@@ -12,7 +13,7 @@ const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
  * The kit's JSON API for clients with a bearer token (another app, a script). The browser kit uses
  * the same use cases through `/to-cong-nghe/dong-bo/*` with its session cookie (fieldkit.sync.ts).
  */
-export function registerFieldkitApi(root: FastifyInstance) {
+export function registerFieldkitApi(root: FastifyInstance, deps: AssistDeps) {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['fieldkit'];
   const security = [{ bearer: [] }];
@@ -45,7 +46,7 @@ export function registerFieldkitApi(root: FastifyInstance) {
         response: { 200: z.object({ results: z.array(CommandResult) }), ...errors },
       },
     },
-    async (req) => push(req.ctx(), req.body),
+    async (req) => push(req.ctx(), deps, req.body),
   );
 
   app.get(

@@ -3,14 +3,17 @@ import type { PgInsertValue, PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '#platform/db/client.ts';
 import type { ChecklistItem, ConflictField, LastVisit } from './fieldkit.schemas.ts';
 import {
+  assisted,
   type ConflictKind,
   checklists,
   clients,
   commands,
   conflicts,
+  consentCodes,
   households,
   type Resolution,
   teams,
+  uploads,
   visits,
 } from './fieldkit.tables.ts';
 
@@ -324,6 +327,88 @@ export async function countOpenConflicts(db: Db, householdId: string) {
     .from(conflicts)
     .where(and(eq(conflicts.householdId, householdId), isNull(conflicts.resolvedAt)));
   return row?.n ?? 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assisted filing: consent codes, uploads, the team's record
+
+export async function insertConsentCode(
+  db: Db,
+  c: { phone: string; codeHash: string; memberId: number; expiresAt: Date; createdAt: Date },
+) {
+  const [row] = await db.insert(consentCodes).values(c).returning({ id: consentCodes.id });
+  return row?.id ?? 0;
+}
+
+export async function latestConsentCode(db: Db, phone: string, memberId: number) {
+  const [row] = await db
+    .select()
+    .from(consentCodes)
+    .where(and(eq(consentCodes.phone, phone), eq(consentCodes.memberId, memberId)))
+    .orderBy(desc(consentCodes.id))
+    .limit(1)
+    .for('update');
+  return row;
+}
+
+export async function countConsentTry(db: Db, id: number) {
+  await db
+    .update(consentCodes)
+    .set({ attempts: sql`${consentCodes.attempts} + 1` })
+    .where(eq(consentCodes.id, id));
+}
+
+export async function verifyConsentCode(db: Db, id: number, token: string, at: Date) {
+  await db.update(consentCodes).set({ token, verifiedAt: at }).where(eq(consentCodes.id, id));
+}
+
+/** A verified consent token of this member, used once: the row it was on, or nothing. */
+export async function useConsentToken(db: Db, token: string, memberId: number, at: Date) {
+  const [row] = await db
+    .update(consentCodes)
+    .set({ usedAt: at })
+    .where(
+      and(eq(consentCodes.token, token), eq(consentCodes.memberId, memberId), isNull(consentCodes.usedAt)),
+    )
+    .returning();
+  return row;
+}
+
+/** The upload's row, made on its first piece, locked for this transaction. */
+export async function lockUpload(db: Db, u: { id: string; memberId: number; total: number }) {
+  await db
+    .insert(uploads)
+    .values({ id: u.id, memberId: u.memberId, totalBytes: u.total, received: Buffer.alloc(0) })
+    .onConflictDoNothing();
+  const [row] = await db.select().from(uploads).where(eq(uploads.id, u.id)).for('update');
+  if (!row) throw new Error('upload row missing');
+  return row;
+}
+
+export async function appendUpload(db: Db, id: string, bytes: Buffer) {
+  const [row] = await db
+    .update(uploads)
+    .set({ received: sql`${uploads.received} || ${bytes}` })
+    .where(eq(uploads.id, id))
+    .returning();
+  if (!row) throw new Error('upload row missing');
+  return row;
+}
+
+export async function finishUpload(db: Db, id: string, fileId: string) {
+  await db
+    .update(uploads)
+    .set({ fileId, received: Buffer.alloc(0) })
+    .where(eq(uploads.id, id));
+}
+
+export async function findUpload(db: Db, id: string) {
+  const [row] = await db.select().from(uploads).where(eq(uploads.id, id));
+  return row;
+}
+
+export async function insertAssisted(db: Db, row: typeof assisted.$inferInsert) {
+  await db.insert(assisted).values(row);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { Forbidden } from '#platform/errors.ts';
 import { errorsFor } from '#web/form.tsx';
 import type { PageCtx } from '#web/layout.tsx';
 import { pageCtx } from '#web/render.tsx';
+import type { AssistDeps } from './assisted.service.ts';
 import { checklistForPlace } from './checklist.service.ts';
 import { canReview, kitHamlets, requireReview } from './fieldkit.access.ts';
 import { type KitAssets, SHELL, SYNC, sendKitPage } from './fieldkit.app.tsx';
@@ -52,7 +53,7 @@ function bodyOf(req: FastifyRequest): FormBody {
  * household form. Every change is posted as the same command the offline kit sends (its id drawn
  * with the form), so what works offline and what works without a script are one code path.
  */
-export function registerKitPages(app: FastifyInstance, kit: KitAssets) {
+export function registerKitPages(app: FastifyInstance, kit: KitAssets, deps: AssistDeps) {
   const send = (
     req: FastifyRequest,
     reply: FastifyReply,
@@ -221,7 +222,7 @@ export function registerKitPages(app: FastifyInstance, kit: KitAssets) {
       hamletId: Number(body.hamletId),
       edit: false,
     });
-    const result = await applyFormCommand(req.ctx(), command);
+    const result = await applyFormCommand(req.ctx(), deps, command);
     return answer(req, reply, result, householdId, (s) => newForm(req, reply, s, 400), 'saved');
   });
 
@@ -263,7 +264,7 @@ export function registerKitPages(app: FastifyInstance, kit: KitAssets) {
       edit: true,
     });
     if (!command) return reply.redirect(householdUrl(id), 303);
-    const result = await applyFormCommand(req.ctx(), command);
+    const result = await applyFormCommand(req.ctx(), deps, command);
     return answer(req, reply, result, id, (s) => editForm(req, reply, s, 400), 'saved');
   });
 
@@ -312,7 +313,7 @@ export function registerKitPages(app: FastifyInstance, kit: KitAssets) {
       now: ctx.clock.now(),
       items: checklist.items,
     });
-    const result = await applyFormCommand(ctx, command);
+    const result = await applyFormCommand(ctx, deps, command);
     return answer(req, reply, result, id, (s) => visitForm(req, reply, s, 400), 'visit');
   });
 
@@ -322,7 +323,7 @@ export function registerKitPages(app: FastifyInstance, kit: KitAssets) {
     const { id } = Id.parse(req.params);
     const body = bodyOf(req);
     requireReview(req.actor, (await getHousehold(req.ctx(), id)).hamletPath);
-    const result = await applyFormCommand(req.ctx(), {
+    const result = await applyFormCommand(req.ctx(), deps, {
       id: uuidOr(body.commandId),
       type: 'household.delete',
       protocol: 1,
@@ -346,5 +347,5 @@ export function registerKitPages(app: FastifyInstance, kit: KitAssets) {
     const query = PullQuery.parse(req.query);
     return reply.header('cache-control', 'no-store').send(await pull(req.ctx(), query));
   });
-  app.post(`${SYNC}gui`, { bodyLimit: 512 * 1024 }, async (req) => push(req.ctx(), req.body));
+  app.post(`${SYNC}gui`, { bodyLimit: 512 * 1024 }, async (req) => push(req.ctx(), deps, req.body));
 }

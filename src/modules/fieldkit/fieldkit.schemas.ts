@@ -350,6 +350,8 @@ export const COMMANDS = {
     meta: z.unknown(),
     answers: z.record(z.string(), z.unknown()),
   }),
+  /** Parsed by assisted.service.ts (AssistData): a dossier filed for someone of a household. */
+  'dossier.assist': z.record(z.string(), z.unknown()),
 } as const;
 export type CommandType = keyof typeof COMMANDS;
 
@@ -368,6 +370,8 @@ export const CommandResult = z.object({
   replayed: z.boolean().optional(),
   household: z.object({ id: z.string(), version: z.number(), updateId: z.number() }).optional(),
   conflictId: z.number().optional(),
+  /** The dossier an assisted filing made: the code the citizen tracks it by. */
+  dossierCode: z.string().optional(),
   message: z.object({ vi: z.string(), en: z.string() }).optional(),
   errors: z.array(z.object({ field: z.string(), vi: z.string(), en: z.string() })).optional(),
 });
@@ -434,5 +438,7 @@ export const PullResponse = z.object({
   more: z.boolean(),
   /** The province's current checklist when the kit's differs. */
   checklist: ChecklistOut.optional(),
+  /** The version of the procedures the kit keeps (fetched again when it changes). */
+  catalogue: z.string(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;

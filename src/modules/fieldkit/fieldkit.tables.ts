@@ -1,6 +1,7 @@
 import {
   bigint,
   boolean,
+  customType,
   doublePrecision,
   integer,
   jsonb,
@@ -121,4 +122,46 @@ export const conflicts = pgTable('fieldkit_conflicts', {
   resolvedAt: ts('resolved_at'),
   resolvedBy: id('resolved_by'),
   resolution: text('resolution').$type<Resolution>(),
+});
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => Buffer.from(v),
+});
+
+export const assisted = pgTable('fieldkit_assisted', {
+  id: uuid('id').primaryKey(),
+  householdId: uuid('household_id').notNull(),
+  hamletId: id('hamlet_id').notNull(),
+  hamletPath: text('hamlet_path').notNull(),
+  memberId: id('member_id').notNull(),
+  memberName: text('member_name').notNull(),
+  procedureCode: text('procedure_code').notNull(),
+  dossierCode: text('dossier_code'),
+  consentKind: text('consent_kind').$type<'otp' | 'paper'>().notNull(),
+  consentFileId: uuid('consent_file_id'),
+  createdAt: ts('created_at').notNull(),
+  filedAt: ts('filed_at'),
+});
+
+export const consentCodes = pgTable('fieldkit_consent_codes', {
+  id: id('id').primaryKey().generatedAlwaysAsIdentity(),
+  phone: text('phone').notNull(),
+  codeHash: text('code_hash').notNull(),
+  memberId: id('member_id').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  expiresAt: ts('expires_at').notNull(),
+  token: text('token'),
+  verifiedAt: ts('verified_at'),
+  usedAt: ts('used_at'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const uploads = pgTable('fieldkit_uploads', {
+  id: uuid('id').primaryKey(),
+  memberId: id('member_id').notNull(),
+  totalBytes: integer('total_bytes').notNull(),
+  received: bytea('received').notNull(),
+  fileId: uuid('file_id'),
+  createdAt: ts('created_at').notNull().defaultNow(),
 });

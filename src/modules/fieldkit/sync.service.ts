@@ -3,7 +3,9 @@ import { findPlacesByIds, type Place } from '#modules/places/index.ts';
 import { requireStaff } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import { AppError, Forbidden, Invalid } from '#platform/errors.ts';
+import type { Events } from '#platform/events.ts';
 import { fieldErrors, parse } from '#platform/validation.ts';
+import { AssistData, type AssistDeps, fileAssisted, kitCatalogue } from './assisted.service.ts';
 import { checklistFor, provinceOf, toChecklistOut } from './checklist.service.ts';
 import { kitHamlets } from './fieldkit.access.ts';
 import * as q from './fieldkit.queries.ts';
@@ -40,7 +42,7 @@ export const PULL_PAGE = 500;
  * kept as refused: the kit shows it to the member, never drops it silently. Anything else (the
  * database went away) fails the request; the kit sends the rest again later.
  */
-export async function push(ctx: Ctx, body: unknown): Promise<{ results: CommandResult[] }> {
+export async function push(ctx: Ctx, deps: AssistDeps, body: unknown): Promise<{ results: CommandResult[] }> {
   const staff = requireStaff(ctx.actor);
   const req = parse(PushRequest, body);
   const known = await q.findClient(ctx.db, req.clientId);
@@ -57,7 +59,7 @@ export async function push(ctx: Ctx, body: unknown): Promise<{ results: CommandR
     at: ctx.clock.now(),
   });
   const results: CommandResult[] = [];
-  for (const raw of req.commands) results.push(await applyCommand(ctx, req.clientId, raw));
+  for (const raw of req.commands) results.push(await applyCommand(ctx, deps, req.clientId, raw));
   return { results };
 }
 
@@ -71,7 +73,7 @@ export function webClientId(userId: number) {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export async function applyFormCommand(ctx: Ctx, command: unknown): Promise<CommandResult> {
+export async function applyFormCommand(ctx: Ctx, deps: AssistDeps, command: unknown): Promise<CommandResult> {
   const staff = requireStaff(ctx.actor);
   const clientId = webClientId(staff.userId);
   await q.upsertClient(ctx.db, {
@@ -80,7 +82,7 @@ export async function applyFormCommand(ctx: Ctx, command: unknown): Promise<Comm
     appVersion: 'web',
     at: ctx.clock.now(),
   });
-  return applyCommand(ctx, clientId, command);
+  return applyCommand(ctx, deps, clientId, command);
 }
 
 const rejected = (id: string, e: AppError): CommandResult => ({
@@ -90,16 +92,26 @@ const rejected = (id: string, e: AppError): CommandResult => ({
   ...(e instanceof Invalid ? { errors: e.fields } : {}),
 });
 
-export async function applyCommand(ctx: Ctx, clientId: string, raw: unknown): Promise<CommandResult> {
+export async function applyCommand(
+  ctx: Ctx,
+  deps: AssistDeps,
+  clientId: string,
+  raw: unknown,
+): Promise<CommandResult> {
   const staff = requireStaff(ctx.actor);
   const envelope = CommandEnvelope.safeParse(raw);
   const rawId = String((raw as { id?: unknown } | null)?.id ?? '');
   if (!envelope.success) return rejected(rawId, new Invalid(fieldErrors(envelope.error)));
   const c = envelope.data;
   const now = ctx.clock.now();
+  // Events wait for the commit (a listener must never see a change that may still be undone).
+  const later: [string, unknown][] = [];
+  const events = {
+    emit: async (name: string, payload: unknown) => void later.push([name, payload]),
+  } as unknown as Events;
   // The claim, the change and the answer commit together, or none of them does (a crash or a lost
   // connection mid-way leaves nothing, and the retry applies the command).
-  return ctx.db.transaction(async (tx) => {
+  const result = await ctx.db.transaction(async (tx) => {
     const first = await q.claimCommand(tx, {
       clientId,
       commandId: c.id,
@@ -113,7 +125,9 @@ export async function applyCommand(ctx: Ctx, clientId: string, raw: unknown): Pr
     let result: CommandResult;
     try {
       // A savepoint: a refused command leaves no trace but its answer.
-      result = await tx.transaction((inner) => run({ ...ctx, db: inner }, c, { clientId, commandId: c.id }));
+      result = await tx.transaction((inner) =>
+        run({ ...ctx, db: inner, events }, deps, c, { clientId, commandId: c.id }),
+      );
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500) throw e;
       result = rejected(c.id, e);
@@ -121,6 +135,9 @@ export async function applyCommand(ctx: Ctx, clientId: string, raw: unknown): Pr
     await q.saveCommandResult(tx, clientId, c.id, result);
     return result;
   });
+  for (const [name, payload] of later)
+    await ctx.events.emit(name as 'notifications.queued', payload as never);
+  return result;
 }
 
 async function replayOf(ctx: Ctx, clientId: string, c: CommandEnvelope): Promise<CommandResult> {
@@ -137,7 +154,12 @@ async function replayOf(ctx: Ctx, clientId: string, c: CommandEnvelope): Promise
   return { ...(row.result as CommandResult), replayed: true };
 }
 
-async function run(ctx: Ctx, c: CommandEnvelope, source: CommandSource): Promise<CommandResult> {
+async function run(
+  ctx: Ctx,
+  deps: AssistDeps,
+  c: CommandEnvelope,
+  source: CommandSource,
+): Promise<CommandResult> {
   if (c.protocol < MIN_PROTOCOL || c.protocol > PROTOCOL) {
     const detail = {
       vi: `Phiên bản ứng dụng không còn được hỗ trợ (giao thức ${c.protocol}). Hãy cập nhật ứng dụng; thay đổi này được giữ lại.`,
@@ -175,6 +197,11 @@ async function run(ctx: Ctx, c: CommandEnvelope, source: CommandSource): Promise
       const d = parse(COMMANDS[type], c.data);
       const r = await recordVisit(ctx, d, source);
       return outcome(c.id, r);
+    }
+    case 'dossier.assist': {
+      const d = parse(AssistData, c.data);
+      const r = await fileAssisted(ctx, deps, d, source);
+      return { id: c.id, status: 'applied', dossierCode: r.code };
     }
   }
 }
@@ -250,5 +277,6 @@ export async function pull(ctx: Ctx, query: PullQuery): Promise<PullResponse> {
     cursor: next.join(','),
     more,
     ...(checklist && checklist.id !== query.checklist ? { checklist: toChecklistOut(checklist) } : {}),
+    catalogue: (await kitCatalogue(ctx.db)).version,
   };
 }
