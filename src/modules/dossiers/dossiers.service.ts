@@ -422,7 +422,10 @@ interface Message {
 export async function submitDossier(ctx: Ctx, deps: DossierDeps, input: SubmitInput): Promise<Submitted> {
   const actor = ctx.actor;
   const isStaff = actor.kind === 'staff';
-  if (!isStaff && (input.channel !== undefined || input.helpedPlaceCode || input.receiveNow || input.assisted)) {
+  if (
+    !isStaff &&
+    (input.channel !== undefined || input.helpedPlaceCode || input.receiveNow || input.assisted)
+  ) {
     throw new Forbidden({
       vi: 'Chỉ cán bộ mới ghi nơi tiếp nhận và hình thức nộp.',
       en: 'Only staff record the channel and where a dossier was received.',

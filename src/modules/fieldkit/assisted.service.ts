@@ -1,5 +1,6 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import sharp from 'sharp';
 import { z } from 'zod';
 import { recordAudit } from '#modules/audit/index.ts';
 import { type DossierDeps, submitDossier } from '#modules/dossiers/index.ts';
@@ -233,6 +234,41 @@ export async function uploadState(ctx: Ctx, id: string): Promise<UploadState> {
     total: row.totalBytes,
     complete: Boolean(row.fileId),
   };
+}
+
+/**
+ * A photo taken without the kit (a page without JavaScript posts the camera's file): shrunk here as
+ * the kit would on the phone (grey, at most 1,600 px, JPEG), stored, and registered as a complete
+ * upload the filing can name.
+ */
+export async function storePhoto(ctx: Ctx, deps: AssistDeps, bytes: Buffer, name: string): Promise<string> {
+  const staff = requireStaff(ctx.actor);
+  let jpeg: Buffer;
+  try {
+    jpeg = await sharp(bytes, { limitInputPixels: 50_000_000, failOn: 'error' })
+      .rotate()
+      .resize(1600, 1600, { fit: 'inside', withoutEnlargement: true })
+      .grayscale()
+      .jpeg({ quality: 60, mozjpeg: true })
+      .toBuffer();
+  } catch {
+    throw new Invalid([
+      {
+        field: 'files',
+        vi: 'Không đọc được ảnh; hãy chụp lại.',
+        en: 'The photo cannot be read; take it again.',
+      },
+    ]);
+  }
+  const stored = await deps.files.save(Readable.from([jpeg]), {
+    originalName: name.slice(0, 100) || 'anh.jpg',
+    field: 'photo',
+    allowed: IMAGE_TYPES,
+    maxBytes: MAX_UPLOAD_BYTES,
+  });
+  const id = randomUUID();
+  await q.storedUpload(ctx.db, { id, memberId: staff.userId, total: jpeg.length, fileId: stored.id });
+  return id;
 }
 
 // ---------------------------------------------------------------------------------------------

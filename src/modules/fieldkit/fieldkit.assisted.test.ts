@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { ensureCatalogue } from '#modules/procedures/index.ts';
 import { createTestApp, type TestApp } from '#test/support/app.ts';
+import { formData } from '#test/support/multipart.ts';
 import { cmd, householdFields, kitOf, setUpTeams, type Teams } from './fieldkit.test-support.ts';
 
 const PROCEDURE = '1.011607'; // Công nhận hộ nghèo, hộ cận nghèo: a household's own business
@@ -261,6 +262,74 @@ describe('assisted filing', () => {
     assert.ok(bad?.errors?.some((e) => e.field === 'applicant.idNumber'));
   });
 
+  it('when a member files without JavaScript, posting the camera’s photos, then the photos are shrunk and the dossier filed once', async () => {
+    const cookie = await t.signIn('member_a1');
+    const url = `/to-cong-nghe/ho/${householdId}/ho-so/${PROCEDURE}`;
+    const page = await t.formToken(url, cookie);
+    const html = (await t.app.inject({ method: 'GET', url, headers: { cookie } })).body;
+    assert.match(html, /name="form_situation"/);
+    assert.match(html, /name="doc_supporting" type="file"/);
+    const commandId = /name="commandId" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const camera = await sharp(await paperPhoto(7))
+      .resize(3000, 4000)
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    const fields = {
+      _csrf: page.csrf,
+      commandId,
+      dossierId: commandId,
+      consent: 'paper',
+      'applicant.name': APPLICANT.name,
+      'applicant.idNumber': APPLICANT.idNumber,
+      'applicant.phone': '0356111222',
+      'applicant.address': APPLICANT.address,
+      form_requestType: 'ho_ngheo',
+      form_householdHeadName: FORM.householdHeadName,
+      form_village: FORM.village,
+      form_members: '5',
+      form_situation: FORM.situation,
+    };
+    const post = async () => {
+      const body = await formData(fields, [
+        { name: 'doc_supporting', filename: 'IMG_1.jpg', content: camera, type: 'image/jpeg' },
+        { name: 'consent_photo', filename: 'IMG_2.jpg', content: camera, type: 'image/jpeg' },
+      ]);
+      return t.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: page.cookie, ...body.headers },
+        payload: body.payload,
+      });
+    };
+    const first = await post();
+    assert.equal(first.statusCode, 303, first.body);
+    assert.match(first.headers.location as string, /ok=filed&ma=20\.06541-/);
+    const second = await post();
+    assert.equal(second.headers.location, first.headers.location, 'the same form sent twice files once');
+    const [n] = await q<{ n: number }>(
+      "select count(*)::int as n from dossiers where applicant_phone = '0356111222'",
+    );
+    assert.equal(n?.n, 1);
+    const sizes = await q<{ size_bytes: number }>(
+      `select f.size_bytes from dossier_files df join files f on f.id = df.file_id
+         join dossiers d on d.id = df.dossier_id where d.applicant_phone = '0356111222'`,
+    );
+    assert.equal(sizes.length, 1);
+    assert.ok(
+      (sizes[0]?.size_bytes ?? 0) < camera.length / 4,
+      `shrunk from ${camera.length} to ${sizes[0]?.size_bytes}`,
+    );
+    const noConsent = await formData({ ...fields, commandId: randomUUID() });
+    const missing = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: page.cookie, ...noConsent.headers },
+      payload: noConsent.payload,
+    });
+    assert.equal(missing.statusCode, 400);
+    assert.match(missing.body, /Chụp giấy đồng ý có chữ ký/);
+  });
+
   it('when the commune looks at its figures, then the assisted dossiers are counted', async () => {
     const cookie = await t.signIn('admin_a');
     const csv = await t.app.inject({
@@ -269,6 +338,6 @@ describe('assisted filing', () => {
       headers: { cookie },
     });
     const total = csv.body.split('\r\n').find((l) => l.startsWith('tong,'));
-    assert.equal(total?.split(',').at(-1), '2');
+    assert.equal(total?.split(',').at(-1), '3');
   });
 });

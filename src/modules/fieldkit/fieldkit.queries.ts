@@ -395,6 +395,20 @@ export async function appendUpload(db: Db, id: string, bytes: Buffer) {
   return row;
 }
 
+/** An upload made whole on the server (a photo posted by a page without JavaScript). */
+export async function storedUpload(
+  db: Db,
+  u: { id: string; memberId: number; total: number; fileId: string },
+) {
+  await db.insert(uploads).values({
+    id: u.id,
+    memberId: u.memberId,
+    totalBytes: u.total,
+    received: Buffer.alloc(0),
+    fileId: u.fileId,
+  });
+}
+
 export async function finishUpload(db: Db, id: string, fileId: string) {
   await db
     .update(uploads)

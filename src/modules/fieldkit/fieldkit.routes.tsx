@@ -150,9 +150,11 @@ export function registerKitPages(app: FastifyInstance, kit: KitAssets, deps: Ass
             ? page.t('fieldkit:visit.saved')
             : notice === 'flag'
               ? page.t('fieldkit:household.flagged')
-              : notice
-                ? page.t('fieldkit:household.saved')
-                : undefined
+              : notice === 'filed'
+                ? page.t('fieldkit:assist.filed', { code: (req.query as { ma?: string }).ma ?? '' })
+                : notice
+                  ? page.t('fieldkit:household.saved')
+                  : undefined
         }
         canDelete={canReview(req.actor, h.hamletPath)}
       />,

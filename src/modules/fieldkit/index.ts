@@ -6,6 +6,7 @@ import { registerClientAssets } from '#web/client-assets.ts';
 import { addStaffLink } from '#web/staff-menu.ts';
 import type { AssistDeps } from './assisted.service.ts';
 import { registerFieldkitAdmin } from './fieldkit.admin.tsx';
+import { registerAssistPages } from './fieldkit.assist-pages.tsx';
 import './fieldkit.admin-messages.ts';
 import { registerFieldkitApi } from './fieldkit.api.ts';
 import { prepareKit } from './fieldkit.app.tsx';
@@ -42,6 +43,7 @@ export function registerFieldkitRoutes(app: FastifyInstance, platform: Platform)
     registerKitPages(scope, kit, deps);
     registerConflictPages(scope);
     registerAssistRoutes(scope, deps);
+    registerAssistPages(scope, kit, deps);
   });
   addStaffLink({
     href: '/quan-tri/to-cong-nghe',

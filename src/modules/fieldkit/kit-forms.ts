@@ -9,7 +9,7 @@ export type FormBody = Record<string, string | string[] | undefined>;
 
 export interface Command {
   id: string;
-  type: 'household.create' | 'household.update' | 'household.delete' | 'visit.record';
+  type: 'household.create' | 'household.update' | 'household.delete' | 'visit.record' | 'dossier.assist';
   protocol: number;
   at: string;
   data: Record<string, unknown>;
@@ -147,6 +147,46 @@ export function visitCommand(
         ...(accuracy !== undefined ? { accuracy } : {}),
       },
       answers: visitAnswers(body, opts.items),
+    },
+  };
+}
+
+export type Consent = { kind: 'paper'; uploadId: string } | { kind: 'otp'; token: string };
+
+/** An assisted filing from its form: `applicant.*` and `form_*` fields; the photos as upload ids. */
+export function assistCommand(
+  body: FormBody,
+  opts: {
+    commandId: string;
+    dossierId: string;
+    householdId: string;
+    procedureCode: string;
+    now: Date;
+    files: { documentId: string; uploadId: string }[];
+    consent: Consent;
+  },
+): Command {
+  const applicant: Record<string, string> = {};
+  const form: Record<string, string> = {};
+  for (const [k, raw] of Object.entries(body)) {
+    const v = one(raw);
+    if (v === undefined) continue;
+    if (k.startsWith('applicant.')) applicant[k.slice(10)] = v.normalize('NFC');
+    else if (k.startsWith('form_')) form[k.slice(5)] = v.normalize('NFC');
+  }
+  return {
+    id: opts.commandId,
+    type: 'dossier.assist',
+    protocol: KIT_PROTOCOL,
+    at: opts.now.toISOString(),
+    data: {
+      id: opts.dossierId,
+      householdId: opts.householdId,
+      procedureCode: opts.procedureCode,
+      applicant,
+      form,
+      files: opts.files,
+      consent: opts.consent,
     },
   };
 }

@@ -9,7 +9,9 @@ import { registerServiceWorker, requestPersistence, type Updates } from '#web/cl
 import type { PageCtx } from '#web/layout.tsx';
 import type { CommandResult, PullResponse } from '../fieldkit.schemas.ts';
 import {
+  assistCommand,
   type Command,
+  type Consent,
   type FormBody,
   householdCommand,
   householdValues,
@@ -17,6 +19,7 @@ import {
   visitAnswers,
   visitCommand,
 } from '../kit-forms.ts';
+import { AssistFormView, ProcedureChoice } from '../views/assist-views.tsx';
 import {
   emptyForm,
   type FormValues,
@@ -32,8 +35,11 @@ import {
 import { checkHousehold, checkVisit } from './checks.ts';
 import { localeOfPage, makeT } from './i18n.ts';
 import { overlay, searchKey } from './overlay.ts';
+import { CONSENT_PHOTO, DOCUMENT_PHOTO, type Shrunk, shrinkPhoto } from './photos.ts';
 import {
   applyPull,
+  type BlobEntry,
+  blobById,
   countTry,
   enqueue,
   erase,
@@ -49,6 +55,7 @@ import {
   refusedList,
   setMeta,
   settle,
+  uploadIdsOf,
 } from './store.ts';
 
 interface Config {
@@ -82,6 +89,10 @@ let problem: 'offline' | 'signin' | 'other' | undefined;
 let alertText: string | undefined;
 let clientMode = false;
 let flash: string | undefined;
+/** The photos of the filing form on screen, shrunk as soon as they are taken. */
+const photos = new Map<string, Shrunk & { name: string }>();
+let otpSentTo: string | undefined;
+let consentToken: string | undefined;
 
 const statusEl = document.getElementById('fk-status');
 const viewEl = document.getElementById('fk-view');
@@ -142,11 +153,73 @@ async function send(commands: Command[], clientId: string, retry = true): Promis
   return ((await r.json()) as { results: CommandResult[] }).results;
 }
 
+/** A photo goes in pieces of 32 KB: a cut link loses at most one piece. */
+const PIECE = 32 * 1024;
+/** Photos whose sending began in this page (a later attempt asks the server where to resume). */
+const started = new Set<string>();
+
+/**
+ * Send a photo from where the server has it: the first piece is sent at once (a server that
+ * already has more answers 409 with what it has, and the kit goes on from there).
+ */
+async function uploadBlob(id: string) {
+  const entry = await blobById(db, id);
+  if (!entry) return; // sent and settled already
+  const total = entry.blob.size;
+  let received = 0;
+  let complete = false;
+  if (started.has(id)) {
+    // Sending it was cut: ask how much arrived, and send only the rest.
+    const state = await fetch(`${cfg.syncUrl}tep/${id}`, { cache: 'no-store', credentials: 'same-origin' });
+    if (!state.ok) throw new HttpError(state.status);
+    ({ received, complete } = (await state.json()) as { received: number; complete: boolean });
+  }
+  started.add(id);
+  while (!complete) {
+    if (!csrf) await fetchSession();
+    const qs = new URLSearchParams({ offset: String(received), total: String(total), name: entry.name });
+    const r = await fetch(`${cfg.syncUrl}tep/${id}?${qs}`, {
+      method: 'PUT',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/octet-stream', 'x-csrf-token': csrf ?? '' },
+      body: entry.blob.slice(received, received + PIECE),
+    });
+    if (r.status === 409) {
+      received = ((await r.json()) as { received: number }).received;
+      continue;
+    }
+    if (!r.ok) throw new HttpError(r.status);
+    ({ received, complete } = (await r.json()) as { received: number; complete: boolean });
+  }
+}
+
+/**
+ * Every photo the outbox names, two at a time, in the outbox's order, while the commands before
+ * them are sent: on a slow link the round trips overlap instead of adding up.
+ */
+function uploadAll(ids: string[]) {
+  const done = new Map<string, Promise<void>>();
+  let chain: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
+  ids.forEach((id, i) => {
+    const lane = i % 2;
+    const p = (chain[lane] as Promise<void>).then(() => uploadBlob(id));
+    chain[lane] = p.catch(() => {});
+    p.catch(() => {}); // awaited below, by the batch that needs it
+    done.set(id, p);
+  });
+  chain = [];
+  return done;
+}
+
 async function pushAll() {
   const clientId = await ensureClientId();
+  const uploads = uploadAll((await outboxOf(db)).flatMap((e) => uploadIdsOf(e.command)));
   for (;;) {
     const batch = await nextBatch(db, PUSH_BATCH);
     if (batch.length === 0) return;
+    for (const e of batch) {
+      for (const id of uploadIdsOf(e.command)) await (uploads.get(id) ?? uploadBlob(id));
+    }
     let results: CommandResult[];
     try {
       results = await send(
@@ -173,7 +246,15 @@ async function pullAll() {
     if (!r.ok) throw new HttpError(r.status);
     const pageData = (await r.json()) as PullResponse;
     await applyPull(db, pageData);
-    if (!pageData.more) break;
+    if (!pageData.more) {
+      const catalogue = await getMeta(db, 'catalogue');
+      if (catalogue?.version !== pageData.catalogue) {
+        const c = await fetch(`${cfg.syncUrl}thu-tuc`, { cache: 'no-store', credentials: 'same-origin' });
+        if (!c.ok) throw new HttpError(c.status);
+        await setMeta(db, 'catalogue', await c.json());
+      }
+      break;
+    }
   }
   await setMeta(db, 'lastPullAt', new Date().toISOString());
 }
@@ -213,6 +294,7 @@ async function Status() {
   const refused = await refusedList(db);
   const lastPullAt = await getMeta(db, 'lastPullAt');
   const notSynced = (await getMeta(db, 'notSynced')) ?? [];
+  const filed = (await getMeta(db, 'filed')) ?? [];
   return (
     <>
       {alertText && (
@@ -252,6 +334,18 @@ async function Status() {
       {notSynced.length > 0 && (
         <p>{t('fieldkit:status.notSynced', { names: notSynced.map((h) => h.name).join(', ') })}</p>
       )}
+      {filed.length > 0 && (
+        <details id="fk-filed">
+          <summary>{t('fieldkit:assist.filedList')}</summary>
+          <ul>
+            {filed.map((f) => (
+              <li key={f.id}>
+                <strong>{f.code}</strong> · {f.name}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
       {refused.length > 0 && (
         <details id="fk-refused">
           <summary>{t('fieldkit:status.refused', { count: refused.length })}</summary>
@@ -285,7 +379,8 @@ async function paint() {
 type Route =
   | { name: 'list'; hamletId: number | undefined; q: string }
   | { name: 'new'; hamletId: number | undefined }
-  | { name: 'household' | 'edit' | 'visit'; id: string };
+  | { name: 'household' | 'edit' | 'visit' | 'choose'; id: string }
+  | { name: 'assist'; id: string; code: string };
 
 const UUID = '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})';
 
@@ -295,6 +390,8 @@ function match(url: URL): Route | undefined {
   if (p === KIT || p === `${KIT}ung-dung`)
     return { name: 'list', hamletId: hamlet, q: url.searchParams.get('q') ?? '' };
   if (p === `${KIT}ho/moi`) return { name: 'new', hamletId: hamlet };
+  const a = new RegExp(`^${KIT}ho/${UUID}/ho-so(?:/([0-9A-Z.]+))?$`).exec(p);
+  if (a?.[1]) return a[2] ? { name: 'assist', id: a[1], code: a[2] } : { name: 'choose', id: a[1] };
   const m = new RegExp(`^${KIT}ho/${UUID}(/sua|/tham)?$`).exec(p);
   if (!m?.[1]) return undefined;
   return { name: m[2] === '/sua' ? 'edit' : m[2] === '/tham' ? 'visit' : 'household', id: m[1] };
@@ -392,6 +489,26 @@ async function route(state: FormValues = emptyForm()) {
           commandId={uuid()}
         />
       );
+    } else if (r.name === 'choose' || r.name === 'assist') {
+      const catalogue = await getMeta(db, 'catalogue');
+      const procedure =
+        r.name === 'assist' ? catalogue?.procedures.find((p) => p.code === r.code) : undefined;
+      if (!catalogue) view = <p>{t('fieldkit:assist.noCatalogue')}</p>;
+      else if (!procedure)
+        view = <ProcedureChoice page={page} household={h} procedures={catalogue.procedures} />;
+      else {
+        view = (
+          <AssistFormView
+            page={page}
+            action={`${householdUrl(h.id)}/ho-so/${procedure.code}`}
+            household={h}
+            procedure={procedure}
+            state={state}
+            commandId={uuid()}
+            otpSentTo={otpSentTo}
+          />
+        );
+      }
     } else if (checklist) {
       view = (
         <VisitFormView
@@ -433,7 +550,106 @@ function formBody(form: HTMLFormElement): FormBody {
   return out;
 }
 
-async function onSubmit(form: HTMLFormElement) {
+async function onAssist(
+  form: HTMLFormElement,
+  body: FormBody,
+  submitter: HTMLElement | null,
+  id: string,
+  code: string,
+) {
+  const catalogue = await getMeta(db, 'catalogue');
+  const procedure = catalogue?.procedures.find((p) => p.code === code);
+  if (!procedure) return;
+  const phone = String(body['applicant.phone'] ?? '').trim();
+  if ((submitter as HTMLButtonElement | null)?.name === 'sendCode') {
+    const r = await fetch(`${cfg.syncUrl}ma-dong-y`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf ?? '' },
+      body: JSON.stringify({ phone }),
+    }).catch(() => undefined);
+    otpSentTo = r?.ok ? phone : undefined;
+    return route({ values: body, errors: r?.ok ? {} : { consent: t('fieldkit:assist.needSignal') } });
+  }
+  const errors: Record<string, string> = {};
+  for (const k of ['applicant.name', 'applicant.address'])
+    if (!String(body[k] ?? '').trim()) errors[k] = t('fieldkit:check.required');
+  if (!/^\d{12}$/.test(String(body['applicant.idNumber'] ?? '').trim()))
+    errors['applicant.idNumber'] = t('fieldkit:check.required');
+  if (!/^0[35789]\d{8}$/.test(phone.replace(/[\s.-]/g, '').replace(/^(\+?84)/, '0')))
+    errors['applicant.phone'] = t('fieldkit:check.phone');
+  for (const f of procedure.form as { name: string; required?: boolean; type: string }[]) {
+    if (f.required && f.type !== 'checkbox' && !String(body[`form_${f.name}`] ?? '').trim())
+      errors[`form.${f.name}`] = t('fieldkit:check.required');
+  }
+  for (const d of procedure.documents)
+    if (d.mandatory && !photos.has(`doc_${d.id}`))
+      errors[`documents.${d.id}`] = t('fieldkit:assist.needPhoto');
+  let consent: Consent | undefined;
+  const blobs: BlobEntry[] = [];
+  const keep = (field: string) => {
+    const p = photos.get(field);
+    if (!p) return undefined;
+    const entry = { id: uuid(), blob: p.blob, name: p.name };
+    blobs.push(entry);
+    return entry.id;
+  };
+  if (body.consent === 'otp') {
+    const r = await fetch(`${cfg.syncUrl}ma-dong-y/xac-nhan`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf ?? '' },
+      body: JSON.stringify({ phone, code: String(body.otpCode ?? '') }),
+    }).catch(() => undefined);
+    if (r?.ok) consentToken = ((await r.json()) as { token: string }).token;
+    if (consentToken) consent = { kind: 'otp', token: consentToken };
+    else errors.consent = r ? t('fieldkit:assist.needConsent') : t('fieldkit:assist.needSignal');
+  } else if (!photos.has('consent_photo')) errors.consent = t('fieldkit:assist.needConsent');
+  if (Object.keys(errors).length) return route({ values: body, errors });
+  consent ??= { kind: 'paper', uploadId: keep('consent_photo') ?? '' };
+  const files = procedure.documents.flatMap((d) => {
+    const uploadId = keep(`doc_${d.id}`);
+    return uploadId ? [{ documentId: d.id, uploadId }] : [];
+  });
+  const command = assistCommand(body, {
+    commandId: uuid(),
+    dossierId: uuid(),
+    householdId: id,
+    procedureCode: code,
+    now: new Date(),
+    files,
+    consent,
+  });
+  await enqueue(db, command, id, blobs);
+  photos.clear();
+  otpSentTo = undefined;
+  consentToken = undefined;
+  flash = t('fieldkit:assist.saved');
+  form.reset();
+  go(householdUrl(id));
+  await paint();
+  void sync();
+}
+
+async function onPhoto(input: HTMLInputElement) {
+  const file = input.files?.[0];
+  const hint = viewEl?.querySelector<HTMLElement>(`.fk-photo[data-for="${input.name}"]`);
+  if (!file) {
+    photos.delete(input.name);
+    return;
+  }
+  const shrunk = await shrinkPhoto(file, input.name === 'consent_photo' ? CONSENT_PHOTO : DOCUMENT_PHOTO);
+  photos.set(input.name, { ...shrunk, name: file.name.replace(/\.[^.]+$/, '.jpg') });
+  if (hint) {
+    hint.textContent = t('fieldkit:assist.photo', {
+      size: Math.round(shrunk.blob.size / 1024),
+      width: shrunk.width,
+      height: shrunk.height,
+    });
+  }
+}
+
+async function onSubmit(form: HTMLFormElement, submitter: HTMLElement | null = null) {
   const action = new URL(form.action, location.href);
   const body = formBody(form);
   const now = new Date();
@@ -442,6 +658,7 @@ async function onSubmit(form: HTMLFormElement) {
     return;
   }
   const r = match(new URL(action.pathname.replace(/\/xoa$/, ''), location.href));
+  if (r?.name === 'assist') return onAssist(form, body, submitter, r.id, r.code);
   const householdId = r && 'id' in r ? r.id : uuid();
   let command: Command | undefined;
   if (action.pathname.endsWith('/xoa')) {
@@ -586,7 +803,11 @@ function wire() {
     }
     if (!clientMode || !viewEl?.contains(form)) return;
     e.preventDefault();
-    void onSubmit(form);
+    void onSubmit(form, (e as SubmitEvent).submitter);
+  });
+  document.addEventListener('change', (e) => {
+    const input = e.target as HTMLInputElement;
+    if (clientMode && input.type === 'file' && viewEl?.contains(input)) void onPhoto(input);
   });
   window.addEventListener('popstate', () => void route());
   window.addEventListener('online', () => void sync());

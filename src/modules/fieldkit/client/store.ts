@@ -4,6 +4,7 @@
  * unsent change lives; nothing deletes it but the server's answer (or the member, after a warning).
  */
 import { type DBSchema, deleteDB, type IDBPDatabase, openDB } from 'idb';
+import type { KitProcedure } from '../assisted.service.ts';
 import type {
   ChecklistOut,
   CommandResult,
@@ -14,7 +15,7 @@ import type {
 import type { Command } from '../kit-forms.ts';
 
 export const DB_PREFIX = 'xaso-fieldkit-u';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 export interface OutboxEntry {
   seq?: number;
@@ -32,8 +33,24 @@ export interface RefusedEntry {
   at: string;
 }
 
+/** A photo waiting to be sent (resized on the phone), by the upload id the filing names. */
+export interface BlobEntry {
+  id: string;
+  blob: Blob;
+  name: string;
+}
+
+export interface Filed {
+  id: string;
+  code: string;
+  name: string;
+  at: string;
+}
+
 export interface Meta {
   clientId: string;
+  catalogue: { version: string; procedures: KitProcedure[] };
+  filed: Filed[];
   cursor: string;
   hamlets: HamletOut[];
   notSynced: HamletOut[];
@@ -47,20 +64,26 @@ interface KitSchema extends DBSchema {
   households: { key: string; value: HouseholdOut; indexes: { hamlet: number } };
   outbox: { key: number; value: OutboxEntry; indexes: { household: string } };
   refused: { key: string; value: RefusedEntry };
+  blobs: { key: string; value: BlobEntry };
 }
 
 export type KitDb = IDBPDatabase<KitSchema>;
 
 export function openKit(userId: number): Promise<KitDb> {
   return openDB<KitSchema>(`${DB_PREFIX}${userId}`, DB_VERSION, {
-    upgrade(db) {
-      db.createObjectStore('meta');
-      db.createObjectStore('households', { keyPath: 'id' }).createIndex('hamlet', 'hamletId');
-      db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true }).createIndex(
-        'household',
-        'householdId',
-      );
-      db.createObjectStore('refused', { keyPath: 'id' });
+    // Each version adds to the one before: a phone that kept version 1 (with changes waiting in its
+    // outbox) upgrades in place, and nothing is dropped.
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('meta');
+        db.createObjectStore('households', { keyPath: 'id' }).createIndex('hamlet', 'hamletId');
+        db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true }).createIndex(
+          'household',
+          'householdId',
+        );
+        db.createObjectStore('refused', { keyPath: 'id' });
+      }
+      if (oldVersion < 2) db.createObjectStore('blobs', { keyPath: 'id' });
     },
   });
 }
@@ -76,10 +99,19 @@ export async function setMeta<K extends keyof Meta>(db: KitDb, key: K, value: Me
 export const pendingCount = (db: KitDb) => db.count('outbox');
 export const refusedList = (db: KitDb) => db.getAll('refused');
 
-/** Keep a change: the outbox entry is written before anything tells the member it is saved. */
-export async function enqueue(db: KitDb, command: Command, householdId: string) {
-  await db.add('outbox', { command, householdId, createdAt: new Date().toISOString(), tries: 0 });
+/**
+ * Keep a change: the outbox entry (and the photos it names) are written in one transaction before
+ * anything tells the member it is saved.
+ */
+export async function enqueue(db: KitDb, command: Command, householdId: string, blobs: BlobEntry[] = []) {
+  const tx = db.transaction(['outbox', 'blobs'], 'readwrite');
+  for (const b of blobs) await tx.objectStore('blobs').put(b);
+  await tx.objectStore('outbox').add({ command, householdId, createdAt: new Date().toISOString(), tries: 0 });
+  await tx.done;
 }
+
+export const blobById = (db: KitDb, id: string) => db.get('blobs', id);
+export const blobSizes = async (db: KitDb) => (await db.getAll('blobs')).map((b) => b.blob.size);
 
 /** The oldest waiting changes, in the order they were made. */
 export async function nextBatch(db: KitDb, max: number) {
@@ -94,7 +126,7 @@ export async function nextBatch(db: KitDb, max: number) {
 
 /** The server answered these: they leave the outbox (refused ones go to the refused list). */
 export async function settle(db: KitDb, sent: OutboxEntry[], results: CommandResult[]) {
-  const tx = db.transaction(['outbox', 'refused'], 'readwrite');
+  const tx = db.transaction(['outbox', 'refused', 'blobs', 'meta'], 'readwrite');
   const byId = new Map(results.map((r) => [r.id, r]));
   for (const e of sent) {
     const r = byId.get(e.command.id);
@@ -109,8 +141,30 @@ export async function settle(db: KitDb, sent: OutboxEntry[], results: CommandRes
       });
     }
     await tx.objectStore('outbox').delete(e.seq);
+    if (e.command.type === 'dossier.assist') {
+      // Its photos are on the server now (or the filing was refused): they leave the phone.
+      for (const id of uploadIdsOf(e.command)) await tx.objectStore('blobs').delete(id);
+      if (r.dossierCode) {
+        const filed = ((await tx.objectStore('meta').get('filed')) as Filed[] | undefined) ?? [];
+        const applicant = e.command.data.applicant as { name?: string };
+        filed.unshift({
+          id: e.command.id,
+          code: r.dossierCode,
+          name: applicant.name ?? '',
+          at: new Date().toISOString(),
+        });
+        await tx.objectStore('meta').put(filed.slice(0, 20), 'filed');
+      }
+    }
   }
   await tx.done;
+}
+
+/** The photos a filing names: its papers and a photographed consent. */
+export function uploadIdsOf(command: Command): string[] {
+  if (command.type !== 'dossier.assist') return [];
+  const d = command.data as { files?: { uploadId: string }[]; consent?: { kind: string; uploadId?: string } };
+  return [...(d.files ?? []).map((f) => f.uploadId), ...(d.consent?.uploadId ? [d.consent.uploadId] : [])];
 }
 
 export async function countTry(db: KitDb, sent: OutboxEntry[]) {

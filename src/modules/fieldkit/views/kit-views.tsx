@@ -206,7 +206,8 @@ export function HouseholdDetail({
           <a class="button" href={`${householdUrl(h.id)}/tham`}>
             {t('fieldkit:household.visit')}
           </a>{' '}
-          <a href={`${householdUrl(h.id)}/sua`}>{t('fieldkit:household.edit')}</a>
+          <a href={`${householdUrl(h.id)}/sua`}>{t('fieldkit:household.edit')}</a> ·{' '}
+          <a href={`${householdUrl(h.id)}/ho-so`}>{t('fieldkit:assist.start')}</a>
         </p>
       )}
       <h2>{t('fieldkit:household.lastVisit')}</h2>
