@@ -76,10 +76,15 @@ if (!only) {
 }
 const { DATABASE_URL: givenUrl, ...envWithoutDb } = process.env;
 results.push(
-  await run('PGlite (embedded)', ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/browser/**/*.test.ts'], {
-    ...envWithoutDb,
-    DATABASE_URL: '',
-  }),
+  // scripts/**: tests of developer tools (the mock national portal) that use no database, so once is enough.
+  await run(
+    'PGlite (embedded)',
+    ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/browser/**/*.test.ts', 'scripts/**/*.test.ts'],
+    {
+      ...envWithoutDb,
+      DATABASE_URL: '',
+    },
+  ),
 );
 
 let cluster;

@@ -5,6 +5,7 @@ import { dossierSubmit } from './measures/dossier-submit.ts';
 import { dossierTrack } from './measures/dossier-track.ts';
 import { emergencyFanout } from './measures/emergency-fanout.ts';
 import { healthz } from './measures/healthz.ts';
+import { indicatorsPivot } from './measures/indicators-pivot.ts';
 import { open311Post } from './measures/open311-post.ts';
 import { statistics1m } from './measures/statistics-1m.ts';
 import { ttsRtf } from './measures/tts-rtf.ts';
@@ -20,4 +21,5 @@ export const MEASURES: Measure[] = [
   dossierTrack,
   dossierQueue,
   statistics1m,
+  indicatorsPivot,
 ];

@@ -22,16 +22,18 @@ import { fastifyRateLimitStore } from '#platform/rate-limit.ts';
 import '#platform/http/types.ts';
 import { registerAuditRoutes } from '#modules/audit/index.ts';
 import { registerBroadcastRoutes } from '#modules/broadcast/index.ts';
-import { registerDocumentRoutes } from '#modules/documents/index.ts';
-import { registerDossierRoutes } from '#modules/dossiers/index.ts';
+import { registerCalendarRoutes } from '#modules/calendar/index.ts';
+import { papersPath, registerDocumentRoutes, staffPapersPath } from '#modules/documents/index.ts';
+import { OneStopSettingsNav, registerDossierRoutes } from '#modules/dossiers/index.ts';
 import { registerFeedbackRoutes } from '#modules/feedback/index.ts';
 import { registerFieldkitRoutes } from '#modules/fieldkit/index.ts';
 import { registerIdentityRoutes, resolveActor, SESSION_COOKIE } from '#modules/identity/index.ts';
+import { registerIndicatorRoutes } from '#modules/indicators/index.ts';
 import { registerNotificationRoutes } from '#modules/notifications/index.ts';
-import { feeLinesFor, registerPaymentRoutes } from '#modules/payments/index.ts';
+import { feeLinesFor, feesPath, registerPaymentRoutes } from '#modules/payments/index.ts';
 import { registerPlaceRoutes } from '#modules/places/index.ts';
 import { registerProcedureRoutes } from '#modules/procedures/index.ts';
-import { registerRatingRoutes } from '#modules/ratings/index.ts';
+import { isRated, ratingPath, registerRatingRoutes } from '#modules/ratings/index.ts';
 import { registerStatisticsRoutes } from '#modules/statistics/index.ts';
 import type { Platform } from '#platform/platform.ts';
 import { STATIC_DIR } from '#web/assets.ts';
@@ -201,11 +203,21 @@ export async function buildApp(
   registerBroadcastRoutes(app, platform);
   registerProcedureRoutes(app, platform);
   registerFeedbackRoutes(app, platform);
-  registerDossierRoutes(app, platform);
+  // The dossiers' pages link to pages of modules that import dossiers: their addresses come in here.
+  registerDossierRoutes(app, platform, {
+    papers: papersPath,
+    staffPapers: staffPapersPath,
+    fees: feesPath,
+    rating: ratingPath,
+    rated: (ctx, dossierId) => isRated(ctx.db, dossierId),
+  });
+  // The yearly calendar's page sits among the one-stop settings and shows their nav.
+  registerCalendarRoutes(app, { nav: (page) => OneStopSettingsNav({ page }) });
   registerDocumentRoutes(app, platform, { fees: feeLinesFor });
   registerPaymentRoutes(app, platform);
   registerRatingRoutes(app, platform);
   registerStatisticsRoutes(app);
+  registerIndicatorRoutes(app, platform);
   registerFieldkitRoutes(app, platform);
 
   await app.ready();

@@ -5,6 +5,7 @@ import { startBroadcast, stopBroadcast } from '#modules/broadcast/index.ts';
 import { startDocumentWorkers } from '#modules/documents/index.ts';
 import { startDossierWorkers } from '#modules/dossiers/index.ts';
 import { startFeedbackWorkers } from '#modules/feedback/index.ts';
+import { startIndicatorWorkers } from '#modules/indicators/index.ts';
 import { startNotificationWorker } from '#modules/notifications/index.ts';
 import { startRatingWorkers } from '#modules/ratings/index.ts';
 import { type Clock, systemClock } from '#platform/clock.ts';
@@ -69,6 +70,7 @@ export async function startWorkers(platform: Platform) {
   await startDossierWorkers(platform);
   await startDocumentWorkers(platform);
   await startRatingWorkers(platform);
+  await startIndicatorWorkers(platform);
 }
 
 export async function stopPlatform(platform: Platform) {

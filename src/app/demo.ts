@@ -1,6 +1,7 @@
 import { seedDemoClusters } from '#modules/broadcast/index.ts';
 import { ensureDefaultCategories } from '#modules/feedback/index.ts';
 import { ensureUser } from '#modules/identity/index.ts';
+import { ensureStarterModel } from '#modules/indicators/index.ts';
 import { addVillageUnchecked, getPlaceByCode, importPlaces } from '#modules/places/index.ts';
 import { ensureCatalogue } from '#modules/procedures/index.ts';
 import type { Role } from '#platform/auth/actor.ts';
@@ -56,6 +57,7 @@ async function seed(database: Database, opts: { seedDemo: boolean }): Promise<De
   if (placesImported) await importPlaces(database);
   await ensureCatalogue(database.db);
   await ensureDefaultCategories(database.db);
+  await ensureStarterModel(database.db);
   if (!opts.seedDemo) return { placesImported, staff: [] };
   const commune = await getPlaceByCode(database.db, DEMO_COMMUNE);
   const villages = [];

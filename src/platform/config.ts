@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -50,6 +51,12 @@ export const configSchema = z.object({
   // seed on: a self-signed demo certificate is made under DATA_DIR/signing on first use.
   SIGNING_P12_PATH: z.string().optional(),
   SIGNING_P12_PASSPHRASE: z.string().optional(),
+  // The province's trust list for the verify page: a PEM file of CA certificates. A signed PDF the
+  // platform did not issue is shown valid only when its certificate chains to one of them (decision 029).
+  SIGNING_TRUST_ANCHORS: z
+    .string()
+    .refine((p) => fs.existsSync(p), 'the file does not exist')
+    .optional(),
   // The fallback account for fees paid by VietQR, used where neither the dossier's commune nor its
   // province has set its own (payments admin page): the bank's 6-digit BIN (Napas), the account
   // number, and the holder's name shown beside the code.
@@ -74,6 +81,14 @@ export const configSchema = z.object({
   MQTT_TLS_CERT: z.string().optional(),
   MQTT_TLS_KEY: z.string().optional(),
   MQTT_CA: z.string().optional(),
+  // The largest MQTT packet a client may send (the broker cuts a connection off at the header that
+  // announces more); the generated mosquitto.conf gets it as max_packet_size. Audio goes over HTTP.
+  MQTT_MAX_PACKET_BYTES: z.coerce
+    .number()
+    .int()
+    .min(131_072, 'must be at least 131072 (128 KiB): a speaker’s batch of play reports must fit')
+    .max(268_435_455, 'must be at most 268435455, the MQTT maximum')
+    .default(262_144),
   MQTT_DEVICE_URL: z
     .string()
     .regex(/^(mqtts?|wss?):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://')

@@ -105,7 +105,8 @@ describe('a signed result, downloaded and verified in a real browser', { skip: b
     await citizen.goto(`/ho-so/${encodeURIComponent(code)}/giay-to?so=${PHONE.slice(-4)}`);
     const [download] = await Promise.all([
       citizen.waitForEvent('download'),
-      citizen.getByRole('link', { name: 'Kết quả giải quyết (bản điện tử có chữ ký số)' }).click(),
+      // The result comes first on the papers page, by its own name (issue 14 item 8).
+      citizen.getByRole('link', { name: 'Giấy xác nhận tình trạng hôn nhân' }).click(),
     ]);
     const file = await download.path();
     assert.ok(file);
@@ -115,7 +116,11 @@ describe('a signed result, downloaded and verified in a real browser', { skip: b
     // The verify page: valid, with the hash, the signer and the time.
     const good = await verify(citizen, file);
     assert.equal(good.verdict, 'valid', good.text);
-    assert.match(good.text, /HỢP LỆ: chữ ký số đúng, văn bản không bị sửa đổi sau khi ký\./);
+    // Valid because it was issued here, which the verdict now says (issue 11 item 9).
+    assert.match(
+      good.text,
+      /HỢP LỆ: chữ ký số đúng, văn bản không bị sửa đổi sau khi ký và do hệ thống này ban hành\./,
+    );
     assert.match(good.sha256, /^[0-9a-f]{64}$/);
     assert.match(good.text, /Xã Số – chứng thư số thử nghiệm/);
     assert.match(good.text, /Thời điểm ký\s+\d{2} giờ \d{2} phút, ngày \d{2} tháng \d{2} năm \d{4}/);

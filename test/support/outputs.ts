@@ -105,7 +105,14 @@ export const OUTPUT_PROCEDURE = {
     { name: 'soBan', label: { vi: 'Số bản', en: 'Copies' }, type: 'number', required: false },
   ],
   fees: [
-    { id: 'lePhi', name: { vi: 'Lệ phí cấp giấy xác nhận' }, amount: 5000, per: 'dossier', dueAt: 'receipt' },
+    {
+      id: 'lePhi',
+      name: { vi: 'Lệ phí cấp giấy xác nhận' },
+      amount: 5000,
+      per: 'dossier',
+      dueAt: 'receipt',
+      basis: 'Nghị quyết của Hội đồng nhân dân tỉnh (thử nghiệm)',
+    },
     {
       id: 'phiBanSao',
       name: { vi: 'Phí cấp bản sao' },

@@ -2,7 +2,7 @@ import { findPlaceById, getPlaceByCode, type Place } from '#modules/places/index
 import { type Actor, hasRole, type Role, requireRole, scopeOf } from '#platform/auth/actor.ts';
 import type { Db } from '#platform/db/client.ts';
 import { NotFound } from '#platform/errors.ts';
-import * as q from './broadcast.queries.ts';
+import * as clusterDb from './broadcast.clusters.queries.ts';
 
 /**
  * Who may do what with a commune's loudspeakers. A grant holds for its subtree, so a province
@@ -43,7 +43,7 @@ export async function communesInScope(db: Db, actor: Actor): Promise<Place[]> {
     else if (place.level !== 'village') wider.push(place.path);
   }
   if (wider.length) {
-    for (const id of await q.listCommuneIdsWithClusters(db, scopeOf(actor, VIEW_ROLES))) {
+    for (const id of await clusterDb.listCommuneIdsWithClusters(db, scopeOf(actor, VIEW_ROLES))) {
       const place = await findPlaceById(db, id);
       if (place && !place.validTo) out.set(id, place);
     }

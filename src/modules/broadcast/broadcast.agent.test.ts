@@ -4,8 +4,12 @@ import { after, before, describe, it } from 'node:test';
 import { connectAsync } from 'mqtt';
 import { sharedSecret } from '#platform/settings.ts';
 import { COMMUNE_A } from '#test/support/app.ts';
-import { cancelAlert } from './alerts.service.ts';
+import { cancelAlert } from './broadcast.alerts.service.ts';
+import { approveBulletin, createBulletin, submitBulletin } from './broadcast.bulletins.service.ts';
+import { createProgramme, scheduleBulletin } from './broadcast.programmes.service.ts';
+import { PLATFORM_MQTT_USERNAME, PROTOCOL_VERSION } from './broadcast.protocol.ts';
 import { runtimeFor, startBroadcast, stopBroadcast } from './broadcast.runtime.ts';
+import { EVERY_DAY } from './broadcast.schedule.ts';
 import {
   addCluster,
   audioSkip,
@@ -20,10 +24,6 @@ import {
   vnTime,
   waitFor,
 } from './broadcast.test-support.ts';
-import { approveBulletin, createBulletin, submitBulletin } from './bulletins.service.ts';
-import { createProgramme, scheduleBulletin } from './programmes.service.ts';
-import { PLATFORM_MQTT_USERNAME, PROTOCOL_VERSION } from './protocol.ts';
-import { EVERY_DAY } from './schedule.ts';
 
 type Row = Record<string, unknown>;
 

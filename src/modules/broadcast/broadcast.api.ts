@@ -2,14 +2,15 @@ import { XMLBuilder } from 'fast-xml-parser';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findPlaceById } from '#modules/places/index.ts';
 import type { Platform } from '#platform/platform.ts';
-import { describeAlert, ingestCap, listActiveAlerts } from './alerts.service.ts';
-import * as q from './broadcast.queries.ts';
-import { sendAudio } from './broadcast.routes.tsx';
+import * as alertDb from './broadcast.alerts.queries.ts';
+import { capDocument, describeAlert, listActiveAlerts } from './broadcast.alerts.service.ts';
+import * as bulletinDb from './broadcast.bulletins.queries.ts';
+import { ingestCap } from './broadcast.cap.service.ts';
+import { authenticateDevice, listClusters } from './broadcast.clusters.service.ts';
+import { sendAudio } from './broadcast.http.ts';
 import { runtimeFor } from './broadcast.runtime.ts';
 import { AlertOut, ClusterOut } from './broadcast.schemas.ts';
-import { authenticateDevice, listClusters } from './clusters.service.ts';
 
 const Problem = z.object({ type: z.string(), status: z.number(), detail: z.string() }).loose();
 
@@ -29,6 +30,12 @@ const atom = new XMLBuilder({
 
 /** JSON API (bearer tokens), the devices' audio downloads, and the public CAP feed. */
 export function registerBroadcastApi(root: FastifyInstance, platform: Platform) {
+  registerJsonApi(root, platform);
+  registerDeviceAudio(root, platform);
+  registerCapFeed(root, platform);
+}
+
+function registerJsonApi(root: FastifyInstance, platform: Platform) {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const rt = runtimeFor(platform);
 
@@ -46,15 +53,12 @@ export function registerBroadcastApi(root: FastifyInstance, platform: Platform) 
     },
     async (req) => {
       const clusters = await listClusters(req.ctx(), req.params.code);
-      const places = new Map<number, string>();
-      for (const c of clusters)
-        places.set(c.placeId, (await findPlaceById(req.ctx().db, c.placeId))?.code ?? '');
       return {
         items: clusters.map((c) => ({
           id: c.id,
           code: c.code,
           name: c.name,
-          placeCode: places.get(c.placeId),
+          placeCode: c.placeCode,
           placeName: c.placeName,
           languages: c.languages,
           volume: c.volume,
@@ -158,7 +162,10 @@ export function registerBroadcastApi(root: FastifyInstance, platform: Platform) 
       };
     },
   );
+}
 
+function registerDeviceAudio(root: FastifyInstance, platform: Platform) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
   // Devices fetch audio with their MQTT username and password (HTTP Basic over HTTPS in production).
   app.get(
     '/device/audio/:sha256',
@@ -175,7 +182,7 @@ export function registerBroadcastApi(root: FastifyInstance, platform: Platform) 
           .type('text/plain; charset=utf-8')
           .send('device credentials required');
       }
-      const audio = await q.findDeviceAudio(req.ctx().db, cluster.communeId, req.params.sha256);
+      const audio = await bulletinDb.findDeviceAudio(req.ctx().db, cluster.communeId, req.params.sha256);
       if (!audio?.fileId)
         return reply.code(404).type('text/plain; charset=utf-8').send('no such audio for this device');
       return sendAudio(
@@ -187,11 +194,17 @@ export function registerBroadcastApi(root: FastifyInstance, platform: Platform) 
       );
     },
   );
+}
 
+function registerCapFeed(root: FastifyInstance, platform: Platform) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
   // Alerts in force as an Atom feed of CAP 1.2 documents (the usual way CAP is published).
   app.get('/cap/alerts.xml', { schema: { hide: true } }, async (req, reply) => {
     const now = req.ctx().clock.now();
-    const alerts = (await listActiveAlerts(req.ctx().db, now)).filter((a) => a.scope === 'Public');
+    const alerts = (await listActiveAlerts(req.ctx().db, now))
+      .filter((a) => a.scope === 'Public')
+      .map((a) => ({ ...a, document: capDocument(a) }))
+      .filter((a) => a.document !== undefined);
     const base = platform.config.PUBLIC_URL.replace(/\/$/, '');
     const feed = {
       feed: {
@@ -214,14 +227,13 @@ export function registerBroadcastApi(root: FastifyInstance, platform: Platform) 
         })),
       },
     };
-    // Each entry's content is the alert's own CAP document, as published.
+    // Each entry's content is the alert's CAP document, as published (written by us, see capDocument).
     let xml = atom.build(feed) as string;
     for (const a of alerts) {
       const marker = `<id>${base}/cap/alerts/${a.id}.xml</id>`;
-      xml = xml.replace(
-        marker,
-        `${marker}\n<content type="application/cap+xml">${a.xml.replace(/^<\?xml[^>]*>\s*/, '')}</content>`,
-      );
+      const content = `<content type="application/cap+xml">${a.document?.replace(/^<\?xml[^>]*>\s*/, '')}</content>`;
+      // A function, so "$&" or "$'" in an alert's text stay text.
+      xml = xml.replace(marker, () => `${marker}\n${content}`);
     }
     return reply
       .type('application/atom+xml; charset=utf-8')
@@ -233,13 +245,13 @@ export function registerBroadcastApi(root: FastifyInstance, platform: Platform) 
     '/cap/alerts/:id.xml',
     { schema: { hide: true, params: z.object({ id: z.coerce.number().int().positive() }) } },
     async (req, reply) => {
-      const alert = await q.findAlertById(req.ctx().db, req.params.id);
-      if (alert?.scope !== 'Public')
-        return reply.code(404).type('text/plain; charset=utf-8').send('not found');
+      const alert = await alertDb.findAlertById(req.ctx().db, req.params.id);
+      const document = alert?.scope === 'Public' ? capDocument(alert) : undefined;
+      if (!document) return reply.code(404).type('text/plain; charset=utf-8').send('not found');
       return reply
         .type('application/cap+xml; charset=utf-8')
         .header('cache-control', 'public, max-age=60')
-        .send(alert.xml);
+        .send(document);
     },
   );
 }

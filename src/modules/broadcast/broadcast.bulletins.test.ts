@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { COMMUNE_A, cookiesOf } from '#test/support/app.ts';
+import { parseCap } from './broadcast.cap.ts';
+import { recordPlays } from './broadcast.sync.service.ts';
 import {
   audioSkip,
   type BroadcastTestApp,
   requireAudioTools,
   startBroadcastApp,
 } from './broadcast.test-support.ts';
-import { parseCap } from './cap.ts';
-import { recordPlays } from './sync.service.ts';
 import { inspectAudio } from './tts/index.ts';
 import { runTool } from './tts/run-tool.ts';
 

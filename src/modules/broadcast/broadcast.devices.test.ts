@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connectAsync } from 'mqtt';
 import { COMMUNE_A } from '#test/support/app.ts';
+import { approveBulletin, createBulletin, submitBulletin } from './broadcast.bulletins.service.ts';
+import { createProgramme, scheduleBulletin } from './broadcast.programmes.service.ts';
 import { runtimeFor } from './broadcast.runtime.ts';
+import { EVERY_DAY } from './broadcast.schedule.ts';
 import {
   addCluster,
   audioSkip,
@@ -17,15 +20,12 @@ import {
   vnTime,
   waitFor,
 } from './broadcast.test-support.ts';
-import { approveBulletin, createBulletin, submitBulletin } from './bulletins.service.ts';
-import { createProgramme, scheduleBulletin } from './programmes.service.ts';
-import { EVERY_DAY } from './schedule.ts';
 
 type Row = Record<string, unknown>;
 
 /**
  * The platform and reference speakers over the embedded broker: store and forward, playing on
- * time from the disk cache, proof of play, emergency pre-emption, ACLs.
+ * time from the disk cache, proof of play, emergency pre-emption. ACLs: the last suite.
  */
 describe('speakers over the embedded broker', { skip: audioSkip }, () => {
   let t: BroadcastTestApp;
@@ -75,65 +75,6 @@ describe('speakers over the embedded broker', { skip: audioSkip }, () => {
   after(async () => {
     for (const s of speakers) await s.agent.stop();
     await t?.shutdown();
-  });
-
-  it('when a device connects with a wrong password or another device’s client id, then the broker refuses it', async () => {
-    const c = creds[0];
-    assert.ok(c);
-    await assert.rejects(
-      connectAsync(broker, {
-        clientId: c.cluster.code,
-        username: c.cluster.code,
-        password: 'sai',
-        reconnectPeriod: 0,
-      }),
-      /Bad username or password|Not authorized|bad/i,
-    );
-    const other = creds[1];
-    assert.ok(other);
-    await assert.rejects(
-      connectAsync(broker, {
-        clientId: other.cluster.code,
-        username: c.cluster.code,
-        password: c.password,
-        reconnectPeriod: 0,
-      }),
-      /Not authorized|Identifier|refused/i,
-    );
-  });
-
-  it('when a device subscribes to or publishes on another device’s topics, then the broker refuses', async () => {
-    const [mine, theirs] = creds;
-    assert.ok(mine && theirs);
-    const client = await connectAsync(broker, {
-      clientId: mine.cluster.code,
-      username: mine.cluster.code,
-      password: mine.password,
-      reconnectPeriod: 0,
-      clean: true,
-    });
-    try {
-      const granted = await new Promise<number[]>((resolve) =>
-        client.subscribe(
-          [`loa/${theirs.cluster.code}/cmd`, `loa/${mine.cluster.code}/cmd`, 'loa/#'],
-          { qos: 1 },
-          (err, grants) => {
-            // mqtt.js reports a refused filter as an error carrying the SUBACK.
-            const packet = (err as (Error & { packet?: { granted: number[] } }) | null)?.packet;
-            resolve(packet?.granted ?? (grants ?? []).map((g) => g.qos));
-          },
-        ),
-      );
-      assert.deepEqual(granted, [128, 1, 128]);
-      // Publishing as another device gets this client disconnected (MQTT 3.1.1 cannot refuse a publish).
-      const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-      client.publish(`loa/${theirs.cluster.code}/played`, '{}', { qos: 1 });
-      await closed;
-    } finally {
-      client.end(true);
-    }
-    // The real speaker with that code got kicked off by the duplicate id and came back.
-    await waitFor('speaker reconnected', () => speakers[0]?.agent.connected || undefined);
   });
 
   it('when a bulletin is approved and scheduled, then each device stores schedule and audio ahead of time, acknowledges, plays on time and reports it', async () => {
@@ -273,5 +214,92 @@ describe('speakers over the embedded broker', { skip: audioSkip }, () => {
       );
       return rows.length === 2 ? rows : undefined;
     });
+  });
+});
+
+/**
+ * Who may use which topics on the embedded broker: a device signs in with its own code and
+ * password and reaches only its own topics. With the test voice, so it runs wherever espeak-ng or
+ * ffmpeg are missing.
+ */
+describe('devices on the embedded broker reach only their own topics', () => {
+  let t: BroadcastTestApp;
+  let broker: string;
+  const speakers: TestSpeaker[] = [];
+  let creds: Awaited<ReturnType<typeof addCluster>>[] = [];
+
+  before(async () => {
+    t = await startBroadcastApp({ villages: 1, voice: 'test' });
+    broker = brokerUrlOf(t);
+    creds = [
+      await addCluster(t, t.villagesA[0] as never, 'Loa nhà văn hoá'),
+      await addCluster(t, t.villagesA[0] as never, 'Loa đầu bản'),
+    ];
+    speakers.push(await startSpeaker(t, creds[0] as (typeof creds)[number], broker));
+    await waitFor('the speaker online', () => speakers[0]?.agent.connected || undefined);
+  });
+
+  after(async () => {
+    for (const s of speakers) await s.agent.stop();
+    await t?.shutdown();
+  });
+
+  it('when a device connects with a wrong password or another device’s client id, then the broker refuses it', async () => {
+    const c = creds[0];
+    assert.ok(c);
+    await assert.rejects(
+      connectAsync(broker, {
+        clientId: c.cluster.code,
+        username: c.cluster.code,
+        password: 'sai',
+        reconnectPeriod: 0,
+      }),
+      /Bad username or password|Not authorized|bad/i,
+    );
+    const other = creds[1];
+    assert.ok(other);
+    await assert.rejects(
+      connectAsync(broker, {
+        clientId: other.cluster.code,
+        username: c.cluster.code,
+        password: c.password,
+        reconnectPeriod: 0,
+      }),
+      /Not authorized|Identifier|refused/i,
+    );
+  });
+
+  it('when a device subscribes to or publishes on another device’s topics, then the broker refuses', async () => {
+    const [mine, theirs] = creds;
+    assert.ok(mine && theirs);
+    const client = await connectAsync(broker, {
+      clientId: mine.cluster.code,
+      username: mine.cluster.code,
+      password: mine.password,
+      reconnectPeriod: 0,
+      clean: true,
+    });
+    try {
+      const granted = await new Promise<number[]>((resolve) =>
+        client.subscribe(
+          [`loa/${theirs.cluster.code}/cmd`, `loa/${mine.cluster.code}/cmd`, 'loa/#'],
+          { qos: 1 },
+          (err, grants) => {
+            // mqtt.js reports a refused filter as an error carrying the SUBACK.
+            const packet = (err as (Error & { packet?: { granted: number[] } }) | null)?.packet;
+            resolve(packet?.granted ?? (grants ?? []).map((g) => g.qos));
+          },
+        ),
+      );
+      assert.deepEqual(granted, [128, 1, 128]);
+      // Publishing as another device gets this client disconnected (MQTT 3.1.1 cannot refuse a publish).
+      const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+      client.publish(`loa/${theirs.cluster.code}/played`, '{}', { qos: 1 });
+      await closed;
+    } finally {
+      client.end(true);
+    }
+    // The real speaker with that code got kicked off by the duplicate id and came back.
+    await waitFor('speaker reconnected', () => speakers[0]?.agent.connected || undefined);
   });
 });

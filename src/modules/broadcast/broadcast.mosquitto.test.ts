@@ -8,7 +8,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Place } from '#modules/places/index.ts';
 import { COMMUNE_A } from '#test/support/app.ts';
+import { approveBulletin, createBulletin, submitBulletin } from './broadcast.bulletins.service.ts';
+import { mosquittoPasswordEntries } from './broadcast.clusters.service.ts';
+import { createProgramme, scheduleBulletin } from './broadcast.programmes.service.ts';
+import { PLATFORM_MQTT_USERNAME } from './broadcast.protocol.ts';
 import { runtimeFor, startBroadcast } from './broadcast.runtime.ts';
+import { EVERY_DAY } from './broadcast.schedule.ts';
 import {
   addCluster,
   audioSkip,
@@ -26,12 +31,13 @@ import {
   vnTime,
   waitFor,
 } from './broadcast.test-support.ts';
-import { approveBulletin, createBulletin, submitBulletin } from './bulletins.service.ts';
-import { mosquittoPasswordEntries } from './clusters.service.ts';
-import { mosquittoAclFile, mosquittoConf, mosquittoPasswordFile } from './mqtt/credentials.ts';
-import { createProgramme, scheduleBulletin } from './programmes.service.ts';
-import { PLATFORM_MQTT_USERNAME } from './protocol.ts';
-import { EVERY_DAY } from './schedule.ts';
+import {
+  hashDevicePassword,
+  mosquittoAclFile,
+  mosquittoConf,
+  mosquittoPasswordFile,
+} from './mqtt/credentials.ts';
+import { floodConnect, MB, peakGrowth } from './mqtt/limits.test-support.ts';
 
 /**
  * Done-when (issue 6): a real Mosquitto with the generated password and ACL files, the platform as
@@ -70,10 +76,48 @@ function waitForPort(port: number, child: ChildProcess, log: () => string) {
   );
 }
 
+/**
+ * A real Mosquitto on loopback with the files an operator generates (README, "External broker"):
+ * password file, ACL file and mosquitto.conf in `dir`. The test's own user reads them (as root,
+ * Mosquitto would switch users).
+ */
+async function startMosquitto(
+  dir: string,
+  port: number,
+  entries: { username: string; hash: string }[],
+  maxPacketBytes: number,
+) {
+  const passwd = path.join(dir, 'passwd');
+  const acl = path.join(dir, 'acl');
+  fs.writeFileSync(passwd, mosquittoPasswordFile(entries), { mode: 0o600 });
+  fs.writeFileSync(acl, mosquittoAclFile([PLATFORM_MQTT_USERNAME]));
+  const conf = path.join(dir, 'mosquitto.conf');
+  fs.writeFileSync(
+    conf,
+    mosquittoConf({
+      port,
+      bindAddress: '127.0.0.1',
+      passwordFile: passwd,
+      aclFile: acl,
+      user: os.userInfo().username,
+      maxPacketBytes,
+    }),
+  );
+  const child = spawn(mosquitto as string, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', (d) => {
+      log = (log + d).slice(-4000);
+    });
+  }
+  await waitForPort(port, child, () => log);
+  return { child, log: () => log };
+}
+
 describe('50 speakers on a real Mosquitto', { skip }, () => {
   let t: BroadcastTestApp;
   let broker: ChildProcess | undefined;
-  let brokerLog = '';
+  let brokerLog = () => '';
   let cutter: LinkCutter;
   const speakers: (TestSpeaker & { village: number })[] = [];
   let cutSpeaker: TestSpeaker & { village: number };
@@ -98,42 +142,16 @@ describe('50 speakers on a real Mosquitto', { skip }, () => {
     // The broker's files, made from the database as an operator would (README, "External broker").
     const dir = path.join(t.scratch, 'mosquitto');
     fs.mkdirSync(dir);
-    const passwd = path.join(dir, 'passwd');
-    const acl = path.join(dir, 'acl');
-    fs.writeFileSync(
-      passwd,
-      mosquittoPasswordFile(
-        await mosquittoPasswordEntries(t.platform.database.db, [
-          { username: PLATFORM_MQTT_USERNAME, password: platformPassword },
-        ]),
-      ),
-      { mode: 0o600 },
-    );
-    fs.writeFileSync(acl, mosquittoAclFile([PLATFORM_MQTT_USERNAME]));
-    const conf = path.join(dir, 'mosquitto.conf');
-    fs.writeFileSync(
-      conf,
-      // The test's own user reads the files in its temporary folder (as root, Mosquitto would switch).
-      mosquittoConf({
-        port,
-        bindAddress: '127.0.0.1',
-        passwordFile: passwd,
-        aclFile: acl,
-        user: os.userInfo().username,
-      }),
-    );
-    broker = spawn(mosquitto, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-    broker.stdout?.on('data', (d) => {
-      brokerLog = (brokerLog + d).slice(-4000);
-    });
-    broker.stderr?.on('data', (d) => {
-      brokerLog = (brokerLog + d).slice(-4000);
-    });
-    await waitForPort(port, broker, () => brokerLog);
+    const entries = await mosquittoPasswordEntries(t.platform.database.db, [
+      { username: PLATFORM_MQTT_USERNAME, password: platformPassword },
+    ]);
+    const started = await startMosquitto(dir, port, entries, t.platform.config.MQTT_MAX_PACKET_BYTES);
+    broker = started.child;
+    brokerLog = () => started.log();
     assert.deepEqual(
-      [...brokerLog.matchAll(/listen socket on port (\d+)/g)].map((m) => Number(m[1])),
+      [...brokerLog().matchAll(/listen socket on port (\d+)/g)].map((m) => Number(m[1])),
       [port],
-      `Mosquitto listens on its one configured port only:\n${brokerLog}`,
+      `Mosquitto listens on its one configured port only:\n${brokerLog()}`,
     );
 
     await startBroadcast(t.platform, { reconcileMs: 500 });
@@ -385,5 +403,57 @@ describe('50 speakers on a real Mosquitto', { skip }, () => {
       { outcome: 'completed', n: 20 },
       { outcome: 'interrupted', n: 30 },
     ]);
+  });
+});
+
+/** Mosquitto's resident memory, from the kernel's own account of the process. */
+function residentMb(pid: number) {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) / 1024;
+}
+
+/**
+ * The generated mosquitto.conf holds the embedded broker's packet limit: a real Mosquitto cuts off
+ * a CONNECT announcing 250 MB at its header and does not grow. No audio, no app: runs wherever
+ * Mosquitto is installed (and must, in CI).
+ */
+describe('the generated mosquitto.conf on a real Mosquitto', {
+  skip:
+    !mosquitto && !IN_CI && 'mosquitto is not installed (apt-get install mosquitto); with CI=true this fails',
+}, () => {
+  let broker: ChildProcess | undefined;
+  let brokerLog = () => '';
+  let port = 0;
+  let dir = '';
+
+  before(async () => {
+    assert.ok(mosquitto, 'CI needs mosquitto: apt-get install mosquitto');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xaso-mosquitto-limits-'));
+    port = await freePort();
+    const hash = await hashDevicePassword('bi-mat-nen-tang');
+    const started = await startMosquitto(dir, port, [{ username: PLATFORM_MQTT_USERNAME, hash }], 256 * 1024);
+    broker = started.child;
+    brokerLog = () => started.log();
+  });
+  after(async () => {
+    if (broker && broker.exitCode === null) {
+      broker.kill('SIGTERM');
+      await new Promise((r) => broker?.once('exit', r));
+    }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when four clients each send 10 MB of a CONNECT announcing 250 MB, then Mosquitto cuts each off and its memory does not grow', async (t) => {
+    const pid = broker?.pid as number;
+    const { result: floods, grew: peak } = await peakGrowth(
+      () => ({ rss: residentMb(pid) }),
+      () => Promise.all([1, 2, 3, 4].map(() => floodConnect(port, 250 * MB, 10 * MB))),
+    );
+    const grew = peak.rss;
+    t.diagnostic(
+      `accepted before the cut: ${floods.map((f) => f.written).join(', ')} bytes; Mosquitto's RSS grew at most by ${grew.toFixed(1)} MB`,
+    );
+    for (const f of floods) assert.equal(f.closedByBroker, true, `Mosquitto kept reading:\n${brokerLog()}`);
+    assert.ok(grew < 4, `Mosquitto's RSS grew by ${grew.toFixed(1)} MB`);
   });
 });

@@ -2,17 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Invalid } from '#platform/errors.ts';
 import { COMMUNE_A, COMMUNE_B } from '#test/support/app.ts';
+import { approveBulletin, createBulletin, submitBulletin } from './broadcast.bulletins.service.ts';
+import { buildCap, CAP_GEOCODE_NAME, type CapAlert, capDateTime } from './broadcast.cap.ts';
+import { createProgramme } from './broadcast.programmes.service.ts';
 import { runtimeFor } from './broadcast.runtime.ts';
-import {
-  addCluster,
-  audioSkip,
-  type BroadcastTestApp,
-  requireAudioTools,
-  startBroadcastApp,
-} from './broadcast.test-support.ts';
-import { approveBulletin, createBulletin, submitBulletin } from './bulletins.service.ts';
-import { buildCap, CAP_GEOCODE_NAME, type CapAlert, capDateTime } from './cap.ts';
-import { createProgramme } from './programmes.service.ts';
+import { addCluster, type BroadcastTestApp, startBroadcastApp } from './broadcast.test-support.ts';
 
 type Row = Record<string, unknown>;
 
@@ -20,7 +14,7 @@ type Row = Record<string, unknown>;
  * Commune isolation: an operator of commune A never sees, targets or hears commune B's clusters,
  * bulletins or alerts, through pages, the API, the device audio route or a CAP document.
  */
-describe('who may see and target which loudspeakers', { skip: audioSkip }, () => {
+describe('who may see and target which loudspeakers', () => {
   let t: BroadcastTestApp;
   const cookies = new Map<string, string>();
   let bBulletin = 0;
@@ -79,8 +73,8 @@ describe('who may see and target which loudspeakers', { skip: audioSkip }, () =>
   }
 
   before(async () => {
-    requireAudioTools();
-    t = await startBroadcastApp({ villages: 1, start: false });
+    // The test voice: these checks run wherever espeak-ng or ffmpeg are missing.
+    t = await startBroadcastApp({ villages: 1, start: false, voice: 'test' });
     await t.user('clerk_a', 'receptionist', COMMUNE_A);
     for (const u of ['op_a', 'leader_a', 'op_b', 'clerk_a']) cookies.set(u, await t.signIn(u));
     aCreds = await addCluster(t, t.villagesA[0] as never, 'Loa A');

@@ -42,4 +42,15 @@ describe('loudspeaker settings at boot', () => {
     assert.equal(c.MQTT_PORT, 1883);
     assert.equal(c.MQTT_HOST, undefined, 'the broker binds where HTTP does unless told otherwise');
   });
+
+  it('when the MQTT packet limit is set, then it is a whole number of bytes from 128 KiB to the MQTT maximum; unset, 256 KiB', () => {
+    assert.throws(
+      () => loadConfig({ MQTT_MAX_PACKET_BYTES: '65536' }),
+      /MQTT_MAX_PACKET_BYTES: must be at least 131072/,
+    );
+    assert.throws(() => loadConfig({ MQTT_MAX_PACKET_BYTES: '300000000' }), /MQTT_MAX_PACKET_BYTES/);
+    assert.throws(() => loadConfig({ MQTT_MAX_PACKET_BYTES: '256KB' }), /MQTT_MAX_PACKET_BYTES/);
+    assert.equal(loadConfig({}).MQTT_MAX_PACKET_BYTES, 262_144);
+    assert.equal(loadConfig({ MQTT_MAX_PACKET_BYTES: '524288' }).MQTT_MAX_PACKET_BYTES, 524_288);
+  });
 });

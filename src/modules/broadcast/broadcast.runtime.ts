@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Platform } from '#platform/platform.ts';
 import { sharedSecret } from '#platform/settings.ts';
-import type { BroadcastDeps } from './audio.ts';
-import { authenticateDevice } from './clusters.service.ts';
-import { DeviceSync } from './device-sync.ts';
+import type { BroadcastDeps } from './broadcast.audio.ts';
+import { authenticateDevice } from './broadcast.clusters.service.ts';
+import { DeviceSync } from './broadcast.device-sync.ts';
+import { PLATFORM_MQTT_USERNAME, type UpTopic } from './broadcast.protocol.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from './mqtt/broker.ts';
 import { PlatformBus } from './mqtt/bus.ts';
-import { PLATFORM_MQTT_USERNAME, type UpTopic } from './protocol.ts';
 import { createTtsEngine, ttsConfigFromEnv } from './tts/index.ts';
 
 /**
@@ -106,7 +106,9 @@ export async function startBroadcast(platform: Platform, opts: StartOptions = {}
             : undefined,
         platformPassword: password,
         authenticateDevice: async (u, p) => !!(await authenticateDevice(platform.database.db, u, p)),
+        maxPacketBytes: c.MQTT_MAX_PACKET_BYTES,
         onClientError: (id, e) => rt.log.debug({ client: id, err: e.message }, 'mqtt client error'),
+        onRefused: (address, why) => rt.log.debug({ address, why }, 'mqtt connection refused'),
       });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
@@ -132,6 +134,7 @@ export async function startBroadcast(platform: Platform, opts: StartOptions = {}
       password,
       ca: c.MQTT_CA ? fs.readFileSync(c.MQTT_CA) : undefined,
       durable: ['played'],
+      maxPacketBytes: c.MQTT_MAX_PACKET_BYTES,
     },
     (code, leaf, payload) =>
       engine ? engine.onUplink(code, leaf, payload) : void early.push([code, leaf, payload]),

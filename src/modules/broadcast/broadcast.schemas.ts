@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { msg } from '#platform/validation.ts';
+import { CAP_CATEGORY, CAP_CERTAINTY, CAP_SEVERITY, CAP_URGENCY } from './broadcast.cap.ts';
+import { EVERY_DAY } from './broadcast.schedule.ts';
 import { PRIORITIES } from './broadcast.tables.ts';
-import { CAP_CATEGORY, CAP_CERTAINTY, CAP_SEVERITY, CAP_URGENCY } from './cap.ts';
-import { EVERY_DAY } from './schedule.ts';
 import { ESPEAK_VOICES } from './tts/index.ts';
 
 /** One schema per form or endpoint, written for the people who fill it in, not derived from tables. */

@@ -28,7 +28,8 @@ export const BULLETIN_STATUSES = [
 ] as const;
 export type BulletinStatus = (typeof BULLETIN_STATUSES)[number];
 
-export const BULLETIN_ACTIONS = [
+/** What a bulletin's log records; the status is replayed from these (broadcast.workflow.ts). */
+export const ACTION_TYPES = [
   'create',
   'edit',
   'submit',
@@ -37,7 +38,7 @@ export const BULLETIN_ACTIONS = [
   'withdraw',
   'broadcast',
 ] as const;
-export type BulletinAction = (typeof BULLETIN_ACTIONS)[number];
+export type ActionType = (typeof ACTION_TYPES)[number];
 
 export type ClusterStatus = 'never' | 'online' | 'offline';
 export type PlayOutcome = 'completed' | 'interrupted' | 'skipped' | 'failed';
@@ -101,7 +102,7 @@ export const bulletins = pgTable('broadcast_bulletins', {
 export const bulletinActions = pgTable('broadcast_bulletin_actions', {
   id: id('id').primaryKey().generatedAlwaysAsIdentity(),
   bulletinId: id('bulletin_id').notNull(),
-  action: text('action').$type<BulletinAction>().notNull(),
+  type: text('action').$type<ActionType>().notNull(),
   actorUserId: id('actor_user_id'),
   actorLabel: text('actor_label').notNull(),
   note: text('note'),

@@ -1,7 +1,7 @@
 /**
  * Shared set-up for the broadcast tests: a real app on a fresh database, listening on loopback so
  * speaker agents can download audio, with the real embedded broker (or a real Mosquitto), real
- * espeak-ng and ffmpeg, and staff of two communes.
+ * espeak-ng and ffmpeg (or the test voice, for tests about permissions), and staff of two communes.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -14,11 +14,12 @@ import type { Ctx } from '#platform/context.ts';
 import { COMMUNE_A, COMMUNE_B, createTestApp, type TestApp } from '#test/support/app.ts';
 import { SpeakerAgent } from './agent/agent.ts';
 import { LogSink } from './agent/sinks.ts';
-import { broadcastEmergency, prepareEmergency } from './alerts.service.ts';
+import { registerCluster } from './broadcast.clusters.service.ts';
+import { broadcastEmergency, prepareEmergency } from './broadcast.emergency.service.ts';
 import { runtimeFor, startBroadcast } from './broadcast.runtime.ts';
-import { registerCluster } from './clusters.service.ts';
 import { TtsError } from './tts/errors.ts';
 import { runTool } from './tts/run-tool.ts';
+import { createTestVoice } from './tts/test-voice.ts';
 
 export const IN_CI = process.env.CI === 'true';
 
@@ -112,6 +113,11 @@ export async function startBroadcastApp(
     httpCutter?: boolean;
     reconcileMs?: number;
     start?: boolean;
+    /**
+     * 'test': the test voice (tts/test-voice.ts) instead of espeak-ng and ffmpeg, for tests about
+     * who may do what, which then run wherever the programs are missing.
+     */
+    voice?: 'test';
   } = {},
 ): Promise<BroadcastTestApp> {
   const port = await freePort();
@@ -126,6 +132,7 @@ export async function startBroadcastApp(
       ...(mqtt === 'embedded' ? {} : { MQTT_URL: mqtt.url }),
     },
   });
+  if (opts.voice === 'test') runtimeFor(t.platform).deps.tts = createTestVoice();
   await t.app.listen({ host: '127.0.0.1', port });
   const db = t.platform.database.db;
   const villagesA: Place[] = [];

@@ -4,6 +4,7 @@ import type { Database } from '#platform/db/client.ts';
 import type { Platform } from '#platform/platform.ts';
 import { addStaffLink } from '#web/staff-menu.ts';
 import { registerBroadcastApi } from './broadcast.api.ts';
+import { registerClusterUnchecked } from './broadcast.clusters.service.ts';
 import { registerBroadcastPages } from './broadcast.routes.tsx';
 import {
   type StartOptions,
@@ -11,7 +12,6 @@ import {
   stopBroadcast as stop,
   useLogger,
 } from './broadcast.runtime.ts';
-import { registerClusterUnchecked } from './clusters.service.ts';
 
 declare module '#platform/events.ts' {
   interface EventMap {
@@ -24,14 +24,19 @@ declare module '#platform/events.ts' {
   }
 }
 
-export { broadcastEmergency, ingestCap, prepareEmergency } from './alerts.service.ts';
-export type { BroadcastDeps } from './audio.ts';
+export type { BroadcastDeps } from './broadcast.audio.ts';
+export { ingestCap } from './broadcast.cap.service.ts';
+export { buildCap, CAP_GEOCODE_NAME, type CapAlert, parseCap } from './broadcast.cap.ts';
+export {
+  clusterStatus,
+  mosquittoPasswordEntries,
+  registerClusterUnchecked,
+} from './broadcast.clusters.service.ts';
+export { broadcastEmergency, prepareEmergency } from './broadcast.emergency.service.ts';
+export * from './broadcast.protocol.ts';
 export { runtimeFor } from './broadcast.runtime.ts';
-export { buildCap, CAP_GEOCODE_NAME, type CapAlert, parseCap } from './cap.ts';
-export { clusterStatus, mosquittoPasswordEntries, registerClusterUnchecked } from './clusters.service.ts';
+export { expandRules, resolveTimeline } from './broadcast.schedule.ts';
 export { mosquittoAclFile, mosquittoConf, mosquittoPasswordFile } from './mqtt/credentials.ts';
-export * from './protocol.ts';
-export { expandRules, resolveTimeline } from './schedule.ts';
 export * from './tts/index.ts';
 
 /** Pages, JSON API, device audio downloads and the public CAP feed. */

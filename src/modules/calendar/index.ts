@@ -1,7 +1,10 @@
 /**
- * Calendar: Vietnam's public holidays and the statutory clock's working-day arithmetic. Pure: no
- * database and no I/O; callers store `CalendarConfig` and `YearOverride` (plain JSON) themselves.
+ * Calendar: Vietnam's public holidays, the statutory clock's working-day arithmetic (pure functions),
+ * and the yearly overrides an administrator enters, with the calendar they make for a province
+ * (`provinceCalendar`: the one every module counting working days at a place should use).
  */
+export { CALENDAR_TTL_MS, provinceCalendar } from './calendar.overrides.ts';
+export { CALENDAR_ADMIN_PATH, type CalendarPageOptions } from './calendar.routes.tsx';
 export { type IsoDate, toVietnamDate, VIETNAM_UTC_OFFSET_MINUTES } from './dates.ts';
 export {
   checkYearOverride,
@@ -38,3 +41,11 @@ export {
   type WorkingCalendar,
   type WorkingTime,
 } from './working-days.ts';
+
+import type { FastifyInstance } from 'fastify';
+import { type CalendarPageOptions, registerCalendarPages } from './calendar.routes.tsx';
+
+/** The yearly overrides' admin page (`CALENDAR_ADMIN_PATH`), for province admins. */
+export function registerCalendarRoutes(app: FastifyInstance, opts: CalendarPageOptions = {}) {
+  registerCalendarPages(app, opts);
+}

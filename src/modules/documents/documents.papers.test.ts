@@ -211,7 +211,9 @@ describe('papers of a dossier: who may download them, what they say', { skip: po
     const res = await t.app.inject({ url: new URL(link).pathname + new URL(link).search });
     assert.equal(res.statusCode, 200);
     const text = pdfText(res.rawPayload);
-    assert.ok(text.includes('PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ'), text);
+    // Form 04 under its current title (Circular 03/2025/TT-VPCP; docs/rules.md), with a new date.
+    assert.ok(text.includes('VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT'), text);
+    assert.match(text, /Thời gian hẹn trả kết quả mới: \d{2} giờ \d{2} phút, ngày/);
     assert.ok(text.includes(`Kính gửi: Ông/bà ${OUTPUT_APPLICANT.name}`), text);
     const forged = await t.app.inject({ url: `${new URL(link).pathname}?t=AAAAAAAAAAAAAAAAAAAAAA` });
     assert.equal(forged.statusCode, 404);

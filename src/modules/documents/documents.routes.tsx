@@ -6,6 +6,7 @@ import { Form } from '#web/form.tsx';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import * as q from './documents.queries.ts';
+import { registerRegisterRoutes } from './documents.register.tsx';
 import {
   accessDossier,
   availablePapers,
@@ -38,6 +39,10 @@ const ProofQuery = z.object({
 /** A procedure's (or any bilingual) name in the page's language, Vietnamese when there is no English. */
 const tr = (page: PageCtx, text: { vi: string; en?: string | undefined }) =>
   page.locale === 'en' && text.en ? text.en : text.vi;
+
+/** A result's plain name: "Giấy khai sinh (bản chính)" → "Giấy khai sinh" (the note in brackets is for staff). */
+const resultName = (page: PageCtx, name: { vi: string; en?: string | undefined }) =>
+  tr(page, name).replace(/\s*\([^)]*\)\s*$/, '');
 
 /** "09 giờ 05 phút, ngày 23 tháng 11 năm 2026"; in English the figures "09:05 23/11/2026". */
 const when = (page: PageCtx, at: Date) => (page.locale === 'en' ? vnShort(at) : vnDateTime(at));
@@ -98,15 +103,25 @@ async function readUpload(req: FastifyRequest) {
   uploads.set(req, out);
 }
 
+const VERDICT_CLASS: Record<VerifyOutcome['verdict'], string> = {
+  issued: 'notice ok',
+  trusted: 'notice ok',
+  'not-issued': 'notice',
+  revoked: 'errors',
+  invalid: 'errors',
+};
+
 function VerifyResult({ page, outcome }: { page: PageCtx; outcome: VerifyOutcome }) {
   const { t } = page;
   const r = outcome.report;
   const s = r.signatures[0];
   const problems = [...(r.problem ? [r.problem] : []), ...r.signatures.flatMap((x) => x.problems)];
+  // The attribute keeps its old value for a document issued here ("valid").
+  const verdict = outcome.verdict === 'issued' ? 'valid' : outcome.verdict;
   return (
     <section aria-live="polite">
-      <p class={r.valid ? 'notice ok' : 'errors'} role="status" data-verdict={r.valid ? 'valid' : 'invalid'}>
-        <strong>{r.valid ? t('documents:verify.valid') : t('documents:verify.invalid')}</strong>
+      <p class={VERDICT_CLASS[outcome.verdict]} role="status" data-verdict={verdict}>
+        <strong>{t(`documents:verify.verdict.${outcome.verdict}`)}</strong>
       </p>
       {problems.length > 0 && (
         <ul>
@@ -166,6 +181,7 @@ function VerifyResult({ page, outcome }: { page: PageCtx; outcome: VerifyOutcome
 }
 
 export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps) {
+  registerRegisterRoutes(app);
   // ------------------------------------------------------------------------------------------
   // Citizens (signed in, with the tracking proof, or with a link token) and staff: downloads
 
@@ -187,6 +203,9 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
     const ctx = req.ctx();
     const d = await accessDossier(ctx, deps, code, { phone4: proof.so, token: proof.t });
     const papers = await availablePapers(ctx, d);
+    const others = papers.filter((p): p is Exclude<Paper, 'ket-qua'> => p !== 'ket-qua');
+    // A free procedure has no fee section (a fee with an amount, at the counter or online).
+    const hasFees = d.procedure.fees.some((f) => f.amount > 0 || (f.onlineAmount ?? 0) > 0);
     const page = await pageCtx(req, reply);
     const t = page.t;
     const qs = proofQuery(proof);
@@ -197,21 +216,45 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
         <h1>{t('documents:papers.title', { code: d.code })}</h1>
         <p>{tr(page, d.procedure.name)}</p>
         <p>{t('documents:papers.intro')}</p>
-        {papers.length === 0 ? (
-          <p>{t('documents:papers.none')}</p>
-        ) : (
-          <ul class="cards">
-            {papers.map((p) => (
-              <li key={p}>
-                <a href={`${base}/giay-to/${p}.pdf${qs}`} download>
-                  {t(`documents:paper.${p}`)}
-                </a>
-              </li>
-            ))}
-          </ul>
+        {/* The result first, by its own name; the one-stop forms under it, in plain words. */}
+        <section>
+          <h2>{t('documents:papers.result')}</h2>
+          {papers.includes('ket-qua') ? (
+            <p class="card" data-paper="ket-qua">
+              <a href={`${base}/giay-to/ket-qua.pdf${qs}`} download>
+                <strong>{resultName(page, d.procedure.result.name)}</strong>
+              </a>
+              <br />
+              <small class="muted">{t('documents:papers.resultHint')}</small>
+            </p>
+          ) : (
+            <p>{t('documents:papers.resultNotYet')}</p>
+          )}
+        </section>
+        {others.length > 0 && (
+          <section>
+            <h2>{t('documents:papers.others')}</h2>
+            <ul class="cards">
+              {others.map((p) => (
+                <li key={p} data-paper={p}>
+                  <a href={`${base}/giay-to/${p}.pdf${qs}`} download>
+                    {t(`documents:plain.${p}`)}
+                  </a>
+                  <br />
+                  <small class="muted">
+                    {t('documents:papers.official', { name: t(`documents:paper.${p}`) })}
+                  </small>
+                </li>
+              ))}
+            </ul>
+          </section>
         )}
         <p>
-          <a href={`${base}/le-phi${qs}`}>{t('documents:papers.fees')}</a> ·{' '}
+          {hasFees && (
+            <>
+              <a href={`${base}/le-phi${qs}`}>{t('documents:papers.fees')}</a> ·{' '}
+            </>
+          )}
           <a href={`${base}/danh-gia${qs}`}>{t('documents:papers.rating')}</a> ·{' '}
           <a href={`/tra-cuu?ma=${encodeURIComponent(d.code)}${proof.so ? `&so=${proof.so}` : ''}`}>
             {t('documents:papers.track')}
@@ -443,7 +486,7 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
     async (req, reply) => {
       const up = uploads.get(req) ?? {};
       try {
-        return verifyPage(req, reply, await verifyUpload(req.ctx(), up.file ?? new Uint8Array()));
+        return verifyPage(req, reply, await verifyUpload(req.ctx(), deps, up.file ?? new Uint8Array()));
       } catch (e) {
         if (!(e instanceof Invalid)) throw e;
         const page = await pageCtx(req, reply);

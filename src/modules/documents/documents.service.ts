@@ -1,9 +1,11 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual, type X509Certificate } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { recordAudit } from '#modules/audit/index.ts';
+import { provinceCalendar } from '#modules/calendar/index.ts';
 import { type DossierDeps, track } from '#modules/dossiers/index.ts';
 import { enqueue } from '#modules/notifications/index.ts';
 import { findPlaceById, type Place } from '#modules/places/index.ts';
+import { statutoryDueAt } from '#modules/procedures/index.ts';
 import { hasRole, requireStaff } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { SqlRunner } from '#platform/db/client.ts';
@@ -20,13 +22,15 @@ import {
   isApplicant,
   staffMaySee,
 } from './dossier-source.ts';
-import { renderApology } from './forms/apology.ts';
+import { APOLOGY_TITLE, renderApology } from './forms/apology.ts';
 import { renderReceiptSlip } from './forms/receipt.ts';
 import { renderRefusal } from './forms/refusal.ts';
 import { renderResult } from './forms/result.ts';
+import { renderStopNotice } from './forms/stop-notice.ts';
 import { renderSupplementRequest } from './forms/supplement.ts';
 import { renderTrackingSheet } from './forms/tracking-sheet.ts';
 import type { FeeLine, HandOff, Issuer, ResultTemplate } from './forms/types.ts';
+import { OFFICIAL_TEMPLATES } from './official-templates.ts';
 import { vnParts } from './pdf/vn-format.ts';
 import { type Signer, SigningUnavailable } from './signing/signer.ts';
 import { type VerifyReport, verifyPdf } from './signing/verify.ts';
@@ -42,13 +46,41 @@ export interface DocumentsDeps {
   fees?: ((sql: SqlRunner, dossierId: number) => Promise<FeeLine[]>) | undefined;
   /** Key for the links sent by SMS and email (a paper, the rating page), which need no sign-in. */
   linkSecret: string;
+  /** The province's trust list of CA certificates (`SIGNING_TRUST_ANCHORS`), read on first use. */
+  trustAnchors?: (() => Promise<X509Certificate[]>) | undefined;
 }
 
-export const PAPERS = ['tiep-nhan', 'bo-sung', 'tu-choi', 'xin-loi', 'kiem-soat', 'ket-qua'] as const;
+export const PAPERS = [
+  'tiep-nhan',
+  'bo-sung',
+  'tu-choi',
+  'xin-loi',
+  'dung-xu-ly',
+  'kiem-soat',
+  'ket-qua',
+] as const;
 export type Paper = (typeof PAPERS)[number];
 
 const unavailable = () =>
   new NotFound({ vi: 'Hồ sơ chưa có giấy tờ này.', en: 'This dossier has no such paper yet.' });
+
+/** Forms 01–03 of Circular 03/2025/TT-VPCP: the one-stop centre's, not the commune police's. */
+const ONE_STOP_FORMS: ReadonlySet<Paper> = new Set(['tiep-nhan', 'bo-sung', 'tu-choi']);
+
+/**
+ * Residence procedures are received and decided by the commune police with the forms of Circular
+ * 66/2023/TT-BCA (CT04 instead of form 01…; docs/rules.md § Procedures catalogue): the one-stop
+ * forms are refused for them, saying why.
+ */
+export function oneStopFormsApply(p: Pick<DossierRecord['procedure'], 'agency'>) {
+  return p.agency !== 'police';
+}
+
+const policeForms = () =>
+  new Conflict({
+    vi: 'Thủ tục này do Công an xã tiếp nhận và giải quyết, với biểu mẫu riêng của Thông tư số 66/2023/TT-BCA (ví dụ mẫu CT04 thay cho giấy tiếp nhận hồ sơ). Hệ thống không in mẫu 01, 02, 03 của Thông tư số 03/2025/TT-VPCP cho thủ tục này; hãy liên hệ Công an xã.',
+    en: 'This procedure is received and decided by the commune police, with the forms of Circular 66/2023/TT-BCA (e.g. form CT04 instead of the receipt slip). One-stop forms 01, 02 and 03 of Circular 03/2025/TT-VPCP are not printed for it; ask the commune police.',
+  });
 
 // ---------------------------------------------------------------------------------------------
 // Who may read a dossier's papers
@@ -156,6 +188,7 @@ export async function renderPaper(
   paper: Paper,
 ): Promise<Uint8Array> {
   const deskPlace = d.receivedPlaceId ?? d.unitId;
+  if (ONE_STOP_FORMS.has(paper) && !oneStopFormsApply(d.procedure)) throw policeForms();
   switch (paper) {
     case 'tiep-nhan': {
       const receive = last(actionsOf(d, 'receive'));
@@ -167,7 +200,12 @@ export async function renderPaper(
       return renderReceiptSlip({
         issuer,
         code: d.code,
-        procedure: { code: d.procedureCode, name: d.procedure.name.vi, days: d.procedure.days },
+        procedure: {
+          code: d.procedureCode,
+          name: d.procedure.name.vi,
+          days: d.procedure.days,
+          daysUnit: d.procedure.daysUnit,
+        },
         applicant: d.applicant,
         channel: d.channel,
         documents: handedIn(d),
@@ -212,6 +250,21 @@ export async function renderPaper(
     }
     case 'xin-loi':
       return apologyPdf(ctx, deps, d, {});
+    case 'dung-xu-ly': {
+      const stop = last(actionsOf(d, 'stop'));
+      if (!stop || !d.validReceivedAt) throw unavailable();
+      return renderStopNotice({
+        issuer: await authorityIssuer(ctx, d.unitId),
+        code: d.code,
+        procedureName: d.procedure.name.vi,
+        applicant: d.applicant,
+        receivedAt: d.validReceivedAt,
+        stoppedAt: stop.at,
+        reason: stop.note ?? 'Hồ sơ không đủ điều kiện để tiếp tục giải quyết.',
+        signer: { name: stop.actorName, title: 'TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH' },
+        trackingUrl: trackingUrl(deps, d.code),
+      });
+    }
     case 'kiem-soat':
       return renderTrackingSheet({
         issuer: await deskIssuer(ctx, deskPlace),
@@ -317,16 +370,28 @@ const HANDS_OFF: Partial<Record<DossierAction['type'], 'receptionist' | 'special
   result_returned: 'receptionist',
 };
 
+/**
+ * The new date form 04 asks for: the one given (an extension's), else a proposal — the procedure's
+ * own time limit again, counted from when the apology is written (at least one working day). The
+ * extension flow that lets the specialist choose it before the due date is the dossiers module's
+ * (see the README).
+ */
+async function proposedNewDate(ctx: Ctx, d: DossierRecord, from: Date) {
+  const cal = await provinceCalendar(ctx.db, { path: d.unitPath });
+  return statutoryDueAt({ days: Math.max(1, d.procedure.days), daysUnit: d.procedure.daysUnit }, from, cal);
+}
+
 async function apologyPdf(
   ctx: Ctx,
   deps: DocumentsDeps,
   d: DossierRecord,
-  opts: { reason?: string | undefined; newDueAt?: Date | null | undefined; signer?: string | undefined },
+  opts: { reason?: string | undefined; newDueAt?: Date | undefined; signer?: string | undefined },
 ) {
   const overdue = last(actionsOf(d, 'overdue'));
   const receive = actionsOf(d, 'receive')[0];
   if (!overdue || !receive || !d.validReceivedAt) throw unavailable();
   const announced = receive.payload.dueAt ? new Date(receive.payload.dueAt) : d.dueAt;
+  const writtenAt = opts.newDueAt !== undefined ? ctx.clock.now() : overdue.at;
   return renderApology({
     issuer: await deskIssuer(ctx, d.receivedPlaceId ?? d.unitId),
     code: d.code,
@@ -334,11 +399,11 @@ async function apologyPdf(
     applicant: d.applicant,
     receivedAt: receive.at,
     dueAt: announced ?? overdue.at,
-    writtenAt: opts.newDueAt !== undefined ? ctx.clock.now() : overdue.at,
+    writtenAt,
     reason:
       opts.reason ??
       'Hồ sơ cần thêm thời gian thẩm định, xác minh nên chưa giải quyết xong trong thời hạn quy định.',
-    newDueAt: opts.newDueAt ?? null,
+    newDueAt: opts.newDueAt ?? (await proposedNewDate(ctx, d, writtenAt)),
     signer: { name: opts.signer ?? '', title: 'TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH' },
     trackingUrl: trackingUrl(deps, d.code),
   });
@@ -363,10 +428,12 @@ async function store(deps: DocumentsDeps, bytes: Uint8Array, name: string) {
 /** Which papers a dossier has now, for the lists on the staff and citizen pages. */
 export async function availablePapers(ctx: Ctx, d: DossierRecord): Promise<Paper[]> {
   const out: Paper[] = [];
-  if (d.validReceivedAt && actionsOf(d, 'receive').length) out.push('tiep-nhan');
-  if (actionsOf(d, 'request_supplement').length) out.push('bo-sung');
-  if (actionsOf(d, 'refuse').length) out.push('tu-choi');
+  const oneStop = oneStopFormsApply(d.procedure);
+  if (oneStop && d.validReceivedAt && actionsOf(d, 'receive').length) out.push('tiep-nhan');
+  if (oneStop && actionsOf(d, 'request_supplement').length) out.push('bo-sung');
+  if (oneStop && actionsOf(d, 'refuse').length) out.push('tu-choi');
   if (actionsOf(d, 'overdue').length && d.validReceivedAt) out.push('xin-loi');
+  if (actionsOf(d, 'stop').length && d.validReceivedAt) out.push('dung-xu-ly');
   if (d.validReceivedAt) out.push('kiem-soat');
   if (await q.findCurrent(ctx.db, d.id, 'result')) out.push('ket-qua');
   return out;
@@ -399,8 +466,8 @@ export async function issueApology(ctx: Ctx, deps: DocumentsDeps, code: string) 
       await enqueue(tx, {
         channel: 'email',
         recipient: d.applicant.email,
-        subject: `Phiếu xin lỗi và hẹn lại ngày trả kết quả – hồ sơ ${d.code}`,
-        body: `Kính gửi ông/bà ${d.applicant.name},\n\nHồ sơ ${d.code} (${d.procedure.name.vi}) chưa được giải quyết đúng hẹn. Cơ quan gửi ông/bà phiếu xin lỗi (mẫu 04) tại địa chỉ:\n${link}\n\nTheo dõi hồ sơ: ${trackingUrl(deps, d.code)}`,
+        subject: `${APOLOGY_TITLE} – hồ sơ ${d.code}`,
+        body: `Kính gửi ông/bà ${d.applicant.name},\n\nHồ sơ ${d.code} (${d.procedure.name.vi}) chưa được giải quyết đúng hẹn. Cơ quan gửi ông/bà văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (mẫu 04), có ngày hẹn trả kết quả mới, tại địa chỉ:\n${link}\n\nTheo dõi hồ sơ: ${trackingUrl(deps, d.code)}`,
         template: 'documents.apology',
         dedupeKey: `documents.apology:${d.code}`,
       });
@@ -414,9 +481,14 @@ export async function issueApology(ctx: Ctx, deps: DocumentsDeps, code: string) 
 // ---------------------------------------------------------------------------------------------
 // Results: drawn from the procedure's template, signed by the approver
 
+/**
+ * The result template of a procedure: the one an admin saved, else the official form's
+ * (`official-templates.ts`), else one drawn from the e-form (`defaultTemplate`).
+ */
 export async function templateFor(ctx: Ctx, d: Pick<DossierRecord, 'procedureCode' | 'procedure'>) {
   const saved = await q.findTemplate(ctx.db, d.procedureCode);
-  return saved ? ResultTemplateSchema.parse(saved) : defaultTemplate(d.procedure);
+  if (saved) return ResultTemplateSchema.parse(saved);
+  return OFFICIAL_TEMPLATES[d.procedureCode]?.template ?? defaultTemplate(d.procedure);
 }
 
 function yearOf(at: Date) {
@@ -569,8 +641,18 @@ export async function signResult(
 // ---------------------------------------------------------------------------------------------
 // Verification
 
+/**
+ * What the verify page says. "Valid" needs the signature intact **and** a reason to trust who
+ * issued it: the file is a document this platform issued (its SHA-256 is on record and it was not
+ * revoked), or its certificate chains to the province's trust list (`SIGNING_TRUST_ANCHORS`).
+ * A signature that is only intact — anyone can make one with a certificate of their own — is said
+ * plainly to be "intact, but not issued here" (issue 11, item 9; decision 029).
+ */
+export type Verdict = 'issued' | 'trusted' | 'not-issued' | 'revoked' | 'invalid';
+
 export interface VerifyOutcome {
   report: VerifyReport;
+  verdict: Verdict;
   /** The issued paper the file is, or claims to be. */
   issued: Pick<
     IssuedDocument,
@@ -585,6 +667,18 @@ function publicIssued(doc: IssuedDocument) {
   return { id, kind, number, dossierCode, signedAt, signerName, revokedAt, sha256 };
 }
 
+/** The verdict: an issued copy (same bytes) decides first; else the trust list; else "not issued here". */
+export function verdictOf(report: VerifyReport, stored: IssuedDocument | undefined): Verdict {
+  if (!report.valid) return 'invalid';
+  if (stored?.signed && stored.sha256 === report.sha256) return stored.revokedAt ? 'revoked' : 'issued';
+  if (report.signatures.length > 0 && report.signatures.every((s) => s.trusted)) return 'trusted';
+  return 'not-issued';
+}
+
+async function anchorsOf(deps: Pick<DocumentsDeps, 'trustAnchors'>) {
+  return (await deps.trustAnchors?.()) ?? [];
+}
+
 /** The stored copy of an issued paper, checked (the verify page reached from the QR code). */
 export async function verifyIssued(ctx: Ctx, deps: DocumentsDeps, id: string): Promise<VerifyOutcome> {
   const doc = /^[0-9a-f-]{36}$/i.test(id) ? await q.findIssued(ctx.db, id.toLowerCase()) : undefined;
@@ -594,22 +688,37 @@ export async function verifyIssued(ctx: Ctx, deps: DocumentsDeps, id: string): P
       en: 'No issued document has this id.',
     });
   }
-  const report = verifyPdf(await readStored(deps, doc));
-  return { report, issued: publicIssued(doc), matchesStored: report.sha256 === doc.sha256 };
+  const report = verifyPdf(await readStored(deps, doc), { trustAnchors: await anchorsOf(deps) });
+  return {
+    report,
+    verdict: verdictOf(report, doc),
+    issued: publicIssued(doc),
+    matchesStored: report.sha256 === doc.sha256,
+  };
 }
 
 /** An uploaded copy, checked on its own and compared with what the system issued. */
-export async function verifyUpload(ctx: Ctx, bytes: Uint8Array, claimedId?: string): Promise<VerifyOutcome> {
+export async function verifyUpload(
+  ctx: Ctx,
+  deps: Pick<DocumentsDeps, 'trustAnchors'>,
+  bytes: Uint8Array,
+  claimedId?: string,
+): Promise<VerifyOutcome> {
   if (bytes.length === 0)
     throw new Invalid([{ field: 'file', vi: 'Chọn tệp PDF cần kiểm tra.', en: 'Choose the PDF to check.' }]);
-  const report = verifyPdf(bytes);
+  const report = verifyPdf(bytes, { trustAnchors: await anchorsOf(deps) });
   const same = await q.findIssuedBySha(ctx.db, report.sha256);
   const claimed =
     !same && claimedId && /^[0-9a-f-]{36}$/i.test(claimedId)
       ? await q.findIssued(ctx.db, claimedId.toLowerCase())
       : undefined;
   const issued = same ?? claimed;
-  return { report, issued: issued ? publicIssued(issued) : null, matchesStored: Boolean(same) };
+  return {
+    report,
+    verdict: verdictOf(report, same),
+    issued: issued ? publicIssued(issued) : null,
+    matchesStored: Boolean(same),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,24 +3,45 @@ import type { ProcedureDefinition } from '#modules/procedures/index.ts';
 import { msg } from '#platform/validation.ts';
 import type { DossierRecord } from './dossier-source.ts';
 import type { Issuer, ResultTemplate } from './forms/types.ts';
-import { vnDate } from './pdf/vn-format.ts';
+import { vnDate, vnShort } from './pdf/vn-format.ts';
 
 /** A result template as an admin writes it (JSON on the template page). */
 export const ResultTemplateSchema = z.object({
+  formTag: z.string().trim().min(1).max(300).optional(),
   title: z.string().trim().min(1).max(200),
   basis: z.array(z.string().trim().min(1).max(500)).max(10).default([]),
   body: z.array(z.string().trim().min(1).max(2000)).max(20).default([]),
   fields: z
-    .array(z.object({ label: z.string().trim().min(1).max(200), value: z.string().trim().min(1).max(500) }))
+    .array(
+      z.object({
+        label: z.string().trim().min(1).max(200),
+        value: z.string().trim().min(1).max(500),
+        ifPresent: z.boolean().optional(),
+      }),
+    )
     .max(40)
     .default([]),
   closing: z.array(z.string().trim().min(1).max(2000)).max(10).default([]),
   signerTitle: z.string().trim().min(1, msg('Ghi chức danh người ký.', "Give the signer's title.")).max(200),
 }) satisfies z.ZodType<ResultTemplate>;
 
+/** "Thủ tục đăng ký khai sinh" → "đăng ký khai sinh": the catalogue's names may start with the word. */
+function requestOf(name: string) {
+  const bare = name.replace(/^thủ tục\s+/i, '');
+  return `${bare[0]?.toLocaleLowerCase('vi') ?? ''}${bare.slice(1)}`;
+}
+
 /**
- * The template a procedure gets until an admin writes its own: the result's name as the title,
- * the request it answers, and every answer of the e-form as a line (labels from the e-form).
+ * An e-form label written as a question to the applicant ("Bạn là gì của trẻ?", "Giấy tờ có mấy
+ * trang?"): it belongs on the form, never on the result.
+ */
+export const isQuestion = (label: string) => /\?\s*$/.test(label.trim());
+
+/**
+ * The template a procedure gets when it has neither an admin's template nor an official one
+ * (`official-templates.ts`): the result's name as the title, the request it answers, and the
+ * e-form's answers as labelled lines — leaving out answers whose label is a question, which only
+ * an official template can label properly.
  */
 export function defaultTemplate(p: ProcedureDefinition): ResultTemplate {
   return {
@@ -29,14 +50,14 @@ export function defaultTemplate(p: ProcedureDefinition): ResultTemplate {
       ...p.legalBasis.slice(0, 3).map((b) => `Căn cứ ${b};`),
       'Xét đề nghị của ông/bà {{applicant.name}} tại hồ sơ số {{dossier.code}},',
     ],
-    body: [`{{issuer.authority}} giải quyết thủ tục “${p.name.vi}” với nội dung sau:`],
+    body: [`{{issuer.authority}} giải quyết đề nghị ${requestOf(p.name.vi)} với nội dung sau:`],
     fields: [
       { label: 'Người đề nghị', value: '{{applicant.name}}' },
       { label: 'Số định danh cá nhân', value: '{{applicant.idNumber}}' },
       { label: 'Nơi cư trú', value: '{{applicant.address}}' },
       ...p.form
-        .filter((f) => f.type !== 'checkbox')
-        .map((f) => ({ label: f.label.vi, value: `{{form.${f.name}}}` })),
+        .filter((f) => f.type !== 'checkbox' && !isQuestion(f.label.vi))
+        .map((f) => ({ label: f.label.vi, value: `{{form.${f.name}}}`, ifPresent: !f.required })),
     ],
     closing: [],
     signerTitle: 'TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH',
@@ -70,6 +91,7 @@ export function templateValues(d: DossierRecord, issuer: Issuer, at: Date): Reco
     'procedure.code': d.procedureCode,
     'issuer.authority': issuer.authority,
     date: vnDate(at),
+    'date.dmy': vnShort(at).slice(6),
   };
   for (const [k, v] of Object.entries(d.formData)) {
     values[`form.${k}`] = display(

@@ -1,3 +1,4 @@
+import { provinceCalendar } from '#modules/calendar/index.ts';
 import {
   type DossierAction,
   type DossierClock,
@@ -7,8 +8,7 @@ import {
   findDossierRecord,
   getDossierRecord,
   type LoggedAction,
-  loadCalendar,
-  statusFromActions,
+  stateFromActions,
 } from '#modules/dossiers/index.ts';
 import { type Actor, hasRole } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
@@ -16,8 +16,9 @@ import { Forbidden } from '#platform/errors.ts';
 
 /**
  * The seam with the dossiers module: the dossier, its log and procedure snapshot come from its
- * exported read (`getDossierRecord`), the fold and the clock are its exported `statusFromActions`
- * and `dossierClock`. Nothing here touches the dossiers' tables.
+ * exported read (`getDossierRecord`), the fold and the clock are its exported `stateFromActions`
+ * and `dossierClock` (on the calendar of the dossier's province). Nothing here touches the dossiers'
+ * tables.
  */
 export type { DossierAction, DossierRecord };
 export { dossiersWithActionSince, findDossierRecord, getDossierRecord };
@@ -53,6 +54,7 @@ function logged(d: DossierRecord): LoggedAction[] {
 
 /** The statutory clock of the dossier now, from the dossiers module's own pure functions. */
 export async function clockOf(ctx: Ctx, d: DossierRecord): Promise<DossierClock> {
-  const state = statusFromActions(logged(d));
-  return dossierClock(state, logged(d), d.procedure, await loadCalendar(ctx.db), ctx.clock.now());
+  const state = stateFromActions(logged(d));
+  const calendar = await provinceCalendar(ctx.db, { path: d.unitPath });
+  return dossierClock(state, logged(d), d.procedure, calendar, ctx.clock.now());
 }

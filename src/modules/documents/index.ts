@@ -4,12 +4,13 @@ import { dossierDeps, systemCtx } from '#modules/dossiers/index.ts';
 import type { SqlRunner } from '#platform/db/client.ts';
 import type { Platform } from '#platform/platform.ts';
 import { addStaffLink } from '#web/staff-menu.ts';
-import { registerDocumentRoutes as registerRoutes } from './documents.routes.tsx';
+import { proofQuery, registerDocumentRoutes as registerRoutes } from './documents.routes.tsx';
 import { type DocumentsDeps, issueApology } from './documents.service.ts';
 import { dossiersWithActionSince } from './dossier-source.ts';
 import type { FeeLine } from './forms/types.ts';
 import { ensureDemoP12, P12FileSigner } from './signing/p12.ts';
 import type { Signer } from './signing/signer.ts';
+import { trustAnchorsFromFile } from './signing/trust.ts';
 
 declare module '#platform/events.ts' {
   interface EventMap {
@@ -57,6 +58,16 @@ export {
 } from './signing/signer.ts';
 export { type SignatureReport, type VerifyReport, verifyPdf } from './signing/verify.ts';
 
+/** A dossier's papers page for its applicant; `phone4` is the tracking proof, checked there again. */
+export function papersPath(code: string, phone4?: string) {
+  return `/ho-so/${encodeURIComponent(code)}/giay-to${proofQuery({ so: phone4 })}`;
+}
+
+/** A dossier's papers page in the back office (forms, the result and its signature). */
+export function staffPapersPath(code: string) {
+  return `/quan-tri/ho-so/${encodeURIComponent(code)}/giay-to`;
+}
+
 /**
  * The signer from config: the operator's PKCS#12 file, or — with the demo seed on and none
  * configured — a self-signed demo certificate made under DATA_DIR/signing on first use.
@@ -98,6 +109,7 @@ export function documentsDeps(
     dossiers: dossierDeps(platform),
     fees: opts.fees,
     linkSecret: platform.secrets.cookie,
+    trustAnchors: trustAnchorsFromFile(platform.config.SIGNING_TRUST_ANCHORS),
   };
 }
 

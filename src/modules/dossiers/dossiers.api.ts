@@ -7,9 +7,11 @@ import { type Locale, translator } from '#platform/i18n/index.ts';
 import type { Platform } from '#platform/platform.ts';
 import { msg } from '#platform/validation.ts';
 import type { PageCtx } from '#web/layout.tsx';
+import { act, sendSupplement } from './dossiers.actions.ts';
+import type { DossierDeps } from './dossiers.deps.ts';
+import { submissionFrom } from './dossiers.form-input.ts';
 import * as q from './dossiers.queries.ts';
-import { type PublicView, sendSupplement, track } from './dossiers.read.ts';
-import { submissionFrom } from './dossiers.routes.tsx';
+import { type PublicView, track } from './dossiers.read.ts';
 import {
   ActionInput,
   ActionOut,
@@ -21,7 +23,7 @@ import {
   SubmittedOut,
   TrackingOut,
 } from './dossiers.schemas.ts';
-import { act, type DossierDeps, submitDossier } from './dossiers.service.ts';
+import { submitDossier } from './dossiers.submit.ts';
 import { multipartBody, multipartDeferred, uploadsOf, uploadsRecorded } from './dossiers.uploads.ts';
 import { timelineText } from './dossiers.views.tsx';
 import { mayView } from './dossiers.workflow.ts';
@@ -83,6 +85,12 @@ function localeOf(req: FastifyRequest) {
 }
 
 export function registerDossierApi(root: FastifyInstance, platform: Platform, deps: DossierDeps) {
+  registerPublicApi(root, platform, deps);
+  registerStaffApi(root, deps);
+}
+
+/** The applicant's side: file a dossier, track it, send a supplement. */
+function registerPublicApi(root: FastifyInstance, platform: Platform, deps: DossierDeps) {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const upload = multipartBody(platform.files, platform.config.UPLOAD_MAX_BYTES);
   // A new dossier writes its files' rows in its own statement.
@@ -184,6 +192,37 @@ export function registerDossierApi(root: FastifyInstance, platform: Platform, de
   );
 
   app.post(
+    '/api/v1/dossiers/:code/supplements',
+    {
+      preValidation: upload,
+      config: { rateLimit: { max: 30, timeWindow: 10 * 60_000 } },
+      schema: {
+        tags: ['dossiers'],
+        summary:
+          'The applicant sends requested documents (multipart), proving it with phone4 (the tracking proof).',
+        consumes: ['multipart/form-data'],
+        params: z.object({ code: DossierCode }),
+        body: SupplementBody,
+        response: { 200: ActionResultOut, 400: Problem, 404: Problem, 409: Problem, 429: Problem },
+      },
+    },
+    async (req) => {
+      const up = uploadsOf(req);
+      if (up.errors.length) throw new Invalid(up.errors);
+      const r = await sendSupplement(req.ctx(), deps, req.params.code, {
+        phone4: req.body.phone4,
+        note: req.body.note,
+        files: submissionFrom({}, up.uploads).files,
+      });
+      return actionResult(req.locale, r);
+    },
+  );
+}
+
+/** Staff's side: take an action, read the log (bearer tokens of staff at the dossier's unit). */
+function registerStaffApi(root: FastifyInstance, deps: DossierDeps) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  app.post(
     '/api/v1/dossiers/:code/actions',
     {
       schema: {
@@ -239,33 +278,6 @@ export function registerDossierApi(root: FastifyInstance, platform: Platform, de
           payload: a.payload as Record<string, unknown>,
         })),
       };
-    },
-  );
-
-  app.post(
-    '/api/v1/dossiers/:code/supplements',
-    {
-      preValidation: upload,
-      config: { rateLimit: { max: 30, timeWindow: 10 * 60_000 } },
-      schema: {
-        tags: ['dossiers'],
-        summary:
-          'The applicant sends requested documents (multipart), proving it with phone4 (the tracking proof).',
-        consumes: ['multipart/form-data'],
-        params: z.object({ code: DossierCode }),
-        body: SupplementBody,
-        response: { 200: ActionResultOut, 400: Problem, 404: Problem, 409: Problem, 429: Problem },
-      },
-    },
-    async (req) => {
-      const up = uploadsOf(req);
-      if (up.errors.length) throw new Invalid(up.errors);
-      const r = await sendSupplement(req.ctx(), deps, req.params.code, {
-        phone4: req.body.phone4,
-        note: req.body.note,
-        files: submissionFrom({}, up.uploads).files,
-      });
-      return actionResult(req.locale, r);
     },
   );
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createCalendar, type YearOverride } from '#modules/calendar/index.ts';
 import { dossierClock, dueAt, type TemplateStep } from './dossiers.clock.ts';
-import { type ActionType, type LoggedAction, statusFromActions } from './dossiers.workflow.ts';
+import { type ActionType, type LoggedAction, stateFromActions } from './dossiers.workflow.ts';
 
 /** A Vietnam wall-clock time as an instant: '2026-02-13 10:00' → 03:00Z. */
 const vn = (s: string) => new Date(`${s.replace(' ', 'T')}:00+07:00`);
@@ -39,7 +39,7 @@ const WORKFLOW: TemplateStep[] = [
 
 const cal = createCalendar();
 const due = (entries: [ActionType, string][], days: number, calendar = cal) =>
-  iso(dueAt(statusFromActions(log(...entries)), days, calendar));
+  iso(dueAt(stateFromActions(log(...entries)), days, calendar));
 
 describe('the statutory clock of a dossier', () => {
   it('when a dossier is received on the Friday before Tết 2026 (16–20 Feb) with 3 days, then it is due Wednesday 25 Feb at closing', () => {
@@ -66,7 +66,7 @@ describe('the statutory clock of a dossier', () => {
     // the Monday off in between costs nothing.
     assert.equal(due(paused, 5), '2026-05-05 17:00');
     const clock = dossierClock(
-      statusFromActions(log(...paused)),
+      stateFromActions(log(...paused)),
       log(...paused),
       { days: 5, workflow: WORKFLOW },
       cal,
@@ -84,7 +84,7 @@ describe('the statutory clock of a dossier', () => {
       ['request_supplement', '2026-03-03 08:00'],
     ];
     const clock = dossierClock(
-      statusFromActions(log(...entries)),
+      stateFromActions(log(...entries)),
       log(...entries),
       { days: 1, workflow: WORKFLOW },
       cal,
@@ -122,7 +122,7 @@ describe('the statutory clock of a dossier', () => {
       ['approve', '2026-03-10 09:00'],
     ];
     const clock = dossierClock(
-      statusFromActions(log(...entries)),
+      stateFromActions(log(...entries)),
       log(...entries),
       { days: 5, workflow: WORKFLOW },
       cal,
@@ -147,7 +147,7 @@ describe('the statutory clock of a dossier', () => {
     ];
     const at = (now: string) =>
       dossierClock(
-        statusFromActions(log(...entries)),
+        stateFromActions(log(...entries)),
         log(...entries),
         { days: 5, workflow: WORKFLOW },
         cal,
@@ -171,7 +171,7 @@ describe('the statutory clock of a dossier', () => {
     const run = (approveAt: string) => {
       const entries: [ActionType, string][] = [...base, ['approve', approveAt]];
       return dossierClock(
-        statusFromActions(log(...entries)),
+        stateFromActions(log(...entries)),
         log(...entries),
         { days: 5, workflow: WORKFLOW },
         cal,
@@ -184,7 +184,7 @@ describe('the statutory clock of a dossier', () => {
 
   it('when nothing has been received yet, then there is no clock', () => {
     const clock = dossierClock(
-      statusFromActions(log()),
+      stateFromActions(log()),
       log(),
       { days: 5, workflow: WORKFLOW },
       cal,

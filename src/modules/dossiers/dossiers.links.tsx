@@ -1,24 +1,15 @@
 import { Fragment } from 'preact';
 import type { Ctx } from '#platform/context.ts';
 import type { PageCtx } from '#web/layout.tsx';
+import type { DossierLinkSources } from './dossiers.deps.ts';
 import type { ActionType } from './dossiers.workflow.ts';
 
 /**
  * Links from a dossier's pages (public tracking, the citizen's own page, the staff page) to the
  * pages other modules own about it: its papers (documents), its fees (payments) and the rating
- * (ratings). Those modules import this one, so this one cannot import them: it knows their public
- * paths (stable: they are printed in SMS and on paper), decides from its own data when each is worth
- * showing, and asks the ratings module whether the applicant has rated, through the lookup that
- * module registers at start (`setRatedLookup`).
+ * (ratings). This module decides from its own data when each is worth showing; the addresses and
+ * whether the applicant has rated come from those modules, through `DossierLinkSources`.
  */
-
-export type RatedLookup = (ctx: Ctx, dossierId: number) => Promise<boolean>;
-let ratedLookup: RatedLookup | undefined;
-
-/** Called by the ratings module when its routes are registered. */
-export function setRatedLookup(lookup: RatedLookup) {
-  ratedLookup = lookup;
-}
 
 export interface DossierLink {
   key: 'papers' | 'fees' | 'rating';
@@ -38,25 +29,24 @@ export interface LinkFacts {
 const PAPER_ACTIONS: readonly ActionType[] = ['receive', 'request_supplement', 'refuse'];
 
 /**
- * The applicant's links. With the tracking proof (`phone4`) each link carries it as `?so=`, which
- * the target pages check (and rate-limit) again; signed in, the session is the proof. Papers once
- * one was issued; fees when the procedure charges one and the dossier was received (nothing falls
- * due before); the rating after the result is returned, until it is given.
+ * The applicant's links. With the tracking proof (`phone4`) each link carries it; signed in, the
+ * session is the proof. Papers once one was issued; fees when the procedure charges one and the
+ * dossier was received (nothing falls due before); the rating after the result is returned, until
+ * it is given.
  */
 export async function citizenLinks(
   ctx: Ctx,
+  sources: DossierLinkSources,
   d: LinkFacts,
   actionTypes: readonly ActionType[],
   phone4?: string,
 ): Promise<DossierLink[]> {
-  const base = `/ho-so/${encodeURIComponent(d.code)}`;
-  const qs = phone4 ? `?so=${encodeURIComponent(phone4)}` : '';
   const links: DossierLink[] = [];
   if (actionTypes.some((a) => PAPER_ACTIONS.includes(a)))
-    links.push({ key: 'papers', href: `${base}/giay-to${qs}` });
-  if (d.hasFees && d.validReceivedAt) links.push({ key: 'fees', href: `${base}/le-phi${qs}` });
-  if (d.status === 10 && !(await ratedLookup?.(ctx, d.id)))
-    links.push({ key: 'rating', href: `${base}/danh-gia${qs}` });
+    links.push({ key: 'papers', href: sources.papers(d.code, phone4) });
+  if (d.hasFees && d.validReceivedAt) links.push({ key: 'fees', href: sources.fees(d.code, phone4) });
+  if (d.status === 10 && !(await sources.rated(ctx, d.id)))
+    links.push({ key: 'rating', href: sources.rating(d.code, phone4) });
   return links;
 }
 
@@ -65,11 +55,10 @@ export async function citizenLinks(
  * fees when the procedure charges one (the desk confirms payments there), the rating once the
  * result is returned (to read what the applicant said; staff cannot rate).
  */
-export function staffLinks(d: LinkFacts): DossierLink[] {
-  const code = encodeURIComponent(d.code);
-  const links: DossierLink[] = [{ key: 'papers', href: `/quan-tri/ho-so/${code}/giay-to` }];
-  if (d.hasFees) links.push({ key: 'fees', href: `/ho-so/${code}/le-phi` });
-  if (d.status === 10) links.push({ key: 'rating', href: `/ho-so/${code}/danh-gia` });
+export function staffLinks(sources: DossierLinkSources, d: LinkFacts): DossierLink[] {
+  const links: DossierLink[] = [{ key: 'papers', href: sources.staffPapers(d.code) }];
+  if (d.hasFees) links.push({ key: 'fees', href: sources.fees(d.code) });
+  if (d.status === 10) links.push({ key: 'rating', href: sources.rating(d.code) });
   return links;
 }
 

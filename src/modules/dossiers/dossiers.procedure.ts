@@ -1,5 +1,6 @@
 import { eFormSchema, getProcedure, type ProcedureDefinition } from '#modules/procedures/index.ts';
 import type { Db } from '#platform/db/client.ts';
+import { dbCache, SETTINGS_TTL_MS } from './dossiers.cache.ts';
 import * as q from './dossiers.queries.ts';
 
 export { eFormSchema, type ProcedureDefinition };
@@ -23,6 +24,35 @@ export async function currentProcedure(db: Db, code: string): Promise<CurrentPro
     ...definition
   } = await getProcedure(db, code);
   return { definition, version: String(version) };
+}
+
+const current = dbCache<CurrentProcedure>(SETTINGS_TTL_MS);
+
+/**
+ * The current definition, as a submission files it. The catalogue changes rarely: a submission may
+ * see an edit up to SETTINGS_TTL_MS late, and records the version it used.
+ */
+export function procedureToFile(db: Db, code: string): Promise<CurrentProcedure> {
+  return current.get(db, code, () => currentProcedure(db, code));
+}
+
+/** Procedure snapshots known to be stored, per database (rows never change once written). */
+const savedSnapshots = new WeakMap<object, Set<string>>();
+
+/**
+ * The procedure as it was, written once per version before the first dossier that refers to it
+ * (one left by a refused submission is harmless: a later one uses it).
+ */
+export async function saveSnapshotOnce(db: Db, procedure: ProcedureDefinition, version: string) {
+  let saved = savedSnapshots.get(db);
+  if (!saved) {
+    saved = new Set();
+    savedSnapshots.set(db, saved);
+  }
+  const key = `${procedure.code}@${version}`;
+  if (saved.has(key)) return;
+  await q.saveProcedureVersion(db, procedure.code, version, procedure);
+  saved.add(key);
 }
 
 /**

@@ -1,23 +1,9 @@
-import {
-  and,
-  asc,
-  type Column,
-  desc,
-  eq,
-  getTableColumns,
-  inArray,
-  isNull,
-  or,
-  type SQL,
-  sql,
-  type Table,
-} from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { listStaffFor } from '#modules/identity/index.ts';
 import { type Db, rowsOf, type SqlRunner } from '#platform/db/client.ts';
-import { fileRowsStatement, type StoredBlob } from '#platform/storage/index.ts';
+import { fromJsonRow, fromJsonRows } from './dossiers.json-rows.ts';
 import {
   type ActionRow,
-  calendarOverrides,
   type DossierRow,
   dossierActions,
   dossierAgencyCodes,
@@ -72,104 +58,6 @@ export async function upsertAgencyCode(db: Db, placeId: number, agencyCode: stri
     });
 }
 
-export type NewAction = Omit<typeof dossierActions.$inferInsert, 'dossierId' | 'id'>;
-
-export interface Filed {
-  id: number;
-  code: string;
-  actionIds: number[];
-}
-
-export interface NewSubmission {
-  dossier: Omit<DossierRow, 'id' | 'code' | 'lastActionId'>;
-  /** The day the number is drawn for, and the code before the number ('{agency}-{yymmdd}-'). */
-  number: { day: string; codePrefix: string };
-  actions: NewAction[];
-  files: { documentId: string; fileId: string }[];
-  /** Files stored by this request whose `files` rows may not be written yet. */
-  stored: StoredBlob[];
-  /** The status message's insert, given the code and the last action's id as SQL. */
-  message: ((made: { code: SQL; lastActionId: SQL }) => SQL) | undefined;
-}
-
-/**
- * A new dossier in one statement, atomic without a transaction of its own. It draws the day's number:
- * the upsert holds the day's row until the statement ends, so concurrent submissions to one agency
- * queue there and never share a number, and a refused insert (a replayed idempotency key) gives its
- * number back. Then the ids, the dossier, its first log entries, the `files` rows of files stored by
- * this request, its files and its status message. The foreign keys are checked at the statement's
- * end, when all rows exist. The code is the prefix and the day's number, zero-padded to 4 digits.
- */
-export async function fileSubmission(
-  db: Db,
-  { dossier: d, number, actions, files, stored, message }: NewSubmission,
-): Promise<Filed> {
-  const log = actions.map((a, i) => ({
-    i: i + 1,
-    type: a.type,
-    at: (a.at as Date).toISOString(),
-    actor_kind: a.actorKind,
-    actor_user_id: a.actorUserId ?? null,
-    actor_citizen_id: a.actorCitizenId ?? null,
-    actor_name: a.actorName,
-    unit_id: a.unitId,
-    note: a.note ?? null,
-    payload: a.payload ?? {},
-    status_after: a.statusAfter,
-  }));
-  const iso = (t: Date | null) => (t ? t.toISOString() : null);
-  const last = sql`n.action_ids[${log.length}::int]`;
-  const rows = rowsOf<{ id: number | string; code: string; action_ids: (number | string)[] }>(
-    await db.execute(sql`
-    with s as (
-      insert into dossier_sequences (agency_code, day, last_value) values (${d.agencyCode}, ${number.day}::date, 1)
-      on conflict (agency_code, day) do update set last_value = dossier_sequences.last_value + 1
-      returning last_value),
-    n as materialized (
-      select ${number.codePrefix}::text || lpad(s.last_value::text, greatest(4, length(s.last_value::text)), '0') as code,
-        nextval(pg_get_serial_sequence('dossiers', 'id')) as id,
-        array(select nextval(pg_get_serial_sequence('dossier_actions', 'id'))
-          from generate_series(1, ${log.length}::int)) as action_ids
-      from s),
-    d as (
-      insert into dossiers (id, code, agency_code, procedure_code, procedure_version, procedure_name, applicant_name,
-        applicant_id_number, applicant_phone, applicant_address, applicant_email, citizen_id, form_data, channel,
-        unit_id, unit_path, received_place_id, helped_place_id, helped_by, assisted, submitted_at, valid_received_at, due_at,
-        decided_at, finished_at, status, step, assignee_id, decision, overdue_at, last_action_id, idempotency_key,
-        created_at, updated_at)
-      overriding system value
-      select n.id, n.code, ${d.agencyCode}, ${d.procedureCode}, ${d.procedureVersion}, ${d.procedureName},
-        ${d.applicantName}, ${d.applicantIdNumber}, ${d.applicantPhone}, ${d.applicantAddress}, ${d.applicantEmail},
-        ${d.citizenId}::bigint, ${JSON.stringify(d.formData)}::jsonb, ${d.channel}::smallint, ${d.unitId}::bigint,
-        ${d.unitPath}, ${d.receivedPlaceId}::bigint, ${d.helpedPlaceId}::bigint, ${d.helpedBy}::bigint, ${d.assisted}::boolean,
-        ${iso(d.submittedAt)}::timestamptz, ${iso(d.validReceivedAt)}::timestamptz, ${iso(d.dueAt)}::timestamptz,
-        ${iso(d.decidedAt)}::timestamptz, ${iso(d.finishedAt)}::timestamptz, ${d.status}::smallint, ${d.step},
-        ${d.assigneeId}::bigint, ${d.decision}, ${iso(d.overdueAt)}::timestamptz, ${last}, ${d.idempotencyKey},
-        ${iso(d.createdAt)}::timestamptz, ${iso(d.updatedAt)}::timestamptz
-      from n),
-    a as (
-      insert into dossier_actions (id, dossier_id, type, at, actor_kind, actor_user_id, actor_citizen_id, actor_name,
-        unit_id, note, payload, status_after)
-      overriding system value
-      select n.action_ids[x.i], n.id, x.type, x.at, x.actor_kind, x.actor_user_id, x.actor_citizen_id, x.actor_name,
-        x.unit_id, x.note, x.payload, x.status_after
-      from n, jsonb_to_recordset(${JSON.stringify(log)}::jsonb) as x(i int, type text, at timestamptz,
-        actor_kind text, actor_user_id bigint, actor_citizen_id bigint, actor_name text, unit_id bigint, note text,
-        payload jsonb, status_after smallint)),
-    ${stored.length ? sql`r as (${fileRowsStatement(stored)}),` : sql``}
-    f as (
-      insert into dossier_files (dossier_id, file_id, document_id)
-      select n.id, x.file_id, x.document_id
-      from n, jsonb_to_recordset(${JSON.stringify(files.map((f) => ({ file_id: f.fileId, document_id: f.documentId })))}::jsonb)
-        as x(file_id uuid, document_id text))
-    ${message ? sql`, m as (${message({ code: sql`(select code from n)`, lastActionId: sql`(select ${last} from n)` })})` : sql``}
-    select id, code, action_ids from n`),
-  );
-  const r = rows[0];
-  if (!r) throw new Error('the submission statement returned nothing');
-  return { id: Number(r.id), code: r.code, actionIds: r.action_ids.map(Number) };
-}
-
 // Dossiers
 
 export async function findDossierByCode(db: Db, code: string) {
@@ -212,31 +100,8 @@ export function trackedFromRow(row: TrackedRow) {
   if (row.dossier === null || row.log === null) return undefined;
   return {
     dossier: fromJsonRow(dossiers, row.dossier) as TrackedDossier,
-    actions: (asJson(row.log) as unknown[]).map((a) => fromJsonRow(dossierActions, a) as ActionRow),
+    actions: fromJsonRows(dossierActions, row.log) as ActionRow[],
   };
-}
-
-const columnLists = new Map<Table, [string, Column][]>();
-function columnsOf(table: Table) {
-  let list = columnLists.get(table);
-  if (!list) {
-    list = Object.entries(getTableColumns(table));
-    columnLists.set(table, list);
-  }
-  return list;
-}
-
-const asJson = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
-
-/** A table row that PostgreSQL turned into JSON (row_to_json), read back as Drizzle would read it. */
-function fromJsonRow(table: Table, json: unknown) {
-  const raw = asJson(json) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [key, column] of columnsOf(table)) {
-    const value = raw[column.name];
-    if (value !== undefined) out[key] = value === null ? null : column.mapFromDriverValue(value);
-  }
-  return out;
 }
 
 export async function findDossierByKey(db: Db, key: string) {
@@ -529,26 +394,6 @@ export async function findOverdue(db: Db, now: Date, limit: number) {
     )
     .orderBy(asc(dossiers.dueAt))
     .limit(limit);
-}
-
-// Calendar overrides
-
-export async function listOverrides(db: Db) {
-  return db.select().from(calendarOverrides).orderBy(asc(calendarOverrides.year));
-}
-
-export async function upsertOverride(db: Db, year: number, override: unknown, userId: number) {
-  await db
-    .insert(calendarOverrides)
-    .values({ year, override, updatedBy: userId })
-    .onConflictDoUpdate({
-      target: calendarOverrides.year,
-      set: { override, updatedBy: userId, updatedAt: sql`now()` },
-    });
-}
-
-export async function deleteOverride(db: Db, year: number) {
-  await db.delete(calendarOverrides).where(eq(calendarOverrides.year, year));
 }
 
 // SMS templates

@@ -1,68 +1,42 @@
-import { recordAudit } from '#modules/audit/index.ts';
-import { addWorkingDays } from '#modules/calendar/index.ts';
-import { findPlacesByIds, type Place } from '#modules/places/index.ts';
+import { addWorkingDays, provinceCalendar } from '#modules/calendar/index.ts';
 import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
-import { Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized } from '#platform/errors.ts';
+import { Forbidden, NotFound, TooManyRequests, Unauthorized } from '#platform/errors.ts';
 import { phoneSchema } from '#platform/validation.ts';
 import { dbCache } from './dossiers.cache.ts';
 import { dossierClock } from './dossiers.clock.ts';
+import type { DossierDeps } from './dossiers.deps.ts';
+import { toLogged } from './dossiers.log.ts';
+import { PLACE_TTL_MS, placesById } from './dossiers.places.ts';
 import { procedureOf } from './dossiers.procedure.ts';
 import * as q from './dossiers.queries.ts';
-import { type QueueQuery, SMS_TEMPLATE_KEYS, type SmsTemplateKey } from './dossiers.schemas.ts';
-import {
-  act,
-  type DocumentFile,
-  type DossierDeps,
-  forgetTemplates,
-  loadCalendar,
-  requireProvinceAdmin,
-  TRACK_LIMITS,
-  toLogged,
-} from './dossiers.service.ts';
-import { DEFAULT_TEMPLATES } from './dossiers.sms.ts';
+import type { QueueQuery } from './dossiers.schemas.ts';
 import type { ActionRow, DossierRow } from './dossiers.tables.ts';
 import {
   type ActionType,
   availableActions,
   mayView,
-  statusFromActions,
+  stateFromActions,
   WORKFLOW_ROLES,
   workflowActor,
 } from './dossiers.workflow.ts';
 
+/**
+ * Reads: the staff record and queue, the public tracking view, a citizen's own dossiers. Nothing
+ * here writes to this module's tables; the tracking lookup only counts its flood limits.
+ */
+
+export const TRACK_LIMITS = {
+  perIp: { max: 60, windowMs: 15 * 60_000 },
+  perCode: { max: 30, windowMs: 60 * 60_000 },
+};
+
 const notFound = () => new NotFound({ vi: 'Không tìm thấy hồ sơ này.', en: 'No such dossier.' });
-const trackingMiss = () =>
+export const trackingMiss = () =>
   new NotFound({
     vi: 'Không tìm thấy hồ sơ với mã và số điện thoại này. Vui lòng kiểm tra lại.',
     en: 'No dossier matches this code and phone number. Please check them.',
   });
-
-/**
- * Places by id, for names on pages. Units are renamed rarely (xã → phường), so a process keeps what
- * it read for a minute, per database: the tracking page then needs no query for them.
- */
-const PLACE_TTL_MS = 60_000;
-const places = dbCache<Place>(PLACE_TTL_MS, 10_000);
-
-async function placeNames(ctx: Ctx, ids: (number | null | undefined)[]) {
-  const unique = [...new Set(ids.filter((i): i is number => typeof i === 'number'))];
-  const cache = places.of(ctx.db);
-  const out = new Map<number, Place>();
-  const missing: number[] = [];
-  for (const id of unique) {
-    const hit = cache.get(String(id));
-    if (hit) out.set(id, hit);
-    else missing.push(id);
-  }
-  if (missing.length) {
-    for (const p of await findPlacesByIds(ctx.db, missing)) {
-      cache.set(String(p.id), p);
-      out.set(p.id, p);
-    }
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Staff
@@ -79,14 +53,14 @@ export async function getStaffView(ctx: Ctx, code: string) {
 async function describe(ctx: Ctx, d: DossierRow, who: ReturnType<typeof workflowActor>) {
   const rows = await q.listActions(ctx.db, d.id);
   const log = rows.map(toLogged);
-  const state = statusFromActions(log);
+  const state = stateFromActions(log);
   const procedure = await procedureOf(ctx.db, d);
-  const cal = await loadCalendar(ctx.db);
+  const cal = await provinceCalendar(ctx.db, { path: d.unitPath });
   const clock = dossierClock(state, log, procedure, cal, ctx.clock.now());
   const files = await q.listDossierFiles(ctx.db, d.id);
   const available = availableActions(state, who);
   const specialists = available.includes('assign') ? await q.findSpecialists(ctx.db, state.unit.path) : [];
-  const places = await placeNames(ctx, [
+  const places = await placesById(ctx.db, [
     d.unitId,
     d.receivedPlaceId,
     d.helpedPlaceId,
@@ -166,7 +140,8 @@ export async function queueFilter(ctx: Ctx, query: QueueQuery): Promise<q.QueueF
   let due: q.QueueFilter['due'];
   if (query.due === 'late') due = { before: now };
   if (query.due === 'near') {
-    const cal = await loadCalendar(ctx.db);
+    // The calendar of the first place the actor works at: an installation's provinces share one today.
+    const cal = await provinceCalendar(ctx.db, { path: scope[0] as string });
     due = { after: now, before: addWorkingDays(now, 1, cal, { counting: 'hours' }) };
   }
   let code: string | undefined;
@@ -234,9 +209,9 @@ const PUBLIC_NOTES: readonly ActionType[] = ['refuse', 'reject', 'stop', 'reques
 
 export async function publicView(ctx: Ctx, d: q.TrackedDossier, actions?: ActionRow[]): Promise<PublicView> {
   const rows = actions ?? (await q.listActions(ctx.db, d.id));
-  const state = statusFromActions(rows.map(toLogged));
+  const state = stateFromActions(rows.map(toLogged));
   const procedure = await procedureOf(ctx.db, d);
-  const places = await placeNames(ctx, [d.unitId, ...rows.map((r) => r.unitId)]);
+  const places = await placesById(ctx.db, [d.unitId, ...rows.map((r) => r.unitId)]);
   const docName = new Map(procedure.documents.map((x) => [x.id, x.name.vi]));
   return {
     dossier: d,
@@ -329,105 +304,4 @@ export async function getMine(ctx: Ctx, code: string) {
   const d = await q.findDossierByCode(ctx.db, code.toUpperCase());
   if (!d || d.applicantPhone !== ctx.actor.phone) throw notFound();
   return publicView(ctx, d);
-}
-
-/**
- * The applicant sends the documents asked for, online: signed in with the dossier's phone, or with
- * the tracking proof. The files were stored (type and size checked) before this call.
- */
-export async function sendSupplement(
-  ctx: Ctx,
-  deps: DossierDeps,
-  code: string,
-  input: { phone4?: string | undefined; note?: string | undefined; files: DocumentFile[] },
-) {
-  let asApplicant = false;
-  let dossierCode = code.toUpperCase();
-  const signedIn = ctx.actor.kind === 'citizen';
-  if (!signedIn || input.phone4) {
-    if (!input.phone4) throw trackingMiss();
-    const d = await findTracked(ctx, deps, code, input.phone4);
-    dossierCode = d.code;
-    asApplicant = true;
-  }
-  if (input.files.length === 0) {
-    throw new Invalid([
-      { field: 'files', vi: 'Chọn ít nhất một tệp để gửi.', en: 'Choose at least one file to send.' },
-    ]);
-  }
-  return act(
-    ctx,
-    deps,
-    dossierCode,
-    { type: 'supplement_received', note: input.note },
-    { asApplicant, files: input.files },
-  );
-}
-
-/** The applicant withdraws, with the same proof as a supplement. */
-export async function withdrawByApplicant(ctx: Ctx, deps: DossierDeps, code: string, phone4?: string) {
-  if (ctx.actor.kind !== 'citizen' || phone4) {
-    if (!phone4) throw trackingMiss();
-    const d = await findTracked(ctx, deps, code, phone4);
-    return act(ctx, deps, d.code, { type: 'withdraw' }, { asApplicant: true });
-  }
-  return act(ctx, deps, code.toUpperCase(), { type: 'withdraw' });
-}
-
-// ---------------------------------------------------------------------------------------------
-// The daily sweep
-
-/**
- * Marks every running clock past its due time: an `overdue` action in the log (the apology, form 04,
- * is owed) and the apology message to the applicant. Idempotent: a marked dossier is not marked again.
- */
-export async function sweepOverdue(ctx: Ctx, deps: DossierDeps): Promise<string[]> {
-  const now = ctx.clock.now();
-  const marked: string[] = [];
-  for (;;) {
-    const rows = await q.findOverdue(ctx.db, now, 200);
-    if (rows.length === 0) break;
-    for (const r of rows) {
-      await act(ctx, deps, r.code, { type: 'overdue' }, { system: true });
-      await ctx.events.emit('dossiers.overdue', { code: r.code });
-      marked.push(r.code);
-    }
-  }
-  return marked;
-}
-
-// ---------------------------------------------------------------------------------------------
-// SMS templates
-
-export async function listSmsTemplates(ctx: Ctx) {
-  requireProvinceAdmin(ctx.actor);
-  const rows = new Map((await q.listTemplates(ctx.db)).map((r) => [r.key, r]));
-  return SMS_TEMPLATE_KEYS.map((key) => {
-    const r = rows.get(key);
-    return {
-      key,
-      body: r?.body ?? DEFAULT_TEMPLATES[key],
-      plain: r?.plain ?? false,
-      edited: Boolean(r),
-      defaultBody: DEFAULT_TEMPLATES[key],
-    };
-  });
-}
-
-export async function saveSmsTemplate(
-  ctx: Ctx,
-  key: SmsTemplateKey,
-  input: { body: string; plain: boolean },
-) {
-  const admin = requireProvinceAdmin(ctx.actor);
-  await ctx.db.transaction(async (tx) => {
-    await q.upsertTemplate(tx, key, input.body, input.plain, admin.userId);
-    forgetTemplates(ctx.db);
-    await recordAudit(tx, ctx.actor, ctx.meta, {
-      action: 'dossiers.sms-template.save',
-      targetType: 'sms-template',
-      targetId: key,
-      details: { body: input.body, plain: input.plain },
-    });
-  });
 }

@@ -1,15 +1,15 @@
 import type { Db } from '#platform/db/client.ts';
 import { NotFound } from '#platform/errors.ts';
+import { toLogged } from './dossiers.log.ts';
 import { type ProcedureDefinition, procedureOf } from './dossiers.procedure.ts';
 import * as q from './dossiers.queries.ts';
-import { toLogged } from './dossiers.service.ts';
 import type { ActionRow, DossierRow, StoredPayload } from './dossiers.tables.ts';
 import {
   type ActionType,
   type DossierState,
   type NationalStatus,
   type Step,
-  statusFromActions,
+  stateFromActions,
 } from './dossiers.workflow.ts';
 
 /**
@@ -81,7 +81,7 @@ function actionOf(a: ActionRow): DossierAction {
 
 async function recordOf(db: Db, d: DossierRow): Promise<DossierRecord> {
   const rows = await q.listActions(db, d.id);
-  const state = statusFromActions(rows.map(toLogged));
+  const state = stateFromActions(rows.map(toLogged));
   return {
     id: d.id,
     code: d.code,

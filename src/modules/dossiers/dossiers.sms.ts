@@ -1,6 +1,21 @@
-import { stripDiacritics } from '#modules/notifications/index.ts';
-import type { SmsTemplateKey } from './dossiers.schemas.ts';
+import { recordAudit } from '#modules/audit/index.ts';
+import { enqueue, stripDiacritics } from '#modules/notifications/index.ts';
+import { type Actor, requireStaff, scopeOf } from '#platform/auth/actor.ts';
+import type { Ctx } from '#platform/context.ts';
+import type { Db } from '#platform/db/client.ts';
+import { Forbidden } from '#platform/errors.ts';
+import { dbCache, SETTINGS_TTL_MS } from './dossiers.cache.ts';
+import type { DossierDeps } from './dossiers.deps.ts';
+import * as q from './dossiers.queries.ts';
+import { SMS_TEMPLATE_KEYS, type SmsTemplateKey } from './dossiers.schemas.ts';
+import type { DossierRow } from './dossiers.tables.ts';
 import type { DossierState, NationalStatus } from './dossiers.workflow.ts';
+
+/**
+ * The status messages: one SMS per change of national status, queued in the transaction or
+ * statement that made the change (the notifications outbox delivers it), from a template an
+ * administrator may edit.
+ */
 
 /**
  * Default texts of the status messages. An administrator may replace any of them (stored in
@@ -75,4 +90,111 @@ export function templateFor(
   };
   if (after.status === 9) return after.decision === 'rejected' ? 'rejected' : 'approved';
   return byStatus[after.status];
+}
+
+/** A message owed by an action: its template, and the action whose id makes the dedupe key. */
+export interface Message {
+  key: SmsTemplateKey;
+  actionId: number;
+}
+
+/** '17:00 05/03/2026', Vietnam time, as the messages write a due time. */
+export function formatDue(due: Date | null) {
+  if (!due) return '';
+  const local = new Date(due.getTime() + 7 * 3_600_000).toISOString();
+  return `${local.slice(11, 16)} ${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)}`;
+}
+
+export function trackingUrl(deps: Pick<DossierDeps, 'publicUrl'>, code: string) {
+  return `${deps.publicUrl.replace(/\/$/, '')}/tra-cuu?ma=${encodeURIComponent(code)}`;
+}
+
+/** The admins' edits, per database: seen at once here, within SETTINGS_TTL_MS on other instances. */
+const templates = dbCache<Map<string, { body: string; plain: boolean }>>(SETTINGS_TTL_MS);
+
+/**
+ * A status message's text: the template as the admin edited it (or the default), filled in. Read
+ * through `db` (maybe a transaction), cached under `cacheDb`.
+ */
+export async function renderMessage(
+  db: Db,
+  cacheDb: Db,
+  deps: Pick<DossierDeps, 'publicUrl'>,
+  d: Pick<DossierRow, 'code' | 'procedureName'>,
+  key: SmsTemplateKey,
+  extra: { due: Date | null; note?: string | null },
+) {
+  const edited = await templates.get(cacheDb, 'all', async () => {
+    return new Map((await q.listTemplates(db)).map((t) => [t.key, t]));
+  });
+  const t = edited.get(key);
+  const vars = {
+    ma_ho_so: d.code,
+    thu_tuc: d.procedureName,
+    ngay_hen: formatDue(extra.due),
+    ly_do: extra.note ?? '',
+    tra_cuu: trackingUrl(deps, d.code),
+  };
+  return renderTemplate(t?.body ?? DEFAULT_TEMPLATES[key], vars, t?.plain ?? false);
+}
+
+/** Queue the messages in `tx`, the transaction that made the change. */
+export async function queueMessages(
+  tx: Db,
+  cacheDb: Db,
+  deps: Pick<DossierDeps, 'publicUrl'>,
+  d: Pick<DossierRow, 'code' | 'procedureName' | 'applicantPhone'>,
+  messages: Message[],
+  extra: { due: Date | null; note?: string | null },
+) {
+  for (const m of messages) {
+    await enqueue(tx, {
+      channel: 'sms',
+      recipient: d.applicantPhone,
+      body: await renderMessage(tx, cacheDb, deps, d, m.key, extra),
+      template: `dossiers.${m.key}`,
+      dedupeKey: `dossier-action:${m.actionId}:sms`,
+    });
+  }
+}
+
+/** Province-wide settings (the SMS texts) belong to admins at province level or above. */
+export function requireProvinceAdmin(actor: Actor) {
+  const staff = requireStaff(actor);
+  const ok = scopeOf(staff, 'admin').some((p) => p.split('/').filter(Boolean).length <= 2);
+  if (!ok) throw new Forbidden();
+  return staff;
+}
+
+export async function listSmsTemplates(ctx: Ctx) {
+  requireProvinceAdmin(ctx.actor);
+  const rows = new Map((await q.listTemplates(ctx.db)).map((r) => [r.key, r]));
+  return SMS_TEMPLATE_KEYS.map((key) => {
+    const r = rows.get(key);
+    return {
+      key,
+      body: r?.body ?? DEFAULT_TEMPLATES[key],
+      plain: r?.plain ?? false,
+      edited: Boolean(r),
+      defaultBody: DEFAULT_TEMPLATES[key],
+    };
+  });
+}
+
+export async function saveSmsTemplate(
+  ctx: Ctx,
+  key: SmsTemplateKey,
+  input: { body: string; plain: boolean },
+) {
+  const admin = requireProvinceAdmin(ctx.actor);
+  await ctx.db.transaction(async (tx) => {
+    await q.upsertTemplate(tx, key, input.body, input.plain, admin.userId);
+    templates.clear(ctx.db);
+    await recordAudit(tx, ctx.actor, ctx.meta, {
+      action: 'dossiers.sms-template.save',
+      targetType: 'sms-template',
+      targetId: key,
+      details: { body: input.body, plain: input.plain },
+    });
+  });
 }

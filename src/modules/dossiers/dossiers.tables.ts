@@ -118,13 +118,6 @@ export const dossierSequences = pgTable(
   (t) => [primaryKey({ columns: [t.agencyCode, t.day] })],
 );
 
-export const calendarOverrides = pgTable('calendar_overrides', {
-  year: integer('year').primaryKey(),
-  override: jsonb('override').notNull(),
-  updatedBy: bigint('updated_by', { mode: 'number' }),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
-});
-
 export const dossierSmsTemplates = pgTable('dossier_sms_templates', {
   key: text('key').primaryKey(),
   body: text('body').notNull(),

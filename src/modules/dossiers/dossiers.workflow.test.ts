@@ -14,7 +14,7 @@ import {
   STEP_STATUS,
   type Step,
   SYSTEM_ACTIONS,
-  statusFromActions,
+  stateFromActions,
   type WorkflowActor,
   WorkflowError,
   workflowActor,
@@ -88,7 +88,7 @@ function logs() {
   };
 }
 
-describe('statusFromActions: the national status and the finer step from the log', () => {
+describe('stateFromActions: the national status and the finer step from the log', () => {
   const expected: Record<string, [number, Step]> = {
     submitted: [1, 'submitted'],
     received: [2, 'received'],
@@ -105,34 +105,34 @@ describe('statusFromActions: the national status and the finer step from the log
   };
   for (const [name, log] of Object.entries(logs())) {
     it(`when the log leads to ${name}, then the status is ${expected[name]?.[0]} (${expected[name]?.[1]})`, () => {
-      const s = statusFromActions(log);
+      const s = stateFromActions(log);
       assert.deepEqual([s.status, s.step], expected[name]);
       assert.equal(s.lastActionId, log.at(-1)?.id);
     });
   }
 
   it('when the log is empty or does not start with the submission, then it is refused as corrupt', () => {
-    assert.throws(() => statusFromActions([]), WorkflowError);
-    assert.throws(() => statusFromActions([act('receive')]), WorkflowError);
-    assert.throws(() => statusFromActions([submit(), submit()]), WorkflowError);
-    assert.throws(() => statusFromActions([act('submit', { unit: A })]), WorkflowError);
+    assert.throws(() => stateFromActions([]), WorkflowError);
+    assert.throws(() => stateFromActions([act('receive')]), WorkflowError);
+    assert.throws(() => stateFromActions([submit(), submit()]), WorkflowError);
+    assert.throws(() => stateFromActions([act('submit', { unit: A })]), WorkflowError);
   });
 
   it('when a valid dossier is received, then the clock start is the receipt time, not the submission time', () => {
     const log = logs().received;
-    const s = statusFromActions(log);
+    const s = stateFromActions(log);
     assert.equal(s.submittedAt.getTime(), log[0]?.at.getTime());
     assert.equal(s.validReceivedAt?.getTime(), log[1]?.at.getTime());
   });
 
   it('when a supplement is requested after receipt and then received, then one closed pause is logged and work resumes with the same specialist', () => {
     const log = logs().supplement_after_receipt;
-    const waiting = statusFromActions(log);
+    const waiting = stateFromActions(log);
     assert.equal(waiting.pauses.length, 1);
     assert.equal(waiting.pauses[0]?.until, null);
     assert.deepEqual(waiting.supplement?.documents, ['giay_chung_sinh']);
     assert.equal(waiting.supplement?.note, 'Ảnh mờ');
-    const resumed = statusFromActions([...log, act('supplement_received')]);
+    const resumed = stateFromActions([...log, act('supplement_received')]);
     assert.equal(resumed.step, 'in_progress');
     assert.equal(resumed.assigneeId, 2);
     assert.equal(resumed.supplement, null);
@@ -143,15 +143,15 @@ describe('statusFromActions: the national status and the finer step from the log
 
   it('when a supplement is requested before receipt, then no pause is logged (the clock has not started) and the dossier waits to be received again', () => {
     const log = logs().supplement_before_receipt;
-    assert.deepEqual(statusFromActions(log).pauses, []);
-    const back = statusFromActions([...log, act('supplement_received')]);
+    assert.deepEqual(stateFromActions(log).pauses, []);
+    const back = stateFromActions([...log, act('supplement_received')]);
     assert.equal(back.step, 'submitted');
     assert.equal(back.status, 1);
   });
 
   it('when the citizen withdraws during a supplement pause, then the pause closes at the withdrawal', () => {
     const log = [...logs().supplement_after_receipt, act('withdraw')];
-    const s = statusFromActions(log);
+    const s = stateFromActions(log);
     assert.equal(s.status, 7);
     assert.equal(s.pauses[0]?.until?.getTime(), log.at(-1)?.at.getTime());
     assert.equal(s.finishedAt?.getTime(), log.at(-1)?.at.getTime());
@@ -159,29 +159,29 @@ describe('statusFromActions: the national status and the finer step from the log
 
   it('when forwarded to another unit, then the unit changes, the assignment is cleared and the status is in progress', () => {
     const log = [...logs().in_progress, act('forward', { unit: B })];
-    const s = statusFromActions(log);
+    const s = stateFromActions(log);
     assert.deepEqual(s.unit, B);
     assert.equal(s.assigneeId, null);
     assert.equal(s.status, 4);
   });
 
   it('when approved or rejected, then the decision and its time are kept; overdue marks change no status', () => {
-    const approved = statusFromActions(logs().decided);
+    const approved = stateFromActions(logs().decided);
     assert.equal(approved.decision, 'approved');
     assert.ok(approved.decidedAt);
-    const rejected = statusFromActions([...logs().pending_approval, act('reject', {}, { note: 'Sai' })]);
+    const rejected = stateFromActions([...logs().pending_approval, act('reject', {}, { note: 'Sai' })]);
     assert.equal(rejected.decision, 'rejected');
     assert.equal(rejected.status, 9);
-    const marked = statusFromActions([...logs().in_progress, act('overdue')]);
+    const marked = stateFromActions([...logs().in_progress, act('overdue')]);
     assert.equal(marked.status, 4);
     assert.ok(marked.overdueAt);
   });
 
   it('when folded one action at a time with nextState, then the result equals the fold of the whole log', () => {
     for (const log of Object.values(logs())) {
-      let s = statusFromActions(log.slice(0, 1));
+      let s = stateFromActions(log.slice(0, 1));
       for (const a of log.slice(1)) s = nextState(s, a);
-      assert.deepEqual(s, statusFromActions(log));
+      assert.deepEqual(s, stateFromActions(log));
     }
   });
 });
@@ -250,14 +250,14 @@ describe('availableActions: who may do what next', () => {
     for (const actorName of Object.keys(ACTORS)) {
       const want = byActor[actorName] ?? [];
       it(`when the dossier is ${stepName}, then ${actorName} may ${want.length ? want.join(', ') : 'do nothing'}`, () => {
-        const state = statusFromActions(all[stepName] ?? []);
+        const state = stateFromActions(all[stepName] ?? []);
         assert.deepEqual(availableActions(state, ACTORS[actorName] as WorkflowActor), want);
       });
     }
   }
 
   it('when the dossier has been forwarded to commune B, then B’s desk acts on it and A’s no longer can', () => {
-    const s = statusFromActions([...logs().in_progress, act('forward', { unit: B })]);
+    const s = stateFromActions([...logs().in_progress, act('forward', { unit: B })]);
     assert.deepEqual(availableActions(s, ACTORS.otherCommuneReceptionist as WorkflowActor), [
       'assign',
       'forward',
@@ -273,13 +273,13 @@ describe('availableActions: who may do what next', () => {
   });
 
   it('when the daily sweep has already marked the dossier overdue, then it is not marked again', () => {
-    const s = statusFromActions([...logs().in_progress, act('overdue')]);
+    const s = stateFromActions([...logs().in_progress, act('overdue')]);
     assert.ok(!availableActions(s, { kind: 'system' }).includes('overdue'));
   });
 
   it('when one person holds several roles, then they get the union of what each allows', () => {
     const both = staff(2, ['specialist', A.path], ['approver', A.path]);
-    const s = statusFromActions(logs().in_progress);
+    const s = stateFromActions(logs().in_progress);
     assert.deepEqual(availableActions(s, both), [
       'assign',
       'forward',
@@ -290,7 +290,7 @@ describe('availableActions: who may do what next', () => {
   });
 
   it('when a signed-in citizen has the applicant’s phone, then they act as the applicant; another phone or staff never does', () => {
-    const s = statusFromActions(logs().received);
+    const s = stateFromActions(logs().received);
     assert.deepEqual(workflowActor({ kind: 'citizen', citizenId: 1, phone: PHONE, name: null }, s), {
       kind: 'applicant',
     });
@@ -329,7 +329,7 @@ describe('the state machine explored exhaustively', () => {
     for (let depth = 0; depth < 9; depth++) {
       const next: LoggedAction[][] = [];
       for (const log of frontier) {
-        const s: DossierState = statusFromActions(log);
+        const s: DossierState = stateFromActions(log);
         seenSteps.add(s.step);
         paths++;
         // A step's own status, except 6 while a fee is unpaid at a step that would show 2, 4 or 9.
@@ -378,7 +378,7 @@ describe('the state machine explored exhaustively', () => {
 
 describe('payment required (6): a fee that fell due and is unpaid', () => {
   const system: WorkflowActor = { kind: 'system' };
-  const fold = (log: LoggedAction[]) => statusFromActions(log);
+  const fold = (log: LoggedAction[]) => stateFromActions(log);
   const at = (log: LoggedAction[]) => {
     const s = fold(log);
     return [s.status, s.step];

@@ -2,9 +2,10 @@ import { type Actor, hasRole, type Role } from '#platform/auth/actor.ts';
 
 /**
  * The dossier workflow as pure functions over the append-only action log (STYLE.md item 3, after
- * OpenCRVS's getStatusFromActions / availableActions): `statusFromActions` folds the log into the
- * current state, `availableActions` says what an actor may do next. No I/O: the service loads the
- * log, asks, appends, and caches the result on the dossier row.
+ * OpenCRVS's getStatusFromActions / availableActions): `stateFromActions` folds the log into the
+ * current state, `availableActions` says what an actor may do next. No I/O: the writers
+ * (dossiers.actions.ts, dossiers.submit.ts, dossiers.payment-marks.ts) load the log, ask, append, and
+ * cache the result on the dossier row.
  */
 
 export const ACTION_TYPES = [
@@ -245,7 +246,7 @@ function apply(state: DossierState, a: LoggedAction): DossierState {
 }
 
 /** The state of a dossier from its whole log, oldest action first. The first action must be `submit`. */
-export function statusFromActions(actions: readonly LoggedAction[]): DossierState {
+export function stateFromActions(actions: readonly LoggedAction[]): DossierState {
   const [first, ...rest] = actions;
   if (first?.type !== 'submit') throw new WorkflowError('a dossier log starts with its submission');
   if (!first.payload.unit || !first.payload.applicantPhone) {
@@ -272,7 +273,7 @@ export function statusFromActions(actions: readonly LoggedAction[]): DossierStat
   return state;
 }
 
-/** The new state after one more action, as `statusFromActions` would give it. */
+/** The new state after one more action, as `stateFromActions` would give it. */
 export function nextState(state: DossierState, action: LoggedAction): DossierState {
   return apply(state, action);
 }

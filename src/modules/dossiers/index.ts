@@ -3,10 +3,9 @@ import { anonymous } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Platform } from '#platform/platform.ts';
 import { registerDossierApi } from './dossiers.api.ts';
-import { sweepOverdue } from './dossiers.read.ts';
-import { registerDossierPages } from './dossiers.routes.tsx';
-import type { DossierDeps } from './dossiers.service.ts';
-import { registerStaffPages } from './dossiers.staff.tsx';
+import type { DossierDeps, DossierLinkSources } from './dossiers.deps.ts';
+import { sweepOverdue } from './dossiers.overdue.ts';
+import { registerDossierPages } from './dossiers.routes.ts';
 import type { NationalStatus, Step } from './dossiers.workflow.ts';
 import './dossiers.messages.ts';
 
@@ -28,10 +27,14 @@ declare module '#platform/events.ts' {
   }
 }
 
+export { act } from './dossiers.actions.ts';
+export { agencyCodeOf } from './dossiers.agency-codes.ts';
 export { type DossierClock, dossierClock, dueAt, type StepTiming } from './dossiers.clock.ts';
-export { type RatedLookup, setRatedLookup } from './dossiers.links.tsx';
+export type { DossierDeps, DossierLinkSources } from './dossiers.deps.ts';
+export { sweepOverdue } from './dossiers.overdue.ts';
+export { announceChange, type DossierChange, syncPaymentMark } from './dossiers.payment-marks.ts';
 export { findDossierByCode as findDossier } from './dossiers.queries.ts';
-export { listMine as listCitizenDossiers, listQueue, sweepOverdue, track } from './dossiers.read.ts';
+export { listMine as listCitizenDossiers, listQueue, track } from './dossiers.read.ts';
 // One dossier with its log, for the modules that draw papers, fees and ratings from it.
 export {
   type DossierAction,
@@ -41,18 +44,9 @@ export {
   getDossierRecord,
 } from './dossiers.record.ts';
 export { QueueQuery } from './dossiers.schemas.ts';
-export {
-  act,
-  agencyCodeOf,
-  announceChange,
-  type DossierChange,
-  type DossierDeps,
-  loadCalendar,
-  type SubmitInput,
-  submitDossier,
-  syncPaymentMark,
-} from './dossiers.service.ts';
+export { OneStopSettingsNav } from './dossiers.settings.routes.tsx';
 export { DEFAULT_TEMPLATES, renderTemplate } from './dossiers.sms.ts';
+export { type SubmitInput, submitDossier } from './dossiers.submit.ts';
 export {
   ACTION_TYPES,
   type ActionType,
@@ -60,7 +54,7 @@ export {
   type DossierState,
   type LoggedAction,
   type NationalStatus,
-  statusFromActions,
+  stateFromActions,
   type WorkflowActor,
 } from './dossiers.workflow.ts';
 
@@ -70,15 +64,18 @@ export function dossierDeps(platform: Platform): DossierDeps {
   return { limiter: platform.floodLimiter, publicUrl: platform.config.PUBLIC_URL };
 }
 
-export function registerDossierRoutes(app: FastifyInstance, platform: Platform) {
-  const deps = dossierDeps(platform);
+/**
+ * Pages and API. `links` are the other modules' pages about a dossier (papers, fees, rating), given
+ * by the composition root, which builds them with each module's own path builders.
+ */
+export function registerDossierRoutes(app: FastifyInstance, platform: Platform, links: DossierLinkSources) {
+  const deps = { ...dossierDeps(platform), links };
   addStaffLink({
     href: '/quan-tri/ho-so',
     label: { vi: 'Hồ sơ thủ tục hành chính', en: 'Dossiers' },
     roles: ['receptionist', 'specialist', 'approver', 'admin'],
   });
   registerDossierPages(app, platform, deps);
-  registerStaffPages(app, platform, deps);
   registerDossierApi(app, platform, deps);
 }
 

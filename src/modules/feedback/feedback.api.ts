@@ -1,16 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { type HandlerCommand, handleReport } from './feedback.handling.ts';
+import { categoriesById, getReportForStaff, listQueue } from './feedback.read.ts';
 import { ActionIn, ReportOut } from './feedback.schemas.ts';
-import {
-  categoriesById,
-  type FeedbackDeps,
-  getReportForStaff,
-  handleReport,
-  listQueue,
-  type Report,
-} from './feedback.service.ts';
-import { ACTION_KINDS, STATUSES } from './feedback.workflow.ts';
+import type { FeedbackDeps, Report } from './feedback.service.ts';
+import { ACTION_TYPES, STATUSES } from './feedback.workflow.ts';
 
 const Problem = z.object({ type: z.string(), status: z.number(), detail: z.string() }).loose();
 const bearer = [{ bearer: [] }];
@@ -37,6 +32,19 @@ function toOut(r: Report, categoryCode: string): ReportOut {
     published: r.publishedAt !== null,
     rating: r.rating,
   };
+}
+
+/**
+ * The API's JSON keeps the name it was published with, `kind`; inside, the workflows call it `type`
+ * (ACTION_TYPES), so the two are mapped here, at the edge.
+ */
+type Renamed<T> = T extends { kind: infer K } ? Omit<T, 'kind'> & { type: K } : never;
+
+function commandOf({ kind, ...rest }: ActionIn): HandlerCommand {
+  // The spread loses the link between `kind` and the other fields; the type puts it back, and
+  // returning it as a HandlerCommand still checks that each API action is a command.
+  const command = { type: kind, ...rest } as Renamed<ActionIn>;
+  return command;
 }
 
 /** The handling queue for other tools (a province dashboard, a mobile app for officials). */
@@ -73,7 +81,7 @@ export function registerFeedbackApi(root: FastifyInstance, deps: FeedbackDeps) {
   );
 
   const LogEntry = z.object({
-    kind: z.enum(ACTION_KINDS),
+    kind: z.enum(ACTION_TYPES),
     at: z.string(),
     actor: z.string(),
     body: z.string().nullable(),
@@ -95,7 +103,7 @@ export function registerFeedbackApi(root: FastifyInstance, deps: FeedbackDeps) {
               email: z.string().nullable(),
             }),
             log: z.array(LogEntry),
-            actions: z.array(z.enum(ACTION_KINDS)),
+            actions: z.array(z.enum(ACTION_TYPES)),
           }),
           401: Problem,
           404: Problem,
@@ -110,7 +118,7 @@ export function registerFeedbackApi(root: FastifyInstance, deps: FeedbackDeps) {
         ...toOut(r, categories.get(r.categoryId)?.code ?? ''),
         contact: { name: r.contactName, phone: r.contactPhone, email: r.contactEmail },
         log: info.log.map((a) => ({
-          kind: a.kind,
+          kind: a.type,
           at: a.at.toISOString(),
           actor: a.actorLabel,
           body: a.body,
@@ -134,7 +142,7 @@ export function registerFeedbackApi(root: FastifyInstance, deps: FeedbackDeps) {
       },
     },
     async (req) => {
-      const r = await handleReport(req.ctx(), deps, req.params.id, req.body);
+      const r = await handleReport(req.ctx(), deps, req.params.id, commandOf(req.body));
       const categories = await categoriesById(req.ctx().db);
       return toOut(r, categories.get(r.categoryId)?.code ?? '');
     },

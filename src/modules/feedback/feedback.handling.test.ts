@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fixedClock } from '#platform/clock.ts';
 import { COMMUNE_A, PROVINCE, type TestApp } from '#test/support/app.ts';
-import { escalateOverdue } from './feedback.service.ts';
+import { escalateOverdue } from './feedback.escalation.ts';
 import { feedbackTestApp, reportRow, submitReport, tokenOf } from './feedback.test-support.ts';
 import { REOPEN_WITHIN_DAYS } from './feedback.workflow.ts';
 

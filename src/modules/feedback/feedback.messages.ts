@@ -104,7 +104,7 @@ addMessages('feedback', {
       public: 'Đã công khai trên trang phản ánh của xã.',
       yourRating: 'Bạn đã đánh giá: {{label}}',
     },
-    kinds: {
+    actions: {
       submit: 'Đã gửi',
       acknowledge: 'Cơ quan đã tiếp nhận',
       assign: 'Giao cho {{name}}',
@@ -324,7 +324,7 @@ addMessages('feedback', {
       public: 'Published on the commune’s feedback page.',
       yourRating: 'Your rating: {{label}}',
     },
-    kinds: {
+    actions: {
       submit: 'Sent',
       acknowledge: 'Acknowledged',
       assign: 'Assigned to {{name}}',

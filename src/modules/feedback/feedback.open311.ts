@@ -7,15 +7,11 @@ import type { Platform } from '#platform/platform.ts';
 import { blankToUndefined, parse } from '#platform/validation.ts';
 import { redact, redactOptional } from './feedback.privacy.ts';
 import * as q from './feedback.queries.ts';
+import { placeNames } from './feedback.read.ts';
 import { Open311Post, Open311Query } from './feedback.schemas.ts';
-import {
-  type Category,
-  createReport,
-  type FeedbackDeps,
-  placeNames,
-  type Report,
-} from './feedback.service.ts';
+import type { Category, FeedbackDeps, Report } from './feedback.service.ts';
 import { authenticateApiKey } from './feedback.settings.ts';
+import { createReport } from './feedback.submission.ts';
 import { open311Status, type Status } from './feedback.workflow.ts';
 
 /**
@@ -30,6 +26,7 @@ export const MAX_WINDOW_DAYS = 90;
 export const MAX_RESULTS = 1000;
 
 type Format = 'json' | 'xml';
+type Db = Platform['database']['db'];
 
 const STATUS_NOTES: Record<Status, Record<Locale, string>> = {
   new: { vi: 'Mới gửi, chờ tiếp nhận', en: 'New, waiting to be acknowledged' },
@@ -146,7 +143,7 @@ interface Lookups {
   merged: Map<number, string>;
 }
 
-async function lookups(db: Platform['database']['db'], reports: Report[]): Promise<Lookups> {
+async function lookups(db: Db, reports: Report[]): Promise<Lookups> {
   const categories = new Map((await q.listCategories(db)).map((c) => [c.id, c]));
   const places = await placeNames(
     db,
@@ -211,6 +208,143 @@ export function requestOut(r: Report, l: Lookups, deps: FeedbackDeps, locale: Lo
   };
 }
 
+const notFound = (req: FastifyRequest, what: string) =>
+  new Open311Error(404, req.locale === 'en' ? `${what} not found.` : `Không tìm thấy ${what}.`);
+
+async function placeFilter(db: Db, req: FastifyRequest, code: string | undefined) {
+  if (!code) return undefined;
+  const place = await findPlaceByCode(db, code);
+  if (!place)
+    throw new Open311Error(
+      400,
+      `jurisdiction_id: ${req.locale === 'en' ? 'unknown place code' : 'không có địa bàn mã này'} ${code}.`,
+    );
+  return place;
+}
+
+/** `GET requests`: by ids, or by place, service, status and a window of at most 90 days. */
+async function findRequests(
+  db: Db,
+  now: Date,
+  req: FastifyRequest,
+  f: Open311Query,
+  place: Place | undefined,
+) {
+  if (f.service_request_id) {
+    // The specification: with ids given, the other filters are ignored.
+    return q.listForOpen311(db, {
+      ids: f.service_request_id,
+      placePath: place?.path,
+      limit: MAX_RESULTS,
+    });
+  }
+  const end = f.end_date ? parseW3c(f.end_date, true) : now;
+  const start = f.start_date
+    ? parseW3c(f.start_date)
+    : new Date(end.getTime() - MAX_WINDOW_DAYS * 86_400_000);
+  const en = req.locale === 'en';
+  if (start.getTime() > end.getTime()) {
+    throw new Open311Error(
+      400,
+      en ? 'start_date must be before end_date.' : 'start_date phải trước end_date.',
+    );
+  }
+  if (end.getTime() - start.getTime() > MAX_WINDOW_DAYS * 86_400_000) {
+    throw new Open311Error(
+      400,
+      en
+        ? `The start_date–end_date window may be at most ${MAX_WINDOW_DAYS} days.`
+        : `Khoảng start_date–end_date tối đa ${MAX_WINDOW_DAYS} ngày.`,
+    );
+  }
+  let categoryIds: number[] | undefined;
+  if (f.service_code) {
+    const wanted = new Set(f.service_code);
+    categoryIds = (await q.listCategories(db)).filter((c) => wanted.has(c.code)).map((c) => c.id);
+  }
+  return q.listForOpen311(db, {
+    placePath: place?.path,
+    categoryIds,
+    from: start,
+    to: end,
+    statuses: f.status,
+    limit: MAX_RESULTS,
+  });
+}
+
+/** `POST requests`: a report from a client holding an API key, made by the same use case as the web form. */
+async function postRequest(platform: Platform, req: FastifyRequest, reply: FastifyReply, format: Format) {
+  const db = platform.database.db;
+  const body = blankToUndefined(req.body);
+  const key = await authenticateApiKey(
+    db,
+    platform.limiter,
+    typeof body.api_key === 'string' ? body.api_key : undefined,
+  );
+  const input = parse(Open311Post, body);
+  const en = req.locale === 'en';
+  if (!input.description) {
+    throw new Open311Error(
+      400,
+      en ? 'description: please describe the problem.' : 'description: vui lòng mô tả sự việc.',
+    );
+  }
+  if ((input.lat === undefined) !== (input.long === undefined)) {
+    throw new Open311Error(400, en ? 'lat and long go together.' : 'lat và long phải đi cùng nhau.');
+  }
+  if (input.lat === undefined && !input.address_string && !input.address_id) {
+    throw new Open311Error(
+      400,
+      en
+        ? 'A location is required: lat and long, address_string or address_id.'
+        : 'Cần vị trí: lat và long, address_string hoặc address_id.',
+    );
+  }
+  // A key given to one commune (or village) needs no jurisdiction_id.
+  const keyPlace =
+    input.address_id || input.jurisdiction_id ? undefined : await findPlaceById(db, key.placeId);
+  const placeCode =
+    input.address_id ??
+    input.jurisdiction_id ??
+    (keyPlace && (keyPlace.level === 'commune' || keyPlace.level === 'village') ? keyPlace.code : undefined);
+  if (!placeCode) {
+    throw new Open311Error(
+      400,
+      en
+        ? 'jurisdiction_id: the code of the commune (or address_id: of the village) is required.'
+        : 'jurisdiction_id: cần mã xã, phường (hoặc address_id: mã thôn, bản).',
+    );
+  }
+  const idem = req.headers['idempotency-key'];
+  const name_ = [input.first_name, input.last_name].filter(Boolean).join(' ');
+  const { report, created } = await createReport(
+    req.ctx(),
+    {
+      categoryCode: input.service_code,
+      placeCode,
+      description: input.description,
+      landmark: input.address_string,
+      lat: input.lat,
+      long: input.long,
+      mediaUrl: input.media_url,
+      contactName: name_ || undefined,
+      contactPhone: input.phone,
+      contactEmail: input.email,
+      idempotencyKey: typeof idem === 'string' && idem ? `k${key.id}:${idem.slice(0, 200)}` : undefined,
+    },
+    { channel: 'open311', apiKey: key },
+  );
+  const due = w3c(report.dueAt).slice(0, 10).split('-').reverse().join('/');
+  return send(reply, format, created ? 201 : 200, 'service_requests', 'request', [
+    {
+      service_request_id: report.serviceRequestId,
+      token: report.token,
+      service_notice: en ? `Answer due by ${due}.` : `Hạn trả lời: ${due}.`,
+      account_id: null,
+    },
+  ]);
+}
+
 export function registerOpen311(root: FastifyInstance, platform: Platform, deps: FeedbackDeps) {
   root.register(
     async (app) => {
@@ -225,26 +359,13 @@ export function registerOpen311(root: FastifyInstance, platform: Platform, deps:
       const db = platform.database.db;
       const getLimit = { rateLimit: { max: 600, timeWindow: 60_000 } };
 
-      const notFound = (req: FastifyRequest, what: string) =>
-        new Open311Error(404, req.locale === 'en' ? `${what} not found.` : `Không tìm thấy ${what}.`);
-
-      async function placeFilter(req: FastifyRequest, code: string | undefined) {
-        if (!code) return undefined;
-        const place = await findPlaceByCode(db, code);
-        if (!place)
-          throw new Open311Error(
-            400,
-            `jurisdiction_id: ${req.locale === 'en' ? 'unknown place code' : 'không có địa bàn mã này'} ${code}.`,
-          );
-        return place;
-      }
-
       // Lists: services.json, requests.json
       app.get('/:file', { config: getLimit }, async (req, reply) => {
         const { name, format } = splitFile((req.params as { file: string }).file);
         const query = blankToUndefined(req.query);
         if (name === 'services') {
           await placeFilter(
+            db,
             req,
             typeof query.jurisdiction_id === 'string' ? query.jurisdiction_id : undefined,
           );
@@ -260,49 +381,8 @@ export function registerOpen311(root: FastifyInstance, platform: Platform, deps:
         }
         if (name !== 'requests') throw notFound(req, name);
         const f = parse(Open311Query, query);
-        const place = await placeFilter(req, f.jurisdiction_id);
-        let reports: Report[];
-        if (f.service_request_id) {
-          // The specification: with ids given, the other filters are ignored.
-          reports = await q.listForOpen311(db, {
-            ids: f.service_request_id,
-            placePath: place?.path,
-            limit: MAX_RESULTS,
-          });
-        } else {
-          const end = f.end_date ? parseW3c(f.end_date, true) : platform.clock.now();
-          const start = f.start_date
-            ? parseW3c(f.start_date)
-            : new Date(end.getTime() - MAX_WINDOW_DAYS * 86_400_000);
-          const en = req.locale === 'en';
-          if (start.getTime() > end.getTime()) {
-            throw new Open311Error(
-              400,
-              en ? 'start_date must be before end_date.' : 'start_date phải trước end_date.',
-            );
-          }
-          if (end.getTime() - start.getTime() > MAX_WINDOW_DAYS * 86_400_000) {
-            throw new Open311Error(
-              400,
-              en
-                ? `The start_date–end_date window may be at most ${MAX_WINDOW_DAYS} days.`
-                : `Khoảng start_date–end_date tối đa ${MAX_WINDOW_DAYS} ngày.`,
-            );
-          }
-          let categoryIds: number[] | undefined;
-          if (f.service_code) {
-            const wanted = new Set(f.service_code);
-            categoryIds = (await q.listCategories(db)).filter((c) => wanted.has(c.code)).map((c) => c.id);
-          }
-          reports = await q.listForOpen311(db, {
-            placePath: place?.path,
-            categoryIds,
-            from: start,
-            to: end,
-            statuses: f.status,
-            limit: MAX_RESULTS,
-          });
-        }
+        const place = await placeFilter(db, req, f.jurisdiction_id);
+        const reports = await findRequests(db, platform.clock.now(), req, f, place);
         const l = await lookups(db, reports);
         return send(
           reply,
@@ -344,76 +424,7 @@ export function registerOpen311(root: FastifyInstance, platform: Platform, deps:
       app.post('/:file', async (req, reply) => {
         const { name, format } = splitFile((req.params as { file: string }).file);
         if (name !== 'requests') throw notFound(req, name);
-        const body = blankToUndefined(req.body);
-        const key = await authenticateApiKey(
-          db,
-          platform.limiter,
-          typeof body.api_key === 'string' ? body.api_key : undefined,
-        );
-        const input = parse(Open311Post, body);
-        const en = req.locale === 'en';
-        if (!input.description) {
-          throw new Open311Error(
-            400,
-            en ? 'description: please describe the problem.' : 'description: vui lòng mô tả sự việc.',
-          );
-        }
-        if ((input.lat === undefined) !== (input.long === undefined)) {
-          throw new Open311Error(400, en ? 'lat and long go together.' : 'lat và long phải đi cùng nhau.');
-        }
-        if (input.lat === undefined && !input.address_string && !input.address_id) {
-          throw new Open311Error(
-            400,
-            en
-              ? 'A location is required: lat and long, address_string or address_id.'
-              : 'Cần vị trí: lat và long, address_string hoặc address_id.',
-          );
-        }
-        // A key given to one commune (or village) needs no jurisdiction_id.
-        const keyPlace =
-          input.address_id || input.jurisdiction_id ? undefined : await findPlaceById(db, key.placeId);
-        const placeCode =
-          input.address_id ??
-          input.jurisdiction_id ??
-          (keyPlace && (keyPlace.level === 'commune' || keyPlace.level === 'village')
-            ? keyPlace.code
-            : undefined);
-        if (!placeCode) {
-          throw new Open311Error(
-            400,
-            en
-              ? 'jurisdiction_id: the code of the commune (or address_id: of the village) is required.'
-              : 'jurisdiction_id: cần mã xã, phường (hoặc address_id: mã thôn, bản).',
-          );
-        }
-        const idem = req.headers['idempotency-key'];
-        const name_ = [input.first_name, input.last_name].filter(Boolean).join(' ');
-        const { report, created } = await createReport(
-          req.ctx(),
-          {
-            categoryCode: input.service_code,
-            placeCode,
-            description: input.description,
-            landmark: input.address_string,
-            lat: input.lat,
-            long: input.long,
-            mediaUrl: input.media_url,
-            contactName: name_ || undefined,
-            contactPhone: input.phone,
-            contactEmail: input.email,
-            idempotencyKey: typeof idem === 'string' && idem ? `k${key.id}:${idem.slice(0, 200)}` : undefined,
-          },
-          { channel: 'open311', apiKey: key },
-        );
-        const due = w3c(report.dueAt).slice(0, 10).split('-').reverse().join('/');
-        return send(reply, format, created ? 201 : 200, 'service_requests', 'request', [
-          {
-            service_request_id: report.serviceRequestId,
-            token: report.token,
-            service_notice: en ? `Answer due by ${due}.` : `Hạn trả lời: ${due}.`,
-            account_id: null,
-          },
-        ]);
+        return postRequest(platform, req, reply, format);
       });
     },
     { prefix: OPEN311_PREFIX },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '#platform/auth/actor.ts';
+import { ROLES, type Role } from '#platform/auth/actor.ts';
 import { msg, phoneSchema } from '#platform/validation.ts';
 
 /** Forms and endpoints of the feedback module, written on purpose (not derived from the tables). */
@@ -122,6 +122,14 @@ export const PublishForm = z.object({
 export const CloseForm = z.object({});
 export const StaffReopenForm = z.object({ reason: text(1000).optional() });
 
+// Path and query parameters of the pages
+
+/** `?trang=`: which page of a list; anything odd is the first. */
+export const PageNo = z.coerce.number().int().min(1).max(10_000).catch(1);
+export const IdParam = z.object({ id: z.coerce.number().int().positive() });
+/** The private link's token; its exact shape is checked where the report is looked up. */
+export const TokenParam = z.object({ token: z.string().max(64) });
+
 // The reporter, through the private link
 
 export const RateForm = z.object({ rating: z.coerce.number().int().min(1).max(5) });
@@ -135,6 +143,12 @@ export const ReporterReopenForm = z.object({
 
 // Settings
 
+/** Roles a category may route to: office roles at a commune or province (the community digital
+ * teams' roles are held at hamlets, where no report is routed, and the table's check omits them). */
+export const HANDLER_ROLES = ROLES.filter(
+  (r) => r !== 'community_digital_member' && r !== 'community_digital_leader',
+) as [Role, ...Role[]];
+
 export const CategoryForm = z.object({
   code: categoryCode,
   nameVi: text(120).pipe(z.string().min(1)),
@@ -142,7 +156,7 @@ export const CategoryForm = z.object({
   descriptionVi: text(500).optional(),
   descriptionEn: text(500).optional(),
   keywords: text(300).optional(),
-  handlerRole: z.enum(ROLES).default('feedback_handler'),
+  handlerRole: z.enum(HANDLER_ROLES).default('feedback_handler'),
   handlerLevel: z.enum(['commune', 'province']).default('commune'),
   deadlineDays: z.coerce.number().int().min(1).max(90),
   active: z.enum(['on']).optional(),

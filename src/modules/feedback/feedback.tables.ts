@@ -10,7 +10,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { Role } from '#platform/auth/actor.ts';
-import type { ActionKind, ActorKind, HandlingLevel, Status } from './feedback.workflow.ts';
+import type { ActionType, ActorKind, HandlingLevel, Status } from './feedback.workflow.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 const id = () => bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity();
@@ -107,7 +107,8 @@ export const feedbackPhotos = pgTable('feedback_photos', {
 export const feedbackActions = pgTable('feedback_actions', {
   id: id(),
   reportId: ref('report_id').notNull(),
-  kind: text('kind').$type<ActionKind>().notNull(),
+  // The column keeps its first name; in TypeScript every workflow calls it `type` (ACTION_TYPES).
+  type: text('kind').$type<ActionType>().notNull(),
   at: ts('at').notNull().defaultNow(),
   actorKind: text('actor_kind').$type<ActorKind>().notNull(),
   actorUserId: ref('actor_user_id'),

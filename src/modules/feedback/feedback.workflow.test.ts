@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   type Action,
-  type ActionKind,
+  type ActionType,
   availableActions,
-  deriveState,
   open311Status,
   REOPEN_WITHIN_DAYS,
   type Routing,
+  stateFromActions,
   statusFromActions,
 } from './feedback.workflow.ts';
 
@@ -22,11 +22,11 @@ const commune: Routing = {
 const t0 = new Date('2026-11-23T02:00:00Z');
 const at = (hours: number) => new Date(t0.getTime() + hours * 3_600_000);
 
-function log(...steps: [ActionKind, Record<string, unknown>?, string?][]): Action[] {
+function log(...steps: [ActionType, Record<string, unknown>?, string?][]): Action[] {
   return [
-    { kind: 'submit', at: t0, actorLabel: 'reporter', details: { routing: commune } },
-    ...steps.map(([kind, details, body], i) => ({
-      kind,
+    { type: 'submit', at: t0, actorLabel: 'reporter', details: { routing: commune } },
+    ...steps.map(([type, details, body], i) => ({
+      type,
       at: at(i + 1),
       actorLabel: 'phananh',
       body: body ?? null,
@@ -37,7 +37,7 @@ function log(...steps: [ActionKind, Record<string, unknown>?, string?][]): Actio
 
 describe('feedback workflow: status from the action log', () => {
   it('when a report goes the whole way, then each action moves the status as documented', () => {
-    const steps: [ActionKind, Record<string, unknown>?, string?][] = [];
+    const steps: [ActionType, Record<string, unknown>?, string?][] = [];
     const seen = [statusFromActions(log())];
     for (const step of [
       ['acknowledge'],
@@ -48,7 +48,7 @@ describe('feedback workflow: status from the action log', () => {
       ['close'],
       ['reopen'],
       ['reply', {}, 'Đã sửa lại'],
-    ] as [ActionKind, Record<string, unknown>?, string?][]) {
+    ] as [ActionType, Record<string, unknown>?, string?][]) {
       steps.push(step);
       seen.push(statusFromActions(log(...steps)));
     }
@@ -63,7 +63,7 @@ describe('feedback workflow: status from the action log', () => {
       'reopened',
       'answered',
     ]);
-    const s = deriveState(log(...steps));
+    const s = stateFromActions(log(...steps));
     assert.equal(s.assigneeLabel, 'Lý Văn Đáp');
     assert.equal(s.publicReply, 'Đã sửa lại');
     assert.equal(s.publicPhotos, true);
@@ -73,18 +73,18 @@ describe('feedback workflow: status from the action log', () => {
 
   it('when an escalation carries a new routing, then the state follows it; a note changes nothing', () => {
     const province = { ...commune, level: 'province' as const, placeId: 20, placePath: '/1/20/' };
-    const s = deriveState(log(['acknowledge'], ['escalate', { routing: province }], ['note', {}, 'x']));
+    const s = stateFromActions(log(['acknowledge'], ['escalate', { routing: province }], ['note', {}, 'x']));
     assert.equal(s.status, 'acknowledged');
     assert.deepEqual(s.routing, province);
   });
 
   it('when a log does not start with submit, then deriving fails loudly', () => {
-    assert.throws(() => deriveState([{ kind: 'reply', at: t0, actorLabel: 'x', details: {} }]));
-    assert.throws(() => deriveState([]));
+    assert.throws(() => stateFromActions([{ type: 'reply', at: t0, actorLabel: 'x', details: {} }]));
+    assert.throws(() => stateFromActions([]));
   });
 
   it('when merged, then it is closed, points at the main report, and only notes remain possible', () => {
-    const s = deriveState(log(['merge', { into: 42 }]));
+    const s = stateFromActions(log(['merge', { into: 42 }]));
     assert.equal(s.status, 'closed');
     assert.equal(s.mergedIntoId, 42);
     assert.deepEqual(availableActions(s, 'handler', at(2)), ['note']);
@@ -92,13 +92,13 @@ describe('feedback workflow: status from the action log', () => {
   });
 
   it('when new, then the handler may acknowledge, merge or note, but not reply or publish', () => {
-    const s = deriveState(log());
+    const s = stateFromActions(log());
     assert.deepEqual(availableActions(s, 'handler', at(1)).sort(), ['acknowledge', 'merge', 'note']);
     assert.deepEqual(availableActions(s, 'reporter', at(1)), [], 'nothing to rate before an answer');
   });
 
   it('when answered, then the handler may publish once, close, reply again or reopen', () => {
-    const answered = deriveState(log(['acknowledge'], ['reply', {}, 'Đã xử lý xong']));
+    const answered = stateFromActions(log(['acknowledge'], ['reply', {}, 'Đã xử lý xong']));
     assert.deepEqual(availableActions(answered, 'handler', at(3)).sort(), [
       'close',
       'note',
@@ -106,12 +106,12 @@ describe('feedback workflow: status from the action log', () => {
       'reopen',
       'reply',
     ]);
-    const published = deriveState(log(['acknowledge'], ['reply', {}, 'Đã xử lý xong'], ['publish']));
+    const published = stateFromActions(log(['acknowledge'], ['reply', {}, 'Đã xử lý xong'], ['publish']));
     assert.ok(!availableActions(published, 'handler', at(4)).includes('publish'));
   });
 
   it(`when the answer is older than ${REOPEN_WITHIN_DAYS} days, then the reporter may still rate but no longer reopen`, () => {
-    const s = deriveState(log(['acknowledge'], ['reply', {}, 'Xong'], ['close']));
+    const s = stateFromActions(log(['acknowledge'], ['reply', {}, 'Xong'], ['close']));
     const answeredAt = at(2).getTime();
     const inside = new Date(answeredAt + REOPEN_WITHIN_DAYS * 86_400_000 - 1000);
     const outside = new Date(answeredAt + REOPEN_WITHIN_DAYS * 86_400_000 + 1000);
@@ -120,18 +120,18 @@ describe('feedback workflow: status from the action log', () => {
   });
 
   it('when open at the commune, then the clock may escalate it; not at the province, not once closed', () => {
-    assert.deepEqual(availableActions(deriveState(log()), 'system', at(1)), ['escalate']);
+    assert.deepEqual(availableActions(stateFromActions(log()), 'system', at(1)), ['escalate']);
     const province = { ...commune, level: 'province' as const };
     assert.deepEqual(
-      availableActions(deriveState(log(['escalate', { routing: province }])), 'system', at(2)),
+      availableActions(stateFromActions(log(['escalate', { routing: province }])), 'system', at(2)),
       [],
     );
-    const closed = deriveState(log(['acknowledge'], ['reply', {}, 'Xong'], ['close']));
+    const closed = stateFromActions(log(['acknowledge'], ['reply', {}, 'Xong'], ['close']));
     assert.deepEqual(availableActions(closed, 'system', at(9)), []);
   });
 
   it('when a rating comes in, then the last one counts and the status stays', () => {
-    const s = deriveState(
+    const s = stateFromActions(
       log(['acknowledge'], ['reply', {}, 'Xong'], ['rate', { rating: 2 }], ['rate', { rating: 5 }]),
     );
     assert.equal(s.rating, 5);

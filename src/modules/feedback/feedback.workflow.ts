@@ -3,13 +3,13 @@ import type { Role } from '#platform/auth/actor.ts';
 /**
  * The life of a report, as a pure fold over its append-only action log (STYLE.md item 3, after
  * OpenCRVS's getStatusFromActions / availableActions). The service appends an action only when
- * `availableActions` allows it, then writes `deriveState(log)` into the report row as a cache.
+ * `availableActions` allows it, then writes `stateFromActions(log)` into the report row as a cache.
  */
 
 export const STATUSES = ['new', 'acknowledged', 'in_progress', 'answered', 'closed', 'reopened'] as const;
 export type Status = (typeof STATUSES)[number];
 
-export const ACTION_KINDS = [
+export const ACTION_TYPES = [
   'submit',
   'acknowledge',
   'assign',
@@ -22,7 +22,7 @@ export const ACTION_KINDS = [
   'rate',
   'escalate',
 ] as const;
-export type ActionKind = (typeof ACTION_KINDS)[number];
+export type ActionType = (typeof ACTION_TYPES)[number];
 
 export type ActorKind = 'staff' | 'citizen' | 'reporter' | 'system' | 'api';
 export type HandlingLevel = 'commune' | 'province';
@@ -42,7 +42,7 @@ export interface Routing {
 }
 
 export interface Action {
-  kind: ActionKind;
+  type: ActionType;
   at: Date;
   actorUserId?: number | null;
   actorLabel: string;
@@ -79,10 +79,10 @@ function routingOf(details: Record<string, unknown>): Routing | undefined {
   return r && typeof r.placePath === 'string' ? r : undefined;
 }
 
-/** The state a log leads to. The first action must be `submit`. */
-export function deriveState(actions: readonly Action[]): DerivedState {
+/** The whole state a log leads to (what the report row caches). The first action must be `submit`. */
+export function stateFromActions(actions: readonly Action[]): DerivedState {
   const first = actions[0];
-  const initial = first && first.kind === 'submit' ? routingOf(first.details) : undefined;
+  const initial = first && first.type === 'submit' ? routingOf(first.details) : undefined;
   if (!initial) throw new Error('a report log starts with a submit action carrying its routing');
   const s: DerivedState = {
     status: 'new',
@@ -101,7 +101,7 @@ export function deriveState(actions: readonly Action[]): DerivedState {
   for (const a of actions.slice(1)) {
     const routing = routingOf(a.details);
     if (routing) s.routing = routing;
-    switch (a.kind) {
+    switch (a.type) {
       case 'acknowledge':
         s.status = 'acknowledged';
         break;
@@ -145,8 +145,9 @@ export function deriveState(actions: readonly Action[]): DerivedState {
   return s;
 }
 
+/** Only the status a log leads to. */
 export function statusFromActions(actions: readonly Action[]): Status {
-  return deriveState(actions).status;
+  return stateFromActions(actions).status;
 }
 
 /** Open311 knows only open and closed; the finer status goes in status_notes. */
@@ -159,10 +160,10 @@ function withinReopenWindow(s: DerivedState, now: Date) {
 }
 
 /** What `party` may do next, given the state and the time. */
-export function availableActions(s: DerivedState, party: Party, now: Date): ActionKind[] {
+export function availableActions(s: DerivedState, party: Party, now: Date): ActionType[] {
   const merged = s.mergedIntoId !== null;
   const answered = s.publicReply !== null;
-  const out: ActionKind[] = [];
+  const out: ActionType[] = [];
   if (party === 'system') {
     if (OPEN.includes(s.status) && s.routing.level === 'commune') out.push('escalate');
     return out;

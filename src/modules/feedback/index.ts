@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Platform } from '#platform/platform.ts';
 import { addStaffLink } from '#web/staff-menu.ts';
 import { registerFeedbackApi } from './feedback.api.ts';
+import { escalateOverdue } from './feedback.escalation.ts';
 import { registerOpen311 } from './feedback.open311.ts';
-import { registerFeedbackPages } from './feedback.routes.tsx';
-import { escalateOverdue, type FeedbackDeps } from './feedback.service.ts';
+import { registerFeedbackPages } from './feedback.routes.ts';
+import type { FeedbackDeps } from './feedback.service.ts';
 
 declare module '#platform/events.ts' {
   interface EventMap {
@@ -17,18 +18,12 @@ declare module '#platform/events.ts' {
   }
 }
 
+export { escalateOverdue } from './feedback.escalation.ts';
+export { actAsReporter, handleReport } from './feedback.handling.ts';
 export { PHOTO_MAX_PX, PHOTOS_PER_REPORT } from './feedback.photos.ts';
 export { redact } from './feedback.privacy.ts';
-export {
-  actAsReporter,
-  addPhotos,
-  createReport,
-  escalateOverdue,
-  type FeedbackDeps,
-  getReportByToken,
-  handleReport,
-  type Report,
-} from './feedback.service.ts';
+export { getReportByToken } from './feedback.read.ts';
+export type { FeedbackDeps, Report } from './feedback.service.ts';
 export {
   authenticateApiKey,
   DEFAULT_CATEGORIES,
@@ -36,12 +31,13 @@ export {
   issueApiKey,
   saveCategory,
 } from './feedback.settings.ts';
+export { addPhotos, createReport } from './feedback.submission.ts';
 export {
   availableActions,
-  deriveState,
   open311Status,
   REOPEN_WITHIN_DAYS,
   type Status,
+  stateFromActions,
 } from './feedback.workflow.ts';
 
 export function feedbackDeps(platform: Platform): FeedbackDeps {

@@ -41,6 +41,9 @@ export function feeQuantity(fee: Pick<Fee, 'id' | 'per'>, form: Record<string, u
       return copies;
     case 'signature':
       return count(form, ['signatureCount', 'soChuKy']) ?? 1;
+    // One paper is one case, however many signatures it carries (Circular 226/2016/TT-BTC).
+    case 'case':
+      return count(form, ['documentCount', 'soGiayTo']) ?? 1;
     case 'page': {
       const pages = count(form, ['pageCount', 'soTrang']) ?? 1;
       if (fee.id === 'firstTwoPages') return Math.min(pages, 2) * copies;

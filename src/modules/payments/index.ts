@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { documentsDeps } from '#modules/documents/index.ts';
+import { documentsDeps, proofQuery } from '#modules/documents/index.ts';
 import { findDossierRecord, systemCtx } from '#modules/dossiers/index.ts';
 import type { Platform } from '#platform/platform.ts';
 import { addStaffLink } from '#web/staff-menu.ts';
@@ -23,6 +23,12 @@ export {
   setPaymentAccount,
 } from './payments.accounts.service.ts';
 export {
+  issueReceipt,
+  receiptNumber,
+  receiptPdf,
+  setReceiptSeries,
+} from './payments.receipts.ts';
+export {
   confirmPayment,
   ensureDues,
   feeLinesFor,
@@ -31,7 +37,6 @@ export {
   momentsReached,
   type PaymentsDeps,
   parseStatement,
-  receiptPdf,
 } from './payments.service.ts';
 export {
   type BankAccount,
@@ -41,6 +46,11 @@ export {
   qrSvg,
   vietQrPayload,
 } from './vietqr.ts';
+
+/** A dossier's fees page; `phone4` is the tracking proof, checked there again. */
+export function feesPath(code: string, phone4?: string) {
+  return `/ho-so/${encodeURIComponent(code)}/le-phi${proofQuery({ so: phone4 })}`;
+}
 
 /**
  * The installation's account from config, the fallback for places that have set none of their own

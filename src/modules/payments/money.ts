@@ -1,9 +1,9 @@
-import { readNumber } from '#modules/broadcast/index.ts';
 import type { Locale } from '#platform/i18n/index.ts';
+import { readNumber } from '#platform/i18n/numbers.ts';
 
 /**
  * An amount in words as receipts write it: "Hai mươi lăm nghìn đồng", with the first letter in
- * capitals; whole đồng only (fees have no smaller unit). Numbers are read by the broadcast module's
+ * capitals; whole đồng only (fees have no smaller unit). Numbers are read by the platform's
  * Vietnamese reader (Northern style: "nghìn", "mốt", "tư", "lăm", "linh"). In English: "Twenty-five
  * thousand dong" — the currency's English name, as a bank slip in English writes it.
  */

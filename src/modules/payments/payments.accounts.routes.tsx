@@ -12,7 +12,8 @@ import {
   removePaymentAccount,
   setPaymentAccount,
 } from './payments.accounts.service.ts';
-import { PaymentAccountForm } from './payments.schemas.ts';
+import { findSeriesOf, receiptNumber, setReceiptSeries } from './payments.receipts.ts';
+import { PaymentAccountForm, ReceiptSeriesForm } from './payments.schemas.ts';
 import type { PaymentsDeps } from './payments.service.ts';
 import type { BankAccount } from './vietqr.ts';
 import './payments.messages.ts';
@@ -109,9 +110,26 @@ export function registerAccountPages(app: FastifyInstance, deps: PaymentsDeps) {
     );
   });
 
-  const editPage = async (req: FastifyRequest, reply: FastifyReply, state?: FormState, status = 200) => {
+  const editPage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    state?: FormState,
+    status = 200,
+    seriesState?: FormState,
+  ) => {
     const { code } = CodeParams.parse(req.params);
     const line = await getAccountLine(req.ctx(), deps.account, code);
+    const current = await findSeriesOf(req.ctx().db, line.place.id);
+    const sv = seriesState?.values ?? {
+      templateCode: current?.templateCode ?? '',
+      series: current?.series ?? '',
+      taxCode: current?.taxCode ?? '',
+      unitName:
+        current?.unitName ??
+        `Ủy ban nhân dân ${line.place.fullName.replace(/^./, (c) => c.toLocaleLowerCase('vi'))}`,
+      firstNumber: '',
+    };
+    const se = seriesState?.errors ?? {};
     const page = await pageCtx(req, reply);
     const { t } = page;
     const own = line.own;
@@ -175,6 +193,67 @@ export function registerAccountPages(app: FastifyInstance, deps: PaymentsDeps) {
             kind="secondary"
           />
         )}
+        <h2 id="bien-lai">{t('payments:series.title')}</h2>
+        <p data-series={current ? `${current.templateCode} ${current.series}` : 'none'}>
+          {current
+            ? t('payments:series.current', {
+                template: current.templateCode,
+                series: current.series,
+                tax: current.taxCode,
+                next: receiptNumber(current.nextNumber),
+              })
+            : t('payments:series.none')}
+        </p>
+        <p>{t('payments:series.intro')}</p>
+        {seriesState?.message && (
+          <p class="errors" role="alert">
+            {seriesState.message}
+          </p>
+        )}
+        <Form page={page} action={`${action}/bien-lai`} errors={se}>
+          <Field
+            name="templateCode"
+            label={t('payments:series.templateCode')}
+            hint={t('payments:series.symbolHint')}
+            value={sv.templateCode}
+            error={se.templateCode}
+            autocomplete="off"
+            required
+          />
+          <Field
+            name="series"
+            label={t('payments:series.series')}
+            hint={t('payments:series.symbolHint')}
+            value={sv.series}
+            error={se.series}
+            autocomplete="off"
+            required
+          />
+          <Field
+            name="taxCode"
+            label={t('payments:series.taxCode')}
+            value={sv.taxCode}
+            error={se.taxCode}
+            inputmode="numeric"
+            required
+          />
+          <Field
+            name="unitName"
+            label={t('payments:series.unitName')}
+            value={sv.unitName}
+            error={se.unitName}
+            required
+          />
+          <Field
+            name="firstNumber"
+            label={t('payments:series.firstNumber')}
+            hint={t('payments:series.firstNumberHint')}
+            value={sv.firstNumber}
+            error={se.firstNumber}
+            inputmode="numeric"
+          />
+          <button type="submit">{t('payments:series.save')}</button>
+        </Form>
       </Layout>,
       status,
     );
@@ -197,6 +276,21 @@ export function registerAccountPages(app: FastifyInstance, deps: PaymentsDeps) {
         return `${BASE}?luu=${encodeURIComponent(code)}`;
       },
       (state, status) => editPage(req, reply, state, status),
+    );
+  });
+
+  app.post(`${BASE}/:code/bien-lai`, async (req, reply) => {
+    if (req.actor.kind !== 'staff') return signIn(req, reply);
+    const { code } = CodeParams.parse(req.params);
+    return handleForm(
+      req,
+      reply,
+      ReceiptSeriesForm,
+      async (input) => {
+        await setReceiptSeries(req.ctx(), code, input);
+        return `${BASE}/${encodeURIComponent(code)}?bien-lai=1#bien-lai`;
+      },
+      (state, status) => editPage(req, reply, undefined, status, state),
     );
   });
 

@@ -77,6 +77,22 @@ addMessages('payments', {
       remove: 'Bỏ tài khoản riêng (dùng tài khoản cấp trên)',
       removed: 'Đã bỏ tài khoản riêng của {{place}}.',
     },
+    series: {
+      title: 'Biên lai điện tử thu phí, lệ phí',
+      current:
+        'Đang dùng: ký hiệu mẫu số {{template}}, ký hiệu {{series}}, mã số thuế {{tax}}. Số biên lai tiếp theo: {{next}}.',
+      none: 'Chưa khai báo ký hiệu biên lai: giấy xác nhận nộp tiền in ra chưa có số và chưa phải biên lai điện tử.',
+      intro:
+        'Ghi đúng ký hiệu mẫu số, ký hiệu biên lai và số bắt đầu như thông báo phát hành biên lai đã gửi cơ quan thuế. Số biên lai được cấp liên tục, không bỏ số. Đổi sang ký hiệu khác thì dãy số cũ dừng lại.',
+      templateCode: 'Ký hiệu mẫu số biên lai',
+      series: 'Ký hiệu biên lai',
+      symbolHint: 'Chữ cái in hoa, chữ số và dấu / . - (tối đa 20 ký tự), đúng như thông báo phát hành.',
+      taxCode: 'Mã số thuế của đơn vị thu',
+      unitName: 'Tên đơn vị thu phí, lệ phí',
+      firstNumber: 'Số bắt đầu (để trống: 1)',
+      firstNumberHint: 'Chỉ dùng khi bắt đầu một ký hiệu mới; không đổi được khi ký hiệu đã có số.',
+      save: 'Lưu ký hiệu biên lai',
+    },
     outcome: {
       matched: 'Đã khớp, ghi nhận đã nộp',
       no_code: 'Không thấy mã hồ sơ trong nội dung',
@@ -161,6 +177,22 @@ addMessages('payments', {
       saved: 'The account for fees of {{place}} was saved.',
       remove: 'Remove the own account (use the one above)',
       removed: 'The own account of {{place}} was removed.',
+    },
+    series: {
+      title: 'Electronic fee receipts',
+      current:
+        'In use: template symbol {{template}}, series {{series}}, tax code {{tax}}. Next receipt number: {{next}}.',
+      none: 'No receipt series declared: the proof of payment printed has no number and is not an electronic receipt.',
+      intro:
+        'Write the template symbol, the series symbol and the first number exactly as in the announcement of issue sent to the tax office. Receipt numbers follow each other without gaps. Switching to another series stops the old one.',
+      templateCode: 'Receipt template symbol',
+      series: 'Receipt series symbol',
+      symbolHint: 'Capital letters, digits and / . - (up to 20), exactly as in the announcement.',
+      taxCode: "The collecting unit's tax code",
+      unitName: 'Name of the unit collecting fees',
+      firstNumber: 'First number (blank: 1)',
+      firstNumberHint: 'Only when starting a new series; it cannot change once the series has numbers.',
+      save: 'Save the receipt series',
     },
     outcome: {
       matched: 'Matched, recorded as paid',

@@ -4,9 +4,13 @@ import {
   bankStatementLines,
   bankStatements,
   type Due,
+  type FeeReceipt,
+  feeReceipts,
   type PaymentAccountRow,
   paymentAccounts,
   paymentDues,
+  type ReceiptSeriesRow,
+  receiptSeries,
 } from './payments.tables.ts';
 
 /** The fees not written before (one row per dossier, fee and moment); returns how many were new. */
@@ -138,4 +142,84 @@ export async function upsertAccount(db: Db, row: typeof paymentAccounts.$inferIn
 export async function deleteAccount(db: Db, placeId: number) {
   const [r] = await db.delete(paymentAccounts).where(eq(paymentAccounts.placeId, placeId)).returning();
   return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Receipt series and receipts
+
+export async function findActiveSeries(db: Db, placeId: number): Promise<ReceiptSeriesRow | undefined> {
+  const [r] = await db
+    .select()
+    .from(receiptSeries)
+    .where(and(eq(receiptSeries.placeId, placeId), eq(receiptSeries.active, true)));
+  return r;
+}
+
+export async function findSeries(db: Db, placeId: number, templateCode: string, series: string) {
+  const [r] = await db
+    .select()
+    .from(receiptSeries)
+    .where(
+      and(
+        eq(receiptSeries.placeId, placeId),
+        eq(receiptSeries.templateCode, templateCode),
+        eq(receiptSeries.series, series),
+      ),
+    );
+  return r;
+}
+
+export async function deactivateSeries(db: Db, placeId: number) {
+  await db
+    .update(receiptSeries)
+    .set({ active: false })
+    .where(and(eq(receiptSeries.placeId, placeId), eq(receiptSeries.active, true)));
+}
+
+export async function insertSeries(db: Db, row: typeof receiptSeries.$inferInsert) {
+  const [r] = await db.insert(receiptSeries).values(row).returning();
+  if (!r) throw new Error('insert receipt series returned nothing');
+  return r;
+}
+
+export async function updateSeries(db: Db, id: number, change: Partial<typeof receiptSeries.$inferInsert>) {
+  const [r] = await db.update(receiptSeries).set(change).where(eq(receiptSeries.id, id)).returning();
+  if (!r) throw new Error('update receipt series returned nothing');
+  return r;
+}
+
+/**
+ * The next number of the place's active series, taken in the caller's transaction: the UPDATE
+ * locks the series row until that transaction ends, so concurrent payments queue here, and a
+ * payment that rolls back gives its number back (no gap; a SEQUENCE would leave one).
+ */
+export async function takeReceiptNumber(
+  db: Db,
+  placeId: number,
+): Promise<{ series: ReceiptSeriesRow; number: number } | undefined> {
+  const [r] = await db
+    .update(receiptSeries)
+    .set({ nextNumber: sql`${receiptSeries.nextNumber} + 1` })
+    .where(and(eq(receiptSeries.placeId, placeId), eq(receiptSeries.active, true)))
+    .returning();
+  return r ? { series: r, number: r.nextNumber - 1 } : undefined;
+}
+
+export async function insertReceipt(db: Db, row: typeof feeReceipts.$inferInsert) {
+  const [r] = await db.insert(feeReceipts).values(row).returning();
+  if (!r) throw new Error('insert receipt returned nothing');
+  return r;
+}
+
+export async function attachReceipt(db: Db, dueIds: number[], receiptId: string) {
+  if (dueIds.length === 0) return;
+  await db.update(paymentDues).set({ receiptId }).where(inArray(paymentDues.id, dueIds));
+}
+
+export async function listReceipts(db: Db, dossierId: number): Promise<FeeReceipt[]> {
+  return db
+    .select()
+    .from(feeReceipts)
+    .where(eq(feeReceipts.dossierId, dossierId))
+    .orderBy(asc(feeReceipts.issuedAt), asc(feeReceipts.number));
 }

@@ -13,6 +13,7 @@ import { Form } from '#web/form.tsx';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { amountInFigures, amountInWords } from './money.ts';
+import { receiptPdf } from './payments.receipts.ts';
 import {
   confirmPayment,
   feeView,
@@ -20,7 +21,6 @@ import {
   importStatement,
   listOpenDues,
   type PaymentsDeps,
-  receiptPdf,
 } from './payments.service.ts';
 import { paymentPurpose } from './vietqr.ts';
 import './payments.messages.ts';

@@ -1,15 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { recordAudit } from '#modules/audit/index.ts';
-import {
-  deskIssuer,
-  type FeeLine,
-  heading,
-  line,
-  PdfWriter,
-  signatures,
-  title,
-  vnDateTime,
-} from '#modules/documents/index.ts';
+import type { FeeLine } from '#modules/documents/index.ts';
 import {
   announceChange,
   type DossierChange,
@@ -21,10 +12,11 @@ import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db, SqlRunner } from '#platform/db/client.ts';
 import { Forbidden, Invalid } from '#platform/errors.ts';
-import { feesDue, MOMENT_VI, type Moment } from './fees.ts';
+import { feesDue, type Moment } from './fees.ts';
 import { amountInFigures, amountInWords } from './money.ts';
 import { accountFor } from './payments.accounts.service.ts';
 import * as q from './payments.queries.ts';
+import { issueReceipt } from './payments.receipts.ts';
 import type { Due, LineOutcome } from './payments.tables.ts';
 import { type BankAccount, compact, descriptionNames, qrSvg, vietQrPayload } from './vietqr.ts';
 
@@ -160,6 +152,7 @@ export async function confirmPayment(
     throw new Invalid([{ field: 'dueIds', vi: 'Chọn khoản phí đã thu.', en: 'Choose the fees collected.' }]);
   }
   const { paid, change } = await ctx.db.transaction(async (tx) => {
+    const at = ctx.clock.now();
     const rows = await q.markPaid(
       tx,
       dues.map((x) => x.id),
@@ -167,9 +160,11 @@ export async function confirmPayment(
         method: input.method,
         reference: input.reference?.trim() || null,
         by: staff.userId,
-        at: ctx.clock.now(),
+        at,
       },
     );
+    // The receipt and its number belong to this payment: they commit or roll back with it.
+    const receipt = await issueReceipt(tx, d, rows, { method: input.method, at });
     await recordAudit(tx, ctx.actor, ctx.meta, {
       action: 'payments.confirm',
       targetType: 'dossier',
@@ -178,6 +173,7 @@ export async function confirmPayment(
         dues: rows.map((r) => ({ id: r.id, amount: r.amount })),
         method: input.method,
         reference: input.reference ?? null,
+        receipt: receipt ? { id: receipt.id, series: receipt.series, number: receipt.number } : null,
       },
     });
     // Everything paid: the dossier leaves status 6, in this same transaction.
@@ -383,17 +379,20 @@ export async function importStatement(
         outcome,
       });
       if (pay.length) {
-        await q.markPaid(
+        const paidAt = l.bookedAt ?? ctx.clock.now();
+        const paidRows = await q.markPaid(
           tx,
           pay.map((d) => d.id),
           {
             method: 'transfer',
             reference: l.reference,
             by: staff.userId,
-            at: l.bookedAt ?? ctx.clock.now(),
+            at: paidAt,
             lineId: row.id,
           },
         );
+        const payer = await getDossierRecord(tx, { id: (pay[0] as Due).dossierId });
+        await issueReceipt(tx, payer, paidRows, { method: 'transfer', at: paidAt });
         for (const d of pay) d.status = 'paid';
         matched++;
         const first = pay[0] as Due;
@@ -436,54 +435,4 @@ export async function listOpenDues(ctx: Ctx) {
   const scope = scopeOf(staff, ['receptionist', 'admin']);
   if (scope.length === 0) throw new Forbidden();
   return q.listOpen(ctx.db, scope);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The receipt (biên lai)
-
-const METHOD_VI = { cash: 'Tiền mặt tại Bộ phận một cửa', transfer: 'Chuyển khoản (VietQR)' } as const;
-
-/** A receipt for the fees paid on a dossier: each fee, the total in figures and in words. */
-export async function receiptPdf(ctx: Ctx, d: DossierRecord): Promise<Uint8Array> {
-  const paid = (await q.listDues(ctx.db, d.id)).filter((x) => x.status === 'paid');
-  if (paid.length === 0) {
-    throw new Invalid([
-      { field: 'receipt', vi: 'Hồ sơ chưa có khoản phí nào đã nộp.', en: 'No fee has been paid yet.' },
-    ]);
-  }
-  const at = paid.reduce((m, x) => (x.paidAt && x.paidAt > m ? x.paidAt : m), new Date(0));
-  const total = paid.reduce((s, x) => s + x.amount, 0);
-  const issuer = await deskIssuer(ctx, d.receivedPlaceId ?? d.unitId);
-  const w = await PdfWriter.create({ title: `Biên lai thu phí, lệ phí – ${d.code}`, at });
-  heading(w, issuer, at, { number: `${d.code}/BL` });
-  title(w, 'Biên lai thu phí, lệ phí');
-  line(w, 'Họ tên người nộp', d.applicant.name);
-  line(w, 'Địa chỉ', d.applicant.address);
-  line(w, 'Mã hồ sơ', d.code);
-  line(w, 'Thủ tục', d.procedure.name.vi);
-  w.gap(4);
-  w.table(
-    [
-      { header: 'TT', width: 0.06, align: 'center' },
-      { header: 'Khoản thu', width: 0.36 },
-      { header: 'Thời điểm thu', width: 0.2, align: 'center' },
-      { header: 'Hình thức', width: 0.2, align: 'center' },
-      { header: 'Số tiền (đồng)', width: 0.18, align: 'right' },
-    ],
-    paid.map((x, i) => [
-      String(i + 1),
-      `${x.feeName}${x.quantity > 1 ? ` (${x.quantity} đơn vị)` : ''} – thu ${MOMENT_VI[x.moment]}`,
-      x.paidAt ? vnDateTime(x.paidAt).replace(', ngày', ',') : '',
-      METHOD_VI[x.method ?? 'cash'],
-      amountInFigures(x.amount).replace(' đồng', ''),
-    ]),
-  );
-  w.gap(6);
-  line(w, 'Tổng số tiền', amountInFigures(total));
-  line(w, 'Bằng chữ', `${amountInWords(total)}.`);
-  signatures(w, [
-    { title: 'NGƯỜI NỘP TIỀN', hint: '(Ký và ghi rõ họ tên)', name: d.applicant.name },
-    { title: 'NGƯỜI THU TIỀN', hint: '(Ký và ghi rõ họ tên)' },
-  ]);
-  return w.save();
 }

@@ -1,4 +1,4 @@
-import { bigint, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { Moment } from './fees.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
@@ -59,3 +59,40 @@ export const paymentAccounts = pgTable('payment_accounts', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 export type PaymentAccountRow = typeof paymentAccounts.$inferSelect;
+
+/** A receipt series a place declared to its tax office; numbers come from `nextNumber`. */
+export const receiptSeries = pgTable('receipt_series', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  placeId: bigint('place_id', { mode: 'number' }).notNull(),
+  templateCode: text('template_code').notNull(),
+  series: text('series').notNull(),
+  taxCode: text('tax_code').notNull(),
+  unitName: text('unit_name').notNull(),
+  firstNumber: integer('first_number').notNull(),
+  nextNumber: integer('next_number').notNull(),
+  active: boolean('active').notNull().default(true),
+  updatedBy: bigint('updated_by', { mode: 'number' }),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+export type ReceiptSeriesRow = typeof receiptSeries.$inferSelect;
+
+/** One receipt per payment; its fees point to it (`payment_dues.receipt_id`). */
+export const feeReceipts = pgTable('fee_receipts', {
+  id: uuid('id').primaryKey(),
+  dossierId: bigint('dossier_id', { mode: 'number' }).notNull(),
+  dossierCode: text('dossier_code').notNull(),
+  placeId: bigint('place_id', { mode: 'number' }).notNull(),
+  seriesId: bigint('series_id', { mode: 'number' }),
+  templateCode: text('template_code'),
+  series: text('series'),
+  number: integer('number'),
+  taxCode: text('tax_code'),
+  unitName: text('unit_name').notNull(),
+  payerName: text('payer_name').notNull(),
+  payerAddress: text('payer_address'),
+  total: bigint('total', { mode: 'number' }).notNull(),
+  method: text('method').$type<'cash' | 'transfer'>().notNull(),
+  issuedAt: ts('issued_at').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+export type FeeReceipt = typeof feeReceipts.$inferSelect;

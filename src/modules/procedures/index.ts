@@ -1,3 +1,4 @@
+export { statutoryDueAt } from './procedures.clock.ts';
 export { eFormSchema } from './procedures.eform.ts';
 export { daysInWords, formatMoney, localText } from './procedures.format.ts';
 export { registerProcedureRoutes } from './procedures.routes.tsx';

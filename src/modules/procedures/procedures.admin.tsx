@@ -9,7 +9,13 @@ import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import './procedures.messages.ts';
-import { COMPETENT_LEVELS, ONLINE_LEVELS, ProcedureDefinition } from './procedures.schemas.ts';
+import {
+  AGENCIES,
+  COMPETENT_LEVELS,
+  DAY_UNITS,
+  ONLINE_LEVELS,
+  ProcedureDefinition,
+} from './procedures.schemas.ts';
 import {
   canEditCatalogue,
   exportCatalogue,
@@ -49,6 +55,10 @@ const EditForm = z.object({
   fees: z.string().optional(),
   workflow: z.string().optional(),
   verified: z.string().optional(),
+  daysUnit: z.string().optional(),
+  agency: z.string().optional(),
+  financialObligations: z.string().optional(),
+  checkedAgainst: z.string().optional(),
   version: z.coerce.number().int().positive().optional(),
 });
 type EditForm = z.infer<typeof EditForm>;
@@ -73,6 +83,10 @@ function toFormValues(p: ProcedureDefinition): Record<string, string> {
     workflow: JSON.stringify(p.workflow, null, 2),
     // Deliberately not ticked: saving is a new statement about whether the content was checked.
     verified: '',
+    daysUnit: p.daysUnit ?? 'working',
+    agency: p.agency ?? 'people_committee',
+    financialObligations: p.clockExclusions?.includes('financial_obligations') ? 'on' : '',
+    checkedAgainst: p.checkedAgainst ?? '',
   };
 }
 
@@ -156,6 +170,11 @@ function definitionFromForm(v: EditForm, t: T, tEn: T): { definition: unknown; e
       .map((l) => l.trim())
       .filter(Boolean),
     verified: v.verified === 'on' || v.verified === 'true',
+    // The defaults stay absent, so a record saved unchanged exports as it was imported.
+    ...(v.daysUnit && v.daysUnit !== 'working' ? { daysUnit: v.daysUnit } : {}),
+    ...(v.agency && v.agency !== 'people_committee' ? { agency: v.agency } : {}),
+    ...(v.financialObligations === 'on' ? { clockExclusions: ['financial_obligations'] } : {}),
+    ...(v.checkedAgainst?.trim() ? { checkedAgainst: v.checkedAgainst.trim() } : {}),
   };
   return { definition, errors };
 }
@@ -275,6 +294,32 @@ function EditPage({
           inputmode="text"
           required
         />
+        <Select
+          name="daysUnit"
+          label={f('daysUnit')}
+          options={DAY_UNITS.map((u) => ({ value: u, label: f(`daysUnit_${u}`) }))}
+          value={v.daysUnit}
+          error={e.daysUnit}
+        />
+        <div class="field">
+          <label>
+            <input
+              type="checkbox"
+              name="financialObligations"
+              value="on"
+              checked={v.financialObligations === 'on'}
+              style="width:auto;display:inline"
+            />{' '}
+            {t('procedures:exclusion.financial_obligations')}
+          </label>
+        </div>
+        <Select
+          name="agency"
+          label={f('agency')}
+          options={AGENCIES.map((a) => ({ value: a, label: t(`procedures:agency.${a}`) }))}
+          value={v.agency}
+          error={e.agency}
+        />
         <Field name="resultVi" label={f('resultVi')} value={v.resultVi} error={e.resultVi} required />
         <Field name="resultEn" label={f('resultEn')} value={v.resultEn} error={e.resultEn} />
         <TextArea
@@ -315,6 +360,13 @@ function EditPage({
             {f('verifiedHint')}
           </small>
         </div>
+        <Field
+          name="checkedAgainst"
+          label={f('checkedAgainst')}
+          hint={f('checkedAgainstHint')}
+          value={v.checkedAgainst}
+          error={e.checkedAgainst}
+        />
         <button type="submit">{f('save')}</button>
       </Form>
     </Layout>

@@ -119,7 +119,7 @@ describe('the shipped procedure catalogue', () => {
     const signature = await getProcedure(db, '2.000884');
     assert.deepEqual(
       signature.fees.map((f) => [f.amount, f.per]),
-      [[10000, 'signature']],
+      [[10000, 'case']],
     );
     assert.equal((await getProcedure(db, '1.000894')).fees[0]?.amount, 0);
     assert.equal((await getProcedure(db, '1.000656')).days, 0);

@@ -17,8 +17,18 @@ export function formatMoney(amount: number, locale: Locale = 'vi'): string {
   return `${numberFormat[locale].format(amount)} đồng`;
 }
 
-/** Processing time in plain words: "Trong ngày làm việc" for 0, "Nửa ngày làm việc", "3 ngày làm việc". */
-export function daysInWords(days: number, t: T, locale: Locale): string {
+/**
+ * Processing time in plain words: "Trong ngày làm việc" for 0, "Nửa ngày làm việc", "3 ngày làm
+ * việc"; in calendar days "30 ngày (tính cả thứ Bảy, Chủ nhật và ngày lễ)".
+ */
+export function daysInWords(
+  days: number,
+  t: T,
+  locale: Locale,
+  unit: 'working' | 'calendar' = 'working',
+): string {
+  if (unit === 'calendar' && days > 0)
+    return t('procedures:days.calendar', { n: numberFormat[locale].format(days) });
   if (days === 0) return t('procedures:days.zero');
   if (days === 0.5) return t('procedures:days.half');
   if (days === 1) return t('procedures:days.one');

@@ -7,6 +7,7 @@ addMessages('procedures', {
       half: 'Nửa ngày làm việc',
       one: '1 ngày làm việc',
       many: '{{n}} ngày làm việc',
+      calendar: '{{n}} ngày (tính cả thứ Bảy, Chủ nhật và ngày lễ)',
     },
     list: {
       title: 'Thủ tục hành chính',
@@ -32,6 +33,14 @@ addMessages('procedures', {
         'Nộp trên mạng được, nhưng phải đến nơi giải quyết một lần (một phần), ví dụ để ký trước mặt cán bộ, đưa bản chính ra đối chiếu hoặc nhận kết quả.',
     },
     level: { commune: 'Cấp xã', province: 'Cấp tỉnh' },
+    agency: {
+      people_committee: 'Ủy ban nhân dân xã (Trung tâm Phục vụ hành chính công)',
+      police: 'Công an xã (giấy tờ theo mẫu của Thông tư số 66/2023/TT-BCA)',
+    },
+    exclusion: {
+      financial_obligations:
+        'Không tính thời gian người nộp thực hiện nghĩa vụ tài chính về đất đai (nộp tiền sử dụng đất, thuế, phí, lệ phí).',
+    },
     docForm: {
       original: 'Bản chính',
       copy: 'Bản sao',
@@ -40,6 +49,7 @@ addMessages('procedures', {
     },
     per: {
       dossier: 'mỗi hồ sơ',
+      case: 'mỗi trường hợp (một giấy tờ, dù có một hay nhiều chữ ký)',
       page: 'mỗi trang',
       copy: 'mỗi bản',
       signature: 'mỗi chữ ký',
@@ -61,6 +71,9 @@ addMessages('procedures', {
       ifAny: 'Nếu có',
       howLong: 'Mất bao lâu',
       howLongNote: 'Tính từ khi nhận đủ hồ sơ hợp lệ; không tính thứ Bảy, Chủ nhật và ngày lễ.',
+      howLongNoteCalendar:
+        'Tính theo ngày lịch từ ngày hôm sau ngày nhận đủ hồ sơ hợp lệ; ngày cuối trùng ngày nghỉ thì hạn là ngày làm việc kế tiếp.',
+      checkedAgainst: 'Đã được cán bộ đối chiếu với: {{source}}',
       howMuch: 'Tốn bao nhiêu tiền',
       free: 'Không mất tiền.',
       freeFee: 'không mất tiền',
@@ -137,13 +150,20 @@ addMessages('procedures', {
           'Mỗi ô: name, label {vi, en}, type (text | textarea | date | number | select | checkbox | cccd | phone | email), required, hint, options [{value, label}], maxLength, min, max',
         fees: 'Phí, lệ phí',
         feesHint:
-          'Mỗi khoản: id, name, amount (đồng), onlineAmount, per (dossier | page | copy | signature | transaction), dueAt (receipt | supplement | return), note',
+          'Mỗi khoản: id, name, amount (đồng), onlineAmount, per (dossier | case | page | copy | signature | transaction), dueAt (receipt | supplement | return), note, basis',
         workflow: 'Quy trình xử lý',
         workflowHint:
           'Các bước theo thứ tự: id, name, role (receptionist | specialist | approver), share (phần thời gian của bước; cộng lại bằng 1)',
         verified: 'Nội dung đã được đối chiếu với văn bản pháp luật hiện hành',
         verifiedHint:
           'Chỉ đánh dấu khi đã kiểm tra từng mục. Lưu mà không đánh dấu thì thủ tục trở về "chưa kiểm tra".',
+        checkedAgainst: 'Đã đối chiếu với (nguồn)',
+        checkedAgainstHint:
+          'Văn bản, điều khoản hoặc bản ghi thủ tục quốc gia đã dùng để đối chiếu; hiện cho người dân khi thủ tục đã kiểm tra.',
+        daysUnit: 'Cách tính thời hạn',
+        daysUnit_working: 'Ngày làm việc',
+        daysUnit_calendar: 'Ngày lịch (tính cả ngày nghỉ)',
+        agency: 'Cơ quan tiếp nhận, giải quyết',
         save: 'Lưu thủ tục',
       },
       importTitle: 'Nhập danh mục thủ tục',
@@ -162,6 +182,7 @@ addMessages('procedures', {
       half: 'Half a working day',
       one: '1 working day',
       many: '{{n}} working days',
+      calendar: '{{n}} days (weekends and public holidays included)',
     },
     list: {
       title: 'Administrative procedures',
@@ -186,6 +207,14 @@ addMessages('procedures', {
         'You can file online, but one visit is needed, e.g. to sign in front of the official, show originals or collect the result.',
     },
     level: { commune: 'Commune', province: 'Province' },
+    agency: {
+      people_committee: "The commune People's Committee (public administrative service centre)",
+      police: 'The commune police (with the forms of Circular 66/2023/TT-BCA)',
+    },
+    exclusion: {
+      financial_obligations:
+        'The time the applicant takes to pay land charges (land-use levy, taxes, fees) does not count.',
+    },
     docForm: {
       original: 'Original',
       copy: 'Copy',
@@ -194,6 +223,7 @@ addMessages('procedures', {
     },
     per: {
       dossier: 'per dossier',
+      case: 'per case (one paper, whether it has one signature or several)',
       page: 'per page',
       copy: 'per copy',
       signature: 'per signature',
@@ -215,6 +245,9 @@ addMessages('procedures', {
       ifAny: 'If any',
       howLong: 'How long',
       howLongNote: 'Counted from receipt of a complete dossier; weekends and public holidays do not count.',
+      howLongNoteCalendar:
+        'Counted in calendar days from the day after a complete dossier is received; when the last day is a day off, the next working day.',
+      checkedAgainst: 'Checked by an official against: {{source}}',
       howMuch: 'How much',
       free: 'Free.',
       freeFee: 'free',
@@ -290,12 +323,19 @@ addMessages('procedures', {
           'Each field: name, label {vi, en}, type (text | textarea | date | number | select | checkbox | cccd | phone | email), required, hint, options [{value, label}], maxLength, min, max',
         fees: 'Fees',
         feesHint:
-          'Each: id, name, amount (đồng), onlineAmount, per (dossier | page | copy | signature | transaction), dueAt (receipt | supplement | return), note',
+          'Each: id, name, amount (đồng), onlineAmount, per (dossier | case | page | copy | signature | transaction), dueAt (receipt | supplement | return), note, basis',
         workflow: 'Workflow',
         workflowHint:
           'Steps in order: id, name, role (receptionist | specialist | approver), share (the step’s part of the time; they add up to 1)',
         verified: 'The content has been checked against the legal texts in force',
         verifiedHint: 'Tick only after checking every item. Saving without the tick makes it "not checked".',
+        checkedAgainst: 'Checked against (source)',
+        checkedAgainstHint:
+          'The instruments, articles or national procedure record used for the check; shown to citizens once the procedure is checked.',
+        daysUnit: 'How the time limit counts',
+        daysUnit_working: 'Working days',
+        daysUnit_calendar: 'Calendar days (days off included)',
+        agency: 'Receiving and deciding agency',
         save: 'Save the procedure',
       },
       importTitle: 'Import a procedure catalogue',

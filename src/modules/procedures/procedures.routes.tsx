@@ -156,7 +156,13 @@ function registerPublicPages(app: FastifyInstance) {
         <p>
           {t('procedures:page.code')}: <code>{p.code}</code>
         </p>
-        {!p.verified && (
+        {p.verified ? (
+          p.checkedAgainst && (
+            <p class="muted" data-checked-against>
+              <small>{t('procedures:page.checkedAgainst', { source: p.checkedAgainst })}</small>
+            </p>
+          )
+        ) : (
           <p class="notice" role="note">
             {t('procedures:page.unverified')}
           </p>
@@ -192,9 +198,23 @@ function registerPublicPages(app: FastifyInstance) {
 
         <h2>{t('procedures:page.howLong')}</h2>
         <p>
-          <strong>{daysInWords(p.days, t, locale)}</strong>
+          <strong>{daysInWords(p.days, t, locale, p.daysUnit)}</strong>
           <br />
-          <small class="muted">{t('procedures:page.howLongNote')}</small>
+          <small class="muted">
+            {t(
+              p.daysUnit === 'calendar'
+                ? 'procedures:page.howLongNoteCalendar'
+                : 'procedures:page.howLongNote',
+            )}
+          </small>
+          {(p.clockExclusions ?? []).map((x) => (
+            <span key={x}>
+              <br />
+              <small class="muted" data-clock-exclusion={x}>
+                {t(`procedures:exclusion.${x}`)}
+              </small>
+            </span>
+          ))}
         </p>
 
         <h2>{t('procedures:page.howMuch')}</h2>
@@ -219,7 +239,8 @@ function registerPublicPages(app: FastifyInstance) {
         <h2>{t('procedures:page.result')}</h2>
         <p>{tx(p.result.name)}</p>
         <p>
-          {t('procedures:page.where')}: {t(`procedures:level.${p.competentLevel}`)}
+          {t('procedures:page.where')}:{' '}
+          {p.agency === 'police' ? t('procedures:agency.police') : t(`procedures:level.${p.competentLevel}`)}
         </p>
 
         {p.form.length > 0 && (

@@ -74,9 +74,18 @@ export const Fee = z.object({
    * 20,000 đ in person, 10,000 đ online, Circular 75/2022/TT-BTC). Absent: `amount` either way.
    */
   onlineAmount: z.number().int().min(0).max(1_000_000_000).optional(),
-  per: z.enum(['dossier', 'page', 'copy', 'signature', 'transaction']).default('dossier'),
+  /**
+   * What one unit is. `case`: one paper, however many signatures are certified on it (signature
+   * certification, Circular 226/2016/TT-BTC: "10.000 đồng/trường hợp"; docs/rules.md).
+   */
+  per: z.enum(['dossier', 'case', 'page', 'copy', 'signature', 'transaction']).default('dossier'),
   dueAt: z.enum(FEE_MOMENTS).default('receipt'),
   note: Text.optional(),
+  /**
+   * The instrument that sets the fee, as the receipt prints it ("Thông tư số 226/2016/TT-BTC", or
+   * the province's People's Council resolution). Absent: the receipt says it is not recorded.
+   */
+  basis: z.string().trim().min(1).max(300).optional(),
 });
 export type Fee = z.infer<typeof Fee>;
 
@@ -95,6 +104,20 @@ export type WorkflowStep = z.infer<typeof WorkflowStep>;
 
 export const ONLINE_LEVELS = ['full', 'partial'] as const;
 export const COMPETENT_LEVELS = ['commune', 'province'] as const;
+/** How `days` count: working days (the default) or calendar days ("ngày", weekends and holidays included). */
+export const DAY_UNITS = ['working', 'calendar'] as const;
+/**
+ * Who receives and decides: the commune People's Committee through its one-stop centre (the
+ * default, forms 01–07 of Circular 03/2025/TT-VPCP), or the commune police (residence, with the
+ * forms of Circular 66/2023/TT-BCA, e.g. CT04 instead of form 01).
+ */
+export const AGENCIES = ['people_committee', 'police'] as const;
+/**
+ * Time the statutory clock does not count, by reason. `financial_obligations`: the applicant paying
+ * land charges (land registration and certificates: "không tính thời gian thực hiện nghĩa vụ tài
+ * chính"; docs/rules.md § Procedures catalogue).
+ */
+export const CLOCK_EXCLUSIONS = ['financial_obligations'] as const;
 
 export const ProcedureDefinition = z
   .object({
@@ -112,8 +135,13 @@ export const ProcedureDefinition = z
     competentLevel: z.enum(COMPETENT_LEVELS).default('commune'),
     /** toàn trình (fully online) or một phần (one in-person step). */
     onlineLevel: z.enum(ONLINE_LEVELS),
-    /** Processing time in working days; 0 means the same working day. */
+    /** Processing time in working days (or calendar days, see `daysUnit`); 0 means the same working day. */
     days: z.number().min(0).max(365),
+    /** Absent: working days. */
+    daysUnit: z.enum(DAY_UNITS).optional(),
+    /** Absent: the commune People's Committee (one-stop centre). */
+    agency: z.enum(AGENCIES).optional(),
+    clockExclusions: z.array(z.enum(CLOCK_EXCLUSIONS)).max(5).optional(),
     documents: z.array(RequiredDocument).max(40),
     form: z.array(FormField).max(60),
     fees: z.array(Fee).max(20),
@@ -122,6 +150,8 @@ export const ProcedureDefinition = z
     legalBasis: z.array(z.string().trim().min(1)).max(30).default([]),
     /** False until an administrator has checked the record against the legal texts. */
     verified: z.boolean().default(false),
+    /** What the check compared the record with (instruments, articles, the national record's date). */
+    checkedAgainst: z.string().trim().min(1).max(500).optional(),
   })
   .superRefine((p, ctx) => {
     const total = p.workflow.reduce((s, w) => s + w.share, 0);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { documentsDeps } from '#modules/documents/index.ts';
-import { dossiersWithActionSince, findDossierRecord, setRatedLookup } from '#modules/dossiers/index.ts';
+import { documentsDeps, proofQuery } from '#modules/documents/index.ts';
+import { dossiersWithActionSince, findDossierRecord } from '#modules/dossiers/index.ts';
+import type { Db } from '#platform/db/client.ts';
 import type { Platform } from '#platform/platform.ts';
 import { registerRatingPages } from './ratings.routes.tsx';
 import { findRating, inviteToRate } from './ratings.service.ts';
@@ -23,12 +24,20 @@ export {
   type Score,
 } from './ratings.service.ts';
 
+/** A dossier's rating page (to rate, or for staff to read the rating); `phone4` is the tracking proof. */
+export function ratingPath(code: string, phone4?: string) {
+  return `/ho-so/${encodeURIComponent(code)}/danh-gia${proofQuery({ so: phone4 })}`;
+}
+
+/** Whether the applicant has rated the dossier. */
+export async function isRated(db: Db, dossierId: number): Promise<boolean> {
+  return (await findRating(db, dossierId)) !== undefined;
+}
+
 /** The rating page (/ho-so/:code/danh-gia) and the SMS inviting a rating when a result is returned. */
 export function registerRatingRoutes(app: FastifyInstance, platform: Platform) {
   const docs = documentsDeps(platform);
   registerRatingPages(app, docs);
-  // The tracking page links to the rating only until it is given.
-  setRatedLookup(async (ctx, dossierId) => (await findRating(ctx.db, dossierId)) !== undefined);
   platform.events.on('dossiers.status-changed', async ({ dossierId, to }) => {
     if (to !== 10) return;
     const d = await findDossierRecord(platform.database.db, { id: dossierId });

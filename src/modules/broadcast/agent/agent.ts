@@ -17,8 +17,8 @@ import {
   ScheduleDoc as ScheduleDocSchema,
   type ScheduleEntry,
   topicFor,
-} from '../protocol.ts';
-import { comparePrecedence, REPEAT_GAP_MS } from '../schedule.ts';
+} from '../broadcast.protocol.ts';
+import { comparePrecedence, REPEAT_GAP_MS } from '../broadcast.schedule.ts';
 import { DiskCache } from './cache.ts';
 import type { AudioSink, PlayResult } from './sinks.ts';
 

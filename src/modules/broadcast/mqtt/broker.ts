@@ -9,14 +9,21 @@ import {
   parseTopic,
   TOPIC_ROOT,
   UP_TOPICS,
-} from '../protocol.ts';
+} from '../broadcast.protocol.ts';
+import {
+  DEFAULT_SIGN_IN_TIMEOUT_MS,
+  DEFAULT_SIGNING_IN_PER_ADDRESS,
+  limitConnections,
+  type Refusal,
+} from './limits.ts';
 
 /**
  * The embedded broker (Aedes) the app starts by default, so a commune's single box needs nothing
  * else. Every client authenticates: the platform with its shared secret, a device with its own
  * username and password. A device may subscribe only to its own downlink topics and publish only
  * to its own uplink ones, and its client id must be its username (no one can take over another
- * device's session). These are the same rules as the Mosquitto ACL file (credentials.ts).
+ * device's session). These are the same rules as the Mosquitto ACL file (credentials.ts). Before
+ * signing in, a connection is bounded in size, time and number per address (limits.ts).
  */
 
 export interface EmbeddedBrokerOptions {
@@ -25,7 +32,14 @@ export interface EmbeddedBrokerOptions {
   tls?: { port: number; cert: Buffer; key: Buffer } | undefined;
   platformPassword: string;
   authenticateDevice(username: string, password: string): Promise<boolean>;
+  /** The largest packet a client may send (MQTT_MAX_PACKET_BYTES). */
+  maxPacketBytes: number;
+  /** Defaults: DEFAULT_SIGN_IN_TIMEOUT_MS, DEFAULT_SIGNING_IN_PER_ADDRESS (limits.ts). */
+  signInTimeoutMs?: number;
+  maxSigningInPerAddress?: number;
   onClientError?(clientId: string | undefined, error: Error): void;
+  /** A connection cut off by a limit, before it could cost memory. */
+  onRefused?(address: string, why: Refusal): void;
 }
 
 export interface EmbeddedBroker {
@@ -114,15 +128,29 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   });
   broker.on('clientError', (client, e) => o.onClientError?.(client?.id, e));
   broker.on('connectionError', (client, e) => o.onClientError?.(client?.id, e));
+  const signInTimeoutMs = o.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
+  const handle = limitConnections(
+    broker,
+    {
+      maxPacketBytes: o.maxPacketBytes,
+      signInTimeoutMs,
+      maxSigningInPerAddress: o.maxSigningInPerAddress ?? DEFAULT_SIGNING_IN_PER_ADDRESS,
+    },
+    o.onRefused,
+  );
 
-  const plain = net.createServer(broker.handle);
+  const plain = net.createServer(handle);
   const servers: net.Server[] = [plain];
   let port: number;
   let tlsPort: number | undefined;
   try {
     port = await listen(plain, o.host, o.port);
     if (o.tls) {
-      const secure = tls.createServer({ cert: o.tls.cert, key: o.tls.key }, broker.handle);
+      // The TLS handshake counts against the same time as signing in (Node's default is 120 s).
+      const secure = tls.createServer(
+        { cert: o.tls.cert, key: o.tls.key, handshakeTimeout: signInTimeoutMs },
+        handle,
+      );
       servers.push(secure);
       tlsPort = await listen(secure, o.host, o.tls.port);
     }

@@ -1,6 +1,13 @@
 import os from 'node:os';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import { type DownTopic, parseTopic, TOPIC_ROOT, topicFor, UP_TOPICS, type UpTopic } from '../protocol.ts';
+import {
+  type DownTopic,
+  parseTopic,
+  TOPIC_ROOT,
+  topicFor,
+  UP_TOPICS,
+  type UpTopic,
+} from '../broadcast.protocol.ts';
 
 /**
  * The platform's side of MQTT: one client, to the embedded broker or an external one (Mosquitto),
@@ -19,6 +26,8 @@ export interface BusOptions {
   /** Uplinks whose handler must finish before the broker gets its PUBACK (proof of play). */
   durable?: readonly UpTopic[];
   publishTimeoutMs?: number;
+  /** The brokers' packet limit (MQTT_MAX_PACKET_BYTES): a larger message would get us cut off. */
+  maxPacketBytes?: number;
 }
 
 export class PlatformBus {
@@ -27,6 +36,7 @@ export class PlatformBus {
   private constructor(
     readonly client: MqttClient,
     private readonly publishTimeoutMs: number,
+    private readonly maxPacketBytes: number,
   ) {}
 
   /**
@@ -50,7 +60,7 @@ export class PlatformBus {
     url.username = '';
     url.password = '';
     const client = connect(url.toString(), options);
-    const bus = new PlatformBus(client, o.publishTimeoutMs ?? 15_000);
+    const bus = new PlatformBus(client, o.publishTimeoutMs ?? 15_000, o.maxPacketBytes ?? 268_435_455);
     const durable = new Set<string>(o.durable ?? []);
     // mqtt.js handles one incoming packet at a time and sends PUBACK when this calls back: durable
     // uplinks are stored first; the rest are queued in memory and acknowledged at once.
@@ -110,10 +120,18 @@ export class PlatformBus {
   async publish(code: string, leaf: DownTopic, payload: unknown, retain = false): Promise<void> {
     if (!this.client.connected) throw new Error('MQTT is not connected');
     const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const topic = topicFor(code, leaf);
+    // Fixed header (≤ 5), topic length (2) and packet id (2) around the topic and the body.
+    const size = 9 + Buffer.byteLength(topic) + Buffer.byteLength(body);
+    if (size > this.maxPacketBytes) {
+      throw new Error(
+        `MQTT message of ${size} bytes for ${topic} exceeds MQTT_MAX_PACKET_BYTES (${this.maxPacketBytes}); not sent`,
+      );
+    }
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.client.publishAsync(topicFor(code, leaf), body, { qos: 1, retain }),
+        this.client.publishAsync(topic, body, { qos: 1, retain }),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error('MQTT publish timed out')), this.publishTimeoutMs);
         }),

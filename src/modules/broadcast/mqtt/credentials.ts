@@ -1,6 +1,6 @@
 import { pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import { DOWN_TOPICS, TOPIC_ROOT, UP_TOPICS } from '../protocol.ts';
+import { DOWN_TOPICS, TOPIC_ROOT, UP_TOPICS } from '../broadcast.protocol.ts';
 
 const pbkdf2Async = promisify(pbkdf2);
 
@@ -68,31 +68,48 @@ export interface MosquittoConfOptions {
   persistence?: { dir: string } | false;
   /** Started as root, Mosquitto switches to this user (default "mosquitto"), who must read the files. */
   user?: string;
+  /** The largest packet a client may send (MQTT_MAX_PACKET_BYTES), as the embedded broker allows. */
+  maxPacketBytes: number;
+  /** Connections each listener accepts in all (Mosquitto's max_connections); unlimited if absent. */
+  maxConnections?: number;
 }
+
+/** Commands waiting for one offline device: 1,000 messages (max_queued_messages) of about 1 KB. */
+export const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 
 /**
  * A mosquitto.conf for Xã Số. `use_username_as_clientid` stops one device from taking over
- * another's session by claiming its client id.
+ * another's session by claiming its client id. The limits match the embedded broker's where
+ * Mosquitto has them: a packet larger than `max_packet_size` ends the connection at its header
+ * (broadcast.mosquitto.test.ts measures it). Mosquitto has no limit per address and closes a
+ * connection that never sends CONNECT only after about 90 s (measured, 2.0.11): the README shows
+ * the firewall rule that limits connections per address.
  */
 export function mosquittoConf(o: MosquittoConfOptions): string {
+  const listenerLimit = o.maxConnections === undefined ? [] : [`max_connections ${o.maxConnections}`];
   const lines = [
     ...(o.user ? [`user ${o.user}`] : []),
     'per_listener_settings false',
     'allow_anonymous false',
     `password_file ${o.passwordFile}`,
     `acl_file ${o.aclFile}`,
-    // Commands queued for a device that is offline (QoS 1, persistent session).
+    // Audio travels over HTTP: every MQTT message is small (MQTT_MAX_PACKET_BYTES).
+    `max_packet_size ${o.maxPacketBytes}`,
+    // Commands queued for a device that is offline (QoS 1, persistent session), in number and bytes.
     'max_queued_messages 1000',
+    `max_queued_bytes ${MAX_QUEUED_BYTES}`,
     o.persistence ? `persistence true\npersistence_location ${o.persistence.dir}/` : 'persistence false',
     // A listener's own options follow its `listener` line: given before any, they configure a
     // default listener, which Mosquitto then opens on 0.0.0.0:1883 as well.
     `listener ${o.port}${o.bindAddress ? ` ${o.bindAddress}` : ''}`,
     'use_username_as_clientid true',
+    ...listenerLimit,
   ];
   if (o.tls) {
     lines.push(
       `listener ${o.tls.port}${o.bindAddress ? ` ${o.bindAddress}` : ''}`,
       'use_username_as_clientid true',
+      ...listenerLimit,
       `certfile ${o.tls.certFile}`,
       `keyfile ${o.tls.keyFile}`,
       ...(o.tls.caFile ? [`cafile ${o.tls.caFile}`] : []),

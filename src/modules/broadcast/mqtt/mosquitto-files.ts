@@ -4,6 +4,9 @@
  *
  *   MQTT_URL=mqtt://xaso-platform:<secret>@broker:1883 DATABASE_URL=… \
  *     tsx src/modules/broadcast/mqtt/mosquitto-files.ts /etc/mosquitto/xaso [--port 1883] [--tls-port 8883]
+ *       [--max-connections N]
+ *
+ * max_packet_size comes from MQTT_MAX_PACKET_BYTES, as the embedded broker's limit does.
  *
  * The platform's own user and password are taken from MQTT_URL. Run it again after registering or
  * resetting a device, then `systemctl reload mosquitto` (SIGHUP re-reads both files). With PGlite,
@@ -15,19 +18,23 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '#platform/config.ts';
 import { openDatabase } from '#platform/db/client.ts';
 import { migrate } from '#platform/db/migrate.ts';
-import { mosquittoPasswordEntries } from '../clusters.service.ts';
+import { mosquittoPasswordEntries } from '../broadcast.clusters.service.ts';
 import { mosquittoAclFile, mosquittoConf, mosquittoPasswordFile } from './credentials.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { port: { type: 'string', default: '1883' }, 'tls-port': { type: 'string' } },
+  options: {
+    port: { type: 'string', default: '1883' },
+    'tls-port': { type: 'string' },
+    'max-connections': { type: 'string' },
+  },
 });
 const out = positionals[0];
 try {
   const config = loadConfig();
   if (!out || !config.MQTT_URL) {
     process.stderr.write(
-      'usage: MQTT_URL=mqtt://user:pass@host:1883 mosquitto-files <out-dir> [--port N] [--tls-port N]\n',
+      'usage: MQTT_URL=mqtt://user:pass@host:1883 mosquitto-files <out-dir> [--port N] [--tls-port N] [--max-connections N]\n',
     );
     process.exit(64);
   }
@@ -55,6 +62,8 @@ try {
       passwordFile: passwd,
       aclFile: acl,
       persistence: { dir: path.resolve(out, 'data') },
+      maxPacketBytes: config.MQTT_MAX_PACKET_BYTES,
+      ...(values['max-connections'] ? { maxConnections: Number(values['max-connections']) } : {}),
       ...(tlsPort
         ? {
             tls: {

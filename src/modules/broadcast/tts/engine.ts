@@ -1,3 +1,5 @@
+import type { EncodedAudio } from './encode.ts';
+
 /**
  * The seam between bulletins and whatever turns words into sound. espeak-ng is always available
  * (a Debian package, robotic but intelligible); a neural voice such as a Piper vi_VN model run by
@@ -38,6 +40,11 @@ export interface SynthesisResult {
   durationSeconds: number;
   engine: string;
   voice: string;
+  /**
+   * The same speech already in a broadcast format, for engines that answer in one (a hosted voice
+   * that returns MP3, the test voice): it is stored as it is instead of encoding `wav` again.
+   */
+  broadcast?: EncodedAudio;
 }
 
 export interface TtsEngine {

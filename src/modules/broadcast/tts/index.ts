@@ -22,16 +22,7 @@ export {
 export { TtsError, type TtsErrorCode } from './errors.ts';
 export { ESPEAK_VOICES, type EspeakConfig } from './espeak.ts';
 export { detectLanguageMix, type LanguageMixReason, type LanguageMixReport } from './language-mix.ts';
-export {
-  NORTHERN_NUMBERS,
-  type NormalizeOptions,
-  type NumberStyle,
-  normalizeVietnamese,
-  readDigits,
-  readNumber,
-  readNumeral,
-  SOUTHERN_NUMBERS,
-} from './normalize.ts';
+export { type NormalizeOptions, normalizeVietnamese } from './normalize.ts';
 export {
   createTtsEngine,
   type TtsConfig,

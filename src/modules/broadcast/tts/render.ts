@@ -1,6 +1,7 @@
+import { NORTHERN_NUMBERS, type NumberStyle, SOUTHERN_NUMBERS } from '#platform/i18n/numbers.ts';
 import { type EncodedAudio, type EncodeOptions, encodeForBroadcast } from './encode.ts';
 import type { TtsEngine } from './engine.ts';
-import { NORTHERN_NUMBERS, type NumberStyle, normalizeVietnamese, SOUTHERN_NUMBERS } from './normalize.ts';
+import { normalizeVietnamese } from './normalize.ts';
 
 export interface RenderOptions {
   voice?: string;
@@ -41,7 +42,8 @@ export async function renderSpeech(
     signal: options.signal,
   });
   const synthesized = performance.now();
-  const audio = await encodeForBroadcast(speech.wav, { ...options.encode, signal: options.signal });
+  const audio =
+    speech.broadcast ?? (await encodeForBroadcast(speech.wav, { ...options.encode, signal: options.signal }));
   const encoded = performance.now();
 
   return {

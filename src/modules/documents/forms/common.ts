@@ -156,3 +156,12 @@ export function workingDays(days: number): string {
   const n = Number.isInteger(days) ? String(days).padStart(2, '0') : String(days).replace('.', ',');
   return `${n} ngày làm việc`;
 }
+
+/** A procedure's time limit in words: working days, or calendar days ("30 ngày, tính cả ngày nghỉ"). */
+export function timeLimit(days: number, unit?: 'working' | 'calendar'): string {
+  if (unit === 'calendar' && days > 0) {
+    const n = Number.isInteger(days) ? String(days).padStart(2, '0') : String(days).replace('.', ',');
+    return `${n} ngày (tính cả ngày nghỉ)`;
+  }
+  return workingDays(days);
+}

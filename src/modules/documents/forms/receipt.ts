@@ -1,15 +1,6 @@
 import { vnDateTime, vnMoney } from '../pdf/vn-format.ts';
 import { PdfWriter } from '../pdf/writer.ts';
-import {
-  applicantLines,
-  CIRCULAR,
-  heading,
-  line,
-  numbered,
-  signatures,
-  title,
-  workingDays,
-} from './common.ts';
+import { applicantLines, CIRCULAR, heading, line, numbered, signatures, timeLimit, title } from './common.ts';
 import { CHANNELS_VI, DOCUMENT_FORMS_VI, type ReceiptSlip } from './types.ts';
 
 function feeText(fees: ReceiptSlip['fees']): string {
@@ -77,7 +68,7 @@ export async function renderReceiptSlip(d: ReceiptSlip): Promise<Uint8Array> {
   numbered(w, 2, [{ text: 'Số lượng hồ sơ: ', style: 'bold' }, { text: '01 (bộ).' }]);
   numbered(w, 3, [
     { text: 'Thời gian giải quyết hồ sơ theo quy định: ', style: 'bold' },
-    { text: `${workingDays(d.procedure.days)}.` },
+    { text: `${timeLimit(d.procedure.days, d.procedure.daysUnit)}.` },
   ]);
   numbered(w, 4, [
     { text: 'Thời gian nhận hồ sơ: ', style: 'bold' },

@@ -15,7 +15,14 @@ export function fillTemplate(text: string, values: Record<string, string>): stri
 
 /** The placeholders a template uses, for the admin page to check against the e-form. */
 export function placeholdersOf(t: ResultTemplate): string[] {
-  const all = [t.title, ...t.basis, ...t.body, ...t.fields.flatMap((f) => [f.label, f.value]), ...t.closing];
+  const all = [
+    t.formTag ?? '',
+    t.title,
+    ...t.basis,
+    ...t.body,
+    ...t.fields.flatMap((f) => [f.label, f.value]),
+    ...t.closing,
+  ];
   const keys = new Set<string>();
   for (const s of all)
     for (const m of s.matchAll(/\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}/g)) keys.add(m[1] as string);
@@ -37,12 +44,16 @@ export async function renderResult(d: ResultPaper): Promise<Uint8Array> {
     at: d.issuedAt,
     author: d.issuer.authority,
   });
-  heading(w, d.issuer, d.issuedAt, { number: d.number });
+  heading(w, d.issuer, d.issuedAt, {
+    number: d.number,
+    ...(d.template.formTag ? { form: fillTemplate(d.template.formTag, v) } : {}),
+  });
   title(w, fillTemplate(d.template.title, v));
   for (const b of d.template.basis) w.text(fillTemplate(b, v), { style: 'italic', after: 1 });
   if (d.template.basis.length) w.gap(6);
   for (const p of d.template.body) w.text(fillTemplate(p, v), { after: 4 });
   for (const f of d.template.fields) {
+    if (f.ifPresent && fillTemplate(f.value, v) === fillTemplate(f.value, {})) continue;
     w.text([{ text: `${fillTemplate(f.label, v)}: `, style: 'bold' }, { text: fillTemplate(f.value, v) }], {
       indent: 14,
       after: 1,

@@ -47,7 +47,7 @@ export interface FeeLine {
 export interface ReceiptSlip {
   issuer: Issuer;
   code: string;
-  procedure: { code: string; name: string; days: number };
+  procedure: { code: string; name: string; days: number; daysUnit?: 'working' | 'calendar' | undefined };
   applicant: Applicant;
   channel: 1 | 2 | 3;
   documents: { name: string; form: DocumentForm; count: number }[];
@@ -90,7 +90,10 @@ export interface Refusal {
   officer: string;
 }
 
-/** Form 04: phiếu xin lỗi và hẹn lại ngày trả kết quả. */
+/**
+ * Form 04: văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (the title of Circular
+ * 03/2025/TT-VPCP; docs/rules.md). It always names the new date.
+ */
 export interface Apology {
   issuer: Issuer;
   code: string;
@@ -100,8 +103,8 @@ export interface Apology {
   dueAt: Date;
   writtenAt: Date;
   reason: string;
-  /** The new appointment; null: "sẽ thông báo lại" (not yet known). */
-  newDueAt: Date | null;
+  /** The new appointment the extension asks for: mandatory. */
+  newDueAt: Date;
   /** Who signs for the issuer (the head of the centre or the chairman). */
   signer: { name: string; title: string };
   trackingUrl: string;
@@ -148,14 +151,22 @@ export interface TrackingSheet {
  * form.<field> (the e-form's answers). A value that is missing prints as a dotted blank.
  */
 export interface ResultTemplate {
+  /**
+   * The official form it follows, printed small above the heading ("Theo mẫu … ban hành kèm theo
+   * Thông tư số 04/2020/TT-BTP"). Absent for a template of the platform's own.
+   */
+  formTag?: string | undefined;
   /** "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN". */
   title: string;
   /** "Căn cứ …" lines, in italics under the title. */
   basis: string[];
   /** Paragraphs of the body. */
   body: string[];
-  /** Label–value lines after the body ("Họ, chữ, đệm, tên: {{applicant.name}}"). */
-  fields: { label: string; value: string }[];
+  /**
+   * Label–value lines after the body ("Họ, chữ đệm, tên: {{applicant.name}}"). `ifPresent`: left
+   * out when its value is empty (an answer the e-form does not require), not printed as a blank.
+   */
+  fields: { label: string; value: string; ifPresent?: boolean | undefined }[];
   /** Paragraphs after the fields. */
   closing: string[];
   /** Above the signature: "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH". */
@@ -177,4 +188,46 @@ export interface ResultPaper {
   signer: { name: string };
   /** Printed in the signature box: the paper is signed electronically. */
   signedElectronically: boolean;
+}
+
+/** Form 05: thông báo dừng giải quyết hồ sơ (the title as docs/rules.md found it). */
+export interface StopNotice {
+  issuer: Issuer;
+  code: string;
+  procedureName: string;
+  applicant: Applicant;
+  receivedAt: Date;
+  stoppedAt: Date;
+  /** Why processing stopped (the approver's note). */
+  reason: string;
+  signer: { name: string; title: string };
+  trackingUrl: string;
+}
+
+/** One dossier in form 07, the register. */
+export interface RegisterRow {
+  code: string;
+  procedureName: string;
+  applicant: { name: string; address: string | null; phone: string };
+  /** The unit that decides it. */
+  decidingUnit: string;
+  receivedAt: Date;
+  dueAt: Date | null;
+  /** When the result was returned, or handling ended (refused, stopped, withdrawn). */
+  finishedAt: Date | null;
+  /** The state in words ("Đã trả kết quả – đúng hạn", "Đang giải quyết – quá hạn"). */
+  state: string;
+  /** How the dossier was filed: in person, online, by post. */
+  channel: string;
+}
+
+/** Form 07: sổ theo dõi hồ sơ, for one unit and period. */
+export interface Register {
+  issuer: Issuer;
+  unitName: string;
+  /** Vietnam calendar days, inclusive. */
+  from: string;
+  to: string;
+  rows: RegisterRow[];
+  printedAt: Date;
 }

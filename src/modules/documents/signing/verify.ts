@@ -2,13 +2,15 @@ import { createHash, verify as cryptoVerify, X509Certificate } from 'node:crypto
 import forge from 'node-forge';
 import type { Bilingual } from '#platform/errors.ts';
 import { OIDS } from './cades.ts';
+import { chainsToAnchor } from './trust.ts';
 
 /**
  * Check the signatures of a PDF the way a reader's software does, with nothing but the file: the
  * ByteRange must cover the whole file except the signature itself; the hash of those bytes must be
  * the message digest the signer signed; the signature over the signed attributes must verify with
  * the embedded certificate's public key; and the certificate must have been valid at the time
- * signed. Trust in the certificate's issuer is reported apart (`selfSigned`, `trusted`).
+ * signed. Trust in the certificate's issuer is reported apart (`selfSigned`, `trusted`): whether
+ * the document counts as valid also depends on where it was issued, which the service decides.
  */
 
 const { asn1 } = forge;
@@ -46,12 +48,17 @@ export interface SignatureReport {
   digestMatches: boolean;
   /** The signature verifies with the certificate's key. */
   signatureVerifies: boolean;
+  /** The certificate chains to one of the trust anchors given (the province's trust list). */
+  trusted: boolean;
 }
 
 export interface VerifyReport {
   /** SHA-256 of the file as given, hex. */
   sha256: string;
-  /** At least one signature, and every one valid. */
+  /**
+   * At least one signature, and every one intact (bytes unchanged, signature verifies, certificate
+   * valid when signed). Intact is not "issued here": see `VerifyOutcome.verdict`.
+   */
   valid: boolean;
   signatures: SignatureReport[];
   /** A file-level problem (not a PDF, no signature). */
@@ -146,7 +153,7 @@ function locate(pdf: Buffer): Located[] {
   return out;
 }
 
-function checkOne(pdf: Buffer, found: Located): SignatureReport {
+function checkOne(pdf: Buffer, found: Located, anchors: readonly X509Certificate[]): SignatureReport {
   const problems: Bilingual[] = [];
   const report: SignatureReport = {
     valid: false,
@@ -157,6 +164,7 @@ function checkOne(pdf: Buffer, found: Located): SignatureReport {
     coversWholeFile: false,
     digestMatches: false,
     signatureVerifies: false,
+    trusted: false,
   };
   const m = /\/M\s*\((D:[^)]*)\)/.exec(found.dict);
   if (m?.[1]) report.signedAt = parsePdfDate(m[1]);
@@ -279,16 +287,20 @@ function checkOne(pdf: Buffer, found: Located): SignatureReport {
   const when = report.signedAt ?? new Date();
   if (when < report.signer.validFrom || when > report.signer.validTo) problems.push(P.expired);
   report.valid = problems.length === 0;
+  report.trusted = report.valid && chainsToAnchor(cert, certificates, anchors, when);
   return report;
 }
 
-export function verifyPdf(bytes: Uint8Array): VerifyReport {
+export function verifyPdf(
+  bytes: Uint8Array,
+  opts: { trustAnchors?: readonly X509Certificate[] } = {},
+): VerifyReport {
   const pdf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const sha256 = createHash('sha256').update(pdf).digest('hex');
   if (!pdf.subarray(0, 1024).includes('%PDF-'))
     return { sha256, valid: false, signatures: [], problem: P.notPdf };
   const found = locate(pdf);
   if (found.length === 0) return { sha256, valid: false, signatures: [], problem: P.unsigned };
-  const signatures = found.map((f) => checkOne(pdf, f));
+  const signatures = found.map((f) => checkOne(pdf, f, opts.trustAnchors ?? []));
   return { sha256, valid: signatures.every((s) => s.valid), signatures, problem: null };
 }
