@@ -162,6 +162,7 @@ export const KIT_MESSAGES = {
         noted: 'Đã biết, giữ nguyên',
       },
       resolved: 'Đã xử lý.',
+      restoreNeeds: 'Khi xóa hộ, họ tên chủ hộ và số điện thoại đã bị xóa. Nhập lại để khôi phục.',
       at: 'Lúc {{time}}',
     },
   },
@@ -326,6 +327,8 @@ export const KIT_MESSAGES = {
         noted: 'Noted, keep as is',
       },
       resolved: 'Resolved.',
+      restoreNeeds:
+        'Deleting the household erased the head’s name and phones. Enter them again to restore it.',
       at: 'At {{time}}',
     },
   },

@@ -188,6 +188,84 @@ describe('the kit’s sync protocol', () => {
     assert.equal(tomb?.headName, null);
   });
 
+  it('when the leader restores a household deleted online and edited offline, then it comes back with the member’s values and the name the leader gives', async () => {
+    const { id, version } = await newHousehold({ headName: 'Lục Văn Páo', members: 4 });
+    await leader.push([cmd('household.delete', { id, baseVersion: version, reason: 'moved' })]);
+    const [edit] = await member.push([
+      cmd('household.update', { id, baseVersion: version, base: { members: 4 }, changes: { members: 6 } }),
+    ]);
+    assert.equal(edit?.status, 'conflict');
+    const [conflict] = await q<{ id: number }>(
+      `select id from fieldkit_conflicts where household_id = '${id}' and resolved_at is null`,
+    );
+    const cookie = await t.signIn('leader_a1');
+    const page = await t.formToken('/to-cong-nghe/xung-dot', cookie);
+    const restore = (extra: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/to-cong-nghe/xung-dot/${conflict?.id}`,
+        headers: { cookie: page.cookie, accept: 'text/html' },
+        payload: { _csrf: page.csrf, resolution: 'restored', ...extra },
+      });
+    // The deletion erased the head's name: restoring asks for it again, and refuses without it.
+    const bare = await restore({});
+    assert.equal(bare.statusCode, 400, bare.body);
+    assert.match(bare.body, /Nhập họ tên chủ hộ/);
+    assert.match(bare.body, /Thay đổi cần tổ trưởng xem lại/, 'the conflicts page again, with the form');
+    assert.match(bare.body, new RegExp(`id="c${conflict?.id}-headName"[^>]*aria-invalid="true"`));
+    const [still] = await q<{ deleted_at: string | null }>(
+      `select deleted_at from fieldkit_households where id = '${id}'`,
+    );
+    assert.ok(still?.deleted_at, 'nothing restored by a refused form');
+
+    const res = await restore({ headName: 'Lục Văn Páo', phones: '0912 000 333' });
+    assert.equal(res.statusCode, 303, res.body);
+    const [h] = await q<{
+      deleted_at: string | null;
+      head_name: string | null;
+      phones: string[];
+      members: number;
+      needs_review: boolean;
+    }>(
+      `select deleted_at, head_name, phones, members, needs_review from fieldkit_households where id = '${id}'`,
+    );
+    assert.deepEqual(h, {
+      deleted_at: null,
+      head_name: 'Lục Văn Páo',
+      phones: ['0912000333'],
+      members: 6,
+      needs_review: false,
+    });
+    const pulled = await member.pullAll();
+    assert.equal(pulled.households.find((x) => x.id === id)?.deleted, false, 'kits receive it back');
+  });
+
+  it('when a member or another hamlet’s member resolves a conflict, then it is refused and stays open', async () => {
+    const { id, version } = await newHousehold({ headName: 'Hoàng Thị Mỷ' });
+    await leader.push([cmd('household.delete', { id, baseVersion: version, reason: 'moved' })]);
+    await member.push([
+      cmd('household.update', { id, baseVersion: version, base: { members: 5 }, changes: { members: 3 } }),
+    ]);
+    const [conflict] = await q<{ id: number }>(
+      `select id from fieldkit_conflicts where household_id = '${id}' and resolved_at is null`,
+    );
+    for (const who of ['member_a1', 'member_a2']) {
+      const cookie = await t.signIn(who);
+      const page = await t.formToken('/to-cong-nghe/', cookie);
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/to-cong-nghe/xung-dot/${conflict?.id}`,
+        headers: { cookie: page.cookie },
+        payload: { _csrf: page.csrf, resolution: 'kept-deleted' },
+      });
+      assert.ok([403, 404].includes(res.statusCode), `${who}: ${res.statusCode}`);
+    }
+    const [open] = await q<{ resolved_at: string | null }>(
+      `select resolved_at from fieldkit_conflicts where id = ${conflict?.id}`,
+    );
+    assert.equal(open?.resolved_at, null);
+  });
+
   it('when a member deletes, then the command is rejected with the reason and nothing changes', async () => {
     const { id, version } = await newHousehold({ headName: 'Nông Văn Dền' });
     const [r] = await member.push([cmd('household.delete', { id, baseVersion: version, reason: 'moved' })]);

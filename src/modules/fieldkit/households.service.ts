@@ -380,8 +380,15 @@ export function resolutionsOf(kind: ConflictKind) {
 /**
  * Resolve one conflict: keep the server's values, take the member's, restore a deleted household
  * with the member's values, or delete after all. The household stays flagged while it has others.
+ * The deletion erased the head's name and phones: restoring takes them from the leader (`given`),
+ * and a household with consent is not restored without its head's name.
  */
-export async function resolveConflict(ctx: Ctx, id: number, resolution: Resolution) {
+export async function resolveConflict(
+  ctx: Ctx,
+  id: number,
+  resolution: Resolution,
+  given: { headName?: string | undefined; phones?: string | undefined } = {},
+) {
   const found = await q.findConflict(ctx.db, id);
   if (!found) throw new NotFound();
   requireReview(ctx.actor, found.hamletPath);
@@ -411,7 +418,12 @@ export async function resolveConflict(ctx: Ctx, id: number, resolution: Resoluti
       });
     } else if (resolution === 'restored' && h.deletedAt) {
       const record = c.clientRecord ?? {};
-      const merged = parse(HouseholdFields, { ...fieldsOf(h), ...record });
+      const merged = parse(HouseholdFields, {
+        ...fieldsOf(h),
+        ...record,
+        ...(given.headName?.trim() ? { headName: given.headName } : {}),
+        ...(given.phones?.trim() ? { phones: given.phones } : {}),
+      });
       h = await q.updateHousehold(tx, h.id, {
         ...columnsOf(merged),
         deletedAt: null,
