@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { addVillageUnchecked } from '#modules/places/index.ts';
 import { createTestApp, type TestApp } from '#test/support/app.ts';
 import { formData } from '#test/support/multipart.ts';
-import { kitOf, setUpTeams, type Teams } from './fieldkit.test-support.ts';
+import { LEADER } from './fieldkit.access.ts';
+import { cmd, householdFields, kitOf, setUpTeams, type Teams } from './fieldkit.test-support.ts';
 
 const CSV = [
   'chu_ho,so_nguoi,dien_thoai,dia_chi,vi_do,kinh_do,dong_y',
@@ -212,5 +214,43 @@ describe('teams, members, the register import and the province’s checklist', (
       payload: { _csrf: cp.csrf, i0_id: 'smartphone', i0_type: 'yesno', i0_vi: 'X' },
     });
     assert.equal(refused.statusCode, 403);
+  });
+
+  it('when a hamlet’s register holds 1,500 households, then an import or a new household beyond it is refused and nothing is added', async () => {
+    const a3 = await addVillageUnchecked(t.platform.database.db, t.places.a, {
+      type: 'thôn',
+      name: 'Nà Lầu',
+    });
+    await t.user('leader_a3', LEADER, a3.code);
+    const header = 'chu_ho,so_nguoi,dien_thoai,dia_chi,vi_do,kinh_do,dong_y';
+    const rows = Array.from(
+      { length: 1499 },
+      (_, i) => `Hộ số ${i + 1},3,,Xóm ${1 + (i % 9)} nhà ${i + 1},,,có`,
+    );
+    const full = await upload('admin_a', a3.id, [header, ...rows].join('\n'));
+    assert.equal(full.statusCode, 303, full.body.slice(0, 2000));
+    const over = await upload(
+      'admin_a',
+      a3.id,
+      [header, 'Hộ thêm một,2,,Cuối bản,,,có', 'Hộ thêm hai,2,,Cuối bản,,,có'].join('\n'),
+    );
+    assert.equal(over.statusCode, 409);
+    assert.match(over.body, /Mỗi thôn, bản ghi tối đa 1500 hộ; thôn đã có 1499, tệp thêm 2\./);
+    // The last place through the kit, then no more.
+    const kit = kitOf(t, await t.token('leader_a3'));
+    const create = () =>
+      cmd('household.create', {
+        id: crypto.randomUUID(),
+        hamletId: a3.id,
+        fields: householdFields({ address: `Cuối bản, nhà ${crypto.randomUUID().slice(0, 4)}` }),
+      });
+    const [last, beyond] = await kit.push([create(), create()]);
+    assert.equal(last?.status, 'applied', JSON.stringify(last));
+    assert.equal(beyond?.status, 'rejected');
+    assert.equal(beyond?.message?.vi, 'Mỗi thôn, bản ghi tối đa 1500 hộ.');
+    const [n] = await q<{ n: number }>(
+      `select count(*)::int as n from fieldkit_households where hamlet_id = ${a3.id}`,
+    );
+    assert.equal(n?.n, 1500);
   });
 });
