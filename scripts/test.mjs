@@ -64,13 +64,15 @@ function run(label, globs, env) {
 }
 
 const results = [];
-// The whole suite also checks lint, formatting and types; a run of chosen files does not.
+// The whole suite also checks lint, formatting, module boundaries and types; a run of chosen files
+// does not.
 if (!only) {
   console.log('\n=== lint and types ===');
   const bin = (name) => path.resolve('node_modules/.bin', name);
   const lint = spawnSync(node, [bin('biome'), 'check', '.'], { stdio: 'inherit' });
+  const boundaries = spawnSync(node, ['scripts/check-boundaries.mjs'], { stdio: 'inherit' });
   const types = spawnSync(node, [bin('tsc'), '--noEmit', '-p', '.'], { stdio: 'inherit' });
-  const ok = lint.status === 0 && types.status === 0;
+  const ok = lint.status === 0 && boundaries.status === 0 && types.status === 0;
   console.log(ok ? 'lint and types: ok' : 'lint and types: FAILED');
   results.push({ code: ok ? 0 : 1, pass: ok ? 1 : 0, fail: ok ? 0 : 1 });
 }

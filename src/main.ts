@@ -1,8 +1,12 @@
 import { buildApp } from '#app/app.ts';
 import { bootPlatform, startWorkers, stopPlatform } from '#app/bootstrap.ts';
-import { ensureDemo } from '#app/demo.ts';
+import { activeDemoProblem, ensureDemo } from '#app/demo.ts';
 import { ConfigError, loadConfig } from '#platform/config.ts';
 import { loggerOptions } from '#platform/logger.ts';
+import { serveMetrics } from '#platform/metrics.ts';
+
+/** EX_CONFIG (sysexits.h): the configuration, or what it finds, forbids starting. */
+const EX_CONFIG = 78;
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -10,28 +14,67 @@ try {
 } catch (e) {
   if (e instanceof ConfigError) {
     console.error(e.message);
-    process.exit(78); // EX_CONFIG
+    process.exit(EX_CONFIG);
   }
   throw e;
 }
 
 const logger = loggerOptions(config);
 const platform = await bootPlatform(config);
-const demo = await ensureDemo(platform.database, { seedDemo: config.DEMO_SEED });
+const demo = await ensureDemo(platform);
+if (config.NODE_ENV === 'production') {
+  const problem = await activeDemoProblem(platform.database);
+  if (problem) {
+    console.error(`Invalid configuration:\n  - ${problem}`);
+    await stopPlatform(platform);
+    process.exit(EX_CONFIG);
+  }
+}
 const app = await buildApp(platform, { logger });
 await startWorkers(platform);
 await app.listen({ host: config.HOST, port: config.PORT });
+const metrics =
+  config.METRICS_PORT === undefined
+    ? undefined
+    : await serveMetrics(platform.metrics, config.METRICS_HOST, config.METRICS_PORT);
+if (metrics) app.log.info({ url: metrics.url }, 'metrics served on their own address');
 
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.PORT;
-app.log.info({ port, database: platform.database.kind, version: platform.version }, 'Xã Số is listening');
+const site = config.PUBLIC_URL.replace(/\/$/, '');
+app.log.info(
+  { port, publicUrl: site, database: platform.database.kind, version: platform.version },
+  'Xã Số is listening',
+);
 if (demo.placesImported) app.log.info('administrative units imported');
-if (demo.staff.length) {
-  const lines = demo.staff.map((s) => `  ${s.username.padEnd(12)} ${s.password}   (${s.role})`).join('\n');
-  process.stdout.write(
-    `\nXã Số — http://localhost:${port}\nDemo commune: Xã Mẫu Sơn, Lạng Sơn. Staff sign-ins at http://localhost:${port}/dang-nhap:\n${lines}\n\n`,
+if (demo.disabledAccounts.length) {
+  app.log.warn(
+    { accounts: demo.disabledAccounts },
+    'DEMO_SEED=false: the demo accounts were disabled (their password is published); their sessions ended',
   );
 }
+if (demo.disabledCertificate) {
+  app.log.warn(
+    { movedTo: demo.disabledCertificate },
+    'DEMO_SEED=false: the demo signing certificate was disabled (moved aside; it signs nothing more)',
+  );
+}
+
+const lines = [`Xã Số — ${site}  (listening on ${config.HOST}:${port})`];
+if (demo.staff.length) {
+  lines.push(
+    `Demo commune: Xã Mẫu Sơn, Lạng Sơn. Staff sign-ins at ${site}/dang-nhap:`,
+    ...demo.staff.map((s) => `  ${s.username.padEnd(12)} ${s.password}   (${s.role}, ${s.place})`),
+  );
+}
+if (config.SMS_ADAPTER === 'dev' || config.EMAIL_ADAPTER === 'dev') {
+  lines.push(
+    'Development messages are not sent (SMS_ADAPTER/EMAIL_ADAPTER=dev): each SMS and e-mail, citizens’ one-time',
+    `sign-in codes included, is printed below as it is "sent", and listed at ${site}/quan-tri/tin-nhan`,
+    '(admins see their commune’s messages; sign-in codes, which belong to no commune, a province admin).',
+  );
+}
+process.stdout.write(`\n${lines.join('\n')}\n\n`);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -41,6 +84,7 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => process.exit(1), 10_000);
   force.unref();
   await app.close();
+  await metrics?.close();
   await stopPlatform(platform);
   process.exit(0);
 }

@@ -1,13 +1,73 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fixedClock } from '#platform/clock.ts';
 import { ConfigError, loadConfig } from '#platform/config.ts';
+import { serveMetrics } from '#platform/metrics.ts';
 import { COMMUNE_A, createTestApp, type TestApp } from '#test/support/app.ts';
 import { dbKind } from '#test/support/db.ts';
+
+const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
+
+/** A production configuration that passes every start-up check. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  PUBLIC_URL: 'https://xa.example.vn',
+  SMS_ADAPTER: 'http',
+  SMS_HTTP_URL: 'https://sms.example.vn/send',
+  EMAIL_ADAPTER: 'smtp',
+  SMTP_URL: 'smtp://mail.example.vn',
+};
+
+/**
+ * Start the real process (`src/main.ts`) with only `env` (and a fresh data folder) and wait for it to
+ * exit by itself: for start-up refusals, which happen before anything listens.
+ */
+async function startUp(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xaso-start-'));
+  const root = path.resolve(import.meta.dirname, '../..');
+  const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: '0', MQTT_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  return { code, output };
+}
+
+/** Every GET route of the app, whole paths, from Fastify's printed route tree. */
+function getRoutes(t: TestApp): string[] {
+  const stack: string[] = [];
+  const out: string[] = [];
+  for (const line of t.app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const at = line.indexOf('── ');
+    if (at < 0) continue;
+    const depth = (at - 1) / 4;
+    const m = /^(.*?)(?: \(([A-Z, ]+)\))?$/.exec(line.slice(at + 3));
+    stack.length = depth;
+    stack.push(m?.[1] ?? '');
+    if (m?.[2]?.split(', ').includes('GET')) out.push(stack.join(''));
+  }
+  return [...new Set(out)];
+}
 
 describe('platform endpoints', () => {
   let t: TestApp;
   before(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: { METRICS_TOKEN } });
   });
   after(() => t.close());
 
@@ -19,7 +79,11 @@ describe('platform endpoints', () => {
 
   it('when /metrics is scraped after some requests, then it is Prometheus text with request durations by route', async () => {
     await t.app.inject({ method: 'GET', url: '/' });
-    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     assert.match(String(res.headers['content-type']), /^text\/plain/);
     assert.match(res.body, /# TYPE xaso_http_request_duration_seconds histogram/);
     assert.match(
@@ -108,9 +172,54 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ SMS_ADAPTER: 'http' }), /SMS_HTTP_URL/);
   });
 
+  it('when PUBLIC_URL is unset, then it follows HOST and PORT, a wildcard host read as localhost', () => {
+    const url = (env: Record<string, string>) => loadConfig(env).PUBLIC_URL;
+    assert.equal(url({ PORT: '8080' }), 'http://localhost:8080');
+    assert.equal(url({ HOST: '::', PORT: '4000' }), 'http://localhost:4000');
+    assert.equal(url({ HOST: '192.168.1.20', PORT: '3001' }), 'http://192.168.1.20:3001');
+    assert.equal(url({ HOST: '::1' }), 'http://[::1]:3000');
+    assert.equal(
+      url({ HOST: 'xa.local', PUBLIC_URL: 'https://motcua.example.vn' }),
+      'https://motcua.example.vn',
+    );
+  });
+
+  it('when production has no PUBLIC_URL or asks for the demo seed, then the configuration is refused; the demo seed is off by default there', () => {
+    const { PUBLIC_URL: _url, ...noUrl } = PRODUCTION;
+    assert.throws(() => loadConfig(noUrl), /PUBLIC_URL: required in production/);
+    assert.throws(() => loadConfig({ ...PRODUCTION, DEMO_SEED: 'true' }), /DEMO_SEED: the demo seed/);
+    assert.equal(loadConfig(PRODUCTION).DEMO_SEED, false);
+    assert.equal(loadConfig({ ...PRODUCTION, NODE_ENV: 'development' }).DEMO_SEED, true);
+  });
+
+  it('when production would use the dev SMS or e-mail adapter, then the configuration is refused naming each', () => {
+    assert.doesNotThrow(() => loadConfig(PRODUCTION));
+    const { SMS_ADAPTER: _sms, SMS_HTTP_URL: _url, ...noSms } = PRODUCTION;
+    assert.throws(
+      () => loadConfig(noSms),
+      (e: unknown) => e instanceof ConfigError && /^SMS_ADAPTER: /.test(e.problems.join('\n')),
+    );
+    assert.throws(
+      () => loadConfig({ ...PRODUCTION, EMAIL_ADAPTER: 'dev' }),
+      /EMAIL_ADAPTER: the dev adapter/,
+    );
+    assert.doesNotThrow(() => loadConfig({ ...PRODUCTION, NODE_ENV: 'development', SMS_ADAPTER: 'dev' }));
+  });
+
+  it('when the process starts in production with the dev adapters and no PUBLIC_URL, then it exits 78 naming the variables', async () => {
+    const { PUBLIC_URL: _url, ...noUrl } = PRODUCTION;
+    const { code, output } = await startUp({ ...noUrl, SMS_ADAPTER: 'dev', EMAIL_ADAPTER: 'dev' });
+    assert.equal(code, 78, output);
+    assert.match(output, /PUBLIC_URL: required in production/);
+    assert.match(output, /SMS_ADAPTER: the dev adapter/);
+    assert.match(output, /EMAIL_ADAPTER: the dev adapter/);
+  });
+
   it('when nothing is set, then the embedded defaults apply', () => {
     const c = loadConfig({});
     assert.equal(c.PORT, 3000);
+    assert.equal(c.PUBLIC_URL, 'http://localhost:3000');
+    assert.equal(c.DEMO_SEED, true);
     assert.equal(c.DATABASE_URL, undefined);
     assert.equal(c.dataDir, '.data');
     assert.equal(c.cookieSecure, false);
@@ -134,5 +243,122 @@ describe('staff home', () => {
     });
     assert.match(res.body, /href="\/quan-tri\/phan-anh"/);
     assert.doesNotMatch(res.body, /href="\/quan-tri\/thu-tuc"/);
+  });
+});
+
+describe('route rate limits', () => {
+  let t: TestApp;
+  const clock = fixedClock(new Date('2026-11-23T08:00:00+07:00'));
+  before(async () => {
+    t = await createTestApp({ clock });
+  });
+  after(() => t.close());
+
+  const services = (remoteAddress: string) =>
+    t.app.inject({ method: 'GET', url: '/open311/v2/services.json', remoteAddress });
+  /** A login with no fields: refused by its schema (400), but counted by the route's limit first. */
+  const login = (remoteAddress: string) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: {}, remoteAddress });
+
+  it('when one client reads the Open311 services 61 times, then its sign-in still answers (each route counts on its own)', async () => {
+    for (let i = 0; i < 61; i++) assert.equal((await services('10.0.0.1')).statusCode, 200);
+    assert.equal((await login('10.0.0.1')).statusCode, 400);
+  });
+
+  it('when a route reaches its max, then only that route refuses, until its own window has passed', async () => {
+    for (let i = 0; i < 60; i++) assert.equal((await login('10.0.0.2')).statusCode, 400);
+    const refused = await login('10.0.0.2');
+    assert.equal(refused.statusCode, 429);
+    assert.equal(refused.headers['retry-after'], String(15 * 60));
+    assert.equal((await services('10.0.0.2')).statusCode, 200);
+    assert.equal((await login('10.0.0.3')).statusCode, 400, 'another address has its own count');
+    clock.advance(15 * 60_000);
+    assert.equal((await login('10.0.0.2')).statusCode, 400);
+  });
+});
+
+describe('security headers and metrics', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp({ env: { METRICS_TOKEN } });
+    await t.user('header_admin', 'admin', COMMUNE_A);
+  });
+  after(() => t.close());
+
+  it('when any response is sent, then it carries a CSP without inline script, no framing, nosniff, a referrer policy and a permissions policy, and no HSTS on http', async () => {
+    for (const url of ['/', '/dang-nhap', '/khong-co', '/api/v1/places', '/static/app.css']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      const csp = String(res.headers['content-security-policy']);
+      assert.match(csp, /(^|;)default-src 'self'/, url);
+      assert.match(csp, /(^|;)script-src 'self'(;|$)/, `${url}: scripts from this site only, none inline`);
+      assert.match(csp, /(^|;)script-src-attr 'none'/, `${url}: no event handler attributes`);
+      assert.match(csp, /(^|;)frame-ancestors 'none'/, url);
+      assert.match(csp, /(^|;)object-src 'none'/, url);
+      assert.doesNotMatch(csp, /upgrade-insecure-requests/, `${url}: http stays http`);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', url);
+      assert.equal(res.headers['x-frame-options'], 'DENY', url);
+      assert.equal(res.headers['referrer-policy'], 'same-origin', url);
+      assert.match(String(res.headers['permissions-policy']), /geolocation=\(self\)/, url);
+      assert.match(String(res.headers['permissions-policy']), /camera=\(\)/, url);
+      assert.equal(res.headers['strict-transport-security'], undefined, url);
+    }
+  });
+
+  it('when the public address is https, then HSTS is sent and requests are upgraded', async () => {
+    const https = await createTestApp({ env: { PUBLIC_URL: 'https://xa.example.vn' } });
+    try {
+      const res = await https.app.inject({ method: 'GET', url: '/' });
+      assert.match(String(res.headers['strict-transport-security']), /^max-age=31536000$/);
+      assert.match(String(res.headers['content-security-policy']), /upgrade-insecure-requests/);
+    } finally {
+      await https.close();
+    }
+  });
+
+  it('when pages are rendered, then none holds an inline script, a style element or an event handler', async () => {
+    const cookie = await t.signIn('header_admin');
+    const pages = getRoutes(t)
+      .map((p) => p.replace('/xa/:code', `/xa/${COMMUNE_A}`))
+      .filter((p) => !/[:*]|^\/(api|static|open311|cap|metrics|healthz)\b|\.[a-z0-9]+$/.test(p))
+      .sort();
+    assert.ok(pages.includes('/quan-tri/tin-nhan') && pages.length > 30, `found ${pages.join(' ')}`);
+    for (const url of pages) {
+      for (const who of [{}, { cookie }]) {
+        const res = await t.app.inject({ method: 'GET', url, headers: { accept: 'text/html', ...who } });
+        if (!String(res.headers['content-type']).startsWith('text/html')) continue;
+        assert.doesNotMatch(res.body, /<script(?![^>]*\ssrc=)[^>]*>/i, `${url}: inline script`);
+        assert.doesNotMatch(res.body, /<style[\s>]/i, `${url}: style element`);
+        assert.doesNotMatch(res.body, /<[^>]+\son[a-z]+\s*=/i, `${url}: event handler attribute`);
+        assert.doesNotMatch(res.body, /(href|src|action)="\s*javascript:/i, `${url}: javascript: URL`);
+      }
+    }
+  });
+
+  it('when /metrics is asked without the token or with a wrong one, then 401; with the token, the figures', async () => {
+    const ask = (authorization?: string) =>
+      t.app.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
+    assert.equal((await ask()).statusCode, 401);
+    assert.equal((await ask(`Bearer ${METRICS_TOKEN}x`)).statusCode, 401);
+    assert.equal((await ask(`Basic ${METRICS_TOKEN}`)).statusCode, 401);
+    const ok = await ask(`Bearer ${METRICS_TOKEN}`);
+    assert.equal(ok.statusCode, 200);
+    assert.match(ok.body, /xaso_http_request_duration_seconds/);
+  });
+
+  it('when no token is configured, then the public /metrics is an unknown page and the figures are on their own address', async () => {
+    const plain = await createTestApp();
+    const internal = await serveMetrics(plain.platform.metrics, '127.0.0.1', 0);
+    try {
+      const res = await plain.app.inject({ method: 'GET', url: '/metrics' });
+      assert.equal(res.statusCode, 404);
+      assert.doesNotMatch(res.body, /xaso_/);
+      const scraped = await fetch(internal.url);
+      assert.equal(scraped.status, 200);
+      assert.match(await scraped.text(), /# TYPE xaso_http_request_duration_seconds histogram/);
+      assert.equal((await fetch(internal.url.replace('/metrics', '/'))).status, 404);
+    } finally {
+      await internal.close();
+      await plain.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -17,7 +18,10 @@ import {
 import { z } from 'zod';
 import { anonymous } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
+import { NotFound, TooManyRequests } from '#platform/errors.ts';
+import { helmetOptions, PERMISSIONS_POLICY } from '#platform/http/security.ts';
 import { DEFAULT_LOCALE, isLocale } from '#platform/i18n/index.ts';
+import { metricsAuthorized } from '#platform/metrics.ts';
 import { fastifyRateLimitStore } from '#platform/rate-limit.ts';
 import '#platform/http/types.ts';
 import { registerAuditRoutes } from '#modules/audit/index.ts';
@@ -59,6 +63,11 @@ export async function buildApp(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  await app.register(fastifyHelmet, helmetOptions(config.PUBLIC_URL));
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.header('permissions-policy', PERMISSIONS_POLICY);
+    done();
+  });
   await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(fastifyCookie, { secret: platform.secrets.cookie });
   await app.register(fastifyFormbody);
@@ -75,6 +84,8 @@ export async function buildApp(
     global: false,
     store: fastifyRateLimitStore(platform.floodLimiter),
     keyGenerator: (req) => req.ip,
+    // The route's own window, in the one error shape (problem+json or the error page).
+    errorResponseBuilder: (_req, context) => new TooManyRequests(Math.max(1, Math.ceil(context.ttl / 1000))),
   });
   await app.register(fastifySwagger, {
     openapi: {
@@ -89,7 +100,11 @@ export async function buildApp(
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    // Swagger UI adds <style> elements as it runs: allowed on its own pages only (no user data there).
+    transformStaticCSP: (csp) => csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+  });
   await app.register(fastifyStatic, {
     root: STATIC_DIR,
     prefix: '/static/',
@@ -189,7 +204,13 @@ export async function buildApp(
       }
     },
   );
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  // Metrics name routes and volumes: served here only to a scraper holding METRICS_TOKEN; without
+  // one, only on the internal address METRICS_PORT (main.ts), and this path is an unknown page.
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    if (!config.METRICS_TOKEN) throw new NotFound();
+    if (!metricsAuthorized(req.headers.authorization, config.METRICS_TOKEN)) {
+      return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').send();
+    }
     reply.type(platform.metrics.registry.contentType);
     return platform.metrics.registry.metrics();
   });

@@ -5,6 +5,7 @@ import { startBroadcast, stopBroadcast } from '#modules/broadcast/index.ts';
 import { startDocumentWorkers } from '#modules/documents/index.ts';
 import { startDossierWorkers } from '#modules/dossiers/index.ts';
 import { startFeedbackWorkers } from '#modules/feedback/index.ts';
+import { startIdentityWorkers } from '#modules/identity/index.ts';
 import { startIndicatorWorkers } from '#modules/indicators/index.ts';
 import { startNotificationWorker } from '#modules/notifications/index.ts';
 import { startRatingWorkers } from '#modules/ratings/index.ts';
@@ -39,13 +40,14 @@ export async function bootPlatform(config: Config, opts: BootOptions = {}): Prom
     }));
   await migrate(database);
   const onError = opts.onError ?? ((scope, e) => console.error(`[${scope}]`, e));
+  const clock = opts.clock ?? systemClock;
   const platform: Platform = {
     config,
     database,
-    clock: opts.clock ?? systemClock,
+    clock,
     events: new Events((name, e) => onError(`event ${name}`, e)),
-    limiter: new RateLimiter(database),
-    floodLimiter: new RateLimiter(database, { floods: true }),
+    limiter: new RateLimiter(database, { clock }),
+    floodLimiter: new RateLimiter(database, { floods: true, clock }),
     files: new FileService(blobStoreFromConfig(config), database, config.UPLOAD_MAX_BYTES),
     metrics: createMetrics(),
     jobs: config.JOBS
@@ -66,6 +68,7 @@ export async function startWorkers(platform: Platform) {
   if (!platform.jobs) return;
   await platform.jobs.start();
   await startNotificationWorker(platform);
+  await startIdentityWorkers(platform);
   await startFeedbackWorkers(platform);
   await startDossierWorkers(platform);
   await startDocumentWorkers(platform);

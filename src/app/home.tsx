@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { PUBLIC_CALENDAR_PATH } from '#modules/calendar/index.ts';
 import { addMessages } from '#platform/i18n/index.ts';
 import { Layout } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
@@ -22,6 +23,8 @@ addMessages('home', {
     soon: 'Sắp có',
     signIn: 'Đăng nhập bằng số điện thoại',
     signInText: 'Không cần mật khẩu: nhập số điện thoại, nhận mã qua tin nhắn.',
+    calendar: 'Lịch làm việc',
+    calendarText: 'Ngày nào xã làm việc, ngày nào nghỉ lễ, Tết, nghỉ bù, để khỏi đi uổng công.',
     places: 'Tìm xã, thôn của bạn',
     placesText: 'Tra tên và mã xã, phường mới sau sắp xếp ngày 1/7/2025, và xã cũ nay thuộc đâu.',
     help: 'Cần người giúp? Tổ công nghệ số cộng đồng ở thôn, bản có thể làm giúp bạn ngay tại nhà.',
@@ -47,6 +50,9 @@ addMessages('home', {
     soon: 'Coming soon',
     signIn: 'Sign in with your phone number',
     signInText: 'No password: enter your phone number and get a code by SMS.',
+    calendar: 'Office calendar',
+    calendarText:
+      'Which days the commune office is open, and the holidays, Tết and days in lieu, so you do not travel for nothing.',
     places: 'Find your commune or village',
     placesText:
       'Look up the new communes after the 1 July 2025 reorganisation, and where a former commune now belongs.',
@@ -65,6 +71,7 @@ const SERVICES: readonly { key: string; href: string | undefined }[] = [
   { key: 'signIn', href: '/cong-dan/dang-nhap' },
   { key: 'places', href: '/dia-ban' },
   { key: 'fieldkit', href: '/to-cong-nghe/' },
+  { key: 'calendar', href: PUBLIC_CALENDAR_PATH },
 ];
 
 export function registerHomeRoutes(app: FastifyInstance) {

@@ -13,7 +13,8 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  // Unset: http://HOST:PORT (a wildcard HOST as localhost); required in production.
+  PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
@@ -24,7 +25,8 @@ export const configSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().positive().default(12),
   COOKIE_SECURE: bool.optional(),
   TRUST_PROXY: bool.default(false),
-  DEMO_SEED: bool.default(true),
+  // Unset: true, except in production (false there; production refuses true).
+  DEMO_SEED: bool.optional(),
   JOBS: bool.default(true),
   STORAGE: z.enum(['local', 's3']).default('local'),
   S3_ENDPOINT: z.url().optional(),
@@ -47,6 +49,11 @@ export const configSchema = z.object({
     .optional(),
   EMAIL_FROM: z.string().default('Xã Số <no-reply@xaso.local>'),
   OTP_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+  // Prometheus metrics: on the public port only with this bearer token; and/or on an internal
+  // address of their own (METRICS_HOST:METRICS_PORT). Neither: no metrics are served.
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   // Digital signature of results: a PKCS#12 file (.p12/.pfx) and its passphrase. Unset with the demo
   // seed on: a self-signed demo certificate is made under DATA_DIR/signing on first use.
   SIGNING_P12_PATH: z.string().optional(),
@@ -101,7 +108,22 @@ export const configSchema = z.object({
   TTS_TIMEOUT_MS: z.string().optional(),
 });
 
-export type Config = z.infer<typeof configSchema> & { dataDir: string; cookieSecure: boolean };
+type Parsed = z.infer<typeof configSchema>;
+
+export type Config = Omit<Parsed, 'PUBLIC_URL' | 'DEMO_SEED'> & {
+  /** The address citizens use: as set, or derived from HOST and PORT. */
+  PUBLIC_URL: string;
+  DEMO_SEED: boolean;
+  dataDir: string;
+  cookieSecure: boolean;
+};
+
+/** `http://HOST:PORT`, a wildcard or empty host read as `localhost` (what a browser on this machine opens). */
+export function defaultPublicUrl(host: string, port: number) {
+  const wildcard = ['', '0.0.0.0', '::', '[::]', '*'].includes(host);
+  const name = wildcard ? 'localhost' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -130,15 +152,45 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('PAYMENT_BANK_BIN, PAYMENT_ACCOUNT_NUMBER and PAYMENT_ACCOUNT_NAME go together');
   }
   if (!c.MQTT_TLS_CERT !== !c.MQTT_TLS_KEY) problems.push('MQTT_TLS_CERT and MQTT_TLS_KEY go together');
+  if (c.NODE_ENV === 'production') problems.push(...productionProblems(c));
   if (problems.length) throw new ConfigError(problems);
+  const publicUrl = c.PUBLIC_URL ?? defaultPublicUrl(c.HOST, c.PORT);
   return {
     ...c,
+    PUBLIC_URL: publicUrl,
+    DEMO_SEED: c.DEMO_SEED ?? c.NODE_ENV !== 'production',
     dataDir: c.DATA_DIR,
-    cookieSecure: c.COOKIE_SECURE ?? c.PUBLIC_URL.startsWith('https://'),
+    cookieSecure: c.COOKIE_SECURE ?? publicUrl.startsWith('https://'),
   };
 }
 
-/** What may reach the browser: nothing secret, listed on purpose. */
-export function publicConfig(c: Config) {
-  return { publicUrl: c.PUBLIC_URL, uploadMaxBytes: c.UPLOAD_MAX_BYTES };
+/**
+ * What production refuses that development allows (the README's production checklist): a guessed
+ * public address (links in SMS, PDFs and QR codes would point at it), demo accounts with a published
+ * password, and adapters that keep people's messages on this server instead of sending them.
+ * Start-up also refuses an active demo account left in the database (src/app/demo.ts).
+ */
+function productionProblems(c: Parsed): string[] {
+  const problems: string[] = [];
+  if (!c.PUBLIC_URL) {
+    problems.push(
+      'PUBLIC_URL: required in production (the address citizens open, e.g. https://motcua.langson.gov.vn): links in SMS, PDFs and QR codes use it',
+    );
+  }
+  if (c.DEMO_SEED) {
+    problems.push(
+      'DEMO_SEED: the demo seed makes accounts whose password is published; production never seeds them (leave DEMO_SEED unset or false)',
+    );
+  }
+  if (c.SMS_ADAPTER === 'dev') {
+    problems.push(
+      'SMS_ADAPTER: the dev adapter sends nothing and keeps every SMS, citizens’ sign-in codes included, on this server; in production set SMS_ADAPTER=http and SMS_HTTP_URL',
+    );
+  }
+  if (c.EMAIL_ADAPTER === 'dev') {
+    problems.push(
+      'EMAIL_ADAPTER: the dev adapter sends nothing and keeps every e-mail on this server; in production set EMAIL_ADAPTER=smtp and SMTP_URL',
+    );
+  }
+  return problems;
 }

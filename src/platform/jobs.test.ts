@@ -4,15 +4,6 @@ import { setTimeout } from 'node:timers/promises';
 import { createTestDatabase, dbKind } from '#test/support/db.ts';
 import { Jobs } from './jobs.ts';
 
-/** Poll until `done()` holds; fail with `what` at the deadline. */
-async function waitFor(what: string, done: () => boolean, deadlineMs = 30_000) {
-  const until = Date.now() + deadlineMs;
-  while (!done()) {
-    if (Date.now() > until) assert.fail(`${what}: not within ${deadlineMs / 1000} s`);
-    await setTimeout(100);
-  }
-}
-
 describe('background jobs', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   const running: Jobs[] = [];
@@ -24,6 +15,20 @@ describe('background jobs', () => {
     await jobs.start();
     running.push(jobs);
     return jobs;
+  }
+
+  /** Poll the queue's table until every job is completed (pg-boss never runs a completed job again). */
+  async function waitForCompleted(ids: string[]) {
+    const until = Date.now() + 30_000;
+    for (;;) {
+      const [row] = await database.query<{ n: number }>(
+        "select count(*)::int as n from pgboss.job where id = any($1::uuid[]) and state = 'completed'",
+        [ids],
+      );
+      if (row?.n === ids.length) return;
+      if (Date.now() > until) assert.fail(`${ids.length} jobs completed: only ${row?.n} within 30 s`);
+      await setTimeout(100);
+    }
   }
 
   before(async () => {
@@ -46,12 +51,10 @@ describe('background jobs', () => {
     );
     const id = await jobs.send('test.once', { dossier: 'HS-06541-000123' });
     assert.ok(id, 'pg-boss returns the job id');
-    await waitFor('the job ran', () => seen.length >= 1);
-    // A few more polling rounds: a second run would show up here.
-    await setTimeout(2000);
+    await waitForCompleted([id as string]);
+    // Stopping waits for every handler still running: a second run would be in `seen` by now.
+    await jobs.stop();
     assert.deepEqual(seen, ['HS-06541-000123']);
-    const [row] = await database.query<{ state: string }>('select state from pgboss.job where id = $1', [id]);
-    assert.equal(row?.state, 'completed');
     assert.deepEqual(errors, []);
   });
 
@@ -71,9 +74,12 @@ describe('background jobs', () => {
       };
       await a.work('test.many', worker('a'), { pollingIntervalSeconds: 0.5 });
       await b.work('test.many', worker('b'), { pollingIntervalSeconds: 0.5 });
-      for (let n = 1; n <= 20; n++) await (n % 2 ? a : b).send('test.many', { n });
-      await waitFor('all 20 jobs handled', () => handled.size >= 20);
-      await setTimeout(2000);
+      const ids: string[] = [];
+      for (let n = 1; n <= 20; n++) ids.push((await (n % 2 ? a : b).send('test.many', { n })) as string);
+      await waitForCompleted(ids);
+      // Stopping waits for the handlers still running: a job fetched twice would be counted twice now.
+      await a.stop();
+      await b.stop();
       const twice = [...handled].filter(([, by]) => by.length !== 1);
       assert.deepEqual(twice, [], 'no job handled twice');
       assert.deepEqual(

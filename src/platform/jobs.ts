@@ -1,6 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
 import { type Database, pgliteDates, pgliteOf } from './db/client.ts';
+
+/** Advisory lock key for creating queues (migrations 872_341_001, places import 002, demo seed 003). */
+const QUEUE_CREATION_LOCK = 872_341_004;
 
 export type JobHandler<T> = (data: T) => Promise<void>;
 
@@ -13,7 +15,10 @@ export class Jobs {
   private boss: PgBoss;
   private queues = new Set<string>();
 
-  constructor(database: Database, opts: { url?: string | undefined; onError: (e: unknown) => void }) {
+  constructor(
+    private database: Database,
+    opts: { url?: string | undefined; onError: (e: unknown) => void },
+  ) {
     const pglite = pgliteOf(database);
     const common = { schema: 'pgboss' } as const;
     this.boss = pglite
@@ -38,17 +43,13 @@ export class Jobs {
 
   private async ensureQueue(name: string) {
     if (this.queues.has(name)) return;
-    // pg-boss's create_queue deadlocks (40P01) when two processes create the same new queue at
-    // once; the loser retries and then finds the queue the winner made.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name);
-        break;
-      } catch (e) {
-        if ((e as { code?: string }).code !== '40P01' || attempt >= 5) throw e;
-        await sleep(20 * attempt + Math.random() * 50);
-      }
-    }
+    const create = async () => {
+      if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name);
+    };
+    // pg-boss's create_queue deadlocks when two processes create the same new queue at once, and
+    // waits for PostgreSQL's deadlock detector to break it: processes sharing a server take turns.
+    if (this.database.kind === 'postgres') await this.database.withLock(QUEUE_CREATION_LOCK, create);
+    else await create();
     this.queues.add(name);
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout } from 'node:timers/promises';
 import { createTestDatabase } from '#test/support/db.ts';
+import { fixedClock } from './clock.ts';
 import { type Database, openDatabase, type SqlRunner } from './db/client.ts';
 import { RateLimiter, SqlCounters, SyncedCounters } from './rate-limit.ts';
 
@@ -10,11 +10,13 @@ describe('rate limiter', () => {
   /** A second process's own connection pool on a server; the same embedded instance on PGlite. */
   let other: Database;
   let limiter: RateLimiter;
+  /** Every limiter here counts on this clock: a window passes when the test moves it. */
+  const clock = fixedClock(new Date('2026-11-23T08:00:00+07:00'));
 
   before(async () => {
     database = await createTestDatabase();
     other = database.url ? await openDatabase({ url: database.url, poolSize: 3 }) : database;
-    limiter = new RateLimiter(database);
+    limiter = new RateLimiter(database, { clock });
   });
   after(async () => {
     if (other !== database) await other.close();
@@ -43,19 +45,21 @@ describe('rate limiter', () => {
   it('when the window has passed, then the count starts again at 1 with a new reset time', async () => {
     const first = await limiter.hit('window:1', 300);
     assert.equal((await limiter.hit('window:1', 300)).count, 2);
-    await setTimeout(400);
+    clock.advance(299);
+    assert.equal((await limiter.hit('window:1', 300)).count, 3, 'still the first window');
+    clock.advance(1);
     const next = await limiter.hit('window:1', 300);
     assert.equal(next.count, 1);
-    assert.ok(next.resetAt > first.resetAt, 'a new window');
+    assert.equal(next.resetAt.getTime(), first.resetAt.getTime() + 300, 'a new window from now');
     assert.equal((await limiter.hit('window:1', 300)).count, 2);
   });
 
   it('when the window is still open, then the reset time stays where the first hit put it', async () => {
     const first = await limiter.hit('window:2', 60_000);
+    assert.equal(first.resetAt.getTime(), clock.now().getTime() + 60_000, 'a minute after the first hit');
+    clock.advance(20_000);
     const later = await limiter.hit('window:2', 60_000);
     assert.equal(later.resetAt.getTime(), first.resetAt.getTime());
-    const ahead = first.resetAt.getTime() - Date.now();
-    assert.ok(ahead > 55_000 && ahead <= 61_000, `reset about a minute ahead, got ${ahead} ms`);
   });
 
   it('when several keys are counted at once, then each counts and any one over its max refuses all', async () => {
@@ -79,10 +83,11 @@ describe('rate limiter', () => {
         ?.count ?? 0;
     /** No timer during a test: each sync is asked for. */
     const flood = (db: Database, keys?: number) =>
-      new SyncedCounters(new SqlCounters(db), { everyMs: 3_600_000, ...(keys ? { keys } : {}) });
+      new SyncedCounters(new SqlCounters(db), { everyMs: 3_600_000, clock, ...(keys ? { keys } : {}) });
     const hits = async (store: SyncedCounters, key: string, n: number) => {
       const counts = [];
-      for (let i = 0; i < n; i++) counts.push((await store.hitAll([{ key, windowMs: 60_000 }]))[0]?.count);
+      for (let i = 0; i < n; i++)
+        counts.push((await store.hitAll([{ key, windowMs: 60_000 }], clock.now()))[0]?.count);
       return counts;
     };
 
@@ -124,7 +129,7 @@ describe('rate limiter', () => {
         },
         exec: (text) => database.exec(text),
       };
-      const store = new SyncedCounters(new SqlCounters(flaky), { everyMs: 3_600_000 });
+      const store = new SyncedCounters(new SqlCounters(flaky), { everyMs: 3_600_000, clock });
       await hits(store, 'flood:flaky', 3);
       await assert.rejects(store.sync(), /connection lost/);
       assert.deepEqual(await hits(store, 'flood:flaky', 1), [4]);
@@ -153,15 +158,14 @@ describe('rate limiter', () => {
       [true, true, true, false],
     );
     const refused = answers[3];
-    assert.ok(refused);
-    assert.ok(
-      refused.retryAfterSeconds >= 59 && refused.retryAfterSeconds <= 60,
-      `got ${refused.retryAfterSeconds}`,
-    );
+    assert.equal(refused?.retryAfterSeconds, 60);
+    clock.advance(30_500);
+    assert.equal((await limiter.allow('allow:1', 3, 60_000)).retryAfterSeconds, 30, 'rounded up');
   });
 
   it('when the window is almost over, then retryAfterSeconds is still at least 1', async () => {
     await limiter.allow('allow:2', 1, 200);
+    clock.advance(150);
     const refused = await limiter.allow('allow:2', 1, 200);
     assert.equal(refused.allowed, false);
     assert.equal(refused.retryAfterSeconds, 1);
@@ -175,8 +179,8 @@ describe('rate limiter', () => {
   });
 
   it('when two limiters (two app processes) count one key, then they share the count', async () => {
-    const a = new RateLimiter(database);
-    const b = new RateLimiter(other);
+    const a = new RateLimiter(database, { clock });
+    const b = new RateLimiter(other, { clock });
     assert.equal((await a.hit('shared:1', 60_000)).count, 1);
     assert.equal((await b.hit('shared:1', 60_000)).count, 2);
     assert.equal((await a.hit('shared:1', 60_000)).count, 3);
@@ -184,8 +188,8 @@ describe('rate limiter', () => {
   });
 
   it('when two limiters hit one key at the same moment, then no hit is lost or counted twice', async () => {
-    const a = new RateLimiter(database);
-    const b = new RateLimiter(other);
+    const a = new RateLimiter(database, { clock });
+    const b = new RateLimiter(other, { clock });
     const hits = await Promise.all(
       Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).hit('shared:burst', 60_000)),
     );
@@ -198,7 +202,7 @@ describe('rate limiter', () => {
   it('when expired counters are purged, then only live windows remain', async () => {
     await limiter.hit('purge:old', 100);
     await limiter.hit('purge:live', 60_000);
-    await setTimeout(200);
+    clock.advance(100);
     assert.deepEqual(await limiter.liveKeys('purge:'), ['purge:live']);
     await limiter.purgeExpired();
     if (database.kind === 'postgres') {

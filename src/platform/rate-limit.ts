@@ -1,5 +1,6 @@
 import type { FastifyRateLimitOptions, FastifyRateLimitStore } from '@fastify/rate-limit';
 import { LRUCache } from 'lru-cache';
+import { type Clock, systemClock } from './clock.ts';
 import type { DatabaseKind, SqlRunner } from './db/client.ts';
 
 export interface Hit {
@@ -17,25 +18,32 @@ interface Added extends Counted {
   n: number;
 }
 
-/** Where fixed-window counters live. A window that has ended starts again at 1. */
+/**
+ * Where fixed-window counters live. A window that has ended starts again at 1. The time comes from
+ * the caller (the limiter's clock), never from the store or the database, so tests move it.
+ */
 export interface CounterStore {
-  /** One hit on each key, all at once; the counts after the hit, in the order given. */
-  hitAll(keys: Counted[]): Promise<Hit[]>;
+  /** One hit on each key, all at once at `now`; the counts after the hit, in the order given. */
+  hitAll(keys: Counted[], now: Date): Promise<Hit[]>;
   reset(key: string): Promise<void>;
-  purgeExpired(): Promise<void>;
-  /** Keys with a live window, for operators and tests. */
-  liveKeys(prefix: string): Promise<string[]>;
+  purgeExpired(now: Date): Promise<void>;
+  /** Keys with a live window at `now`, for operators and tests. */
+  liveKeys(prefix: string, now: Date): Promise<string[]>;
   /** Stop any timer; count what is still held. */
   close(): Promise<void>;
 }
 
-/** `n` hits on each key at once; a key whose window has ended starts a new one with them. */
+/**
+ * `n` hits on each key at once at time $4; a key whose window has ended starts a new one with them.
+ * The time is the app's clock, not the server's `now()`: the app's clock is the one tests move, and
+ * instances of one installation keep their clocks in step (NTP) as they do for every other time.
+ */
 const ADD_HITS = `insert into rate_limits (key, count, reset_at)
-  select k, n, now() + make_interval(secs => w / 1000)
+  select k, n, $4::timestamptz + make_interval(secs => w / 1000)
   from unnest($1::text[], $2::float8[], $3::int[]) as t(k, w, n)
   on conflict (key) do update set
-    count = case when rate_limits.reset_at <= now() then excluded.count else rate_limits.count + excluded.count end,
-    reset_at = case when rate_limits.reset_at <= now() then excluded.reset_at else rate_limits.reset_at end
+    count = case when rate_limits.reset_at <= $4::timestamptz then excluded.count else rate_limits.count + excluded.count end,
+    reset_at = case when rate_limits.reset_at <= $4::timestamptz then excluded.reset_at else rate_limits.reset_at end
   returning key, count, reset_at`;
 
 /**
@@ -46,15 +54,18 @@ const ADD_HITS = `insert into rate_limits (key, count, reset_at)
 export class SqlCounters implements CounterStore {
   constructor(private readonly sql: SqlRunner) {}
 
-  hitAll(keys: Counted[]) {
-    return this.add(keys.map((k) => ({ ...k, n: 1 })));
+  hitAll(keys: Counted[], now: Date) {
+    return this.add(
+      keys.map((k) => ({ ...k, n: 1 })),
+      now,
+    );
   }
 
-  /** Adds `n` to each key (each key once); the counts after, in the order given. */
-  async add(batch: Added[]): Promise<Hit[]> {
+  /** Adds `n` to each key (each key once) at `now`; the counts after, in the order given. */
+  async add(batch: Added[], now: Date): Promise<Hit[]> {
     const rows = await this.sql.query<{ key: string; count: number; reset_at: Date }>(
       ADD_HITS,
-      [batch.map((b) => b.key), batch.map((b) => b.windowMs), batch.map((b) => b.n)],
+      [batch.map((b) => b.key), batch.map((b) => b.windowMs), batch.map((b) => b.n), now],
       'rate_limits_add',
     );
     return batch.map(({ key }) => {
@@ -68,14 +79,14 @@ export class SqlCounters implements CounterStore {
     await this.sql.query('delete from rate_limits where key = $1', [key]);
   }
 
-  async purgeExpired() {
-    await this.sql.query('delete from rate_limits where reset_at < now()');
+  async purgeExpired(now: Date) {
+    await this.sql.query('delete from rate_limits where reset_at <= $1', [now]);
   }
 
-  async liveKeys(prefix: string) {
+  async liveKeys(prefix: string, now: Date) {
     const rows = await this.sql.query<{ key: string }>(
-      'select key from rate_limits where starts_with(key, $1) and reset_at > now() order by key',
-      [prefix],
+      'select key from rate_limits where starts_with(key, $1) and reset_at > $2 order by key',
+      [prefix, now],
     );
     return rows.map((r) => r.key);
   }
@@ -115,10 +126,14 @@ export class SyncedCounters implements CounterStore {
   private readonly timer: NodeJS.Timeout;
   private syncing: Promise<void> = Promise.resolve();
 
+  private readonly clock: Clock;
+
+  /** `clock` dates the background syncs; a hit is dated by its caller. */
   constructor(
     private readonly shared: SqlCounters,
-    opts: { everyMs?: number; keys?: number } = {},
+    opts: { everyMs?: number; keys?: number; clock?: Clock } = {},
   ) {
+    this.clock = opts.clock ?? systemClock;
     this.held = new LRUCache<string, Held>({
       max: opts.keys ?? HELD_KEYS,
       dispose: (h, key, reason) => {
@@ -134,8 +149,8 @@ export class SyncedCounters implements CounterStore {
     this.timer.unref();
   }
 
-  async hitAll(keys: Counted[]) {
-    const now = Date.now();
+  async hitAll(keys: Counted[], at: Date) {
+    const now = at.getTime();
     return keys.map(({ key, windowMs }) => {
       let h = this.held.get(key);
       if (!h || h.resetAt <= now) {
@@ -169,7 +184,7 @@ export class SyncedCounters implements CounterStore {
     const merged = mergeByKey(batch);
     let counts: Hit[];
     try {
-      counts = await this.shared.add(merged);
+      counts = await this.shared.add(merged, this.clock.now());
     } catch (e) {
       // Nothing was added: held keys keep their pending hits, orphans wait for the next sync.
       this.orphans.unshift(...orphans);
@@ -191,16 +206,16 @@ export class SyncedCounters implements CounterStore {
     await this.shared.reset(key);
   }
 
-  async purgeExpired() {
-    const now = Date.now();
+  async purgeExpired(at: Date) {
+    const now = at.getTime();
     for (const [key, h] of this.held.entries())
       if (h.resetAt <= now && h.pending === 0) this.held.delete(key);
-    await this.shared.purgeExpired();
+    await this.shared.purgeExpired(at);
   }
 
-  async liveKeys(prefix: string) {
+  async liveKeys(prefix: string, now: Date) {
     await this.sync();
-    return this.shared.liveKeys(prefix);
+    return this.shared.liveKeys(prefix, now);
   }
 
   async close() {
@@ -227,8 +242,8 @@ function mergeByKey(batch: Added[]): Added[] {
 export class MemoryCounters implements CounterStore {
   private readonly windows = new Map<string, Hit>();
 
-  async hitAll(keys: Counted[]) {
-    const now = Date.now();
+  async hitAll(keys: Counted[], at: Date) {
+    const now = at.getTime();
     return keys.map(({ key, windowMs }) => {
       const w = this.windows.get(key);
       const hit =
@@ -244,13 +259,13 @@ export class MemoryCounters implements CounterStore {
     this.windows.delete(key);
   }
 
-  async purgeExpired() {
-    const now = Date.now();
+  async purgeExpired(at: Date) {
+    const now = at.getTime();
     for (const [key, w] of this.windows) if (w.resetAt.getTime() <= now) this.windows.delete(key);
   }
 
-  async liveKeys(prefix: string) {
-    const now = Date.now();
+  async liveKeys(prefix: string, at: Date) {
+    const now = at.getTime();
     return [...this.windows]
       .filter(([key, w]) => key.startsWith(prefix) && w.resetAt.getTime() > now)
       .map(([key]) => key)
@@ -276,10 +291,14 @@ function memoryStoreFor(database: object) {
  * Where a limiter counts. Embedded PGlite: in memory, whatever the limit. A server: hit by hit in
  * the shared table, or, for flood limits, in memory synced to that table every second.
  */
-function counterStoreFor(database: SqlRunner & { kind: DatabaseKind }, floods = false): CounterStore {
+function counterStoreFor(
+  database: SqlRunner & { kind: DatabaseKind },
+  floods: boolean,
+  clock: Clock,
+): CounterStore {
   if (database.kind !== 'postgres') return memoryStoreFor(database);
   const shared = new SqlCounters(database);
-  return floods ? new SyncedCounters(shared) : shared;
+  return floods ? new SyncedCounters(shared, { clock }) : shared;
 }
 
 /** Expired windows are swept at most this often, by whichever hit comes first. */
@@ -289,18 +308,22 @@ const PURGE_EVERY_MS = 10 * 60_000;
  * Fixed-window rate limits, counted in PostgreSQL on a server and in memory on embedded PGlite (see
  * `counterStoreFor`). A limiter for floods (`{ floods: true }`: tracking lookups, HTTP route
  * limits) spares the database a write per request; the default one (sign-in back-off, OTP limits)
- * counts every hit in the shared table before answering.
+ * counts every hit in the shared table before answering. Windows follow `clock` (the platform's):
+ * tests move it instead of waiting.
  */
 export class RateLimiter {
   private readonly store: CounterStore;
-  private lastPurge = Date.now();
+  readonly clock: Clock;
+  private lastPurge: number;
 
-  constructor(database: SqlRunner & { kind: DatabaseKind }, opts: { floods?: boolean } = {}) {
-    this.store = counterStoreFor(database, opts.floods);
+  constructor(database: SqlRunner & { kind: DatabaseKind }, opts: { floods?: boolean; clock?: Clock } = {}) {
+    this.clock = opts.clock ?? systemClock;
+    this.store = counterStoreFor(database, opts.floods ?? false, this.clock);
+    this.lastPurge = this.clock.now().getTime();
   }
 
   async hit(key: string, windowMs: number): Promise<Hit> {
-    const [h] = await this.hitAll([{ key, windowMs }]);
+    const [h] = await this.hitAll([{ key, windowMs }], this.clock.now());
     if (!h) throw new Error('rate limit hit returned nothing');
     return h;
   }
@@ -319,10 +342,11 @@ export class RateLimiter {
    * when every key stays within its max. For limits that must all be counted on every request.
    */
   async allowAll(checks: { key: string; max: number; windowMs: number }[]) {
-    const hits = await this.hitAll(checks);
+    const now = this.clock.now();
+    const hits = await this.hitAll(checks, now);
     const refused = hits
       .filter((h, i) => h.count > (checks[i]?.max ?? 0))
-      .map((h) => Math.max(1, Math.ceil((h.resetAt.getTime() - Date.now()) / 1000)));
+      .map((h) => Math.max(1, Math.ceil((h.resetAt.getTime() - now.getTime()) / 1000)));
     return { allowed: refused.length === 0, retryAfterSeconds: Math.max(0, ...refused) };
   }
 
@@ -331,12 +355,13 @@ export class RateLimiter {
   }
 
   purgeExpired() {
-    this.lastPurge = Date.now();
-    return this.store.purgeExpired();
+    const now = this.clock.now();
+    this.lastPurge = now.getTime();
+    return this.store.purgeExpired(now);
   }
 
   liveKeys(prefix: string) {
-    return this.store.liveKeys(prefix);
+    return this.store.liveKeys(prefix, this.clock.now());
   }
 
   /** Stops the flood limiter's sync timer after adding what it still holds. */
@@ -344,17 +369,25 @@ export class RateLimiter {
     return this.store.close();
   }
 
-  private hitAll(keys: Counted[]) {
-    if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
+  private hitAll(keys: Counted[], now: Date) {
+    if (now.getTime() - this.lastPurge > PURGE_EVERY_MS) {
       this.purgeExpired().catch(() => {
         // Best effort: the next sweep tries again.
       });
     }
-    return this.store.hitAll(keys);
+    return this.store.hitAll(keys, now);
   }
 }
 
-/** The same counters behind @fastify/rate-limit. */
+/** What @fastify/rate-limit (11) hands a store's `child()`: the route's merged limit options. */
+interface RouteLimitOptions {
+  routeInfo?: { method?: string | string[]; url?: string };
+}
+
+/**
+ * The same counters behind @fastify/rate-limit. Each limited route gets its own counters (its
+ * method and URL in the key), so a flood of one route never refuses another.
+ */
 export function fastifyRateLimitStore(limiter: RateLimiter, prefix = 'http') {
   class PgStore implements FastifyRateLimitStore {
     constructor(
@@ -367,12 +400,20 @@ export function fastifyRateLimitStore(limiter: RateLimiter, prefix = 'http') {
       timeWindow: number,
     ) {
       limiter.hit(`${this.scope}:${key}`, timeWindow).then(
-        (h) => callback(null, { current: h.count, ttl: Math.max(0, h.resetAt.getTime() - Date.now()) }),
+        (h) =>
+          callback(null, {
+            current: h.count,
+            ttl: Math.max(0, h.resetAt.getTime() - limiter.clock.now().getTime()),
+          }),
         (e: Error) => callback(e),
       );
     }
-    child(routeOptions: { path: string; prefix: string }) {
-      return new PgStore(undefined, `${this.scope}:${routeOptions.prefix}${routeOptions.path}`);
+    // Typed by the plugin as the route's options with `path` and `prefix`, but version 11 passes
+    // the merged limit options with the route under `routeInfo` (and `{}` for `rateLimit()` hooks).
+    child(options: object) {
+      const route = (options as RouteLimitOptions).routeInfo;
+      const method = [route?.method ?? ''].flat().join(',');
+      return new PgStore(undefined, `${this.scope}:${method} ${route?.url ?? ''}`);
     }
   }
   return PgStore;

@@ -45,9 +45,24 @@ export async function handleForm<S extends z.ZodType>(
   }
 }
 
-/** Only same-site relative paths may be redirect targets. */
-export function safeNext(next: unknown, fallback: string) {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')
-    ? next
-    : fallback;
+/**
+ * A redirect target from the request (`?next=`), if it stays on this site; else `fallback`. The
+ * value is parsed as a browser would, against the site's `origin`: browsers drop tabs and newlines
+ * and read `\\` as `/`, so `/\t/evil.example` or `/\\evil.example` leave the site although they
+ * start with one slash. Only a path whose parsed origin is the site's is kept, and it is returned
+ * as parsed (dot segments resolved), refused if that still begins with two slashes (`/.//host`).
+ */
+export function safeNext(next: unknown, fallback: string, origin = 'http://localhost') {
+  if (typeof next !== 'string' || !next.startsWith('/')) return fallback;
+  let url: URL;
+  let site: string;
+  try {
+    site = new URL(origin).origin;
+    url = new URL(next, site);
+  } catch {
+    return fallback;
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  if (url.origin !== site || path.startsWith('//') || path.startsWith('/\\')) return fallback;
+  return path;
 }

@@ -151,6 +151,46 @@ describe('staff sign-in in a real browser', { skip: browserSkipReason() }, () =>
     assert.equal(new URL(page.url()).pathname, '/dang-nhap');
   });
 
+  it('when pages load under the security headers, then Chromium reports no policy violation and the API docs still run', async () => {
+    const page = await openPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy|Permissions-Policy|Refused to/i.test(m.text())) violations.push(m.text());
+    });
+    page.on('pageerror', (e) => violations.push(e.message));
+    await page.goto('/');
+    await signIn(page, 'quantri', DEMO_PASSWORD);
+    for (const url of [
+      '/quan-tri',
+      '/quan-tri/thong-ke',
+      '/quan-tri/le-phi/tai-khoan',
+      '/dia-ban',
+      '/thu-tuc',
+    ]) {
+      const res = await page.goto(url);
+      assert.equal(res?.status(), 200, url);
+      assert.match(String(res?.headers()['content-security-policy']), /frame-ancestors 'none'/, url);
+    }
+    await page.goto('/api/docs/');
+    // Swagger UI is scripts from this site only: it renders the operations under the policy.
+    await page.locator('.opblock').first().waitFor();
+    assert.ok((await page.locator('.opblock').count()) > 10, 'the operations are listed');
+    const geolocation = await page.evaluate(() =>
+      (
+        document as Document & { featurePolicy?: { allowsFeature(f: string): boolean } }
+      ).featurePolicy?.allowsFeature('geolocation'),
+    );
+    assert.notEqual(geolocation, false, 'geolocation stays allowed for this site');
+    assert.deepEqual(violations, []);
+  });
+
+  it('when the server has started, then it printed its public address and where development messages are read', () => {
+    const url = session.server.url;
+    assert.ok(session.server.output().includes(`Xã Số — ${url}`), session.server.output());
+    assert.ok(session.server.output().includes(`${url}/quan-tri/tin-nhan`));
+    assert.ok(session.server.output().includes(`sign-ins at ${url}/dang-nhap`));
+  });
+
   it('when the journeys are done, then the server logged no errors', () => {
     assert.deepEqual(session.server.errorLogs(), []);
   });

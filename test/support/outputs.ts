@@ -16,17 +16,33 @@ import type { Ctx } from '#platform/context.ts';
 import { COMMUNE_A, PROVINCE, type TestApp } from './app.ts';
 
 /**
+ * Why a test that needs the program `tool` cannot run here, or undefined when it can. A test that
+ * uses an independent checker is skipped, and says so, when the checker is missing, never passed
+ * without it; in CI (CI=true) it runs and fails instead.
+ */
+export function toolSkipReason(tool: string, what: string): string | undefined {
+  try {
+    execFileSync(tool, ['-v'], { stdio: 'ignore' });
+    return undefined;
+  } catch (e) {
+    // Present, but unhappy with -v: it exists.
+    if ((e as { code?: string }).code !== 'ENOENT') return undefined;
+    if (process.env.CI === 'true') return undefined;
+    return `${tool} (poppler-utils) is not installed; ${what} skipped. With CI=true this is a failure.`;
+  }
+}
+
+/**
  * Text extraction with poppler's pdftotext (Debian poppler-utils), the tool a reader's machine
  * would use: what it gets back is what a screen reader or a search index sees.
  */
 export function popplerSkipReason(): string | undefined {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    if (process.env.CI === 'true') return undefined;
-    return 'pdftotext (poppler-utils) is not installed; PDF text tests skipped. With CI=true this is a failure.';
-  }
+  return toolSkipReason('pdftotext', 'PDF text tests');
+}
+
+/** poppler's pdfsig (NSS underneath): a signature verifier that shares no code with ours. */
+export function pdfsigSkipReason(): string | undefined {
+  return toolSkipReason('pdfsig', 'the independent signature check (pdfsig)');
 }
 
 function withFile<T>(bytes: Uint8Array, fn: (file: string) => T): T {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { getPlaceByCode } from '#modules/places/index.ts';
 import { fixedClock } from '#platform/clock.ts';
 import { COMMUNE_A, createTestApp, PROVINCE, type TestApp } from '#test/support/app.ts';
 import { isWorkingDay, provinceCalendar } from './index.ts';
@@ -110,8 +111,63 @@ describe('the province calendar: yearly overrides entered by an admin, read by e
     assert.match(res.body, /href="\/quan-tri\/mot-cua\/lich\?nam=2027"/);
   });
 
-  it('when a place of another province is asked, then it still gets the installation’s overrides (one set per installation today)', async () => {
-    const cal = await provinceCalendar(t.platform.database.db, { path: '/1/99/12345/' });
-    assert.equal(isWorkingDay('2027-03-03', cal), false);
+  it('when a place of another province is asked, then it does not get this province’s overrides: each province keeps its own (issue 12, item 2)', async () => {
+    const db = t.platform.database.db;
+    const caoBang = await getPlaceByCode(db, '04');
+    const ward = await getPlaceByCode(db, '01273');
+    for (const place of [caoBang, ward, { path: '/1/99/12345/' }]) {
+      assert.equal(isWorkingDay('2027-03-03', await provinceCalendar(db, place)), true, place.path);
+    }
+    assert.equal(isWorkingDay('2027-03-03', await provinceCalendar(db, t.places.a)), false);
+  });
+
+  it('when a country admin edits Cao Bằng’s year, then Cao Bằng counts it and Lạng Sơn does not; a province admin cannot open another province', async () => {
+    const db = t.platform.database.db;
+    await t.user('cal_country', 'admin', 'VN');
+    const country = await t.signIn('cal_country');
+    const page = await t.app.inject({
+      url: '/quan-tri/mot-cua/lich?nam=2026&tinh=04',
+      headers: { cookie: country },
+    });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Tỉnh Cao Bằng/);
+    assert.match(page.body, /name="province" value="04"/);
+    const { csrf, cookie } = await t.formToken('/quan-tri/mot-cua/lich?tinh=04', country);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/quan-tri/mot-cua/lich',
+      headers: { cookie, accept: 'text/html' },
+      payload: {
+        _csrf: csrf,
+        year: '2026',
+        province: '04',
+        add: '2026-03-05',
+        remove: '',
+        workingDays: '',
+        note: 'Lễ hội riêng của tỉnh (thử)',
+      },
+    });
+    assert.equal(res.statusCode, 303, res.body);
+    assert.equal(res.headers.location, '/quan-tri/mot-cua/lich?nam=2026&tinh=04&luu=2026');
+    assert.equal(
+      isWorkingDay('2026-03-05', await provinceCalendar(db, await getPlaceByCode(db, '01273'))),
+      false,
+    );
+    assert.equal(isWorkingDay('2026-03-05', await provinceCalendar(db, t.places.a)), true);
+    const denied = await t.app.inject({
+      url: '/quan-tri/mot-cua/lich?tinh=04',
+      headers: { cookie: admin, accept: 'text/html' },
+    });
+    assert.equal(denied.statusCode, 403);
+    const rows = await t.platform.database.query<{ province_path: string; year: number }>(
+      'select province_path, year from calendar_overrides order by province_path, year',
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.province_path, r.year]),
+      [
+        [(await getPlaceByCode(db, '04')).path, 2026],
+        [t.places.province.path, 2027],
+      ].sort(),
+    );
   });
 });

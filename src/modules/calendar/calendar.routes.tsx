@@ -1,12 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
+import type { Place } from '#modules/places/index.ts';
 import { Field, Form, Notice, TextArea } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
-import { listYearOverrides, requireProvinceAdmin, saveYearOverride } from './calendar.overrides.ts';
+import {
+  adminProvinces,
+  chooseAdminProvince,
+  listYearOverrides,
+  requireProvinceAdmin,
+  saveYearOverride,
+} from './calendar.overrides.ts';
 import { OverrideInput } from './calendar.schemas.ts';
-import { type YearOverride, yearCalendar } from './holidays.ts';
+import type { YearCalendar, YearOverride } from './holidays.ts';
+import { officialDaysOff } from './official.ts';
+import { createCalendar } from './working-days.ts';
 import './calendar.messages.ts';
 
 /** The admin page of the yearly overrides. It sits among the one-stop settings (its address says so). */
@@ -23,6 +32,9 @@ function CalendarPage({
   page,
   nav,
   year,
+  province,
+  provinces,
+  national,
   current,
   state,
   saved,
@@ -30,6 +42,11 @@ function CalendarPage({
   page: PageCtx;
   nav: CalendarPageOptions['nav'];
   year: number;
+  /** The province whose overrides are shown, and the others this admin may edit. */
+  province: Place;
+  provinces: Place[];
+  /** The year before the province's override: the official notice, or the computed default. */
+  national: YearCalendar;
   /** The override stored for `year`, if any. */
   current: YearOverride | undefined;
   state: FormState;
@@ -37,25 +54,47 @@ function CalendarPage({
   saved: string | undefined;
 }) {
   const t = page.t;
-  const computed = yearCalendar(year);
   const v = (k: DateListKey) => state.values[k] ?? (current?.[k] ?? []).join(', ');
+  // An admin of one province needs no province in the address.
+  const href = (n: number, code = province.code) =>
+    `${CALENDAR_ADMIN_PATH}?nam=${n}${provinces.length > 1 ? `&tinh=${code}` : ''}`;
   return (
     <Layout page={page} title={t('calendar:admin.title')}>
-      <h1>{t('calendar:admin.title')}</h1>
+      <h1>
+        {t('calendar:admin.title')} · {province.fullName}
+      </h1>
       {nav?.(page)}
       <p>{t('calendar:admin.intro')}</p>
       {saved && <Notice text={t('calendar:admin.saved', { year: saved })} />}
+      {provinces.length > 1 && (
+        <p id="provinces">
+          {provinces.map((p) => (
+            <span key={p.id}>
+              {p.id === province.id ? (
+                <strong>{p.name}</strong>
+              ) : (
+                <a href={href(year, p.code)}>{p.name}</a>
+              )}{' '}
+            </span>
+          ))}
+        </p>
+      )}
       <p>
         {[year - 1, year, year + 1].map((n) => (
-          <span key={n}>
-            {n === year ? <strong>{n}</strong> : <a href={`${CALENDAR_ADMIN_PATH}?nam=${n}`}>{n}</a>}{' '}
-          </span>
+          <span key={n}>{n === year ? <strong>{n}</strong> : <a href={href(n)}>{n}</a>} </span>
         ))}
       </p>
-      <h2>{t('calendar:admin.computed')}</h2>
-      <p id="computed">{computed.holidays.map((h) => h.date).join(', ')}</p>
+      <h2>{t(national.basis === 'notice' ? 'calendar:admin.official' : 'calendar:admin.computed')}</h2>
+      {national.basis === 'default' && <p class="notice">{t('calendar:admin.noNotice', { year })}</p>}
+      <p id="computed">{national.holidays.map((h) => h.date).join(', ')}</p>
+      {national.workingDays.length > 0 && (
+        <p id="official-worked">
+          {t('calendar:admin.officialWorked')} {national.workingDays.join(', ')}
+        </p>
+      )}
       <Form page={page} action={CALENDAR_ADMIN_PATH} errors={state.errors}>
         <input type="hidden" name="year" value={String(year)} />
+        <input type="hidden" name="province" value={province.code} />
         <TextArea
           name="replace"
           label={t('calendar:admin.replace')}
@@ -100,18 +139,26 @@ function CalendarPage({
 /** The yearly overrides' admin page (province admins): the computed days off and the year's override. */
 export function registerCalendarPages(app: FastifyInstance, opts: CalendarPageOptions = {}) {
   const render = async (req: FastifyRequest, reply: FastifyReply, state: FormState, status = 200) => {
-    const overrides = await listYearOverrides(req.ctx());
+    const ctx = req.ctx();
+    const query = req.query as { nam?: string; luu?: string; tinh?: string };
+    const asked = typeof query.tinh === 'string' ? query.tinh.slice(0, 10) : undefined;
+    const province = await chooseAdminProvince(ctx, state.values.province ?? asked);
+    const overrides = await listYearOverrides(ctx, province);
     const page = await pageCtx(req, reply);
-    const query = req.query as { nam?: string; luu?: string };
-    const now = req.ctx().clock.now();
-    const asked = Number(state.values.year ?? query.nam ?? now.getUTCFullYear());
-    const year = Number.isInteger(asked) && asked >= 2000 && asked <= 2200 ? asked : now.getUTCFullYear();
+    const now = ctx.clock.now();
+    const wanted = Number(state.values.year ?? query.nam ?? now.getUTCFullYear());
+    const year = Number.isInteger(wanted) && wanted >= 2000 && wanted <= 2200 ? wanted : now.getUTCFullYear();
+    // The national year without this province's override: what the override is applied to.
+    const national = createCalendar({ official: officialDaysOff() }).yearCalendar(year);
     return sendPage(
       reply,
       <CalendarPage
         page={page}
         nav={opts.nav}
         year={year}
+        province={province}
+        provinces={await adminProvinces(ctx)}
+        national={national}
         current={overrides.find((o) => o.year === year)}
         state={state}
         saved={query.luu}
@@ -130,8 +177,10 @@ export function registerCalendarPages(app: FastifyInstance, opts: CalendarPageOp
       reply,
       OverrideInput,
       async (input) => {
-        await saveYearOverride(req.ctx(), input);
-        return `${CALENDAR_ADMIN_PATH}?nam=${input.year}&luu=${input.year}`;
+        const province = await chooseAdminProvince(req.ctx(), input.province || undefined);
+        await saveYearOverride(req.ctx(), province.code, input);
+        const several = (await adminProvinces(req.ctx())).length > 1;
+        return `${CALENDAR_ADMIN_PATH}?nam=${input.year}${several ? `&tinh=${province.code}` : ''}&luu=${input.year}`;
       },
       (state, status) => render(req, reply, state, status),
     ),

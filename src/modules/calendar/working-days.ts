@@ -11,12 +11,14 @@ import {
 } from './dates.ts';
 import {
   checkYearOverride,
+  type DayReason,
   DEFAULT_HOLIDAY_RULE,
   type HolidayRule,
   type YearCalendar,
   type YearOverride,
   yearCalendar,
 } from './holidays.ts';
+import type { OfficialDaysOff } from './official.ts';
 
 /**
  * The statutory clock: working days (Mon–Fri minus public holidays) and office hours, in Vietnam time.
@@ -45,6 +47,12 @@ export interface OfficeSession {
 /** Everything that varies between provinces and years. Plain data: store it as JSON. */
 export interface CalendarConfig {
   holidayRule?: Partial<HolidayRule>;
+  /**
+   * The official days off (`officialDaysOff()`): for a year they cover, their rows replace the rule.
+   * Absent or null: every year by rule (the pure arithmetic's tests, and what a year without a notice
+   * gets anyway).
+   */
+  official?: OfficialDaysOff | null;
   overrides?: readonly YearOverride[];
   /** Sorted, non-overlapping sessions; the first start opens and the last end closes the office. */
   officeHours?: readonly OfficeSession[];
@@ -76,9 +84,23 @@ export interface WorkingCalendar {
   readonly sameDayCutoff: string | null;
   /** Working minutes in one day of the 'hours' count. */
   readonly minutesPerDay: number;
-  /** The year's days off after rule and override (memoised). */
+  /** The year's days off after notice or rule, and override (memoised). */
   yearCalendar(year: number): YearCalendar;
   isWorkingDate(date: IsoDate): boolean;
+}
+
+/** A weekend day without a notice or override about it. */
+export interface WeekendReason {
+  kind: 'weekend';
+  name: { vi: string; en: string };
+}
+
+/** One date as the public calendar shows it: working or not, and why. */
+export interface DayInfo {
+  date: IsoDate;
+  workingDay: boolean;
+  /** Null for an ordinary weekday. */
+  reason: DayReason | WeekendReason | null;
 }
 
 export function createCalendar(config: CalendarConfig = {}): WorkingCalendar {
@@ -104,7 +126,7 @@ export function createCalendar(config: CalendarConfig = {}): WorkingCalendar {
   const year = (y: number) => {
     let entry = years.get(y);
     if (!entry) {
-      const calendar = yearCalendar(y, holidayRule, overrides.get(y));
+      const calendar = yearCalendar(y, holidayRule, overrides.get(y), config.official);
       entry = {
         calendar,
         off: new Set(calendar.holidays.map((h) => h.date)),
@@ -173,6 +195,20 @@ export interface WorkingTime {
   days: number;
 }
 
+/** Whether `date` is a working day at `cal`, and why (the holiday and its notice, a swap, a weekend). */
+export function describeDay(date: IsoDate, cal: WorkingCalendar): DayInfo {
+  const d = checkedDate(date);
+  const workingDay = cal.isWorkingDate(d);
+  const reason = cal.yearCalendar(yearOf(d)).reasons.get(d);
+  if (reason) return { date: d, workingDay, reason };
+  if (isWeekend(d)) {
+    const saturday = new Date(`${d}T00:00:00Z`).getUTCDay() === 6;
+    const name = saturday ? { vi: 'Thứ Bảy', en: 'Saturday' } : { vi: 'Chủ nhật', en: 'Sunday' };
+    return { date: d, workingDay, reason: { kind: 'weekend', name } };
+  }
+  return { date: d, workingDay, reason: null };
+}
+
 export function isWorkingDay(date: Date | IsoDate, cal: WorkingCalendar): boolean {
   return cal.isWorkingDate(typeof date === 'string' ? checkedDate(date) : toVietnamDate(date));
 }
@@ -203,6 +239,55 @@ export function addWorkingDays(
   const from = clockStart(start, cal, counting);
   if (counting === 'hours') return new Date(consume(from, days * cal.minutesPerDay, cal, pauses));
   return new Date(closeOfDay(consume(from, days * officeDayMinutes(cal), cal, pauses), cal));
+}
+
+/** How a time limit is counted: working days (the default), or calendar days ("ngày"). */
+export type DaysUnit = 'working' | 'calendar';
+
+/**
+ * The statutory due time of a time limit started at `start` (a dossier's valid receipt): the one
+ * function behind the dossiers clock (through the procedures module's `statutoryDueAt`) and the public
+ * `GET /api/v1/calendar/due`, so both answer alike.
+ *
+ * - Working days: `addWorkingDays` (the receipt day does not count; close of office on the last day;
+ *   a same-day limit and its cut-off; pauses remove the working time they cover).
+ * - Calendar days ("ngày", e.g. land-dispute mediation's 30 days under the Land Law 2024): counted
+ *   from the day after receipt; the limit ends when the office closes on the last day, or on the next
+ *   working day when that day is a day off (the Civil Code's rule for time limits; docs/rules.md).
+ *   Pauses add their whole length (merged first, so overlapping pauses count once).
+ */
+export function statutoryDue(
+  start: Date,
+  limit: { days: number; unit?: DaysUnit | undefined },
+  cal: WorkingCalendar,
+  options: DueOptions = {},
+): Date {
+  checkAmount(limit.days, 'days');
+  if (limit.unit !== 'calendar' || limit.days === 0) return addWorkingDays(start, limit.days, cal, options);
+  const paused = normalisePauses(start, options.pauses ?? []).reduce((ms, [a, b]) => ms + (b - a), 0);
+  let last = toVietnamDate(new Date(start.getTime() + Math.ceil(limit.days) * MS_PER_DAY + paused));
+  if (!cal.isWorkingDate(last)) last = nextWorkingDay(last, cal);
+  return new Date(vietnamInstantMs(last, closingMinute(cal)));
+}
+
+/** The close of office on `date` (Vietnam time): the due time of a limit that ends that day. */
+export function officeCloseOn(date: IsoDate, cal: WorkingCalendar): Date {
+  return new Date(vietnamInstantMs(checkedDate(date), closingMinute(cal)));
+}
+
+/**
+ * A fixed due time (an extension's new date) pushed back by the working time `pauses` cover, as the
+ * statutory clock pushes its own: in the 'days' count to the close of the day the time runs out.
+ */
+export function pushedBack(due: Date, pauses: readonly Pause[], cal: WorkingCalendar): Date {
+  const spans = normalisePauses(new Date(0), pauses);
+  let minutes = 0;
+  for (const [a, b] of spans) {
+    minutes += elapsedWorkingTime(new Date(a), new Date(b), [], cal, { counting: 'hours' }).minutes;
+  }
+  if (minutes === 0) return due;
+  const end = consume(due.getTime(), minutes, cal, []);
+  return cal.counting === 'hours' ? new Date(end) : new Date(closeOfDay(end, cal));
 }
 
 /** When `hours` of working time, counted from the instant `start`, run out. */
@@ -275,6 +360,7 @@ export function classifyCompletion(completedAt: Date, dueAt: Date): Timeliness {
 // ---------------------------------------------------------------------------------------------------
 
 const MS_PER_MINUTE = 60_000;
+const MS_PER_DAY = 86_400_000;
 /** Enough for any time limit plus years of pauses; beyond it a calendar with no working days is assumed. */
 const MAX_SEARCH_DAYS = 366 * 20;
 

@@ -41,14 +41,6 @@ export async function findCurrent(db: Db, dossierId: number, kind: IssuedKind) {
   return r;
 }
 
-export async function listForDossier(db: Db, dossierId: number) {
-  return db
-    .select()
-    .from(issuedDocuments)
-    .where(eq(issuedDocuments.dossierId, dossierId))
-    .orderBy(desc(issuedDocuments.createdAt));
-}
-
 export async function revoke(db: Db, id: string) {
   await db.update(issuedDocuments).set({ revokedAt: sql`now()` }).where(eq(issuedDocuments.id, id));
 }
@@ -79,8 +71,4 @@ export async function saveTemplate(db: Db, procedureCode: string, template: Resu
       target: resultTemplates.procedureCode,
       set: { template, updatedBy: userId, updatedAt: sql`now()` },
     });
-}
-
-export async function deleteTemplate(db: Db, procedureCode: string) {
-  await db.delete(resultTemplates).where(eq(resultTemplates.procedureCode, procedureCode));
 }

@@ -31,7 +31,7 @@ import { renderSupplementRequest } from './forms/supplement.ts';
 import { renderTrackingSheet } from './forms/tracking-sheet.ts';
 import type { FeeLine, HandOff, Issuer, ResultTemplate } from './forms/types.ts';
 import { OFFICIAL_TEMPLATES } from './official-templates.ts';
-import { vnParts } from './pdf/vn-format.ts';
+import { vnDateTime, vnParts } from './pdf/vn-format.ts';
 import { type Signer, SigningUnavailable } from './signing/signer.ts';
 import { type VerifyReport, verifyPdf } from './signing/verify.ts';
 
@@ -296,6 +296,9 @@ const STEP_LABELS: Partial<Record<DossierAction['type'], string>> = {
   reject: 'Từ chối giải quyết',
   result_ready: 'Chuyển Bộ phận một cửa trả kết quả',
   result_returned: 'Trả kết quả cho người nộp',
+  extension_approved: 'Gia hạn thời gian giải quyết (mẫu 04)',
+  financial_obligation_notified: 'Chờ người nộp thực hiện nghĩa vụ tài chính (tạm dừng tính thời hạn)',
+  financial_obligation_paid: 'Đã thực hiện nghĩa vụ tài chính (tính tiếp thời hạn)',
 };
 
 /**
@@ -339,6 +342,8 @@ export async function handOffs(ctx: Ctx, d: DossierRecord): Promise<HandOff[]> {
       case 'request_supplement':
       case 'result_returned':
       case 'reject':
+      case 'extension_approved':
+      case 'financial_obligation_notified':
         to = d.applicant.name;
         break;
       default:
@@ -354,7 +359,12 @@ export async function handOffs(ctx: Ctx, d: DossierRecord): Promise<HandOff[]> {
       at: a.at,
       dueAt: step?.dueAt ?? null,
       timeliness: step?.timeliness ?? null,
-      note: a.type === 'request_supplement' || a.type === 'reject' ? a.note : null,
+      note:
+        a.type === 'request_supplement' || a.type === 'reject' || a.type.startsWith('financial_obligation')
+          ? a.note
+          : a.type === 'extension_approved' && a.payload.newDueAt
+            ? `Hẹn trả kết quả mới: ${vnDateTime(new Date(a.payload.newDueAt))}`
+            : null,
     });
   }
   return rows;
@@ -381,23 +391,46 @@ async function proposedNewDate(ctx: Ctx, d: DossierRecord, from: Date) {
   return statutoryDueAt({ days: Math.max(1, d.procedure.days), daysUnit: d.procedure.daysUnit }, from, cal);
 }
 
+/**
+ * Form 04. Keyed on the extension the approver signed before the due time (its new date, the
+ * specialist's reason, the approver as signer), else on the overdue mark the daily sweep left (a
+ * proposed new date). One of the two must be in the log.
+ */
 async function apologyPdf(
   ctx: Ctx,
   deps: DocumentsDeps,
   d: DossierRecord,
   opts: { reason?: string | undefined; newDueAt?: Date | undefined; signer?: string | undefined },
 ) {
-  const overdue = last(actionsOf(d, 'overdue'));
   const receive = actionsOf(d, 'receive')[0];
-  if (!overdue || !receive || !d.validReceivedAt) throw unavailable();
+  if (!receive || !d.validReceivedAt) throw unavailable();
   const announced = receive.payload.dueAt ? new Date(receive.payload.dueAt) : d.dueAt;
-  const writtenAt = opts.newDueAt !== undefined ? ctx.clock.now() : overdue.at;
-  return renderApology({
+  const common = {
     issuer: await deskIssuer(ctx, d.receivedPlaceId ?? d.unitId),
     code: d.code,
     procedureName: d.procedure.name.vi,
     applicant: d.applicant,
     receivedAt: receive.at,
+    trackingUrl: trackingUrl(deps, d.code),
+  };
+  const extension = last(actionsOf(d, 'extension_approved'));
+  if (extension?.payload.newDueAt) {
+    const draft = last(actionsOf(d, 'extension_drafted').filter((a) => a.id < extension.id));
+    const previous = extension.payload.previousDueAt ?? draft?.payload.previousDueAt;
+    return renderApology({
+      ...common,
+      dueAt: previous ? new Date(previous) : (announced ?? extension.at),
+      writtenAt: extension.at,
+      reason: opts.reason ?? draft?.note ?? 'Hồ sơ cần thêm thời gian thẩm định, xác minh.',
+      newDueAt: new Date(extension.payload.newDueAt),
+      signer: { name: opts.signer ?? extension.actorName, title: 'TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH' },
+    });
+  }
+  const overdue = last(actionsOf(d, 'overdue'));
+  if (!overdue) throw unavailable();
+  const writtenAt = opts.newDueAt !== undefined ? ctx.clock.now() : overdue.at;
+  return renderApology({
+    ...common,
     dueAt: announced ?? overdue.at,
     writtenAt,
     reason:
@@ -405,7 +438,6 @@ async function apologyPdf(
       'Hồ sơ cần thêm thời gian thẩm định, xác minh nên chưa giải quyết xong trong thời hạn quy định.',
     newDueAt: opts.newDueAt ?? (await proposedNewDate(ctx, d, writtenAt)),
     signer: { name: opts.signer ?? '', title: 'TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH' },
-    trackingUrl: trackingUrl(deps, d.code),
   });
 }
 
@@ -432,7 +464,8 @@ export async function availablePapers(ctx: Ctx, d: DossierRecord): Promise<Paper
   if (oneStop && d.validReceivedAt && actionsOf(d, 'receive').length) out.push('tiep-nhan');
   if (oneStop && actionsOf(d, 'request_supplement').length) out.push('bo-sung');
   if (oneStop && actionsOf(d, 'refuse').length) out.push('tu-choi');
-  if (actionsOf(d, 'overdue').length && d.validReceivedAt) out.push('xin-loi');
+  const apology = actionsOf(d, 'overdue').length || actionsOf(d, 'extension_approved').length;
+  if (apology && d.validReceivedAt) out.push('xin-loi');
   if (actionsOf(d, 'stop').length && d.validReceivedAt) out.push('dung-xu-ly');
   if (d.validReceivedAt) out.push('kiem-soat');
   if (await q.findCurrent(ctx.db, d.id, 'result')) out.push('ket-qua');
@@ -440,12 +473,13 @@ export async function availablePapers(ctx: Ctx, d: DossierRecord): Promise<Paper
 }
 
 // ---------------------------------------------------------------------------------------------
-// Form 04 when a dossier goes late
+// Form 04: an extension signed before the due time, or a dossier that went late without one
 
 /**
- * The apology (form 04) for a dossier the daily sweep found late: drawn, kept, and sent to the
- * applicant by email (the dossiers module already sends the SMS) with a link that needs no
- * sign-in. Idempotent: a dossier gets one.
+ * The apology (form 04) for a dossier whose extension the approver signed (`dossiers.extended`), or
+ * that the daily sweep found late (`dossiers.overdue`): drawn, kept, and sent to the applicant by
+ * email (the dossiers module already sends the SMS) with a link that needs no sign-in. Idempotent:
+ * a dossier gets one (an extended dossier that still goes late keeps the one with its new date).
  */
 export async function issueApology(ctx: Ctx, deps: DocumentsDeps, code: string) {
   const d = await getDossierRecord(ctx.db, { code });
@@ -467,9 +501,10 @@ export async function issueApology(ctx: Ctx, deps: DocumentsDeps, code: string) 
         channel: 'email',
         recipient: d.applicant.email,
         subject: `${APOLOGY_TITLE} – hồ sơ ${d.code}`,
-        body: `Kính gửi ông/bà ${d.applicant.name},\n\nHồ sơ ${d.code} (${d.procedure.name.vi}) chưa được giải quyết đúng hẹn. Cơ quan gửi ông/bà văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (mẫu 04), có ngày hẹn trả kết quả mới, tại địa chỉ:\n${link}\n\nTheo dõi hồ sơ: ${trackingUrl(deps, d.code)}`,
+        body: `Kính gửi ông/bà ${d.applicant.name},\n\nHồ sơ ${d.code} (${d.procedure.name.vi}) ${actionsOf(d, 'extension_approved').length ? 'cần thêm thời gian, không giải quyết được đúng hẹn' : 'chưa được giải quyết đúng hẹn'}. Cơ quan gửi ông/bà văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (mẫu 04), có ngày hẹn trả kết quả mới, tại địa chỉ:\n${link}\n\nTheo dõi hồ sơ: ${trackingUrl(deps, d.code)}`,
         template: 'documents.apology',
         dedupeKey: `documents.apology:${d.code}`,
+        placePath: d.unitPath,
       });
     }
     return row;

@@ -12,7 +12,6 @@ import {
 } from '#modules/dossiers/index.ts';
 import { type Actor, hasRole } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
-import { Forbidden } from '#platform/errors.ts';
 
 /**
  * The seam with the dossiers module: the dossier, its log and procedure snapshot come from its
@@ -31,14 +30,6 @@ export function staffMaySee(actor: Actor, d: Pick<DossierRecord, 'unitPath'>) {
 /** The applicant: a signed-in citizen whose phone is the dossier's. */
 export function isApplicant(actor: Actor, d: Pick<DossierRecord, 'applicant'>) {
   return actor.kind === 'citizen' && actor.phone === d.applicant.phone;
-}
-
-/** The dossier for a staff member who may see it (403 otherwise, 404 when there is none). */
-export async function dossierForStaff(ctx: Ctx, code: string) {
-  const d = await getDossierRecord(ctx.db, { code });
-  if (ctx.actor.kind !== 'staff') throw new Forbidden();
-  if (!staffMaySee(ctx.actor, d)) throw new Forbidden();
-  return d;
 }
 
 function logged(d: DossierRecord): LoggedAction[] {

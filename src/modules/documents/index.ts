@@ -8,7 +8,7 @@ import { proofQuery, registerDocumentRoutes as registerRoutes } from './document
 import { type DocumentsDeps, issueApology } from './documents.service.ts';
 import { dossiersWithActionSince } from './dossier-source.ts';
 import type { FeeLine } from './forms/types.ts';
-import { ensureDemoP12, P12FileSigner } from './signing/p12.ts';
+import { disableDemoP12, ensureDemoP12, P12FileSigner } from './signing/p12.ts';
 import type { Signer } from './signing/signer.ts';
 import { trustAnchorsFromFile } from './signing/trust.ts';
 
@@ -98,6 +98,14 @@ export function signerFromConfig(
   };
 }
 
+/**
+ * With the demo seed off, the demo certificate must sign nothing more: its files are moved aside
+ * (`DATA_DIR/signing/disabled-<time>/`). Where they went, or undefined when there was none.
+ */
+export function disableDemoSigner(config: Platform['config'], clock: Platform['clock']) {
+  return disableDemoP12(path.join(config.dataDir, 'signing'), clock.now());
+}
+
 export function documentsDeps(
   platform: Platform,
   opts: { fees?: (sql: SqlRunner, dossierId: number) => Promise<FeeLine[]> } = {},
@@ -121,7 +129,7 @@ const CATCH_UP_QUEUE = 'documents.catch-up';
 
 /**
  * Every morning at 06:30, after the dossiers module's overdue sweep: issue form 04 for any dossier
- * marked late in the last two days that has none (the event listener runs in the process that
+ * extended or marked late in the last two days that has none (the event listener runs in the process that
  * marked it; this redoes what a stop between commit and event lost). Idempotent.
  */
 export async function startDocumentWorkers(platform: Platform) {
@@ -139,7 +147,11 @@ export async function catchUpApologies(platform: Platform): Promise<string[]> {
   const ctx = systemCtx(platform);
   const since = new Date(ctx.clock.now().getTime() - 2 * 86_400_000);
   const issued: string[] = [];
-  for (const code of await dossiersWithActionSince(platform.database.db, 'overdue', since)) {
+  const codes = new Set([
+    ...(await dossiersWithActionSince(platform.database.db, 'extension_approved', since)),
+    ...(await dossiersWithActionSince(platform.database.db, 'overdue', since)),
+  ]);
+  for (const code of codes) {
     if (await issueApology(ctx, deps, code)) issued.push(code);
   }
   return issued;
@@ -158,6 +170,10 @@ export function registerDocumentRoutes(
   });
   registerRoutes(app, deps);
   platform.events.on('dossiers.overdue', async ({ code }) => {
+    await issueApology(systemCtx(platform), deps, code);
+  });
+  // Form 04 with the new date, once the approver has signed the extension before the due time.
+  platform.events.on('dossiers.extended', async ({ code }) => {
     await issueApology(systemCtx(platform), deps, code);
   });
 }

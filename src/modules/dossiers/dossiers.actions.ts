@@ -1,9 +1,15 @@
-import { provinceCalendar } from '#modules/calendar/index.ts';
+import {
+  isWorkingDay,
+  officeCloseOn,
+  provinceCalendar,
+  toVietnamDate,
+  type WorkingCalendar,
+} from '#modules/calendar/index.ts';
 import { getPlaceByCode } from '#modules/places/index.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
 import { Conflict, Forbidden, Invalid, NotFound, Unauthorized } from '#platform/errors.ts';
-import { dueAt } from './dossiers.clock.ts';
+import { dueAt, ruleContext } from './dossiers.clock.ts';
 import type { DossierDeps } from './dossiers.deps.ts';
 import {
   actorColumns,
@@ -27,7 +33,9 @@ import {
   mayView,
   type NationalStatus,
   nextState,
+  openPause,
   RULES,
+  type RuleContext,
   type Step,
   stateFromActions,
   type WorkflowActor,
@@ -59,9 +67,71 @@ export interface ActResult {
 
 type Input = ActionInput | { type: 'overdue'; note?: string | undefined; expected?: undefined };
 
-function refusal(state: DossierState, type: Exclude<ActionType, 'submit'>, who: WorkflowActor) {
+/** '17:00 ngày 05/03/2026': a due time in a refusal's words. */
+const dueWords = (at: Date | null | undefined) => (at ? formatDue(at).replace(' ', ' ngày ') : '');
+const dueWordsEn = (at: Date | null | undefined) => (at ? formatDue(at).replace(' ', ' on ') : '');
+
+/**
+ * The refusals that name their rule (issue 12 items 4 and 5): a second supplement request after
+ * receipt, a second extension, an extension once the due time has passed, a financial-obligations
+ * pause for a procedure that has none. Undefined when none applies.
+ */
+function ruleRefusal(state: DossierState, type: Exclude<ActionType, 'submit'>, c: RuleContext) {
+  if (!RULES[type].from.includes(state.step)) return undefined;
+  if (type === 'request_supplement' && state.validReceivedAt && state.supplementRequests > 0) {
+    return new Conflict({
+      vi: 'Mỗi hồ sơ chỉ được yêu cầu bổ sung một lần sau khi tiếp nhận (Nghị định 118/2025/NĐ-CP; Cổng Dịch vụ công quốc gia tính hồ sơ bị yêu cầu bổ sung quá một lần là trễ hạn, chỉ số 2.1 của Bộ chỉ số 766). Hồ sơ này đã được yêu cầu bổ sung một lần: hãy giải quyết với giấy tờ đã có, hoặc dừng giải quyết nếu không đủ điều kiện.',
+      en: 'A dossier may be asked for a supplement only once after receipt (Decree 118/2025/NĐ-CP; the national portal counts a dossier asked more than once as late, Decision 766 indicator 2.1). This one has been asked once already: decide on the papers it has, or stop it if it cannot be decided.',
+    });
+  }
+  if (type === 'extension_drafted' || type === 'extension_approved') {
+    if (type === 'extension_drafted' && state.extension?.grantedAt) {
+      return new Conflict({
+        vi: `Hồ sơ đã được gia hạn một lần (văn bản xin lỗi và đề nghị gia hạn, mẫu 04 Thông tư 03/2025/TT-VPCP, hẹn mới ${dueWords(state.extension.newDueAt)}). Mỗi hồ sơ chỉ được gia hạn một lần: không thể gia hạn lần thứ hai.`,
+        en: `This dossier has been extended once already (apology and extension request, form 04 of Circular 03/2025/TT-VPCP, new date ${dueWordsEn(state.extension.newDueAt)}). A dossier is extended only once: a second extension is refused.`,
+      });
+    }
+    if (type === 'extension_drafted' && state.extension) {
+      return new Conflict({
+        vi: 'Đã có đề nghị gia hạn đang chờ lãnh đạo ký.',
+        en: 'An extension is already waiting for the approver’s signature.',
+      });
+    }
+    if (c.now && c.dueAt && c.now.getTime() >= c.dueAt.getTime()) {
+      return new Conflict({
+        vi: `Đã quá hạn giải quyết (${dueWords(c.dueAt)}): văn bản xin lỗi và đề nghị gia hạn (mẫu 04, Thông tư 03/2025/TT-VPCP) phải được ký và gửi trước ngày hẹn trả kết quả, không gia hạn sau khi đã quá hạn.`,
+        en: `The due time has passed (${dueWordsEn(c.dueAt)}): the apology and extension request (form 04, Circular 03/2025/TT-VPCP) must be signed and sent before the due date; no extension once the dossier is late.`,
+      });
+    }
+  }
+  if (
+    type === 'financial_obligation_notified' &&
+    !(c.clockExclusions ?? []).includes('financial_obligations')
+  ) {
+    return new Conflict({
+      vi: 'Thủ tục này không có quy định trừ thời gian thực hiện nghĩa vụ tài chính khỏi thời hạn giải quyết.',
+      en: 'This procedure does not exclude the time spent meeting financial obligations from its time limit.',
+    });
+  }
+  if ((type === 'request_supplement' || type === 'financial_obligation_notified') && openPause(state)) {
+    return new Conflict({
+      vi: 'Thời hạn giải quyết đang tạm dừng: hãy ghi nhận việc đang chờ trước khi dừng lần nữa.',
+      en: 'The clock is already stopped: record the end of that wait first.',
+    });
+  }
+  return undefined;
+}
+
+function refusal(
+  state: DossierState,
+  type: Exclude<ActionType, 'submit'>,
+  who: WorkflowActor,
+  c: RuleContext,
+) {
+  const named = ruleRefusal(state, type, c);
+  if (named) return named;
   const rule = RULES[type];
-  const stepAllows = rule.from.includes(state.step) && (!rule.when || rule.when(state));
+  const stepAllows = rule.from.includes(state.step) && (!rule.when || rule.when(state, c));
   if (!stepAllows) {
     return new Conflict({
       vi: `Hồ sơ đang ở bước "${state.step}", không thể thực hiện thao tác này.`,
@@ -99,20 +169,22 @@ export async function act(
         ? { kind: 'applicant' }
         : workflowActor(ctx.actor, state);
     if (!opts.system && ctx.actor.kind === 'staff' && !mayView(ctx.actor, d)) throw new Forbidden();
-    if (!availableActions(state, who).includes(input.type)) throw refusal(state, input.type, who);
+    // Cached under the base database, read through the transaction on a miss (PGlite has one
+    // connection, and a read outside the open transaction would wait for it forever).
+    const procedure = await procedureOf(tx, d, ctx.db);
+    const cal = await provinceCalendar(ctx.db, { path: d.unitPath }, { via: tx });
+    const now = ctx.clock.now();
+    const rules = ruleContext(state, procedure, cal, now);
+    if (!availableActions(state, who, rules).includes(input.type))
+      throw refusal(state, input.type, who, rules);
     if (input.expected !== undefined && input.expected !== state.lastActionId) {
       throw new Conflict({
         vi: 'Hồ sơ vừa được người khác cập nhật. Vui lòng xem lại trước khi thao tác.',
         en: 'Someone else has just updated this dossier. Please look again before acting.',
       });
     }
-    // Cached under the base database, read through the transaction on a miss (PGlite has one
-    // connection, and a read outside the open transaction would wait for it forever).
-    const procedure = await procedureOf(tx, d, ctx.db);
-    const cal = await provinceCalendar(ctx.db, { path: d.unitPath }, { via: tx });
-    const { payload, files } = await actionPayload(tx, input, state, procedure, opts);
+    const { payload, files } = await actionPayload(tx, input, state, procedure, opts, { cal, rules });
     let note = input.note ?? null;
-    const now = ctx.clock.now();
     const receivingPlace = input.type === 'receive' ? receivingGrant(ctx.actor, state.unit.path) : undefined;
     if (receivingPlace) payload.unitName = receivingPlace.placeName;
     if (input.type === 'overdue' && !note) note = `Quá hạn từ ${formatDue(d.dueAt)}`;
@@ -127,8 +199,14 @@ export async function act(
       note,
       payload,
     });
-    const due = dueAt(provisional, procedure.days, cal);
-    if ((input.type === 'receive' || input.type === 'supplement_received') && due)
+    const due = dueAt(provisional, procedure, cal);
+    if (
+      (input.type === 'receive' ||
+        input.type === 'supplement_received' ||
+        input.type === 'extension_approved' ||
+        input.type === 'financial_obligation_paid') &&
+      due
+    )
       payload.dueAt = due.toISOString();
     const row = await q.insertAction(tx, {
       dossierId: d.id,
@@ -153,11 +231,19 @@ export async function act(
     const key = templateFor(state.status, after, input.type);
     if (key) messages.push({ key, actionId: row.id });
     const dossier = { ...d, ...proj };
-    await queueMessages(tx, ctx.db, deps, dossier, messages, { due, note });
-    return { dossier, state: after, who };
+    // The extension's message gives the reason the specialist wrote in the draft.
+    const reason = input.type === 'extension_approved' ? (state.extension?.reason ?? note) : note;
+    await queueMessages(tx, ctx.db, deps, dossier, messages, { due, note: reason });
+    return { dossier, state: after, who, rules: ruleContext(after, procedure, cal, now) };
   });
   await announce(ctx, out.dossier, before, messages.length > 0, beforeStep);
-  return { dossier: out.dossier, state: out.state, available: availableActions(out.state, out.who) };
+  if (input.type === 'extension_approved')
+    await ctx.events.emit('dossiers.extended', { code: out.dossier.code });
+  return {
+    dossier: out.dossier,
+    state: out.state,
+    available: availableActions(out.state, out.who, out.rules),
+  };
 }
 
 /**
@@ -170,9 +256,19 @@ async function actionPayload(
   state: DossierState,
   procedure: ProcedureDefinition,
   opts: ActOptions,
+  at: { cal: WorkingCalendar; rules: RuleContext },
 ): Promise<{ payload: StoredPayload; files: (DocumentFile & { name: string })[] }> {
   const payload: StoredPayload = {};
   const staffInput = input as ActionInput;
+  if (input.type === 'extension_drafted') {
+    const newDueAt = extensionDate(staffInput.newDueDate, at.rules.dueAt ?? null, at.cal);
+    payload.newDueAt = newDueAt.toISOString();
+    if (at.rules.dueAt) payload.previousDueAt = at.rules.dueAt.toISOString();
+  }
+  if (input.type === 'extension_approved' && state.extension) {
+    payload.newDueAt = state.extension.newDueAt.toISOString();
+    if (state.extension.previousDueAt) payload.previousDueAt = state.extension.previousDueAt.toISOString();
+  }
   if (input.type === 'assign') {
     const specialists = await q.findSpecialists(tx, state.unit.path);
     const who = specialists.find((s) => s.id === staffInput.assigneeId);
@@ -233,6 +329,28 @@ async function actionPayload(
     payload.files = files.map((f) => ({ documentId: f.documentId, fileId: f.fileId, name: f.name }));
   }
   return { payload, files };
+}
+
+/**
+ * The new date of an extension: a working day of the province after the current due date; the due
+ * time is the close of office that day.
+ */
+function extensionDate(date: string | undefined, current: Date | null, cal: WorkingCalendar): Date {
+  const field = (vi: string, en: string) => new Invalid([{ field: 'newDueDate', vi, en }]);
+  if (!date) throw field('Chọn ngày hẹn trả kết quả mới.', 'Choose the new due date.');
+  if (current && date <= toVietnamDate(current)) {
+    throw field(
+      `Ngày hẹn mới phải sau ngày hẹn hiện tại (${dueWords(current)}).`,
+      `The new date must be after the current due date (${dueWordsEn(current)}).`,
+    );
+  }
+  if (!isWorkingDay(date, cal)) {
+    throw field(
+      'Ngày hẹn mới phải là ngày làm việc (không phải thứ Bảy, Chủ nhật hay ngày nghỉ lễ).',
+      'The new date must be a working day (not a weekend or a day off).',
+    );
+  }
+  return officeCloseOn(date, cal);
 }
 
 /**

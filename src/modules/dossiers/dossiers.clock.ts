@@ -1,21 +1,27 @@
 import {
-  addWorkingDays,
   classifyCompletion,
   elapsedWorkingTime,
   type Pause,
+  pushedBack,
   stepDueTimes,
   type Timeliness,
   type WorkingCalendar,
   type WorkingTime,
 } from '#modules/calendar/index.ts';
+import { type ProcedureDefinition, statutoryDueAt } from '#modules/procedures/index.ts';
 import type { Role } from '#platform/auth/actor.ts';
-import type { ActionType, DossierState, LoggedAction } from './dossiers.workflow.ts';
+import type { ActionType, DossierState, LoggedAction, RuleContext } from './dossiers.workflow.ts';
 
 /**
- * The statutory clock of one dossier, from its state and log, with the working-day arithmetic of
- * the calendar module. Pure: the caller passes the calendar (with the year overrides an admin
- * entered) and the current time.
+ * The statutory clock of one dossier, from its state and log. The due time is the procedures
+ * module's `statutoryDueAt` (working or calendar days, through the calendar module's `statutoryDue`,
+ * which the public calendar API calls too), less the pauses (a supplement after receipt; financial
+ * obligations where the procedure excludes them), or the new date of a granted extension (form 04).
+ * Pure: the caller passes the province's calendar and the current time.
  */
+
+/** What the clock needs of a procedure: its time limit and how it is counted. */
+export type ClockLimit = Pick<ProcedureDefinition, 'days' | 'daysUnit'>;
 
 export interface TemplateStep {
   id: string;
@@ -51,10 +57,46 @@ function closedPauses(state: DossierState): Pause[] {
   return state.pauses.flatMap((p) => (p.until ? [{ from: p.from, until: p.until }] : []));
 }
 
-/** The due time of a dossier received at `state.validReceivedAt` with `days` working days. */
-export function dueAt(state: DossierState, days: number, cal: WorkingCalendar): Date | null {
+/**
+ * The due time of a dossier validly received at `state.validReceivedAt`: the procedure's limit less
+ * the closed pauses; once an extension is granted, its new date, pushed back by pauses that began
+ * after it was granted.
+ */
+export function dueAt(state: DossierState, limit: ClockLimit, cal: WorkingCalendar): Date | null {
   if (!state.validReceivedAt) return null;
-  return addWorkingDays(state.validReceivedAt, days, cal, { pauses: closedPauses(state) });
+  const pauses = closedPauses(state);
+  const granted = state.extension?.grantedAt;
+  if (state.extension && granted) {
+    const later = pauses.filter((p) => p.from.getTime() >= granted.getTime());
+    return pushedBack(state.extension.newDueAt, later, cal);
+  }
+  return statutoryDueAt(limit, state.validReceivedAt, cal, { pauses });
+}
+
+/**
+ * Each step's planned due time: shares of the limit, cumulated, so that the last step's is the
+ * dossier's (in calendar days for a calendar-day procedure, counted as the whole limit is).
+ */
+function plannedStepDue(
+  start: Date,
+  procedure: ClockLimit & { workflow: readonly TemplateStep[] },
+  cal: WorkingCalendar,
+  pauses: Pause[],
+): Date[] {
+  if (procedure.daysUnit !== 'calendar') {
+    return stepDueTimes(
+      start,
+      procedure.workflow.map((s) => s.share * procedure.days),
+      cal,
+      { pauses },
+    );
+  }
+  let total = 0;
+  return procedure.workflow.map((s, i) => {
+    total += s.share;
+    const days = i === procedure.workflow.length - 1 ? procedure.days : Math.ceil(total * procedure.days);
+    return statutoryDueAt({ days, daysUnit: 'calendar' }, start, cal, { pauses });
+  });
 }
 
 /**
@@ -73,24 +115,21 @@ const HANDS_OFF: Partial<Record<ActionType, Role>> = {
 export function dossierClock(
   state: DossierState,
   log: readonly LoggedAction[],
-  procedure: { days: number; workflow: readonly TemplateStep[] },
+  procedure: ClockLimit & { workflow: readonly TemplateStep[] },
   cal: WorkingCalendar,
   now: Date,
 ): DossierClock {
   const start = state.validReceivedAt;
   if (!start) return { dueAt: null, paused: false, elapsed: null, timeliness: null, steps: [] };
   const pauses = closedPauses(state);
-  const due = addWorkingDays(start, procedure.days, cal, { pauses });
+  const due = dueAt(state, procedure, cal) as Date;
   const paused = state.pauses.some((p) => p.until === null);
   const elapsedUntil = state.decidedAt ?? state.finishedAt ?? now;
   const elapsed = elapsedWorkingTime(start, elapsedUntil, state.pauses, cal);
 
-  const stepDue = stepDueTimes(
-    start,
-    procedure.workflow.map((s) => s.share * procedure.days),
-    cal,
-    { pauses },
-  );
+  const stepDue = plannedStepDue(start, procedure, cal, pauses);
+  // An extension moves the dossier's due time, and with it the last step's.
+  if (state.extension?.grantedAt && stepDue.length) stepDue[stepDue.length - 1] = due;
   const steps: StepTiming[] = [];
   let cursor = start;
   let k = 0;
@@ -133,4 +172,14 @@ export function dossierClock(
   if (state.decidedAt) timeliness = classifyCompletion(state.decidedAt, due);
   else if (!closed && !paused && now.getTime() > due.getTime()) timeliness = 'late';
   return { dueAt: due, paused, elapsed, timeliness, steps };
+}
+
+/** What the workflow's rules need beyond the log: now, the due time as it stands, the exclusions. */
+export function ruleContext(
+  state: DossierState,
+  procedure: ClockLimit & Pick<ProcedureDefinition, 'clockExclusions'>,
+  cal: WorkingCalendar,
+  now: Date,
+): RuleContext {
+  return { now, dueAt: dueAt(state, procedure, cal), clockExclusions: procedure.clockExclusions ?? [] };
 }

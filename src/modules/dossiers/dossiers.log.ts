@@ -35,6 +35,7 @@ export function projection(state: DossierState, due: Date | null): Projection {
     finishedAt: state.finishedAt,
     decision: state.decision,
     overdueAt: state.overdueAt,
+    supplementRequests: state.supplementRequests,
     lastActionId: state.lastActionId,
   };
 }

@@ -75,6 +75,12 @@ addMessages('dossiers', {
       overdue: 'Quá hạn (xin lỗi, mẫu 04)',
       payment_requested: 'Chờ nộp phí, lệ phí',
       payment_received: 'Đã nộp đủ phí, lệ phí',
+      extension_drafted: 'Đề nghị gia hạn (mẫu 04)',
+      extension_approved: 'Ký gia hạn, hẹn ngày trả mới (mẫu 04)',
+      extension_declined: 'Không đồng ý gia hạn',
+      extended: 'Gia hạn, hẹn ngày trả mới (mẫu 04)',
+      financial_obligation_notified: 'Chờ thực hiện nghĩa vụ tài chính (tạm dừng tính thời hạn)',
+      financial_obligation_paid: 'Đã thực hiện nghĩa vụ tài chính (tính tiếp thời hạn)',
     },
     submit: {
       title: 'Nộp hồ sơ trực tuyến',
@@ -214,6 +220,14 @@ addMessages('dossiers', {
       receivedAt: 'Nơi tiếp nhận',
       decidedBy: 'Đơn vị giải quyết',
       elapsed: 'Đã dùng {{days}} ngày làm việc',
+      newDueDate: 'Ngày hẹn trả kết quả mới',
+      newDueDateHint: 'Một ngày làm việc sau ngày hẹn hiện tại. Chỉ được gia hạn một lần, trước ngày hẹn.',
+      extensionDraft: 'Đề nghị: hẹn mới {{due}}. Lý do: {{reason}}',
+      pausedFinancial:
+        'Đang tạm dừng tính thời hạn trong khi người nộp thực hiện nghĩa vụ tài chính (thời gian này không tính vào thời hạn giải quyết).',
+      atRisk:
+        'Hồ sơ sắp đến hạn ({{due}}, còn dưới {{days}} ngày làm việc). Nếu không kịp, hãy đề nghị gia hạn (văn bản xin lỗi, mẫu 04) ngay bây giờ: không thể gia hạn sau khi đã quá hạn.',
+      extended: 'Đã gia hạn một lần (mẫu 04): hẹn trả kết quả mới {{due}}.',
     },
     admin: {
       templatesTitle: 'Mẫu tin nhắn SMS',
@@ -227,10 +241,23 @@ addMessages('dossiers', {
       calendarTitle: 'Lịch ngày nghỉ hằng năm',
       agencyTitle: 'Mã đơn vị trên mã hồ sơ',
       agencyIntro:
-        'Mã hồ sơ có dạng {mã đơn vị}-{yymmdd}-{số thứ tự}. Chưa đặt thì dùng {mã tỉnh}.{mã xã}. Mã đơn vị theo QCVN 102:2016 (cần kiểm tra).',
+        'Mã hồ sơ có dạng {mã đơn vị}-{yymmdd}-{số thứ tự}. Mã đơn vị là mã định danh điện tử của cơ quan (Quyết định 20/2020/QĐ-TTg, sửa đổi bởi Quyết định 09/2025/QĐ-TTg), mỗi xã phải được cấu hình. Xã chưa có mã đang đánh số hồ sơ bằng mã tạm {mã tỉnh}.{mã xã}: đó không phải mã định danh.',
       placeCode: 'Mã xã, phường',
       agencyCode: 'Mã đơn vị',
-      agencySaved: 'Đã lưu mã đơn vị.',
+      agencyCodeHint: 'Mã định danh điện tử được cấp cho đơn vị, ví dụ H20.01.05.',
+      agencySaved: 'Đã lưu.',
+      fallbackBanner:
+        '{{count}} đơn vị chưa có mã định danh điện tử: hồ sơ của các đơn vị này đang đánh số bằng mã tạm (mã tỉnh.mã xã), không phải mã định danh theo Quyết định 20/2020/QĐ-TTg (sửa đổi bởi Quyết định 09/2025/QĐ-TTg). Hãy nhập mã được cấp cho từng đơn vị.',
+      fallbackList: 'Đơn vị còn dùng mã tạm',
+      unit: 'Đơn vị',
+      adminCode: 'Mã hành chính',
+      onFallback: 'Mã tạm',
+      clash: 'Mã tạm {{code}} trùng với mã đã đặt cho {{name}}: hãy đặt mã định danh cho đơn vị này.',
+      setCode: 'Đặt mã định danh',
+      atRiskTitle: 'Cảnh báo hồ sơ sắp đến hạn',
+      atRiskIntro:
+        'Số ngày làm việc trước hạn mà hồ sơ được báo là sắp đến hạn (mặc định 1): chuyên viên thấy cảnh báo và còn kịp đề nghị gia hạn (mẫu 04) trước hạn.',
+      atRiskDays: 'Cảnh báo trước hạn (ngày làm việc)',
     },
   },
   en: {
@@ -306,6 +333,12 @@ addMessages('dossiers', {
       overdue: 'Overdue (apology, form 04)',
       payment_requested: 'Fee due',
       payment_received: 'Fees paid in full',
+      extension_drafted: 'Propose an extension (form 04)',
+      extension_approved: 'Sign the extension, new due date (form 04)',
+      extension_declined: 'Decline the extension',
+      extended: 'Extension, new due date (form 04)',
+      financial_obligation_notified: 'Awaiting financial obligations (clock stopped)',
+      financial_obligation_paid: 'Financial obligations met (clock runs again)',
     },
     submit: {
       title: 'File a dossier online',
@@ -444,6 +477,15 @@ addMessages('dossiers', {
       receivedAt: 'Received at',
       decidedBy: 'Deciding unit',
       elapsed: '{{days}} working days used',
+      newDueDate: 'New due date',
+      newDueDateHint:
+        'A working day after the current due date. A dossier is extended only once, before it is due.',
+      extensionDraft: 'Proposed: new due date {{due}}. Reason: {{reason}}',
+      pausedFinancial:
+        'The clock is stopped while the applicant meets financial obligations (this time does not count against the limit).',
+      atRisk:
+        'This dossier is due soon ({{due}}, less than {{days}} working days away). If it cannot be finished in time, propose an extension (apology, form 04) now: there is no extension once it is late.',
+      extended: 'Extended once (form 04): new due date {{due}}.',
     },
     admin: {
       templatesTitle: 'SMS templates',
@@ -457,10 +499,23 @@ addMessages('dossiers', {
       calendarTitle: 'Yearly days off',
       agencyTitle: 'Agency codes in dossier codes',
       agencyIntro:
-        'Dossier codes read {agency code}-{yymmdd}-{sequence}. Unset, the code is {province code}.{commune code}. Agency codes follow QCVN 102:2016 (check).',
+        'Dossier codes read {agency code}-{yymmdd}-{sequence}. The agency code is the unit’s electronic identifier (Decision 20/2020/QĐ-TTg, amended by Decision 09/2025/QĐ-TTg), to be configured for every commune. A commune without one numbers its dossiers with the fallback {province code}.{commune code}, which is not an identifier.',
       placeCode: 'Commune code',
       agencyCode: 'Agency code',
-      agencySaved: 'Agency code saved.',
+      agencyCodeHint: 'The electronic identifier issued to the unit, e.g. H20.01.05.',
+      agencySaved: 'Saved.',
+      fallbackBanner:
+        '{{count}} units have no electronic identifier yet: their dossiers are numbered with a fallback (province.commune), not an identifier under Decision 20/2020/QĐ-TTg (amended by Decision 09/2025/QĐ-TTg). Enter the code issued to each.',
+      fallbackList: 'Units still on the fallback',
+      unit: 'Unit',
+      adminCode: 'Administrative code',
+      onFallback: 'Fallback',
+      clash: 'The fallback {{code}} is the code set for {{name}}: set this unit’s identifier.',
+      setCode: 'Set the identifier',
+      atRiskTitle: 'Warning before the due time',
+      atRiskIntro:
+        'How many working days before the due time a dossier is flagged as due soon (default 1): the specialist sees the warning while an extension (form 04) can still be asked for.',
+      atRiskDays: 'Warn before due (working days)',
     },
   },
 });

@@ -11,6 +11,7 @@ import {
   dossierProcedureVersions,
   dossierSmsTemplates,
   dossiers,
+  dossierUnitSettings,
   type StoredPayload,
 } from './dossiers.tables.ts';
 import { CLOSED_STATUSES, type NationalStatus, OPEN_STATUSES, type Step } from './dossiers.workflow.ts';
@@ -42,6 +43,25 @@ export async function findAgencyCode(db: Db, placeId: number) {
     .from(dossierAgencyCodes)
     .where(eq(dossierAgencyCodes.placeId, placeId));
   return row?.code;
+}
+
+export async function findUnitSettings(db: Db, placeId: number) {
+  const [row] = await db.select().from(dossierUnitSettings).where(eq(dossierUnitSettings.placeId, placeId));
+  return row;
+}
+
+export async function listUnitSettings(db: Db) {
+  return db.select().from(dossierUnitSettings);
+}
+
+export async function upsertAtRiskDays(db: Db, placeId: number, atRiskDays: number, userId: number) {
+  await db
+    .insert(dossierUnitSettings)
+    .values({ placeId, atRiskDays, updatedBy: userId })
+    .onConflictDoUpdate({
+      target: dossierUnitSettings.placeId,
+      set: { atRiskDays, updatedBy: userId, updatedAt: sql`now()` },
+    });
 }
 
 export async function listAgencyCodes(db: Db) {
@@ -115,12 +135,6 @@ export async function lockDossier(db: Db, code: string) {
   return row;
 }
 
-export async function insertDossier(db: Db, values: typeof dossiers.$inferInsert) {
-  const [row] = await db.insert(dossiers).values(values).returning();
-  if (!row) throw new Error('dossier insert returned nothing');
-  return row;
-}
-
 export interface Projection {
   status: NationalStatus;
   step: Step;
@@ -133,6 +147,7 @@ export interface Projection {
   finishedAt: Date | null;
   decision: 'approved' | 'rejected' | null;
   overdueAt: Date | null;
+  supplementRequests: number;
   lastActionId: number;
   receivedPlaceId?: number | null;
 }
@@ -390,6 +405,13 @@ export async function findOverdue(db: Db, now: Date, limit: number) {
         isNull(dossiers.decidedAt),
         isNull(dossiers.overdueAt),
         sql`${dossiers.dueAt} < ${now.toISOString()}`,
+        // Not while the clock is stopped for financial obligations (notified, not yet paid).
+        sql`not exists (
+          select 1 from dossier_actions n
+           where n.dossier_id = ${dossiers.id} and n.type = 'financial_obligation_notified'
+             and not exists (select 1 from dossier_actions p
+                              where p.dossier_id = n.dossier_id and p.id > n.id
+                                and p.type = 'financial_obligation_paid'))`,
       ),
     )
     .orderBy(asc(dossiers.dueAt))
@@ -414,11 +436,6 @@ export async function upsertTemplate(db: Db, key: string, body: string, plain: b
 
 // Staff who may be assigned
 
-/**
- * Specialists holding the role at a place covering `unitPath`. Reads identity's published grants
- * (role_grants carries the place path for exactly this question) until identity's index exports a
- * lookup; nothing here writes to identity's tables.
- */
 /** Specialists who may be assigned a dossier at this unit (identity decides who holds the role there). */
 export async function findSpecialists(db: Db, unitPath: string) {
   return (await listStaffFor(db, 'specialist', unitPath)).map((s) => ({

@@ -1,10 +1,10 @@
-import { addWorkingDays, provinceCalendar } from '#modules/calendar/index.ts';
+import { provinceCalendar } from '#modules/calendar/index.ts';
 import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import { Forbidden, NotFound, TooManyRequests, Unauthorized } from '#platform/errors.ts';
 import { phoneSchema } from '#platform/validation.ts';
 import { dbCache } from './dossiers.cache.ts';
-import { dossierClock } from './dossiers.clock.ts';
+import { dossierClock, ruleContext } from './dossiers.clock.ts';
 import type { DossierDeps } from './dossiers.deps.ts';
 import { toLogged } from './dossiers.log.ts';
 import { PLACE_TTL_MS, placesById } from './dossiers.places.ts';
@@ -12,6 +12,7 @@ import { procedureOf } from './dossiers.procedure.ts';
 import * as q from './dossiers.queries.ts';
 import type { QueueQuery } from './dossiers.schemas.ts';
 import type { ActionRow, DossierRow } from './dossiers.tables.ts';
+import { atRiskBefore, atRiskDaysOf, isAtRisk } from './dossiers.unit-settings.ts';
 import {
   type ActionType,
   availableActions,
@@ -56,9 +57,15 @@ async function describe(ctx: Ctx, d: DossierRow, who: ReturnType<typeof workflow
   const state = stateFromActions(log);
   const procedure = await procedureOf(ctx.db, d);
   const cal = await provinceCalendar(ctx.db, { path: d.unitPath });
-  const clock = dossierClock(state, log, procedure, cal, ctx.clock.now());
+  const now = ctx.clock.now();
+  const clock = dossierClock(state, log, procedure, cal, now);
   const files = await q.listDossierFiles(ctx.db, d.id);
-  const available = availableActions(state, who);
+  const available = availableActions(state, who, ruleContext(state, procedure, cal, now));
+  // At risk: a running clock whose due time falls within the unit's window (form 04 may still go).
+  const running = clock.dueAt && !clock.paused && !state.decidedAt && !state.finishedAt;
+  const riskDays = running ? await atRiskDaysOf(ctx.db, d.unitId) : 0;
+  const atRisk =
+    running && clock.dueAt && isAtRisk(now, clock.dueAt, riskDays, cal) ? { days: riskDays } : null;
   const specialists = available.includes('assign') ? await q.findSpecialists(ctx.db, state.unit.path) : [];
   const places = await placesById(ctx.db, [
     d.unitId,
@@ -66,7 +73,18 @@ async function describe(ctx: Ctx, d: DossierRow, who: ReturnType<typeof workflow
     d.helpedPlaceId,
     ...rows.map((r) => r.unitId),
   ]);
-  return { dossier: d, actions: rows, state, procedure, clock, files, available, specialists, places };
+  return {
+    dossier: d,
+    actions: rows,
+    state,
+    procedure,
+    clock,
+    files,
+    available,
+    specialists,
+    places,
+    atRisk,
+  };
 }
 export type StaffView = Awaited<ReturnType<typeof describe>>;
 
@@ -140,9 +158,12 @@ export async function queueFilter(ctx: Ctx, query: QueueQuery): Promise<q.QueueF
   let due: q.QueueFilter['due'];
   if (query.due === 'late') due = { before: now };
   if (query.due === 'near') {
-    // The calendar of the first place the actor works at: an installation's provinces share one today.
-    const cal = await provinceCalendar(ctx.db, { path: scope[0] as string });
-    due = { after: now, before: addWorkingDays(now, 1, cal, { counting: 'hours' }) };
+    // At risk: due within the window of the first place the actor works at (its setting, default
+    // one working day), on that place's province calendar.
+    const first = scope[0] as string;
+    const cal = await provinceCalendar(ctx.db, { path: first });
+    const placeId = Number(first.split('/').filter(Boolean).at(-1));
+    due = { after: now, before: atRiskBefore(now, await atRiskDaysOf(ctx.db, placeId), cal) };
   }
   let code: string | undefined;
   let phone: string | undefined;
@@ -204,6 +225,9 @@ export interface PublicView {
   hasFees: boolean;
 }
 
+/** The staff's own steps of an extension: the citizen hears of the signed one (its new date), not these. */
+const INTERNAL_ACTIONS: readonly ActionType[] = ['extension_drafted', 'extension_declined'];
+
 /** Notes meant for the citizen (forms 02, 03, 05 and the apology); others stay internal. */
 const PUBLIC_NOTES: readonly ActionType[] = ['refuse', 'reject', 'stop', 'request_supplement', 'overdue'];
 
@@ -225,19 +249,21 @@ export async function publicView(ctx: Ctx, d: q.TrackedDossier, actions?: Action
           note: state.supplement.note,
         }
       : null,
-    timeline: rows.map((r) => {
-      const p = q.storedPayload(r.payload);
-      return {
-        at: r.at,
-        type: r.type,
-        statusAfter: r.statusAfter,
-        note: PUBLIC_NOTES.includes(r.type) ? r.note : null,
-        unitName: r.type === 'forward' ? (p.unitName ?? null) : (places.get(r.unitId)?.fullName ?? null),
-        channel: p.channel ?? null,
-        dueAt: p.dueAt ? new Date(p.dueAt) : null,
-        amount: typeof p.amount === 'number' ? p.amount : null,
-      };
-    }),
+    timeline: rows
+      .filter((r) => !INTERNAL_ACTIONS.includes(r.type))
+      .map((r) => {
+        const p = q.storedPayload(r.payload);
+        return {
+          at: r.at,
+          type: r.type,
+          statusAfter: r.statusAfter,
+          note: PUBLIC_NOTES.includes(r.type) ? r.note : null,
+          unitName: r.type === 'forward' ? (p.unitName ?? null) : (places.get(r.unitId)?.fullName ?? null),
+          channel: p.channel ?? null,
+          dueAt: p.dueAt ? new Date(p.dueAt) : null,
+          amount: typeof p.amount === 'number' ? p.amount : null,
+        };
+      }),
     available: availableActions(state, { kind: 'applicant' }),
     documents: procedure.documents.map((x) => ({ id: x.id, name: x.name.vi })),
     hasFees: procedure.fees.some((f) => f.amount > 0 || (f.onlineAmount ?? 0) > 0),

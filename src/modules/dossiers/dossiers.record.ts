@@ -59,6 +59,13 @@ export interface DossierRecord {
   decision: 'approved' | 'rejected' | null;
   /** The open payment request (status 6 while the step allows it), folded from the log. */
   payment: DossierState['payment'];
+  /**
+   * Supplement requests after receipt, folded from the log (also cached as the dossiers column
+   * `supplement_requests`). The on-time rules allow one; more than one counts as late (766, 2.1).
+   */
+  supplementRequests: number;
+  /** The extension (form 04), drafted or granted, folded from the log. */
+  extension: DossierState['extension'];
   actions: DossierAction[];
   procedure: ProcedureDefinition;
 }
@@ -108,6 +115,8 @@ async function recordOf(db: Db, d: DossierRow): Promise<DossierRecord> {
     step: d.step,
     decision: d.decision,
     payment: state.payment,
+    supplementRequests: state.supplementRequests,
+    extension: state.extension,
     actions: rows.map(actionOf),
     procedure: await procedureOf(db, d),
   };

@@ -72,6 +72,10 @@ export const ActionInput = z
         z.array(z.string().max(40)).max(40),
       )
       .optional(),
+    /** extension_drafted: the new due date (a working day after the current due date). */
+    newDueDate: z.iso
+      .date(msg('Ngày theo dạng năm-tháng-ngày, ví dụ 2026-03-20.', 'A date like 2026-03-20.'))
+      .optional(),
     /** The last action the sender saw; another action since then makes this one a conflict. */
     expected: z.coerce.number().int().positive().optional(),
   })
@@ -82,6 +86,23 @@ export const ActionInput = z
     if (a.type === 'refuse') need('note', 'Ghi rõ lý do từ chối tiếp nhận.', 'Give the reason for refusing.');
     if (a.type === 'reject') need('note', 'Ghi rõ lý do không giải quyết.', 'Give the reason for rejecting.');
     if (a.type === 'stop') need('note', 'Ghi rõ lý do dừng xử lý.', 'Give the reason for stopping.');
+    if (a.type === 'extension_drafted') {
+      need(
+        'note',
+        'Ghi rõ lý do cần gia hạn (sẽ in trên văn bản xin lỗi, mẫu 04).',
+        'Give the reason for the extension (printed on the apology, form 04).',
+      );
+      if (a.newDueDate === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['newDueDate'],
+          message: msg('Chọn ngày hẹn trả kết quả mới.', 'Choose the new due date.'),
+        });
+      }
+    }
+    if (a.type === 'extension_declined') {
+      need('note', 'Ghi rõ vì sao không đồng ý gia hạn.', 'Say why the extension is declined.');
+    }
     if (a.type === 'assign') need('assigneeId', 'Chọn cán bộ xử lý.', 'Choose the specialist.');
     if (a.type === 'forward')
       need('unitCode', 'Nhập mã đơn vị nhận hồ sơ.', 'Enter the receiving unit’s code.');
@@ -127,6 +148,7 @@ export const SMS_TEMPLATE_KEYS = [
   'overdue',
   'payment_requested',
   'payment_received',
+  'extended',
 ] as const;
 export type SmsTemplateKey = (typeof SMS_TEMPLATE_KEYS)[number];
 
@@ -148,6 +170,16 @@ export const AgencyCodeInput = z.object({
         'Agency code: capitals, digits and dots, e.g. H20.01.05.',
       ),
     ),
+});
+
+/** A unit's at-risk window: working days before the due time (0: only once due, 30 at most). */
+export const AtRiskInput = z.object({
+  placeCode: z.string().trim().min(1).max(20),
+  atRiskDays: z.coerce
+    .number()
+    .int(msg('Nhập số ngày làm việc (số nguyên).', 'Enter a whole number of working days.'))
+    .min(0)
+    .max(30),
 });
 
 // API shapes, written on purpose (not derived from the tables).

@@ -2,15 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CALENDAR_ADMIN_PATH } from '#modules/calendar/index.ts';
 import { smsSize } from '#modules/notifications/index.ts';
-import { findPlacesByIds, type Place } from '#modules/places/index.ts';
 import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import { Forbidden } from '#platform/errors.ts';
 import { Field, Form, Notice, TextArea } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
-import { listAgencyCodes, setAgencyCode } from './dossiers.agency-codes.ts';
-import { AgencyCodeInput, SMS_TEMPLATE_KEYS, TemplateInput } from './dossiers.schemas.ts';
+import { setAgencyCode, type UnitCode, unitCodes } from './dossiers.agency-codes.ts';
+import { AgencyCodeInput, AtRiskInput, SMS_TEMPLATE_KEYS, TemplateInput } from './dossiers.schemas.ts';
 import {
   listSmsTemplates,
   renderTemplate,
@@ -18,6 +17,7 @@ import {
   SAMPLE_VARS,
   saveSmsTemplate,
 } from './dossiers.sms.ts';
+import { setAtRiskDays } from './dossiers.unit-settings.ts';
 import { Checkbox, FormMessage } from './dossiers.views.tsx';
 
 /**
@@ -89,51 +89,112 @@ function TemplateCard({
 
 function AgencyCodesPage({
   page,
-  rows,
-  places,
+  units,
   saved,
   state,
 }: {
   page: PageCtx;
-  rows: Awaited<ReturnType<typeof listAgencyCodes>>;
-  places: Map<number, Place>;
+  units: UnitCode[];
   saved: boolean;
-  state: FormState;
+  state: FormState & { form?: 'code' | 'risk' };
 }) {
   const t = page.t;
+  const fallback = units.filter((u) => u.agencyCode === null);
+  const codeErrors = state.form === 'risk' ? {} : state.errors;
+  const riskErrors = state.form === 'risk' ? state.errors : {};
   return (
     <Layout page={page} title={t('dossiers:admin.agencyTitle')}>
       <h1>{t('dossiers:admin.agencyTitle')}</h1>
       <OneStopSettingsNav page={page} />
       <p>{t('dossiers:admin.agencyIntro')}</p>
+      {fallback.length > 0 && (
+        <p class="notice" id="fallback-banner" role="alert">
+          {t('dossiers:admin.fallbackBanner', { count: fallback.length })}
+        </p>
+      )}
       {saved && <Notice text={t('dossiers:admin.agencySaved')} />}
       <FormMessage text={state.message} />
-      <table>
+      <table id="units">
+        <thead>
+          <tr>
+            <th>{t('dossiers:admin.unit')}</th>
+            <th>{t('dossiers:admin.adminCode')}</th>
+            <th>{t('dossiers:admin.agencyCode')}</th>
+            <th>{t('dossiers:admin.atRiskDays')}</th>
+          </tr>
+        </thead>
         <tbody>
-          {rows.map((r) => (
-            <tr key={r.placeId}>
-              <td>{places.get(r.placeId)?.fullName}</td>
-              <td>{places.get(r.placeId)?.code}</td>
+          {units.map((u) => (
+            <tr key={u.place.id} data-place={u.place.code} data-fallback={String(u.agencyCode === null)}>
+              <td>{u.place.fullName}</td>
+              <td>{u.place.code}</td>
               <td>
-                <code>{r.agencyCode}</code>
+                {u.agencyCode ? (
+                  <code>{u.agencyCode}</code>
+                ) : (
+                  <>
+                    <span class="tag">{t('dossiers:admin.onFallback')}</span> <code>{u.fallback}</code>
+                  </>
+                )}
+                {u.clash && (
+                  <>
+                    <br />
+                    <small>{t('dossiers:admin.clash', { name: u.clash.fullName, code: u.fallback })}</small>
+                  </>
+                )}
               </td>
+              <td>{u.atRiskDays}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <Form page={page} action="/quan-tri/mot-cua/ma-don-vi" errors={state.errors}>
+      {fallback.length > 0 && (
+        <>
+          <h2>{t('dossiers:admin.fallbackList')}</h2>
+          <ul id="fallback-list">
+            {fallback.map((u) => (
+              <li key={u.place.id}>
+                {u.place.fullName} ({u.place.code}): <code>{u.fallback}</code>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h2>{t('dossiers:admin.setCode')}</h2>
+      <Form page={page} action="/quan-tri/mot-cua/ma-don-vi" errors={codeErrors}>
         <Field
           name="placeCode"
           label={t('dossiers:admin.placeCode')}
-          value={state.values.placeCode}
-          error={state.errors.placeCode}
+          value={state.form === 'risk' ? undefined : state.values.placeCode}
+          error={codeErrors.placeCode}
           required
         />
         <Field
           name="agencyCode"
           label={t('dossiers:admin.agencyCode')}
+          hint={t('dossiers:admin.agencyCodeHint')}
           value={state.values.agencyCode}
-          error={state.errors.agencyCode}
+          error={codeErrors.agencyCode}
+          required
+        />
+        <button type="submit">{t('dossiers:admin.save')}</button>
+      </Form>
+      <h2>{t('dossiers:admin.atRiskTitle')}</h2>
+      <p>{t('dossiers:admin.atRiskIntro')}</p>
+      <Form page={page} action="/quan-tri/mot-cua/ma-don-vi/canh-bao" errors={riskErrors}>
+        <Field
+          name="placeCode"
+          label={t('dossiers:admin.placeCode')}
+          value={state.form === 'risk' ? state.values.placeCode : undefined}
+          error={riskErrors.placeCode}
+          required
+        />
+        <Field
+          name="atRiskDays"
+          type="number"
+          label={t('dossiers:admin.atRiskDays')}
+          value={state.values.atRiskDays}
+          error={riskErrors.atRiskDays}
           required
         />
         <button type="submit">{t('dossiers:admin.save')}</button>
@@ -192,21 +253,18 @@ export function registerSettingsPages(app: FastifyInstance) {
     );
   });
 
-  const agencyPage = async (req: FastifyRequest, reply: FastifyReply, state: FormState, status = 200) => {
-    const rows = await listAgencyCodes(req.ctx());
-    const places = new Map(
-      (
-        await findPlacesByIds(
-          req.ctx().db,
-          rows.map((r) => r.placeId),
-        )
-      ).map((p) => [p.id, p]),
-    );
+  const agencyPage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    state: FormState & { form?: 'code' | 'risk' },
+    status = 200,
+  ) => {
+    const query = req.query as { luu?: string; tinh?: string };
+    const units = await unitCodes(req.ctx(), typeof query.tinh === 'string' ? query.tinh : undefined);
     const page = await pageCtx(req, reply);
-    const saved = Boolean((req.query as { luu?: string }).luu);
     return sendPage(
       reply,
-      <AgencyCodesPage page={page} rows={rows} places={places} saved={saved} state={state} />,
+      <AgencyCodesPage page={page} units={units} saved={Boolean(query.luu)} state={state} />,
       status,
     );
   };
@@ -224,7 +282,19 @@ export function registerSettingsPages(app: FastifyInstance) {
         await setAgencyCode(req.ctx(), input.placeCode, input.agencyCode);
         return '/quan-tri/mot-cua/ma-don-vi?luu=1';
       },
-      (state, status) => agencyPage(req, reply, state, status),
+      (state, status) => agencyPage(req, reply, { ...state, form: 'code' }, status),
+    ),
+  );
+  app.post('/quan-tri/mot-cua/ma-don-vi/canh-bao', (req, reply) =>
+    handleForm(
+      req,
+      reply,
+      AtRiskInput,
+      async (input) => {
+        await setAtRiskDays(req.ctx(), input.placeCode, input.atRiskDays);
+        return '/quan-tri/mot-cua/ma-don-vi?luu=1';
+      },
+      (state, status) => agencyPage(req, reply, { ...state, form: 'risk' }, status),
     ),
   );
 }

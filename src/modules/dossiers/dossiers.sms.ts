@@ -36,6 +36,7 @@ export const DEFAULT_TEMPLATES: Record<SmsTemplateKey, string> = {
   overdue: 'Xin lỗi: hồ sơ {ma_ho_so} đã quá hạn giải quyết. Xã sẽ hẹn lại ngày trả kết quả.',
   payment_requested: 'Hồ sơ {ma_ho_so}: {ly_do} Nộp tại xã hoặc chuyển khoản: {tra_cuu}',
   payment_received: 'Hồ sơ {ma_ho_so} đã nộp đủ phí, lệ phí. Cảm ơn bạn.',
+  extended: 'Xin lỗi: hồ sơ {ma_ho_so} cần thêm thời gian. Hẹn trả kết quả mới: {ngay_hen}. Lý do: {ly_do}',
 };
 
 export const TEMPLATE_VARIABLES = ['ma_ho_so', 'thu_tuc', 'ngay_hen', 'ly_do', 'tra_cuu'] as const;
@@ -74,6 +75,7 @@ export function templateFor(
   actionType: string,
 ): SmsTemplateKey | undefined {
   if (actionType === 'overdue') return 'overdue';
+  if (actionType === 'extension_approved') return 'extended';
   if (before === after.status) return undefined;
   // Back from 6: the payment is the news, not the status the dossier returns to.
   if (actionType === 'payment_received') return 'payment_received';

@@ -44,7 +44,7 @@ function ActionForm({
 }) {
   const t = page.t;
   const d = view.dossier;
-  const needsNote = ['refuse', 'reject', 'stop'].includes(type);
+  const needsNote = ['refuse', 'reject', 'stop', 'extension_drafted', 'extension_declined'].includes(type);
   const multipart = type === 'supplement_received';
   return (
     <li data-action={type}>
@@ -67,6 +67,24 @@ function ActionForm({
         {type === 'forward' && (
           <Field name="unitCode" label={t('dossiers:detail.unitCode')} error={errors.unitCode} required />
         )}
+        {type === 'extension_drafted' && (
+          <Field
+            name="newDueDate"
+            type="date"
+            label={t('dossiers:detail.newDueDate')}
+            hint={t('dossiers:detail.newDueDateHint')}
+            error={errors.newDueDate}
+            required
+          />
+        )}
+        {type === 'extension_approved' && view.state.extension && (
+          <p class="muted">
+            {t('dossiers:detail.extensionDraft', {
+              due: when(view.state.extension.newDueAt),
+              reason: view.state.extension.reason ?? '',
+            })}
+          </p>
+        )}
         {type === 'request_supplement' && (
           <fieldset style="border:0;padding:0">
             <legend>{t('dossiers:detail.documentsMissing')}</legend>
@@ -85,7 +103,15 @@ function ActionForm({
             only={view.state.supplement?.documents}
           />
         )}
-        {(needsNote || ['request_supplement', 'forward', 'withdraw', 'assign'].includes(type)) && (
+        {(needsNote ||
+          [
+            'request_supplement',
+            'forward',
+            'withdraw',
+            'assign',
+            'financial_obligation_notified',
+            'financial_obligation_paid',
+          ].includes(type)) && (
           <TextArea
             name="note"
             id={`f-${type}-note`}
@@ -97,7 +123,11 @@ function ActionForm({
         )}
         <button
           type="submit"
-          class={['refuse', 'reject', 'stop', 'withdraw'].includes(type) ? 'secondary' : undefined}
+          class={
+            ['refuse', 'reject', 'stop', 'withdraw', 'extension_declined'].includes(type)
+              ? 'secondary'
+              : undefined
+          }
         >
           {t(`dossiers:action.${type}`)}
         </button>
@@ -275,7 +305,23 @@ function RecordPage({
         {clock.timeliness && <span class="tag">{t(`dossiers:timeliness.${clock.timeliness}`)}</span>}
       </p>
       <RecordFacts page={page} view={view} />
-      {clock.paused && <p class="notice">{t('dossiers:track.paused')}</p>}
+      {clock.paused && (
+        <p class="notice">
+          {t(
+            view.state.pauses.some((p) => p.until === null && p.reason === 'financial_obligations')
+              ? 'dossiers:detail.pausedFinancial'
+              : 'dossiers:track.paused',
+          )}
+        </p>
+      )}
+      {view.atRisk && (
+        <p class="notice" id="at-risk">
+          {t('dossiers:detail.atRisk', { due: when(clock.dueAt), days: view.atRisk.days })}
+        </p>
+      )}
+      {view.state.extension?.grantedAt && (
+        <p id="extended">{t('dossiers:detail.extended', { due: when(view.state.extension.newDueAt) })}</p>
+      )}
       <DossierLinks
         page={page}
         staff

@@ -346,7 +346,7 @@ function firstEntries(
   const actions: NewAction[] = [{ ...submit, ...actorColumns(actor), unitId: unit.id, statusAfter: 1 }];
   let state: DossierState = stateFromActions([submit]);
   if (at.receivedAt) {
-    const due = dueAt({ ...state, validReceivedAt: at.now }, procedure.days, at.cal);
+    const due = dueAt({ ...state, validReceivedAt: at.now }, procedure, at.cal);
     const receive = logged(1, 'receive', {
       unitName: at.receivedAt.fullName,
       ...(due ? { dueAt: due.toISOString() } : {}),
@@ -354,7 +354,7 @@ function firstEntries(
     state = nextState(state, receive);
     actions.push({ ...receive, ...actorColumns(actor), unitId: unit.id, statusAfter: state.status });
   }
-  return { actions, state, channel, due: dueAt(state, procedure.days, at.cal) };
+  return { actions, state, channel, due: dueAt(state, procedure, at.cal) };
 }
 
 /** 'yymmdd' of an instant in Vietnam. */

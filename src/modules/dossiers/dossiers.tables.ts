@@ -47,6 +47,8 @@ export const dossiers = pgTable('dossiers', {
   assigneeId: bigint('assignee_id', { mode: 'number' }),
   decision: text('decision').$type<'approved' | 'rejected'>(),
   overdueAt: ts('overdue_at'),
+  /** Supplement requests after receipt (migration 20261204-0211): the on-time rules allow one. */
+  supplementRequests: smallint('supplement_requests').notNull().default(0),
   lastActionId: bigint('last_action_id', { mode: 'number' }),
   idempotencyKey: text('idempotency_key'),
   createdAt: ts('created_at').notNull().defaultNow(),
@@ -104,6 +106,14 @@ export const dossierProcedureVersions = pgTable(
 export const dossierAgencyCodes = pgTable('dossier_agency_codes', {
   placeId: bigint('place_id', { mode: 'number' }).primaryKey(),
   agencyCode: text('agency_code').notNull(),
+  updatedBy: bigint('updated_by', { mode: 'number' }),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** Per-unit one-stop settings (migration 20261204-0212): the at-risk window before the due time. */
+export const dossierUnitSettings = pgTable('dossier_unit_settings', {
+  placeId: bigint('place_id', { mode: 'number' }).primaryKey(),
+  atRiskDays: smallint('at_risk_days').notNull().default(1),
   updatedBy: bigint('updated_by', { mode: 'number' }),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });

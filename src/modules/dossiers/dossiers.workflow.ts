@@ -26,6 +26,15 @@ export const ACTION_TYPES = [
   'overdue',
   'payment_requested',
   'payment_received',
+  // Form 04 before the due date: the specialist drafts the extension with its new date, the approver
+  // signs it (or declines it); the clock's due date moves once (dossiers README, "Extension").
+  'extension_drafted',
+  'extension_approved',
+  'extension_declined',
+  // Time the applicant spends meeting financial obligations (land charges) does not count, for the
+  // procedures whose catalogue record says so (`clockExclusions: ['financial_obligations']`).
+  'financial_obligation_notified',
+  'financial_obligation_paid',
 ] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
 
@@ -98,6 +107,10 @@ export interface ActionPayload {
   documents?: string[];
   /** payment_requested: what is owed now; payment_received: what was paid, in đồng. */
   amount?: number;
+  /** extension_drafted, extension_approved: the new due time (ISO), close of office on the new date. */
+  newDueAt?: string;
+  /** extension_drafted, extension_approved: the due time it replaces (ISO). */
+  previousDueAt?: string;
 }
 
 export interface LoggedAction {
@@ -109,10 +122,17 @@ export interface LoggedAction {
   payload: ActionPayload;
 }
 
-/** A stretch during which the statutory clock stood still (a supplement); `until` null: still waiting. */
+/** Why the statutory clock stood still. */
+export type PauseReason = 'supplement' | 'financial_obligations';
+
+/**
+ * A stretch during which the statutory clock stood still (a supplement after receipt, or the
+ * applicant's financial obligations where the procedure excludes them); `until` null: still waiting.
+ */
 export interface ClockPause {
   from: Date;
   until: Date | null;
+  reason: PauseReason;
 }
 
 export interface DossierState {
@@ -125,8 +145,25 @@ export interface DossierState {
   submittedAt: Date;
   /** When a valid dossier was received: the statutory clock starts here. */
   validReceivedAt: Date | null;
-  /** Supplement pauses after the clock started; the last may still be open. */
+  /** Pauses after the clock started (supplement, financial obligations); the last may still be open. */
   pauses: ClockPause[];
+  /**
+   * Supplement requests after receipt. The on-time rules allow one (docs/rules.md: Decree 118/2025
+   * and the national portal's indicator 2.1, which counts a dossier with more than one as late); a
+   * second is refused, so this is 0 or 1 for dossiers filed since, more only in older logs.
+   */
+  supplementRequests: number;
+  /**
+   * The extension (form 04) drafted by the specialist with its new due time; `grantedAt` once the
+   * approver signed it, and then the due time is `newDueAt`. Granted once: a second is refused.
+   */
+  extension: {
+    newDueAt: Date;
+    previousDueAt: Date | null;
+    reason: string | null;
+    draftedAt: Date;
+    grantedAt: Date | null;
+  } | null;
   /** The open supplement request: what is missing. */
   supplement: { documents: string[]; note: string | null; requestedAt: Date } | null;
   decision: 'approved' | 'rejected' | null;
@@ -160,14 +197,21 @@ function resumeStep(state: DossierState): Step {
   return state.validReceivedAt ? 'in_progress' : 'submitted';
 }
 
+/** A pause still running (a supplement awaited, financial obligations being met). */
+export function openPause(state: Pick<DossierState, 'pauses'>): ClockPause | undefined {
+  return state.pauses.find((p) => p.until === null);
+}
+
 function apply(state: DossierState, a: LoggedAction): DossierState {
   const s: DossierState = { ...state, lastActionId: a.id };
   const to = (step: Step) => {
     s.step = step;
   };
-  const closePause = () => {
-    const last = s.pauses[s.pauses.length - 1];
-    if (last && last.until === null) s.pauses = [...s.pauses.slice(0, -1), { from: last.from, until: a.at }];
+  /** Ends the open pause of `reason` (any reason when omitted) at this action. */
+  const closePause = (reason?: PauseReason) => {
+    s.pauses = s.pauses.map((p) =>
+      p.until === null && (reason === undefined || p.reason === reason) ? { ...p, until: a.at } : p,
+    );
   };
   switch (a.type) {
     case 'submit':
@@ -193,11 +237,14 @@ function apply(state: DossierState, a: LoggedAction): DossierState {
       break;
     case 'request_supplement':
       s.supplement = { documents: a.payload.documents ?? [], note: a.note, requestedAt: a.at };
-      if (s.validReceivedAt) s.pauses = [...s.pauses, { from: a.at, until: null }];
+      if (s.validReceivedAt) {
+        s.pauses = [...s.pauses, { from: a.at, until: null, reason: 'supplement' }];
+        s.supplementRequests += 1;
+      }
       to('supplement_requested');
       break;
     case 'supplement_received':
-      closePause();
+      closePause('supplement');
       s.supplement = null;
       to(resumeStep(s));
       break;
@@ -206,6 +253,8 @@ function apply(state: DossierState, a: LoggedAction): DossierState {
       break;
     case 'approve':
     case 'reject':
+      // The clock ends at the decision: financial obligations still being met stop counting there.
+      closePause('financial_obligations');
       s.decision = a.type === 'approve' ? 'approved' : 'rejected';
       s.decidedAt = a.at;
       to('decided');
@@ -232,6 +281,29 @@ function apply(state: DossierState, a: LoggedAction): DossierState {
       break;
     case 'payment_requested':
       s.payment = { requestedAt: a.at, amount: a.payload.amount ?? null };
+      break;
+    case 'extension_drafted':
+      if (!a.payload.newDueAt) throw new WorkflowError(`extension without a new date (action ${a.id})`);
+      s.extension = {
+        newDueAt: new Date(a.payload.newDueAt),
+        previousDueAt: a.payload.previousDueAt ? new Date(a.payload.previousDueAt) : null,
+        reason: a.note,
+        draftedAt: a.at,
+        grantedAt: null,
+      };
+      break;
+    case 'extension_approved':
+      if (!s.extension) throw new WorkflowError(`extension approved without a draft (action ${a.id})`);
+      s.extension = { ...s.extension, grantedAt: a.at };
+      break;
+    case 'extension_declined':
+      s.extension = null;
+      break;
+    case 'financial_obligation_notified':
+      s.pauses = [...s.pauses, { from: a.at, until: null, reason: 'financial_obligations' }];
+      break;
+    case 'financial_obligation_paid':
+      closePause('financial_obligations');
       break;
     case 'payment_received':
       s.payment = null;
@@ -261,6 +333,8 @@ export function stateFromActions(actions: readonly LoggedAction[]): DossierState
     submittedAt: first.at,
     validReceivedAt: null,
     pauses: [],
+    supplementRequests: 0,
+    extension: null,
     supplement: null,
     decision: null,
     decidedAt: null,
@@ -313,6 +387,19 @@ const PAYABLE_STEPS: readonly Step[] = [
   'result_ready',
 ];
 
+/**
+ * What some rules need beyond the log: the time, the dossier's current due time, and what its
+ * procedure excludes from the clock. Callers that do not pass it get none of the actions that need it
+ * (the extension, the financial obligations pause).
+ */
+export interface RuleContext {
+  now?: Date | undefined;
+  /** The due time before this action (with pauses and any extension). */
+  dueAt?: Date | null | undefined;
+  /** The procedure's `clockExclusions` (catalogue), e.g. ['financial_obligations']. */
+  clockExclusions?: readonly string[] | undefined;
+}
+
 /** Who may take each action, and from which steps. The single source of the rules. */
 interface Rule {
   from: readonly Step[];
@@ -321,9 +408,16 @@ interface Rule {
   system?: boolean;
   /** Only the specialist the dossier is assigned to. */
   assigneeOnly?: boolean;
-  /** Extra condition on the state. */
-  when?: (s: DossierState) => boolean;
+  /** Extra condition on the state (and the context, for the rules that need it). */
+  when?: (s: DossierState, c: RuleContext) => boolean;
 }
+
+/** Before the due time: an extension (form 04) is asked for and signed before the dossier is late. */
+export const beforeDue = (c: RuleContext) =>
+  c.now !== undefined && !!c.dueAt && c.now.getTime() < c.dueAt.getTime();
+
+/** Steps where the work goes on and the clock may be extended or paused for financial obligations. */
+const WORKING_STEPS: readonly Step[] = ['in_progress', 'pending_approval'];
 
 export const RULES: Record<Exclude<ActionType, 'submit'>, Rule> = {
   receive: { from: ['submitted'], roles: ['receptionist'] },
@@ -334,7 +428,13 @@ export const RULES: Record<Exclude<ActionType, 'submit'>, Rule> = {
   },
   assign: { from: ['received', 'in_progress'], roles: ['receptionist', 'approver'] },
   forward: { from: ['received', 'in_progress'], roles: ['receptionist', 'approver'] },
-  request_supplement: { from: ['submitted', 'in_progress'], roles: ['receptionist', 'specialist'] },
+  // One request after receipt (docs/rules.md § Dossiers; `supplementRequests`); before receipt the
+  // desk's check (form 02) is not counted.
+  request_supplement: {
+    from: ['submitted', 'in_progress'],
+    roles: ['receptionist', 'specialist'],
+    when: (s) => s.validReceivedAt === null || (s.supplementRequests === 0 && !openPause(s)),
+  },
   supplement_received: { from: ['supplement_requested'], roles: ['receptionist'], applicant: true },
   submit_for_approval: { from: ['in_progress'], roles: ['specialist'], assigneeOnly: true },
   approve: { from: ['pending_approval'], roles: ['approver'] },
@@ -351,7 +451,34 @@ export const RULES: Record<Exclude<ActionType, 'submit'>, Rule> = {
     from: ['received', 'in_progress', 'pending_approval'],
     roles: [],
     system: true,
-    when: (s) => s.overdueAt === null,
+    // A clock stopped for financial obligations is not running late.
+    when: (s) => s.overdueAt === null && !openPause(s),
+  },
+  extension_drafted: {
+    from: WORKING_STEPS,
+    roles: ['specialist'],
+    assigneeOnly: true,
+    when: (s, c) => s.extension === null && !openPause(s) && beforeDue(c),
+  },
+  extension_approved: {
+    from: WORKING_STEPS,
+    roles: ['approver'],
+    when: (s, c) => s.extension !== null && s.extension.grantedAt === null && beforeDue(c),
+  },
+  extension_declined: {
+    from: WORKING_STEPS,
+    roles: ['approver'],
+    when: (s) => s.extension !== null && s.extension.grantedAt === null,
+  },
+  financial_obligation_notified: {
+    from: WORKING_STEPS,
+    roles: ['receptionist', 'specialist'],
+    when: (s, c) => (c.clockExclusions ?? []).includes('financial_obligations') && !openPause(s),
+  },
+  financial_obligation_paid: {
+    from: WORKING_STEPS,
+    roles: ['receptionist', 'specialist'],
+    when: (s) => openPause(s)?.reason === 'financial_obligations',
   },
   // Fees fall due at receipt, after a supplement or at the decision (payments module); processing
   // goes on meanwhile and the statutory clock does not stop (only a supplement pauses it).
@@ -383,12 +510,16 @@ function staffMay(
 }
 
 /** The actions `actor` may take next on a dossier in `state`, in the order of RULES. */
-export function availableActions(state: DossierState, actor: WorkflowActor): Exclude<ActionType, 'submit'>[] {
+export function availableActions(
+  state: DossierState,
+  actor: WorkflowActor,
+  context: RuleContext = {},
+): Exclude<ActionType, 'submit'>[] {
   const out: Exclude<ActionType, 'submit'>[] = [];
   for (const type of Object.keys(RULES) as Exclude<ActionType, 'submit'>[]) {
     const rule = RULES[type];
     if (!rule.from.includes(state.step)) continue;
-    if (rule.when && !rule.when(state)) continue;
+    if (rule.when && !rule.when(state, context)) continue;
     const allowed =
       actor.kind === 'staff'
         ? staffMay(state, type, actor)

@@ -24,6 +24,11 @@ declare module '#platform/events.ts' {
     };
     /** The daily sweep found a dossier past its due time: an apology (form 04) is owed. */
     'dossiers.overdue': { code: string };
+    /**
+     * The approver signed an extension before the due time: the due time moved to the new date,
+     * the applicant was texted, and the documents module issues form 04 with that date.
+     */
+    'dossiers.extended': { code: string };
   }
 }
 

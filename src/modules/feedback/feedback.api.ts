@@ -10,6 +10,8 @@ import { ACTION_TYPES, STATUSES } from './feedback.workflow.ts';
 const Problem = z.object({ type: z.string(), status: z.number(), detail: z.string() }).loose();
 const bearer = [{ bearer: [] }];
 
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
 function toOut(r: Report, categoryCode: string): ReportOut {
   return {
     id: r.id,
@@ -31,6 +33,12 @@ function toOut(r: Report, categoryCode: string): ReportOut {
     publicReply: r.publicReply,
     published: r.publishedAt !== null,
     rating: r.rating,
+    stages: {
+      accept: { dueAt: iso(r.acceptDueAt), lateAt: iso(r.acceptLateAt), doneAt: iso(r.acceptDoneAt) },
+      info: { dueAt: iso(r.infoDueAt), lateAt: iso(r.infoLateAt), doneAt: iso(r.infoDoneAt) },
+      answer: { dueAt: iso(r.answerDueAt), lateAt: iso(r.answerLateAt), doneAt: iso(r.answerDoneAt) },
+      publish: { dueAt: iso(r.publishDueAt), lateAt: iso(r.publishLateAt), doneAt: iso(r.publishedAt) },
+    },
   };
 }
 
@@ -134,7 +142,7 @@ export function registerFeedbackApi(root: FastifyInstance, deps: FeedbackDeps) {
       schema: {
         tags: ['feedback'],
         summary:
-          'Take an action on a report (acknowledge, assign, note, reply, merge, publish, close, reopen)',
+          'Take an action on a report (acknowledge, refuse, request_info, assign, note, reply, merge, publish, close, reopen)',
         security: bearer,
         params: z.object({ id: z.coerce.number().int().positive() }),
         body: ActionIn,

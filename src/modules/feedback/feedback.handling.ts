@@ -1,4 +1,5 @@
 import { recordAudit } from '#modules/audit/index.ts';
+import { provinceCalendar } from '#modules/calendar/index.ts';
 import { listStaffFor } from '#modules/identity/index.ts';
 import { enqueue, type NewNotification } from '#modules/notifications/index.ts';
 import { findPlaceById } from '#modules/places/index.ts';
@@ -9,10 +10,11 @@ import { canHandle, canSee } from './feedback.access.ts';
 import { vnDate } from './feedback.dates.ts';
 import * as q from './feedback.queries.ts';
 import { getReportByToken } from './feedback.read.ts';
-import { getCategory, newDueAt, resolvePlace, routeFor } from './feedback.routing.ts';
+import { getCategory, newDeadlines, publishClock, resolvePlace, routeFor } from './feedback.routing.ts';
 import {
   actorOf,
   append,
+  emitChanged,
   type FeedbackDeps,
   notNow,
   privateLink,
@@ -26,6 +28,8 @@ import { availableActions } from './feedback.workflow.ts';
 
 export type HandlerCommand =
   | { type: 'acknowledge'; category?: string | undefined }
+  | { type: 'refuse'; body: string }
+  | { type: 'request_info'; body: string }
   | { type: 'assign'; assignee: 'me' | number }
   | { type: 'note'; body: string }
   | { type: 'reply'; body: string }
@@ -34,44 +38,75 @@ export type HandlerCommand =
   | { type: 'close' }
   | { type: 'reopen'; body?: string | undefined };
 
+/** What the reporter hears after each of these actions. */
+type ToldAction = 'acknowledge' | 'refuse' | 'request_info' | 'reply';
+
+function textFor(type: ToldAction, report: Report, link: string) {
+  const code = report.serviceRequestId;
+  switch (type) {
+    case 'acknowledge':
+      return {
+        sms: `Xã Số: phản ánh ${code} đã được tiếp nhận, hạn trả lời ${vnDate(report.dueAt)}. Theo dõi: ${link}`,
+        subject: `Phản ánh ${code} đã được tiếp nhận`,
+      };
+    case 'refuse':
+      return {
+        sms: `Xã Số: phản ánh ${code} không được tiếp nhận. Xem lý do: ${link}`,
+        subject: `Phản ánh ${code} không được tiếp nhận`,
+      };
+    case 'request_info':
+      return {
+        sms: `Xã Số: cơ quan cần bạn bổ sung thông tin cho phản ánh ${code}. Xem và trả lời: ${link}`,
+        subject: `Phản ánh ${code}: cần bổ sung thông tin`,
+      };
+    case 'reply':
+      return {
+        sms: `Xã Số: phản ánh ${code} đã có trả lời. Xem và đánh giá: ${link}`,
+        subject: `Phản ánh ${code} đã có trả lời`,
+      };
+  }
+}
+
 /** Messages to the person who reported, if they left a phone number or an email address. */
 function messagesToReporter(
   deps: FeedbackDeps,
   report: Report,
-  type: 'acknowledge' | 'reply',
+  type: ToldAction,
+  body: string | null,
   actionId: number,
 ) {
-  const link = privateLink(deps, report);
-  const code = report.serviceRequestId;
-  const text =
-    type === 'acknowledge'
-      ? `Xã Số: phản ánh ${code} đã được tiếp nhận, hạn trả lời ${vnDate(report.dueAt)}. Theo dõi: ${link}`
-      : `Xã Số: phản ánh ${code} đã có trả lời. Xem và đánh giá: ${link}`;
-  const subject =
-    type === 'acknowledge' ? `Phản ánh ${code} đã được tiếp nhận` : `Phản ánh ${code} đã có trả lời`;
+  const { sms, subject } = textFor(type, report, privateLink(deps, report));
   const out: NewNotification[] = [];
   if (report.contactPhone) {
     out.push({
       channel: 'sms',
       recipient: report.contactPhone,
-      body: text,
+      body: sms,
       template: `feedback.${type}`,
       dedupeKey: `feedback:${actionId}:sms`,
     });
   }
   if (report.contactEmail) {
-    const body = type === 'reply' && report.publicReply ? `${text}\n\nTrả lời:\n${report.publicReply}` : text;
+    // The email carries the text itself: the answer, the reason for refusing, the question.
+    const heading = {
+      acknowledge: '',
+      refuse: 'Lý do',
+      request_info: 'Nội dung cần bổ sung',
+      reply: 'Trả lời',
+    }[type];
     out.push({
       channel: 'email',
       recipient: report.contactEmail,
       subject,
-      body,
+      body: heading && body ? `${sms}\n\n${heading}:\n${body}` : sms,
       template: `feedback.${type}`,
       dedupeKey: `feedback:${actionId}:email`,
     });
   }
   return out;
 }
+
+const TOLD: readonly string[] = ['acknowledge', 'refuse', 'request_info', 'reply'] satisfies ToldAction[];
 
 export async function handleReport(ctx: Ctx, deps: FeedbackDeps, id: number, cmd: HandlerCommand) {
   const staff = requireStaff(ctx.actor);
@@ -88,12 +123,17 @@ export async function handleReport(ctx: Ctx, deps: FeedbackDeps, id: number, cmd
     const details: Record<string, unknown> = {};
     switch (cmd.type) {
       case 'acknowledge': {
+        // Accepted while waiting for the reporter: the information came another way (a call, a
+        // visit), so the clocks run again from now, as after the reporter's own answer.
+        const waited = state.status === 'awaiting_info';
+        if (waited) details.routing = await newDeadlines(ctx.db, tx, state.routing, now);
         if (cmd.category) {
           const category = await getCategory(tx, cmd.category, { activeOnly: true });
           if (category.id !== state.routing.categoryId) {
             // Triage: another category may mean another office and another deadline.
             const places = await resolvePlace(tx, (await findPlaceById(tx, report.placeId))?.code ?? '');
-            details.routing = routeFor(category, places, report.createdAt);
+            const calendar = await provinceCalendar(ctx.db, places.province, { via: tx });
+            details.routing = routeFor(category, places, waited ? now : report.createdAt, calendar);
           }
         }
         break;
@@ -120,13 +160,20 @@ export async function handleReport(ctx: Ctx, deps: FeedbackDeps, id: number, cmd
         }
         break;
       }
+      case 'refuse':
+      case 'request_info':
       case 'note':
+        body = cmd.body;
+        break;
       case 'reply':
         body = cmd.body;
+        // The first answer starts the publication's clock; a later one does not move it.
+        if (!state.stages.publish.dueAt && !state.publishedAt)
+          details.publish = await publishClock(ctx.db, tx, state.routing, now);
         break;
       case 'reopen':
         body = cmd.body ?? null;
-        details.routing = { ...state.routing, dueAt: await newDueAt(tx, state.routing, now) };
+        details.routing = await newDeadlines(ctx.db, tx, state.routing, now);
         break;
       case 'merge': {
         const target = await q.findReportByCode(tx, cmd.into);
@@ -153,8 +200,8 @@ export async function handleReport(ctx: Ctx, deps: FeedbackDeps, id: number, cmd
         break;
     }
     const done = await append(tx, report, { type: cmd.type, at: now, ...who, body, details });
-    if (cmd.type === 'acknowledge' || cmd.type === 'reply') {
-      for (const m of messagesToReporter(deps, done.report, cmd.type, done.action.id)) {
+    if (TOLD.includes(cmd.type)) {
+      for (const m of messagesToReporter(deps, done.report, cmd.type as ToldAction, body, done.action.id)) {
         if (await enqueue(tx, m)) queued++;
       }
     }
@@ -171,18 +218,22 @@ export async function handleReport(ctx: Ctx, deps: FeedbackDeps, id: number, cmd
   if (cmd.type === 'reply') {
     await ctx.events.emit('feedback.answered', { reportId: id, code: result.report.serviceRequestId });
   }
+  await emitChanged(ctx.events, result.report, cmd.type, now);
   return result.report;
 }
 
 // ---------------------------------------------------------------------------------------------
 // The reporter, holding the private link
 
-export type ReporterCommand = { type: 'rate'; rating: number } | { type: 'reopen'; body: string };
+export type ReporterCommand =
+  | { type: 'rate'; rating: number }
+  | { type: 'reopen'; body: string }
+  | { type: 'supplement'; body: string };
 
 export async function actAsReporter(ctx: Ctx, token: string, cmd: ReporterCommand) {
   const found = await getReportByToken(ctx.db, token);
   const now = ctx.clock.now();
-  return ctx.db.transaction(async (tx) => {
+  const result = await ctx.db.transaction(async (tx) => {
     const report = await q.lockReport(tx, found.id);
     if (!report) throw reportNotFound();
     const { state } = await stateOf(tx, report.id);
@@ -191,16 +242,15 @@ export async function actAsReporter(ctx: Ctx, token: string, cmd: ReporterComman
       ctx.actor.kind === 'citizen'
         ? actorOf(ctx.actor)
         : { actorKind: 'reporter' as const, actorUserId: null, actorLabel: 'reporter' };
-    const done =
+    // The reporter's information is a new sending, and reopening asks for a new answer: the
+    // clocks run again from now (the stages already done keep theirs).
+    const details =
       cmd.type === 'rate'
-        ? await append(tx, report, { type: 'rate', at: now, ...who, details: { rating: cmd.rating } })
-        : await append(tx, report, {
-            type: 'reopen',
-            at: now,
-            ...who,
-            body: cmd.body,
-            details: { routing: { ...state.routing, dueAt: await newDueAt(tx, state.routing, now) } },
-          });
-    return done.report;
+        ? { rating: cmd.rating }
+        : { routing: await newDeadlines(ctx.db, tx, state.routing, now) };
+    const body = cmd.type === 'rate' ? null : cmd.body;
+    return (await append(tx, report, { type: cmd.type, at: now, ...who, body, details })).report;
   });
+  await emitChanged(ctx.events, result, cmd.type, now);
+  return result;
 }

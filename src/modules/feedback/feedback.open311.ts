@@ -30,6 +30,10 @@ type Db = Platform['database']['db'];
 
 const STATUS_NOTES: Record<Status, Record<Locale, string>> = {
   new: { vi: 'Mới gửi, chờ tiếp nhận', en: 'New, waiting to be acknowledged' },
+  awaiting_info: {
+    vi: 'Chờ người phản ánh bổ sung thông tin',
+    en: 'Waiting for more information from the reporter',
+  },
   acknowledged: { vi: 'Đã tiếp nhận', en: 'Acknowledged' },
   in_progress: { vi: 'Đang xử lý', en: 'In progress' },
   answered: { vi: 'Đã trả lời', en: 'Answered' },
@@ -159,6 +163,7 @@ async function lookups(db: Db, reports: Report[]): Promise<Lookups> {
 function statusNotes(r: Report, l: Lookups, locale: Locale) {
   const en = locale === 'en';
   const parts = [STATUS_NOTES[r.status][locale]];
+  if (r.refusedAt) parts.push(en ? 'not accepted' : 'không được tiếp nhận');
   if (r.mergedIntoId)
     parts.push(`${en ? 'duplicate of' : 'trùng với'} ${l.merged.get(r.mergedIntoId) ?? ''}`);
   if (r.handlingLevel === 'province' && !r.mergedIntoId)

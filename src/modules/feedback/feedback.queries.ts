@@ -221,34 +221,41 @@ export async function listQueue(
   const where = and(
     visibleTo(scopes),
     opts.statuses?.length ? inArray(feedbackReports.status, opts.statuses) : undefined,
-    opts.overdueBefore
-      ? and(lt(feedbackReports.dueAt, opts.overdueBefore), ne(feedbackReports.status, 'closed'))
-      : undefined,
+    // Past the due time of the stage the office must do next (accept, answer, publish).
+    opts.overdueBefore ? lt(feedbackReports.nextDueAt, opts.overdueBefore) : undefined,
   );
   const rows = await db
     .select()
     .from(feedbackReports)
     .where(where)
-    .orderBy(sql`${feedbackReports.status} = 'closed'`, asc(feedbackReports.dueAt), desc(feedbackReports.id))
+    .orderBy(
+      sql`${feedbackReports.status} = 'closed'`,
+      sql`${feedbackReports.nextDueAt} asc nulls last`,
+      asc(feedbackReports.dueAt),
+      desc(feedbackReports.id),
+    )
     .limit(opts.limit)
     .offset(opts.offset);
   const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(feedbackReports).where(where);
   return { rows, total: count?.n ?? 0 };
 }
 
-/** Open reports past their deadline that can still go up a level. */
+/**
+ * Reports at the commune whose next stage is past due and which can still go up a level (open and
+ * the office's turn: not answered, not waiting for the reporter).
+ */
 export async function listOverdue(db: Db, now: Date, limit: number) {
   return db
     .select({ id: feedbackReports.id })
     .from(feedbackReports)
     .where(
       and(
-        ne(feedbackReports.status, 'closed'),
+        inArray(feedbackReports.status, ['new', 'acknowledged', 'in_progress', 'reopened']),
         eq(feedbackReports.handlingLevel, 'commune'),
-        lt(feedbackReports.dueAt, now),
+        lt(feedbackReports.nextDueAt, now),
       ),
     )
-    .orderBy(asc(feedbackReports.dueAt))
+    .orderBy(asc(feedbackReports.nextDueAt))
     .limit(limit);
 }
 
@@ -396,4 +403,65 @@ export async function findContact(db: Db, id: number) {
 
 export async function deleteContact(db: Db, id: number) {
   await db.delete(feedbackNotifyContacts).where(eq(feedbackNotifyContacts.id, id));
+}
+
+// Figures (feedback.figures.ts), read from the view the module publishes for reports
+
+/** One report's clocks, instants in epoch milliseconds (null: none). */
+export interface FactTimes {
+  id: number;
+  receivedAt: number;
+  closedAt: number | null;
+  refusedAt: number | null;
+  acceptedAt: number | null;
+  rating: number | null;
+  complaints: number;
+  acceptDueAt: number | null;
+  acceptLateAt: number | null;
+  acceptDoneAt: number | null;
+  infoDueAt: number | null;
+  infoLateAt: number | null;
+  infoDoneAt: number | null;
+  answerDueAt: number | null;
+  answerLateAt: number | null;
+  answerDoneAt: number | null;
+  publishDueAt: number | null;
+  publishLateAt: number | null;
+  publishDoneAt: number | null;
+}
+
+const ms = (col: string) => sql.raw(`(extract(epoch from ${col}) * 1000)::float8`);
+
+/**
+ * Reports about places under `path` received before `end` that may count in [start, end): received
+ * in it, a stage done in it, or a stage perhaps still running at `end`. A superset: the figures
+ * judge each stage exactly (verdictAt).
+ */
+export async function listFactTimes(db: Db, q: { path: string; start: Date; end: Date }) {
+  const start = q.start.toISOString();
+  const end = q.end.toISOString();
+  const result = await db.execute(sql`
+    select f.id::int as "id",
+           ${ms('f.received_at')} as "receivedAt", ${ms('f.closed_at')} as "closedAt",
+           ${ms('f.refused_at')} as "refusedAt", ${ms('f.accepted_at')} as "acceptedAt",
+           f.rating, f.complaints,
+           ${ms('f.accept_due_at')} as "acceptDueAt", ${ms('f.accept_late_at')} as "acceptLateAt",
+           ${ms('coalesce(f.accepted_at, f.refused_at)')} as "acceptDoneAt",
+           ${ms('f.info_due_at')} as "infoDueAt", ${ms('f.info_late_at')} as "infoLateAt",
+           ${ms('f.info_requested_at')} as "infoDoneAt",
+           ${ms('f.answer_due_at')} as "answerDueAt", ${ms('f.answer_late_at')} as "answerLateAt",
+           ${ms('f.answered_at')} as "answerDoneAt",
+           ${ms('f.publish_due_at')} as "publishDueAt", ${ms('f.publish_late_at')} as "publishLateAt",
+           ${ms('f.published_at')} as "publishDoneAt"
+      from feedback_facts f
+     where f.place_path like ${`${q.path}%`}
+       and f.received_at < ${end}::timestamptz
+       and (f.received_at >= ${start}::timestamptz
+            or greatest(f.accepted_at, f.refused_at, f.info_requested_at, f.answered_at, f.published_at)
+               >= ${start}::timestamptz
+            or (coalesce(f.closed_at, ${end}::timestamptz) >= ${end}::timestamptz
+                and (f.answered_at is null or f.answered_at >= ${end}::timestamptz
+                     or f.published_at is null or f.published_at >= ${end}::timestamptz)))
+     order by f.id`);
+  return ((result as { rows?: FactTimes[] }).rows ?? result) as FactTimes[];
 }

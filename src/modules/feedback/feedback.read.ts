@@ -147,7 +147,12 @@ export function publicTimeline(log: q.ActionRow[]) {
     .map((a) => ({
       type: a.type,
       at: a.at,
-      body: a.type === 'reply' || (a.type === 'reopen' && a.actorKind !== 'staff') ? a.body : null,
+      // What was written for the reporter, or by them: never a note or a colleague's reopening reason.
+      body:
+        ['reply', 'refuse', 'request_info', 'supplement'].includes(a.type) ||
+        (a.type === 'reopen' && a.actorKind !== 'staff')
+          ? a.body
+          : null,
       rating: a.type === 'rate' ? (a.details.rating as number) : null,
       intoCode: a.type === 'merge' ? (a.details.intoCode as string) : null,
     }));

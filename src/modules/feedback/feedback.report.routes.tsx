@@ -20,7 +20,7 @@ import {
   reporterActions,
 } from './feedback.read.ts';
 import type { FormPage } from './feedback.routes.ts';
-import { RateForm, ReporterReopenForm, ReportForm, TokenParam } from './feedback.schemas.ts';
+import { RateForm, ReporterReopenForm, ReportForm, SupplementForm, TokenParam } from './feedback.schemas.ts';
 import { type FeedbackDeps, type Report, stateOf } from './feedback.service.ts';
 import { addPhotos, createReport } from './feedback.submission.ts';
 import { PlaceStepPage, ReportFormPage } from './views/report.tsx';
@@ -260,5 +260,9 @@ export function registerReportPages(app: FastifyInstance, platform: Platform, de
   app.post(
     '/phan-anh/theo-doi/:token/mo-lai',
     reporterForm(platform, ReporterReopenForm, ({ reason }) => ({ type: 'reopen', body: reason })),
+  );
+  app.post(
+    '/phan-anh/theo-doi/:token/bo-sung',
+    reporterForm(platform, SupplementForm, ({ info }) => ({ type: 'supplement', body: info })),
   );
 }

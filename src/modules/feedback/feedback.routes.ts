@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '#platform/platform.ts';
 import type { FormState } from '#web/form-action.ts';
+import { registerFiguresPages } from './feedback.figures.routes.tsx';
 import { registerPublicPages } from './feedback.public.routes.tsx';
 import { registerReportPages } from './feedback.report.routes.tsx';
 import type { FeedbackDeps } from './feedback.service.ts';
@@ -10,7 +11,8 @@ import { registerStaffPages } from './feedback.staff.routes.tsx';
 /**
  * The feedback pages, one file per section: public pages (`feedback.public.routes.tsx`), reporting
  * and the reporter's private page (`feedback.report.routes.tsx`), the staff queue and handling
- * (`feedback.staff.routes.tsx`), settings (`feedback.settings.routes.tsx`); what they render is in
+ * (`feedback.staff.routes.tsx`), settings (`feedback.settings.routes.tsx`), the figures
+ * (`feedback.figures.routes.tsx`); what they render is in
  * `views/`.
  */
 /**
@@ -30,4 +32,5 @@ export function registerFeedbackPages(app: FastifyInstance, platform: Platform, 
   registerReportPages(app, platform, deps);
   registerStaffPages(app, platform, deps);
   registerSettingsPages(app, platform);
+  registerFiguresPages(app);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '#platform/auth/actor.ts';
 import { msg, phoneSchema } from '#platform/validation.ts';
+import { NATIONAL_STAGE_DAYS, STATUSES } from './feedback.workflow.ts';
 
 /** Forms and endpoints of the feedback module, written on purpose (not derived from the tables). */
 
@@ -119,6 +120,32 @@ export const PublishForm = z.object({
   description: text(4000).optional(),
   photos: z.enum(['on']).optional(),
 });
+/** Why a report is not accepted: the reporter reads it. */
+const reason = text(2000).pipe(
+  z
+    .string()
+    .min(
+      10,
+      msg(
+        'Vui lòng ghi rõ lý do (ít nhất 10 ký tự): người phản ánh sẽ đọc.',
+        'Please give the reason (at least 10 characters): the reporter will read it.',
+      ),
+    ),
+);
+export const RefuseForm = z.object({ reason });
+/** What the reporter is asked to add. */
+const question = text(2000).pipe(
+  z
+    .string()
+    .min(
+      10,
+      msg(
+        'Vui lòng ghi rõ cần bổ sung thông tin gì (ít nhất 10 ký tự).',
+        'Please say what information is needed (at least 10 characters).',
+      ),
+    ),
+);
+export const InfoRequestForm = z.object({ question });
 export const CloseForm = z.object({});
 export const StaffReopenForm = z.object({ reason: text(1000).optional() });
 
@@ -141,7 +168,30 @@ export const ReporterReopenForm = z.object({
   ),
 });
 
+/** The reporter's answer to a request for more information. */
+export const SupplementForm = z.object({
+  info: text(4000).pipe(
+    z
+      .string()
+      .min(
+        5,
+        msg(
+          'Vui lòng ghi thông tin cơ quan cần (ít nhất 5 ký tự).',
+          'Please write the information asked for (at least 5 characters).',
+        ),
+      ),
+  ),
+});
+
 // Settings
+
+/** A number of working days between 1 and `max`, with the field's own words in the error. */
+const workingDays = (max: number, vi: string, en: string) =>
+  z.coerce
+    .number(msg(`${vi}: nhập một số ngày làm việc.`, `${en}: enter a number of working days.`))
+    .int(msg(`${vi}: nhập số nguyên.`, `${en}: enter a whole number.`))
+    .min(1, msg(`${vi}: từ 1 đến ${max} ngày làm việc.`, `${en}: from 1 to ${max} working days.`))
+    .max(max, msg(`${vi}: từ 1 đến ${max} ngày làm việc.`, `${en}: from 1 to ${max} working days.`));
 
 /** Roles a category may route to: office roles at a commune or province (the community digital
  * teams' roles are held at hamlets, where no report is routed, and the table's check omits them). */
@@ -149,19 +199,55 @@ export const HANDLER_ROLES = ROLES.filter(
   (r) => r !== 'community_digital_member' && r !== 'community_digital_leader',
 ) as [Role, ...Role[]];
 
-export const CategoryForm = z.object({
-  code: categoryCode,
-  nameVi: text(120).pipe(z.string().min(1)),
-  nameEn: text(120).optional(),
-  descriptionVi: text(500).optional(),
-  descriptionEn: text(500).optional(),
-  keywords: text(300).optional(),
-  handlerRole: z.enum(HANDLER_ROLES).default('feedback_handler'),
-  handlerLevel: z.enum(['commune', 'province']).default('commune'),
-  deadlineDays: z.coerce.number().int().min(1).max(90),
-  active: z.enum(['on']).optional(),
-  sortOrder: z.coerce.number().int().min(0).max(999).default(0),
-});
+/**
+ * A category. The four deadlines are the national measure's stages (decision 023): accept or refuse,
+ * ask for more information, answer (`deadlineDays`, the name it had when it was the only deadline),
+ * publish the answer; left out, the three added ones take the national 2, 5 and 2 days.
+ */
+export const CategoryForm = z
+  .object({
+    code: categoryCode,
+    nameVi: text(120).pipe(z.string().min(1)),
+    nameEn: text(120).optional(),
+    descriptionVi: text(500).optional(),
+    descriptionEn: text(500).optional(),
+    keywords: text(300).optional(),
+    handlerRole: z.enum(HANDLER_ROLES).default('feedback_handler'),
+    handlerLevel: z.enum(['commune', 'province']).default('commune'),
+    acceptDays: workingDays(30, 'Hạn tiếp nhận', 'Deadline to accept').optional(),
+    infoDays: workingDays(30, 'Hạn yêu cầu bổ sung thông tin', 'Deadline to ask for information').optional(),
+    deadlineDays: workingDays(90, 'Hạn trả lời', 'Deadline to answer'),
+    publishDays: workingDays(30, 'Hạn công khai', 'Deadline to publish').optional(),
+    active: z.enum(['on']).optional(),
+    sortOrder: z.coerce.number().int().min(0).max(999).default(0),
+  })
+  .superRefine((c, ctx) => {
+    // Accepting a report, or asking its sender for more, comes before answering it (a field left
+    // blank takes the national days, so it is checked as that).
+    const within = (field: 'acceptDays' | 'infoDays', days: number, vi: string, en: string) => {
+      if (days > c.deadlineDays)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: msg(
+            `${vi} (${days} ngày) không được dài hơn hạn trả lời (${c.deadlineDays} ngày).`,
+            `${en} (${days} days) may not be longer than the deadline to answer (${c.deadlineDays} days).`,
+          ),
+        });
+    };
+    within(
+      'acceptDays',
+      c.acceptDays ?? NATIONAL_STAGE_DAYS.accept,
+      'Hạn tiếp nhận',
+      'The deadline to accept',
+    );
+    within(
+      'infoDays',
+      c.infoDays ?? NATIONAL_STAGE_DAYS.info,
+      'Hạn yêu cầu bổ sung thông tin',
+      'The deadline to ask for information',
+    );
+  });
 export type CategoryForm = z.infer<typeof CategoryForm>;
 
 export const ApiKeyForm = z.object({
@@ -240,6 +326,8 @@ export type Open311Query = z.infer<typeof Open311Query>;
 
 export const ActionIn = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('acknowledge'), category: categoryCode.optional() }),
+  z.object({ kind: z.literal('refuse'), body: reason }),
+  z.object({ kind: z.literal('request_info'), body: question }),
   z.object({ kind: z.literal('assign'), assignee: z.union([z.literal('me'), z.number().int().positive()]) }),
   z.object({ kind: z.literal('note'), body: text(4000).pipe(z.string().min(1)) }),
   z.object({ kind: z.literal('reply'), body: ReplyForm.shape.reply }),
@@ -254,10 +342,16 @@ export const ActionIn = z.discriminatedUnion('kind', [
 ]);
 export type ActionIn = z.infer<typeof ActionIn>;
 
+const StageOut = z.object({
+  dueAt: z.string().nullable(),
+  lateAt: z.string().nullable(),
+  doneAt: z.string().nullable(),
+});
+
 export const ReportOut = z.object({
   id: z.number(),
   code: z.string(),
-  status: z.enum(['new', 'acknowledged', 'in_progress', 'answered', 'closed', 'reopened']),
+  status: z.enum(STATUSES),
   category: z.string(),
   placeId: z.number(),
   communeId: z.number(),
@@ -274,5 +368,7 @@ export const ReportOut = z.object({
   publicReply: z.string().nullable(),
   published: z.boolean(),
   rating: z.number().nullable(),
+  /** Each stage's clock and when it was done (decision 023). */
+  stages: z.object({ accept: StageOut, info: StageOut, answer: StageOut, publish: StageOut }),
 });
 export type ReportOut = z.infer<typeof ReportOut>;

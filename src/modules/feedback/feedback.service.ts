@@ -1,6 +1,7 @@
 import { type Actor, actorLabel } from '#platform/auth/actor.ts';
 import type { Db } from '#platform/db/client.ts';
 import { Conflict, NotFound } from '#platform/errors.ts';
+import type { Events } from '#platform/events.ts';
 import type { FileService } from '#platform/storage/index.ts';
 import * as q from './feedback.queries.ts';
 import {
@@ -8,6 +9,7 @@ import {
   type ActionType,
   type ActorKind,
   type DerivedState,
+  nextStage,
   stateFromActions,
 } from './feedback.workflow.ts';
 
@@ -68,6 +70,21 @@ export function cacheOf(s: DerivedState) {
     mergedIntoId: s.mergedIntoId,
     rating: s.rating,
     closedAt: s.closedAt,
+    acceptDueAt: s.stages.accept.dueAt,
+    acceptLateAt: s.stages.accept.lateAt,
+    acceptDoneAt: s.stages.accept.doneAt,
+    refusedAt: s.refusedAt,
+    infoDueAt: s.stages.info.dueAt,
+    infoLateAt: s.stages.info.lateAt,
+    infoDoneAt: s.stages.info.doneAt,
+    answerDueAt: s.stages.answer.dueAt,
+    answerLateAt: s.stages.answer.lateAt,
+    answerDoneAt: s.stages.answer.doneAt,
+    publishDueAt: s.stages.publish.dueAt,
+    publishLateAt: s.stages.publish.lateAt,
+    nextDueAt: nextStage(s)?.dueAt ?? null,
+    escalatedAt: s.escalatedAt,
+    complaints: s.complaints,
   };
 }
 
@@ -93,6 +110,16 @@ export async function append(tx: Db, report: Report, a: NewAction) {
   return { action, report: updated, state };
 }
 
+/** After commit: a report's facts changed (what the indicators' collector follows). */
+export async function emitChanged(events: Events, report: Report, type: ActionType, at: Date) {
+  await events.emit('feedback.changed', {
+    reportId: report.id,
+    code: report.serviceRequestId,
+    type,
+    at: at.toISOString(),
+  });
+}
+
 export function actorOf(actor: Actor): {
   actorKind: ActorKind;
   actorUserId: number | null;
@@ -111,6 +138,9 @@ export function actorOf(actor: Actor): {
 const ACTION_NAMES: Record<ActionType, { vi: string; en: string }> = {
   submit: { vi: 'gửi', en: 'submit' },
   acknowledge: { vi: 'tiếp nhận', en: 'acknowledge' },
+  refuse: { vi: 'từ chối tiếp nhận', en: 'be refused' },
+  request_info: { vi: 'yêu cầu bổ sung thông tin cho', en: 'get a request for information' },
+  supplement: { vi: 'bổ sung thông tin cho', en: 'take more information' },
   assign: { vi: 'giao xử lý', en: 'assign' },
   note: { vi: 'ghi chú', en: 'add a note' },
   reply: { vi: 'trả lời', en: 'reply' },

@@ -8,14 +8,17 @@ import { Conflict, Forbidden, NotFound, TooManyRequests } from '#platform/errors
 import type { RateLimiter } from '#platform/rate-limit.ts';
 import * as q from './feedback.queries.ts';
 import type { ApiKeyForm, CategoryForm, ContactForm } from './feedback.schemas.ts';
+import { NATIONAL_STAGE_DAYS } from './feedback.workflow.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Categories
 
 /**
- * The eight fields people report about. Routing defaults: the commune answers within 10 working
- * days (the usual time limit for feedback, (check) per province); land disputes and public order
- * often need the province's departments, but the commune is where they start.
+ * The eight fields people report about. Routing defaults: the commune accepts or refuses within 2
+ * working days, asks for more information within 5, answers within 15 and publishes the answer
+ * within 2, as the national measure counts (decision 023; the first, second and last come from the
+ * table's defaults); land disputes and public order often need the province's departments, but the
+ * commune is where they start.
  */
 export const DEFAULT_CATEGORIES: Omit<CategoryForm, 'active'>[] = [
   {
@@ -27,7 +30,7 @@ export const DEFAULT_CATEGORIES: Omit<CategoryForm, 'active'>[] = [
     keywords: 'đường,sạt lở,cầu,cống',
     handlerRole: 'feedback_handler',
     handlerLevel: 'commune',
-    deadlineDays: 10,
+    deadlineDays: NATIONAL_STAGE_DAYS.answer,
     sortOrder: 10,
   },
   {
@@ -39,7 +42,7 @@ export const DEFAULT_CATEGORIES: Omit<CategoryForm, 'active'>[] = [
     keywords: 'điện,cột điện,mất điện',
     handlerRole: 'feedback_handler',
     handlerLevel: 'commune',
-    deadlineDays: 10,
+    deadlineDays: NATIONAL_STAGE_DAYS.answer,
     sortOrder: 20,
   },
   {
@@ -51,7 +54,7 @@ export const DEFAULT_CATEGORIES: Omit<CategoryForm, 'active'>[] = [
     keywords: 'nước,ống nước',
     handlerRole: 'feedback_handler',
     handlerLevel: 'commune',
-    deadlineDays: 10,
+    deadlineDays: NATIONAL_STAGE_DAYS.answer,
     sortOrder: 30,
   },
   {
@@ -63,7 +66,7 @@ export const DEFAULT_CATEGORIES: Omit<CategoryForm, 'active'>[] = [
     keywords: 'rác,ô nhiễm,rừng',
     handlerRole: 'feedback_handler',
     handlerLevel: 'commune',
-    deadlineDays: 10,
+    deadlineDays: NATIONAL_STAGE_DAYS.answer,
     sortOrder: 40,
   },
   {
@@ -75,7 +78,7 @@ export const DEFAULT_CATEGORIES: Omit<CategoryForm, 'active'>[] = [
     keywords: 'đất,tranh chấp,lấn chiếm',
     handlerRole: 'feedback_handler',
     handlerLevel: 'commune',
-    deadlineDays: 10,
+    deadlineDays: NATIONAL_STAGE_DAYS.answer,
     sortOrder: 50,
   },
   {
@@ -87,7 +90,7 @@ export const DEFAULT_CATEGORIES: Omit<CategoryForm, 'active'>[] = [
     keywords: 'an ninh,trật tự,trộm',
     handlerRole: 'feedback_handler',
     handlerLevel: 'commune',
-    deadlineDays: 10,
+    deadlineDays: NATIONAL_STAGE_DAYS.answer,
     sortOrder: 60,
   },
   {
@@ -99,7 +102,7 @@ export const DEFAULT_CATEGORIES: Omit<CategoryForm, 'active'>[] = [
     keywords: 'cán bộ,thái độ',
     handlerRole: 'feedback_handler',
     handlerLevel: 'commune',
-    deadlineDays: 10,
+    deadlineDays: NATIONAL_STAGE_DAYS.answer,
     sortOrder: 70,
   },
   {
@@ -111,7 +114,7 @@ export const DEFAULT_CATEGORIES: Omit<CategoryForm, 'active'>[] = [
     keywords: '',
     handlerRole: 'feedback_handler',
     handlerLevel: 'commune',
-    deadlineDays: 10,
+    deadlineDays: NATIONAL_STAGE_DAYS.answer,
     sortOrder: 90,
   },
 ];
@@ -148,7 +151,10 @@ function categoryValues(input: CategoryForm) {
     keywords: input.keywords ?? null,
     handlerRole: input.handlerRole,
     handlerLevel: input.handlerLevel,
+    acceptDays: input.acceptDays ?? NATIONAL_STAGE_DAYS.accept,
+    infoDays: input.infoDays ?? NATIONAL_STAGE_DAYS.info,
     deadlineDays: input.deadlineDays,
+    publishDays: input.publishDays ?? NATIONAL_STAGE_DAYS.publish,
     active: input.active === 'on',
     sortOrder: input.sortOrder,
   };
@@ -171,7 +177,12 @@ export async function saveCategory(ctx: Ctx, input: CategoryForm) {
         code: row.code,
         role: row.handlerRole,
         level: row.handlerLevel,
-        days: row.deadlineDays,
+        days: {
+          accept: row.acceptDays,
+          info: row.infoDays,
+          answer: row.deadlineDays,
+          publish: row.publishDays,
+        },
         active: row.active,
       },
     });

@@ -13,10 +13,12 @@ import {
   AssignForm,
   CloseForm,
   IdParam,
+  InfoRequestForm,
   MergeForm,
   NoteForm,
   PageNo,
   PublishForm,
+  RefuseForm,
   ReplyForm,
   StaffReopenForm,
 } from './feedback.schemas.ts';
@@ -27,7 +29,7 @@ import { QueuePage, StaffReportPage } from './views/staff.tsx';
 
 /** The queue's views (`?loc=`). */
 const FILTERS: Record<string, { statuses?: Status[]; overdue?: boolean }> = {
-  open: { statuses: ['new', 'acknowledged', 'in_progress', 'reopened'] },
+  open: { statuses: ['new', 'awaiting_info', 'acknowledged', 'in_progress', 'reopened'] },
   overdue: { overdue: true },
   answered: { statuses: ['answered'] },
   closed: { statuses: ['closed'] },
@@ -39,6 +41,14 @@ const ACTIONS: Record<string, { schema: z.ZodType; command: (d: never) => Handle
   'tiep-nhan': {
     schema: AcknowledgeForm,
     command: (d: z.output<typeof AcknowledgeForm>) => ({ type: 'acknowledge', category: d.category }),
+  },
+  'tu-choi': {
+    schema: RefuseForm,
+    command: (d: z.output<typeof RefuseForm>) => ({ type: 'refuse', body: d.reason }),
+  },
+  'yeu-cau-bo-sung': {
+    schema: InfoRequestForm,
+    command: (d: z.output<typeof InfoRequestForm>) => ({ type: 'request_info', body: d.question }),
   },
   giao: {
     schema: AssignForm,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { recordAudit } from '#modules/audit/index.ts';
-import { toVietnamDate } from '#modules/calendar/index.ts';
+import { provinceCalendar, toVietnamDate } from '#modules/calendar/index.ts';
 import type { Ctx } from '#platform/context.ts';
 import { type Db, isUniqueViolation } from '#platform/db/client.ts';
 import { Conflict, Forbidden } from '#platform/errors.ts';
@@ -50,7 +50,7 @@ export async function createReport(
     });
   }
   const now = ctx.clock.now();
-  const routing = routeFor(category, places, now);
+  const routing = routeFor(category, places, now, await provinceCalendar(ctx.db, places.province));
   const who =
     door.channel === 'open311'
       ? { actorKind: 'api' as const, actorUserId: null, actorLabel: `api:${door.apiKey?.name ?? '?'}` }
@@ -71,6 +71,7 @@ export async function createReport(
         placeId: places.place.id,
         placePath: places.place.path,
         communeId: places.commune.id,
+        communePath: places.commune.path,
         landmark: input.landmark ?? null,
         lat: input.lat ?? null,
         long: input.long ?? null,

@@ -4,11 +4,13 @@ import {
   type Action,
   type ActionType,
   availableActions,
+  nextStage,
   open311Status,
   REOPEN_WITHIN_DAYS,
   type Routing,
   stateFromActions,
   statusFromActions,
+  verdictAt,
 } from './feedback.workflow.ts';
 
 const commune: Routing = {
@@ -91,9 +93,15 @@ describe('feedback workflow: status from the action log', () => {
     assert.deepEqual(availableActions(s, 'reporter', at(2)), []);
   });
 
-  it('when new, then the handler may acknowledge, merge or note, but not reply or publish', () => {
+  it('when new, then the handler may acknowledge, refuse, ask for information, merge or note, but not reply or publish', () => {
     const s = stateFromActions(log());
-    assert.deepEqual(availableActions(s, 'handler', at(1)).sort(), ['acknowledge', 'merge', 'note']);
+    assert.deepEqual(availableActions(s, 'handler', at(1)).sort(), [
+      'acknowledge',
+      'merge',
+      'note',
+      'refuse',
+      'request_info',
+    ]);
     assert.deepEqual(availableActions(s, 'reporter', at(1)), [], 'nothing to rate before an answer');
   });
 
@@ -136,6 +144,90 @@ describe('feedback workflow: status from the action log', () => {
     );
     assert.equal(s.rating, 5);
     assert.equal(s.status, 'answered');
+  });
+
+  it('when the stages run, then each clock starts, stops, restarts and is done as decision 023 says', () => {
+    const clock = (due: string, late: string) => ({ dueAt: due, lateAt: late });
+    const clocks = (from: string, d: number) => ({
+      startedAt: from,
+      accept: clock(`2026-12-0${d}T10:00:00.000Z`, `2026-12-0${d}T17:00:00.000Z`),
+      info: clock(`2026-12-0${d + 1}T10:00:00.000Z`, `2026-12-0${d + 1}T17:00:00.000Z`),
+      answer: clock(`2026-12-1${d}T10:00:00.000Z`, `2026-12-1${d}T17:00:00.000Z`),
+    });
+    const sent: Action = {
+      type: 'submit',
+      at: t0,
+      actorLabel: 'reporter',
+      details: { routing: { ...commune, clocks: clocks('2026-11-23T02:00:00.000Z', 1) } },
+    };
+    const step = (type: ActionType, hours: number, details: Record<string, unknown> = {}): Action => ({
+      type,
+      at: at(hours),
+      actorUserId: type === 'supplement' ? null : 7,
+      actorLabel: 'x',
+      body: 'x',
+      details,
+    });
+    const asked = stateFromActions([sent, step('request_info', 1)]);
+    assert.equal(asked.status, 'awaiting_info');
+    assert.deepEqual(asked.stages.info.doneAt, at(1));
+    assert.equal(asked.stages.accept.dueAt, null, 'the acceptance waits for the reporter');
+    assert.equal(asked.stages.answer.dueAt, null);
+    assert.equal(nextStage(asked), null, 'nothing for the office to do, nothing to escalate');
+    assert.deepEqual(availableActions(asked, 'reporter', at(2)), ['supplement']);
+    assert.deepEqual(availableActions(asked, 'system', at(2)), []);
+
+    const restarted = { ...commune, clocks: clocks('2026-11-25T02:00:00.000Z', 3) };
+    const back = stateFromActions([
+      sent,
+      step('request_info', 1),
+      step('supplement', 2, { routing: restarted }),
+    ]);
+    assert.equal(back.status, 'new');
+    assert.equal(back.stages.accept.dueAt?.toISOString(), '2026-12-03T10:00:00.000Z');
+    assert.deepEqual(back.stages.info.doneAt, at(1), 'a stage done keeps its clock');
+    assert.equal(nextStage(back)?.stage, 'accept');
+
+    const publish = clock('2026-12-20T10:00:00.000Z', '2026-12-20T17:00:00.000Z');
+    const reopened = { ...commune, clocks: clocks('2026-11-30T02:00:00.000Z', 5) };
+    const round = stateFromActions([
+      sent,
+      step('acknowledge', 1),
+      step('reply', 2, { publish }),
+      step('reopen', 3, { routing: reopened }),
+    ]);
+    assert.deepEqual(round.stages.accept.doneAt, at(1));
+    assert.equal(round.stages.answer.doneAt, null, 'reopening asks for a new answer');
+    assert.equal(round.stages.answer.dueAt?.toISOString(), '2026-12-15T10:00:00.000Z');
+    assert.equal(round.stages.publish.dueAt?.toISOString(), '2026-12-20T10:00:00.000Z');
+    assert.equal(round.complaints, 0, 'a handler reopened it (staff act under a user id)');
+
+    const refused = stateFromActions([sent, step('refuse', 1)]);
+    assert.equal(refused.status, 'closed');
+    assert.deepEqual(refused.stages.accept.doneAt, at(1));
+    assert.ok(!availableActions(refused, 'handler', at(2)).includes('reopen'), 'a refusal is final');
+    assert.equal(verdictAt('answer', refused.stages.answer, at(500), refused.closedAt), null);
+    assert.equal(verdictAt('accept', refused.stages.accept, at(500), refused.closedAt), 'on_time');
+  });
+
+  it('when a stage is judged, then it is on time until the start of the working day after its due day', () => {
+    // Due Wed 29/4/2026 17:00; late from Mon 4/5 00:00 (30/4, 1/5 and the weekend off).
+    const c = {
+      dueAt: new Date('2026-04-29T10:00:00Z'),
+      lateAt: new Date('2026-05-03T17:00:00Z'),
+      doneAt: null,
+    };
+    assert.equal(verdictAt('answer', c, new Date('2026-04-30T17:00:00Z'), null), 'in_term', 'end of 30/4');
+    assert.equal(verdictAt('answer', c, new Date('2026-05-03T17:00:00Z'), null), 'overdue');
+    const evening = { ...c, doneAt: new Date('2026-04-29T13:00:00Z') };
+    assert.equal(verdictAt('answer', evening, new Date('2026-05-10T00:00:00Z'), null), 'on_time');
+    const monday = { ...c, doneAt: new Date('2026-05-04T02:00:00Z') };
+    assert.equal(verdictAt('answer', monday, new Date('2026-05-10T00:00:00Z'), null), 'late');
+    assert.equal(
+      verdictAt('info', c, new Date('2026-05-10T00:00:00Z'), null),
+      null,
+      'never asked: not counted',
+    );
   });
 
   it('when mapped to Open311, then only closed is closed', () => {

@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import { registerCollector } from '#modules/indicators/index.ts';
 import type { Platform } from '#platform/platform.ts';
 import { addStaffLink } from '#web/staff-menu.ts';
 import { registerFeedbackApi } from './feedback.api.ts';
+import { feedbackCollector } from './feedback.collector.ts';
 import { escalateOverdue } from './feedback.escalation.ts';
 import { registerOpen311 } from './feedback.open311.ts';
 import { registerFeedbackPages } from './feedback.routes.ts';
 import type { FeedbackDeps } from './feedback.service.ts';
+import type { ActionType } from './feedback.workflow.ts';
 
 declare module '#platform/events.ts' {
   interface EventMap {
@@ -15,10 +18,21 @@ declare module '#platform/events.ts' {
     'feedback.answered': { reportId: number; code: string };
     /** A report passed its deadline at the commune and went to the province. */
     'feedback.escalated': { reportId: number; code: string; fromPlaceId: number; toPlaceId: number };
+    /**
+     * Any action on a report after it was made (`type`, at the ISO instant `at`), after commit: its
+     * facts in `feedback_facts` may have changed.
+     */
+    'feedback.changed': { reportId: number; code: string; type: ActionType; at: string };
   }
 }
 
 export { escalateOverdue } from './feedback.escalation.ts';
+export {
+  type FeedbackFigures,
+  feedbackFigures,
+  type Rate,
+  type StageFigures,
+} from './feedback.figures.ts';
 export { actAsReporter, handleReport } from './feedback.handling.ts';
 export { PHOTO_MAX_PX, PHOTOS_PER_REPORT } from './feedback.photos.ts';
 export { redact } from './feedback.privacy.ts';
@@ -34,11 +48,18 @@ export {
 export { addPhotos, createReport } from './feedback.submission.ts';
 export {
   availableActions,
+  NATIONAL_STAGE_DAYS,
   open311Status,
   REOPEN_WITHIN_DAYS,
+  STAGES,
+  type Stage,
   type Status,
   stateFromActions,
 } from './feedback.workflow.ts';
+
+// Feedback's counts reach the indicators (decision 027) through the view `feedback_facts`: the
+// collector is the module's own, added here as a module adds its collector from its public face.
+registerCollector(feedbackCollector);
 
 export function feedbackDeps(platform: Platform): FeedbackDeps {
   return { files: platform.files, publicUrl: platform.config.PUBLIC_URL };

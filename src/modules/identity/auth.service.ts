@@ -35,10 +35,18 @@ export interface IssuedSession {
   expiresAt: Date;
 }
 
+/**
+ * The one answer for an unknown username, a wrong password and a locked account: a lock-out that
+ * answered differently would tell a stranger which usernames exist (five wrong tries, then see
+ * whether the account "locks"). The summary says that accounts lock, for the official who is locked.
+ */
 const badCredentials = () =>
   new Invalid(
     [{ field: 'username', vi: 'Tên đăng nhập hoặc mật khẩu không đúng.', en: 'Wrong username or password.' }],
-    { vi: 'Đăng nhập không thành công.', en: 'Sign-in failed.' },
+    {
+      vi: 'Đăng nhập không thành công. Sau 5 lần sai liên tiếp, tài khoản tạm khóa một lúc.',
+      en: 'Sign-in failed. After 5 failures in a row the account is locked for a while.',
+    },
   );
 
 async function issueSession(
@@ -95,11 +103,15 @@ export async function signInStaff(
     throw badCredentials();
   }
   if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-    const minutes = Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000);
-    throw new TooManyRequests(minutes * 60, {
-      vi: `Tài khoản tạm khóa vì đăng nhập sai nhiều lần. Vui lòng thử lại sau ${minutes} phút.`,
-      en: `This account is locked after repeated failed sign-ins. Try again in ${minutes} minutes.`,
+    // Refused whatever the password, at the cost of a check, in the words an unknown name gets.
+    await verifyPassword(user.passwordHash, input.password);
+    await recordAudit(ctx.db, { kind: 'anonymous' }, ctx.meta, {
+      action: 'identity.signin.failed',
+      targetType: 'user',
+      targetId: user.id,
+      details: { username: user.username, attempts: user.failedAttempts, locked: true },
     });
+    throw badCredentials();
   }
   const passwordOk = await verifyPassword(user.passwordHash, input.password);
   let totpOk = true;

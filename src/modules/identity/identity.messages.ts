@@ -10,6 +10,8 @@ addMessages('identity', {
       totpHint: 'Chỉ cần nếu bạn đã bật xác thực hai bước.',
       submit: 'Đăng nhập',
       citizenHint: 'Bạn là người dân? Đăng nhập bằng số điện thoại',
+      lockHint:
+        'Sau 5 lần đăng nhập sai liên tiếp, tài khoản tạm khóa một lúc (từ 1 phút, lâu dần tới 1 giờ). Nếu quên mật khẩu, hãy hỏi quản trị viên.',
     },
     citizen: {
       title: 'Đăng nhập bằng số điện thoại',
@@ -84,6 +86,8 @@ addMessages('identity', {
       totpHint: 'Only if you have turned on two-step verification.',
       submit: 'Sign in',
       citizenHint: 'Are you a resident? Sign in with your phone number',
+      lockHint:
+        'After 5 failed sign-ins in a row the account is locked for a while (from 1 minute, up to an hour). If you forgot your password, ask an administrator.',
     },
     citizen: {
       title: 'Sign in with your phone number',

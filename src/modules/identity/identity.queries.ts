@@ -170,8 +170,46 @@ export async function deleteSession(db: Db, tokenHash: string) {
   forgetActors();
 }
 
-export async function deleteExpiredSessions(db: Db) {
-  await db.delete(sessions).where(sql`${sessions.expiresAt} < now()`);
+/** Active accounts made by the demo seed, or bearing one of the demo usernames. */
+export async function activeDemoCandidates(db: Db, usernames: string[]) {
+  return db
+    .select({ id: users.id, username: users.username, demo: users.demo, passwordHash: users.passwordHash })
+    .from(users)
+    .where(
+      and(
+        eq(users.disabled, false),
+        or(
+          eq(users.demo, true),
+          inArray(
+            sql`lower(${users.username})`,
+            usernames.map((u) => u.toLowerCase()),
+          ),
+        ),
+      ),
+    )
+    .orderBy(users.username);
+}
+
+/** Disable accounts and end their sessions and API tokens. */
+export async function disableUsers(db: Db, ids: number[], demo: boolean) {
+  if (ids.length === 0) return;
+  await db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({ disabled: true, ...(demo ? { demo: true } : {}), updatedAt: sql`now()` })
+      .where(inArray(users.id, ids));
+    await tx.delete(sessions).where(inArray(sessions.userId, ids));
+  });
+  forgetActors();
+}
+
+/** Sessions and API tokens that expired at or before `now` (they no longer sign anyone in). */
+export async function deleteExpiredSessions(db: Db, now: Date) {
+  const gone = await db
+    .delete(sessions)
+    .where(sql`${sessions.expiresAt} <= ${now}`)
+    .returning({ tokenHash: sessions.tokenHash });
+  return gone.length;
 }
 
 // Citizens and one-time codes

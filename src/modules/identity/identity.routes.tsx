@@ -56,6 +56,7 @@ export function registerIdentityPages(app: FastifyInstance, platform: Platform, 
         <h1>{t('identity:signIn.title')}</h1>
         <Notice text={state.message} />
         <Form page={page} action="/dang-nhap" errors={state.errors}>
+          {state.errors.username && <p class="hint">{t('identity:signIn.lockHint')}</p>}
           {next && <input type="hidden" name="next" value={next} />}
           <Field
             name="username"
@@ -100,7 +101,7 @@ export function registerIdentityPages(app: FastifyInstance, platform: Platform, 
       async (input) => {
         const s = await signInStaff(req.ctx(), deps, input, 'web');
         setSessionCookie(reply, platform, s.token, s.expiresAt);
-        return safeNext(input.next, '/quan-tri');
+        return safeNext(input.next, '/quan-tri', platform.config.PUBLIC_URL);
       },
       (state, status) => signInPage(req, reply, state, status),
     ),

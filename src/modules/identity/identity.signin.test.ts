@@ -49,14 +49,27 @@ describe('staff sign-in', () => {
     assert.equal(ok.headers.location, '/dia-ban');
     const evil = await post('can_bo', PASSWORD, { next: '//evil.example/x' });
     assert.equal(evil.headers.location, '/quan-tri');
+    for (const next of ['/\t/evil.example', '/\n/evil.example', '/\\evil.example', '/.//evil.example']) {
+      const res = await post('can_bo', PASSWORD, { next });
+      assert.equal(res.headers.location, '/quan-tri', JSON.stringify(next));
+    }
   });
 
-  it('when the password is wrong five times, then the account locks, even for the right password', async () => {
+  /** The error part of the sign-in page: what the person is told, without the page's token. */
+  const told = (body: string) => body.replace(/name="_csrf" value="[^"]*"/, '').replace(/value="[^"]*"/g, '');
+
+  it('when the password is wrong five times, then the account locks, even for the right password, and says what an unknown name is told', async () => {
     for (let i = 0; i < 5; i++) assert.equal((await post('lock_me', 'nope nope nope')).statusCode, 400);
     const locked = await post('lock_me', PASSWORD);
-    assert.equal(locked.statusCode, 429);
-    assert.match(locked.body, /Tài khoản tạm khóa/);
-    assert.ok(Number(locked.headers['retry-after']) >= 1);
+    for (let i = 0; i < 5; i++) await post('no_such_user', 'nope nope nope');
+    const unknown = await post('no_such_user', PASSWORD);
+    assert.equal(locked.statusCode, 400);
+    assert.equal(unknown.statusCode, 400);
+    assert.equal(locked.headers['retry-after'], undefined);
+    assert.equal(told(locked.body), told(unknown.body));
+    assert.match(locked.body, /Tên đăng nhập hoặc mật khẩu không đúng/);
+    assert.match(locked.body, /tài khoản tạm khóa một lúc/);
+    assert.doesNotMatch(locked.body, /Tài khoản tạm khóa vì/);
     const [row] = await t.platform.database.query<{ failed_attempts: number; locked: boolean }>(
       "select failed_attempts, locked_until > now() as locked from users where username = 'lock_me'",
     );
@@ -219,6 +232,19 @@ describe('API bearer tokens', () => {
     assert.deepEqual(res.json().errors, [
       { field: 'username', vi: 'Tên đăng nhập hoặc mật khẩu không đúng.', en: 'Wrong username or password.' },
     ]);
+  });
+
+  it('when an account is locked, then the API answers exactly as for a username that does not exist', async () => {
+    await t.user('api_locked', 'specialist', COMMUNE_A);
+    const login = (username: string, password: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+    for (let i = 0; i < 5; i++) await login('api_locked', 'wrong wrong');
+    const locked = await login('api_locked', PASSWORD);
+    const unknown = await login('api_nobody', PASSWORD);
+    assert.equal(locked.statusCode, unknown.statusCode);
+    assert.deepEqual(locked.json(), unknown.json());
+    assert.equal(locked.headers['retry-after'], unknown.headers['retry-after']);
+    assert.equal(locked.json().status, 400);
   });
 
   it('when a web session cookie is sent to the API, then it is ignored (the API takes bearer tokens only)', async () => {

@@ -12,11 +12,18 @@ export interface ChannelAdapter {
   send(message: Outgoing): Promise<string | undefined>;
 }
 
-/** Development: nothing leaves the machine; an admin reads the messages at /quan-tri/tin-nhan. */
+/**
+ * Development: nothing leaves the machine; an admin reads the messages at /quan-tri/tin-nhan, and
+ * with `echo` each is also printed where the developer runs the server (main.ts says so at start).
+ */
 export class DevAdapter implements ChannelAdapter {
   readonly name = 'dev';
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly echo?: (line: string) => void,
+  ) {}
   async send(m: Outgoing) {
+    this.echo?.(`[dev ${m.channel} → ${m.recipient}] ${m.subject ? `${m.subject}: ` : ''}${m.body}\n`);
     const [row] = await this.db
       .insert(devMessages)
       .values({
@@ -25,6 +32,7 @@ export class DevAdapter implements ChannelAdapter {
         recipient: m.recipient,
         subject: m.subject,
         body: m.body,
+        placePath: m.placePath,
       })
       .returning({ id: devMessages.id });
     return `dev-${row?.id}`;
@@ -78,7 +86,12 @@ export class SmtpAdapter implements ChannelAdapter {
 }
 
 export function adaptersFromConfig(config: Config, db: Db): Record<'sms' | 'email', ChannelAdapter> {
-  const dev = new DevAdapter(db);
+  // Printed for a developer at a terminal; never in tests (silent) and never in production (refused).
+  const echo =
+    config.NODE_ENV === 'development' && config.LOG_LEVEL !== 'silent'
+      ? (line: string) => process.stdout.write(line)
+      : undefined;
+  const dev = new DevAdapter(db, echo);
   return {
     sms:
       config.SMS_ADAPTER === 'http' && config.SMS_HTTP_URL

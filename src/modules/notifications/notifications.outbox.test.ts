@@ -82,6 +82,9 @@ function decodeWords(value: string) {
   return Buffer.concat(bytes).toString('utf8');
 }
 
+/** The whole development outbox, as a country admin sees it. */
+const EVERY_PLACE = { scope: ['/'], placeless: true };
+
 describe('notifications outbox', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   /** Another app process's connection pool on a server; the same embedded instance on PGlite. */
@@ -149,7 +152,10 @@ describe('notifications outbox', () => {
     assert.ok(row.sentAt);
     assert.equal(row.lastError, null);
     assert.match(row.providerId ?? '', /^dev-\d+$/);
-    const messages = await listDevMessages(database.db, { recipient: 'dat.nguyen@example.vn' });
+    const messages = await listDevMessages(database.db, {
+      ...EVERY_PLACE,
+      recipient: 'dat.nguyen@example.vn',
+    });
     assert.equal(messages.length, 1);
     assert.equal(messages[0]?.notificationId, id);
     assert.equal(messages[0]?.subject, 'Kết quả hồ sơ');
@@ -160,6 +166,19 @@ describe('notifications outbox', () => {
       { sent: 0, failed: 0 },
       'sent once',
     );
+  });
+
+  it('when the dev adapter echoes, then each message it keeps is also printed for the developer', async () => {
+    await clearOutbox();
+    await enqueue(database.db, {
+      channel: 'sms',
+      recipient: '0912000123',
+      body: 'Mã đăng nhập Xã Số: 123456',
+    });
+    const printed: string[] = [];
+    const dev = new DevAdapter(database.db, (line) => printed.push(line));
+    await deliverDue(database.db, { sms: dev, email: dev });
+    assert.deepEqual(printed, ['[dev sms → 0912000123] Mã đăng nhập Xã Số: 123456\n']);
   });
 
   it('when the gateway fails, then the message is retried with back-off and fails for good after MAX_ATTEMPTS', async () => {
@@ -326,7 +345,11 @@ describe('notifications outbox', () => {
       const row = await rowOf(id);
       assert.equal(row.status, 'sent');
       assert.equal(row.providerId, parsed.header('message-id'));
-      assert.equal((await listDevMessages(database.db)).length, 0, 'nothing went to the dev outbox');
+      assert.equal(
+        (await listDevMessages(database.db, EVERY_PLACE)).length,
+        0,
+        'nothing went to the dev outbox',
+      );
     });
 
     it('when the SMTP server is unreachable, then the message goes back to the queue with the error', async () => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
+import { isProvinceAdmin, requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import { Forbidden } from '#platform/errors.ts';
 import { addMessages } from '#platform/i18n/index.ts';
 import type { Platform } from '#platform/platform.ts';
@@ -35,10 +35,17 @@ addMessages('notifications', {
 export function registerNotificationRoutes(app: FastifyInstance, platform: Platform) {
   app.get('/quan-tri/tin-nhan', async (req, reply) => {
     const staff = requireStaff(req.actor);
-    // The development outbox holds every citizen's sign-in codes: admins only, and only in development mode.
-    if (scopeOf(staff, 'admin').length === 0 || platform.config.SMS_ADAPTER !== 'dev') throw new Forbidden();
+    // The development outbox holds citizens' sign-in codes: admins only, in development mode only
+    // (production refuses the dev adapters at start), each admin only the messages of their subtree;
+    // messages of no commune (sign-in codes) only to admins of a province or the country.
+    const scope = scopeOf(staff, 'admin');
+    if (scope.length === 0 || platform.config.SMS_ADAPTER !== 'dev') throw new Forbidden();
     const recipient = (req.query as { to?: string }).to;
-    const rows = await listDevMessages(req.ctx().db, recipient ? { recipient } : {});
+    const rows = await listDevMessages(req.ctx().db, {
+      scope,
+      placeless: isProvinceAdmin(staff),
+      ...(recipient ? { recipient } : {}),
+    });
     const page = await pageCtx(req, reply);
     const t = page.t;
     return sendPage(

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, like, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '#platform/db/client.ts';
 import type { Metrics } from '#platform/metrics.ts';
 import type { ChannelAdapter } from './adapters.ts';
@@ -12,6 +12,12 @@ export interface NewNotification {
   template?: string;
   /** The same key twice queues one message (a retried request, a replayed event). */
   dedupeKey?: string;
+  /**
+   * The path of the unit the message is about (a dossier's deciding unit, a report's commune): the
+   * development outbox shows it to that subtree's admins. Leave it out for a message that belongs to
+   * no commune (a citizen's sign-in code): only province and country admins see those.
+   */
+  placePath?: string | null;
 }
 
 export const MAX_ATTEMPTS = 6;
@@ -32,6 +38,7 @@ export async function enqueue(db: Db, n: NewNotification) {
       subject: n.subject ?? null,
       template: n.template ?? null,
       dedupeKey: n.dedupeKey ?? null,
+      placePath: n.placePath ?? null,
     })
     .onConflictDoNothing({ target: notifications.dedupeKey })
     .returning({ id: notifications.id });
@@ -46,8 +53,8 @@ export async function enqueue(db: Db, n: NewNotification) {
 export function enqueueStatement(
   n: Omit<NewNotification, 'body' | 'dedupeKey'> & { body: SQL; dedupeKey: SQL },
 ) {
-  return sql`insert into ${notifications} (channel, recipient, body, subject, template, dedupe_key)
-    values (${n.channel}, ${n.recipient}, ${n.body}, ${n.subject ?? null}, ${n.template ?? null}, ${n.dedupeKey})
+  return sql`insert into ${notifications} (channel, recipient, body, subject, template, dedupe_key, place_path)
+    values (${n.channel}, ${n.recipient}, ${n.body}, ${n.subject ?? null}, ${n.template ?? null}, ${n.dedupeKey}, ${n.placePath ?? null})
     on conflict (dedupe_key) do nothing`;
 }
 
@@ -125,11 +132,22 @@ export async function requeueStuck(db: Db, olderThanSeconds = 300) {
     );
 }
 
-export async function listDevMessages(db: Db, opts: { recipient?: string; limit?: number } = {}) {
+/**
+ * What the development adapter "sent", newest first, as far as the reader may see: messages about
+ * a unit under one of `scope`'s paths, and with `placeless` those that belong to no commune.
+ */
+export async function listDevMessages(
+  db: Db,
+  opts: { scope: string[]; placeless: boolean; recipient?: string; limit?: number },
+) {
+  const visible = or(
+    ...opts.scope.map((p) => like(devMessages.placePath, `${p}%`)),
+    opts.placeless ? isNull(devMessages.placePath) : undefined,
+  );
   return db
     .select()
     .from(devMessages)
-    .where(opts.recipient ? eq(devMessages.recipient, opts.recipient) : undefined)
+    .where(and(visible ?? sql`false`, opts.recipient ? eq(devMessages.recipient, opts.recipient) : undefined))
     .orderBy(desc(devMessages.id))
     .limit(Math.min(opts.limit ?? 100, 500));
 }

@@ -15,6 +15,8 @@ export const notifications = pgTable('notifications', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   sentAt: timestamp('sent_at', { withTimezone: true }),
   providerId: text('provider_id'),
+  /** The unit the message is about (place path); null when it belongs to no commune. */
+  placePath: text('place_path'),
 });
 
 export const devMessages = pgTable('dev_messages', {
@@ -25,6 +27,7 @@ export const devMessages = pgTable('dev_messages', {
   subject: text('subject'),
   body: text('body').notNull(),
   deliveredAt: timestamp('delivered_at', { withTimezone: true }).notNull().defaultNow(),
+  placePath: text('place_path'),
 });
 
 export type Channel = 'sms' | 'email';

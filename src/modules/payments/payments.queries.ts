@@ -118,10 +118,6 @@ export async function referenceMatched(db: Db, reference: string) {
   return Boolean(r);
 }
 
-export async function lockDossierDues(db: Db, dossierId: number) {
-  await db.execute(sql`select id from payment_dues where dossier_id = ${dossierId} for update`);
-}
-
 /** The accounts set for any of these places (the places of a path, or of an admin's list). */
 export async function listAccounts(db: Db, placeIds: number[]): Promise<PaymentAccountRow[]> {
   if (placeIds.length === 0) return [];

@@ -144,7 +144,7 @@ export function registerPaymentPages(app: FastifyInstance, deps: PaymentsDeps, d
               <>
                 <p>{t('payments:fees.scan')}</p>
                 {/* Drawn on the server: an inline SVG, no script, no extra request. */}
-                <div class="qr" style="max-width:260px" dangerouslySetInnerHTML={{ __html: v.qr.svg }} />
+                <div class="qr" dangerouslySetInnerHTML={{ __html: v.qr.svg }} />
                 <dl>
                   <dt>{t('payments:fees.account')}</dt>
                   <dd>

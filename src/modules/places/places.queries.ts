@@ -31,14 +31,6 @@ export async function listChildren(db: Db, parentId: number) {
   return db.select().from(places).where(eq(places.parentId, parentId)).orderBy(asc(places.name));
 }
 
-export async function countChildren(db: Db, parentId: number, level: PlaceLevel) {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(places)
-    .where(and(eq(places.parentId, parentId), eq(places.level, level)));
-  return row?.n ?? 0;
-}
-
 /**
  * Name search that ignores diacritics and tone-mark placement ("lang son", "Lạng Sơn", "Hoà"/"Hòa").
  * Uses the trigram index on search_key(full_name); exact and prefix matches rank first.

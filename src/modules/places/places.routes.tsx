@@ -59,13 +59,7 @@ export function registerPlaceRoutes(root: FastifyInstance) {
             <input id="q" name="q" type="search" value={typeof query.q === 'string' ? query.q : ''} />
           </div>
           <label>
-            <input
-              type="checkbox"
-              name="legacy"
-              value="true"
-              checked={query.legacy === 'true'}
-              style="width:auto;display:inline"
-            />{' '}
+            <input type="checkbox" name="legacy" value="true" checked={query.legacy === 'true'} />{' '}
             {t('places:search.legacy')}
           </label>
           <p>

@@ -351,7 +351,6 @@ function EditPage({
               name="verified"
               value="on"
               checked={v.verified === 'on'}
-              style="width:auto;display:inline"
               aria-describedby="f-verified-hint"
             />{' '}
             {f('verified')}

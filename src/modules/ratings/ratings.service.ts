@@ -81,5 +81,6 @@ export async function inviteToRate(db: Db, docs: DocumentsDeps, d: DossierRecord
     body: stripDiacritics(text),
     template: 'ratings.invite',
     dedupeKey: `ratings.invite:${d.code}`,
+    placePath: d.unitPath,
   });
 }

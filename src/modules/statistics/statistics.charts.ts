@@ -34,5 +34,5 @@ export function barChart(title: string, bars: Bar[]): string {
       ].join('');
     })
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}" style="max-width:100%;height:auto;font-family:sans-serif"><title>${esc(title)}</title><text x="0" y="16" font-size="14" font-weight="bold">${esc(title)}</text>${rows}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}" class="chart"><title>${esc(title)}</title><text x="0" y="16" font-size="14" font-weight="bold">${esc(title)}</text>${rows}</svg>`;
 }

@@ -2,10 +2,11 @@ import type { SqlRunner } from '#platform/db/client.ts';
 
 /**
  * The statistics read the one-stop shop's data read-only, in a few aggregate queries: a reporting
- * read model would duplicate every dossier for numbers one pass already gives (decision 014). The
- * dossiers are read through the views the dossiers module publishes for reports
- * (`dossier_facts`, `dossier_file_facts`, migration 20261122-0501), not its tables; procedures
- * (code, verified), payment_dues and dossier_ratings are read as they are.
+ * read model would duplicate every dossier for numbers one pass already gives (decision 014). They
+ * read only the views other modules publish for reports, never their tables: the dossiers module's
+ * `dossier_facts` and `dossier_file_facts` (migration 20261122-0501), and the procedures, payments
+ * and ratings modules' `procedure_facts`, `payment_facts` and `rating_facts` (migration
+ * 20261205-0003).
  */
 
 export interface Period {
@@ -51,7 +52,7 @@ export async function dossierCounts(sql: SqlRunner, p: Period): Promise<DossierC
        count(*) filter (where rec and channel = 1) as channel1,
        count(*) filter (where rec and channel = 2) as channel2,
        count(*) filter (where rec and channel = 3) as channel3,
-       count(*) filter (where rec and procedure_code = any(array(select code from procedures where verified))) as transparent,
+       count(*) filter (where rec and procedure_code = any(array(select code from procedure_facts where verified))) as transparent,
        count(*) filter (where rec and (channel = 2 or id in (select dossier_id from dossier_file_facts))) as digitised,
        count(*) filter (where dec) as decided,
        count(*) filter (where dec and in_time and early_day) as early,
@@ -103,7 +104,7 @@ export async function paymentCounts(sql: SqlRunner, p: Period): Promise<PaymentC
             count(*) filter (where method = 'transfer') as paid_online,
             coalesce(sum(amount), 0) as amount_paid,
             coalesce(sum(amount) filter (where method = 'transfer'), 0) as amount_online
-       from payment_dues
+       from payment_facts
       where status = 'paid' and unit_path like $1 and paid_at >= $2 and paid_at < $3`,
     [`${p.path}%`, p.from, p.to],
   );
@@ -126,7 +127,7 @@ export async function ratingCounts(sql: SqlRunner, p: Period): Promise<RatingCou
     `select count(*) as rated,
             count(*) filter (where score = 1) as s1, count(*) filter (where score = 2) as s2,
             count(*) filter (where score = 3) as s3, count(*) filter (where score = 4) as s4
-       from dossier_ratings
+       from rating_facts
       where unit_path like $1 and created_at >= $2 and created_at < $3`,
     [`${p.path}%`, p.from, p.to],
   );

@@ -57,6 +57,19 @@ export function requireRole(actor: Actor, roles: Role | readonly Role[], placePa
   return staff;
 }
 
+/** How deep a place path is: 1 the country, 2 a province, 3 a commune, 4 a village. */
+export function pathDepth(placePath: string) {
+  return placePath.split('/').filter(Boolean).length;
+}
+
+/**
+ * An admin of a province or of the whole country. What belongs to no commune (citizens' sign-in
+ * codes, province-wide settings) is theirs.
+ */
+export function isProvinceAdmin(actor: Actor): boolean {
+  return scopeOf(actor, 'admin').some((p) => pathDepth(p) <= 2);
+}
+
 /** The subtree roots in which the actor holds any of `roles` (none for non-staff). */
 export function scopeOf(actor: Actor, roles: Role | readonly Role[]): string[] {
   if (actor.kind !== 'staff') return [];

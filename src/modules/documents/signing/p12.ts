@@ -207,3 +207,26 @@ export async function ensureDemoP12(
     }
   }
 }
+
+/**
+ * Puts the demo signer's files out of use: moved into `dir/disabled-<time>/`, where nothing reads
+ * them and from where an operator can still inspect them. The new folder, or undefined when there
+ * was no demo certificate.
+ */
+export async function disableDemoP12(dir: string, now: Date): Promise<string | undefined> {
+  const names = ['demo-signer.p12', 'demo-signer.pass'];
+  const present = [];
+  for (const n of names) {
+    try {
+      await fs.access(path.join(dir, n));
+      present.push(n);
+    } catch {
+      // not there
+    }
+  }
+  if (present.length === 0) return undefined;
+  const aside = path.join(dir, `disabled-${now.toISOString().replace(/[:.]/g, '-')}`);
+  await fs.mkdir(aside, { recursive: true, mode: 0o700 });
+  for (const n of present) await fs.rename(path.join(dir, n), path.join(aside, n));
+  return aside;
+}

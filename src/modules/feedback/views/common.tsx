@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { Place } from '#modules/places/index.ts';
 import type { PageCtx } from '#web/layout.tsx';
 import '../feedback.messages.ts';
+import '../feedback.stages.messages.ts';
 import type { Category, Report } from '../feedback.service.ts';
 import type { Status } from '../feedback.workflow.ts';
 

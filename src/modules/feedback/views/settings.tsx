@@ -7,6 +7,7 @@ import { vnDateTime } from '../feedback.dates.ts';
 import { HANDLER_ROLES } from '../feedback.schemas.ts';
 import type { Category } from '../feedback.service.ts';
 import type { listApiKeys, listContacts } from '../feedback.settings.ts';
+import { NATIONAL_STAGE_DAYS } from '../feedback.workflow.ts';
 import { categoryName } from './common.tsx';
 
 // Settings (/quan-tri/phan-anh/cai-dat): categories (province admins edit them, other staff read
@@ -72,8 +73,13 @@ function CategoryTable({ page, categories, editable }: SettingsProps) {
               {!c.active && <span class="tag"> {t('feedback:settings.inactive')}</span>}
             </td>
             <td>
-              {t(`identity:roles.${c.handlerRole}`)}, {t(`feedback:staff.level.${c.handlerLevel}`)},{' '}
-              {c.deadlineDays} {t('feedback:settings.days')}
+              {t(`identity:roles.${c.handlerRole}`)}, {t(`feedback:staff.level.${c.handlerLevel}`)};{' '}
+              {t('feedback:settings.stagesShort', {
+                accept: c.acceptDays,
+                info: c.infoDays,
+                answer: c.deadlineDays,
+                publish: c.publishDays,
+              })}
             </td>
             {editable && (
               <td>
@@ -131,14 +137,28 @@ function CategoryEditor({ page, state, editing }: SettingsProps) {
           value={cv('handlerLevel', 'commune')}
           error={e.handlerLevel}
         />
-        <Field
-          name="deadlineDays"
-          type="number"
-          label={t('feedback:settings.days')}
-          value={cv('deadlineDays', '10')}
-          error={e.deadlineDays}
-          inputmode="numeric"
-        />
+        <fieldset>
+          <legend>{t('feedback:settings.days')}</legend>
+          <small class="hint">{t('feedback:settings.stagesHint')}</small>
+          {(
+            [
+              ['acceptDays', NATIONAL_STAGE_DAYS.accept],
+              ['infoDays', NATIONAL_STAGE_DAYS.info],
+              ['deadlineDays', NATIONAL_STAGE_DAYS.answer],
+              ['publishDays', NATIONAL_STAGE_DAYS.publish],
+            ] as const
+          ).map(([name, national]) => (
+            <Field
+              key={name}
+              name={name}
+              type="number"
+              label={t(`feedback:settings.${name}`)}
+              value={cv(name, String(national))}
+              error={e[name]}
+              inputmode="numeric"
+            />
+          ))}
+        </fieldset>
         <Field
           name="sortOrder"
           type="number"

@@ -6,16 +6,37 @@ import { vnDate, vnDateTime } from '../feedback.dates.ts';
 import { redact } from '../feedback.privacy.ts';
 import type { StaffReport } from '../feedback.read.ts';
 import type { Category, Report } from '../feedback.service.ts';
-import type { ActionType } from '../feedback.workflow.ts';
+import { type ActionType, STAGES, type Stage, verdictAt } from '../feedback.workflow.ts';
 import { categoryName, Fact, Pager, Photo, placeLine, StatusTag } from './common.tsx';
 
 // The staff pages: the queue, and one report with its contact data, log and the forms of the
 // actions allowed now.
 
+/** Past the due time of the stage the office must do next (accepting, answering, publishing). */
 function Overdue({ page, r, now }: { page: PageCtx; r: Report; now: Date }) {
-  return r.status !== 'closed' && r.dueAt.getTime() < now.getTime() ? (
+  return r.nextDueAt && r.nextDueAt.getTime() < now.getTime() ? (
     <strong class="err"> {page.t('feedback:staff.overdue')}</strong>
   ) : null;
+}
+
+/** The stage the office must do next, read from the row (its cache of `nextStage`). */
+function nextOf(r: Report): { stage: Stage; dueAt: Date } | null {
+  if (!r.nextDueAt) return null;
+  if (r.status === 'answered') return { stage: 'publish', dueAt: r.nextDueAt };
+  if (r.status === 'new' && r.acceptDueAt && !r.acceptDoneAt) return { stage: 'accept', dueAt: r.nextDueAt };
+  return { stage: 'answer', dueAt: r.nextDueAt };
+}
+
+/** "Answer due: 15/12/2026", or the acceptance's or the publication's, whichever comes next. */
+function NextDue({ page, r }: { page: PageCtx; r: Report }) {
+  const next = nextOf(r);
+  return (
+    <span class="muted">
+      {next
+        ? `${page.t(`feedback:stageDue.${next.stage}`)}: ${vnDate(next.dueAt)}`
+        : `${page.t('feedback:staff.dueAt')}: ${vnDate(r.dueAt)}`}
+    </span>
+  );
 }
 
 export function QueuePage({
@@ -56,7 +77,8 @@ export function QueuePage({
           </span>
         ))}
         <a href="/phan-anh/gui">{t('feedback:staff.counterLink')}</a> ·{' '}
-        <a href="/quan-tri/phan-anh/cai-dat">{t('feedback:staff.settings')}</a>
+        <a href="/quan-tri/phan-anh/cai-dat">{t('feedback:staff.settings')}</a> ·{' '}
+        <a href="/quan-tri/phan-anh/thong-ke">{t('feedback:figures.link')}</a>
       </p>
       <p class="muted">{t('feedback:staff.total', { count: total })}</p>
       {rows.length === 0 ? (
@@ -75,9 +97,7 @@ export function QueuePage({
               <br />
               {categoryName(categories.get(r.categoryId), page)} · {placeLine(places, r)}
               <br />
-              <span class="muted">
-                {t('feedback:staff.dueAt')}: {vnDate(r.dueAt)}
-              </span>
+              <NextDue page={page} r={r} />
               <Overdue page={page} r={r} now={now} />
               {r.assigneeLabel && (
                 <span class="muted">
@@ -127,6 +147,7 @@ export function StaffReportPage(props: StaffReportProps) {
         <p class="notice">{t('feedback:track.merged', { code: info.mergedInto.serviceRequestId })}</p>
       )}
       <Facts {...props} office={office} />
+      <Stages {...props} />
       <Content {...props} />
       <Log {...props} />
       <Actions {...props} />
@@ -167,6 +188,52 @@ function Facts({ page, info, categories, places, now, office }: StaffReportProps
         )}
       </tbody>
     </table>
+  );
+}
+
+/** Each stage's deadline, when it was done, and how it stands now (decision 023). */
+function Stages({ page, info, now }: StaffReportProps) {
+  const t = page.t;
+  const s = info.state;
+  const rows = STAGES.filter((k) => s.stages[k].dueAt || s.stages[k].doneAt);
+  if (rows.length === 0) return null;
+  return (
+    <>
+      <h2>{t('feedback:stages.title')}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('feedback:stages.stage')}</th>
+            <th scope="col">{t('feedback:stages.due')}</th>
+            <th scope="col">{t('feedback:stages.done')}</th>
+            <th scope="col">{t('feedback:stages.verdict')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((k) => {
+            const c = s.stages[k];
+            const v = verdictAt(k, c, now, s.closedAt);
+            return (
+              <tr key={k}>
+                <th scope="row">{t(`feedback:stage.${k}`)}</th>
+                <td>{c.dueAt ? vnDateTime(c.dueAt) : '—'}</td>
+                <td>{c.doneAt ? vnDateTime(c.doneAt) : '—'}</td>
+                <td>
+                  {v === 'late' || v === 'overdue' ? (
+                    <strong class="err">{t(`feedback:verdict.${v}`)}</strong>
+                  ) : v ? (
+                    t(`feedback:verdict.${v}`)
+                  ) : (
+                    '—'
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <p class="muted">{t('feedback:stages.hint')}</p>
+    </>
   );
 }
 
@@ -244,6 +311,7 @@ function Actions(props: StaffReportProps) {
     <>
       {info.actions.length > 0 && <h2>{t('feedback:staff.actions')}</h2>}
       <ReplyActions {...props} />
+      <RefuseOrAsk {...props} />
       {can('close') && (
         <ActionForm
           page={page}
@@ -285,6 +353,52 @@ function Actions(props: StaffReportProps) {
           kind="secondary"
         >
           <TextArea name="note" label={t('feedback:staff.note')} value={v.note} error={e.note} rows={3} />
+        </ActionForm>
+      )}
+    </>
+  );
+}
+
+/** The other ways out of the first step: refuse it, or ask the reporter for more. */
+function RefuseOrAsk({ page, state, info }: StaffReportProps) {
+  const t = page.t;
+  const base = `/quan-tri/phan-anh/${info.report.id}`;
+  const can = (k: ActionType) => info.actions.includes(k);
+  const v = state.values;
+  const e = state.errors;
+  return (
+    <>
+      {can('request_info') && (
+        <ActionForm
+          page={page}
+          action={`${base}/yeu-cau-bo-sung`}
+          label={t('feedback:requestInfo.submit')}
+          kind="secondary"
+        >
+          <TextArea
+            name="question"
+            label={t('feedback:requestInfo.title')}
+            hint={t('feedback:requestInfo.hint')}
+            value={v.question}
+            error={e.question}
+            rows={3}
+          />
+        </ActionForm>
+      )}
+      {can('refuse') && (
+        <ActionForm
+          page={page}
+          action={`${base}/tu-choi`}
+          label={t('feedback:refuse.submit')}
+          kind="secondary"
+        >
+          <TextArea
+            name="reason"
+            label={`${t('feedback:refuse.title')}: ${t('feedback:refuse.reason')}`}
+            value={v.reason}
+            error={e.reason}
+            rows={3}
+          />
         </ActionForm>
       )}
     </>

@@ -96,12 +96,16 @@ export function TrackPage(props: TrackProps) {
             {placeLine(places, report)}
           </Fact>
           <Fact label={t('feedback:track.office')}>{places.get(report.handlingPlaceId)?.fullName}</Fact>
-          <Fact label={t('feedback:track.dueAt')}>{vnDate(report.dueAt)}</Fact>
+          {/* Waiting for the reporter, the deadline starts again when they answer; refused, there is none. */}
+          {report.status !== 'awaiting_info' && !report.refusedAt && (
+            <Fact label={t('feedback:track.dueAt')}>{vnDate(report.dueAt)}</Fact>
+          )}
         </tbody>
       </table>
       <p class="muted">
         {notifyTo ? t('feedback:track.notify', { to: notifyTo }) : t('feedback:track.noContact')}
       </p>
+      <AskedOrRefused {...props} />
       {report.publicReply && (
         <div class="notice">
           <h2>{t('feedback:track.answer')}</h2>
@@ -118,6 +122,47 @@ export function TrackPage(props: TrackProps) {
       <Photos {...props} />
       <Timeline {...props} />
     </Layout>
+  );
+}
+
+/** The office's question, with the form to answer it; or why the report was not accepted. */
+function AskedOrRefused({ page, state, report, timeline, can }: TrackProps) {
+  const t = page.t;
+  const last = (type: ActionType) => timeline.findLast((a) => a.type === type)?.body;
+  if (report.refusedAt) {
+    return (
+      <div class="notice">
+        <p>
+          <strong>{t('feedback:track.refused')}</strong>
+        </p>
+        <p style="white-space:pre-line">
+          {t('feedback:track.reason')} {last('refuse')}
+        </p>
+      </div>
+    );
+  }
+  if (!can.includes('supplement')) return null;
+  return (
+    <div class="notice">
+      <p>
+        <strong>{t('feedback:track.asked')}</strong>
+      </p>
+      <p style="white-space:pre-line">{last('request_info')}</p>
+      <ActionForm
+        page={page}
+        action={`/phan-anh/theo-doi/${report.token}/bo-sung`}
+        errors={state.errors}
+        label={t('feedback:track.infoSubmit')}
+      >
+        <TextArea
+          name="info"
+          label={t('feedback:track.info')}
+          value={state.values.info}
+          error={state.errors.info}
+          rows={4}
+        />
+      </ActionForm>
+    </div>
   );
 }
 
