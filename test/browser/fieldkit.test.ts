@@ -264,7 +264,7 @@ describe('the community digital team’s offline kit', { skip: browserSkipReason
     }
     const admin = await session.openPage(true);
     await admin.goto('/dang-nhap?next=/quan-tri');
-    await admin.getByLabel('Tên đăng nhập').fill('quantri');
+    await admin.getByLabel('Tên đăng nhập').fill('quantritinh');
     await admin.getByLabel('Mật khẩu').fill(DEMO_PASSWORD);
     await Promise.all([
       admin.waitForURL('**/quan-tri'),

@@ -95,7 +95,8 @@ export const ConsentVerify = z.object({
 /** A member asks that a code be sent to the citizen; the citizen reads it back to agree. */
 export async function requestConsentCode(ctx: Ctx, deps: AssistDeps, input: unknown) {
   const staff = requireStaff(ctx.actor);
-  if (!staff.grants.some((g) => FIELD_ROLES.includes(g.role))) throw new Forbidden();
+  const field = staff.grants.find((g) => FIELD_ROLES.includes(g.role));
+  if (!field) throw new Forbidden();
   const { phone } = parse(ConsentRequest, input);
   const limit = await deps.limiter.allowAll([
     { key: `fieldkit:consent:${phone}`, max: 3, windowMs: 15 * 60_000 },
@@ -118,6 +119,8 @@ export async function requestConsentCode(ctx: Ctx, deps: AssistDeps, input: unkn
       body: `Ma dong y ${code}: ${staff.displayName} (to cong nghe so) de nghi nop ho so thay ban. Chi doc ma nay neu ban dong y.`,
       template: 'fieldkit.consent',
       dedupeKey: `fieldkit-consent:${id}`,
+      // The member's hamlet: the development outbox shows it to that commune's admins.
+      placePath: field.placePath,
     });
   });
   await ctx.events.emit('notifications.queued', {});

@@ -190,11 +190,16 @@ describe('assisted filing', () => {
       payload: { phone: '0912 345 678' },
     });
     assert.equal(ask.statusCode, 200, ask.body);
-    const [sms] = await q<{ body: string }>(
-      "select body from notifications where template = 'fieldkit.consent' order by id desc limit 1",
+    const [sms] = await q<{ body: string; place_path: string | null }>(
+      "select body, place_path from notifications where template = 'fieldkit.consent' order by id desc limit 1",
     );
     const code: string = /Ma dong y (\d{6})/.exec(sms?.body ?? '')?.[1] ?? '';
     assert.ok(code, sms?.body ?? 'no consent SMS');
+    assert.equal(
+      sms?.place_path,
+      teams.a1.path,
+      'the SMS names the member’s hamlet (for the commune’s outbox)',
+    );
     const verify = (c: string) =>
       t.app.inject({
         method: 'POST',
