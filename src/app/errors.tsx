@@ -1,6 +1,14 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, type Bilingual, Invalid, NotFound, TooManyRequests } from '#platform/errors.ts';
+import { isDatabaseUnavailable } from '#platform/db/client.ts';
+import {
+  AppError,
+  type Bilingual,
+  Invalid,
+  NotFound,
+  ServiceUnavailable,
+  TooManyRequests,
+} from '#platform/errors.ts';
 import { splitMessage } from '#platform/validation.ts';
 import { Layout } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
@@ -24,6 +32,7 @@ const TITLES: Record<number, Bilingual> = {
   415: { vi: 'Định dạng không được hỗ trợ', en: 'Unsupported media type' },
   429: { vi: 'Quá nhiều yêu cầu', en: 'Too many requests' },
   500: { vi: 'Lỗi hệ thống', en: 'Internal error' },
+  503: { vi: 'Tạm thời gián đoạn', en: 'Temporarily unavailable' },
 };
 
 /** Any error, as the project's own error type. Unknown errors become a 500 with no detail. */
@@ -39,6 +48,7 @@ export function toAppError(error: unknown): AppError {
       })),
     );
   }
+  if (isDatabaseUnavailable(error)) return new ServiceUnavailable(5);
   const e = error as FastifyError;
   const status = e.statusCode ?? 500;
   if (status === 429) return new TooManyRequests(60);
@@ -77,7 +87,9 @@ export function problemBody(err: AppError, req: FastifyRequest) {
 export async function sendError(req: FastifyRequest, reply: FastifyReply, error: unknown) {
   const err = toAppError(error);
   if (err.status >= 500) req.log.error({ err: error }, 'request failed');
-  if (err instanceof TooManyRequests) reply.header('retry-after', String(err.retryAfterSeconds));
+  if (err instanceof TooManyRequests || err instanceof ServiceUnavailable) {
+    reply.header('retry-after', String(err.retryAfterSeconds));
+  }
   if (wantsJson(req)) {
     return reply.code(err.status).type('application/problem+json').send(problemBody(err, req));
   }

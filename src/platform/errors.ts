@@ -47,6 +47,16 @@ export class Conflict extends AppError {
   }
 }
 
+/** The database cannot be reached for a moment (a restart, a failover): the client should retry. */
+export class ServiceUnavailable extends AppError {
+  constructor(public readonly retryAfterSeconds: number) {
+    super(503, 'unavailable', {
+      vi: 'Hệ thống tạm thời không kết nối được cơ sở dữ liệu. Yêu cầu này có thể chưa được ghi; vui lòng gửi lại sau ít giây.',
+      en: 'The system cannot reach its database for a moment. This request may not have been recorded; please send it again in a few seconds.',
+    });
+  }
+}
+
 export class TooManyRequests extends AppError {
   constructor(
     public readonly retryAfterSeconds: number,

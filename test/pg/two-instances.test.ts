@@ -1,89 +1,26 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Database } from '#platform/db/client.ts';
 import { createTestDatabase, serverUrl } from '#test/support/db.ts';
+import { freePort, startApp, waitHealthy } from '#test/support/pg-faults.ts';
+import { cookieHeader, form, post } from '#test/support/web-session.ts';
 
 /**
  * Two app processes on one PostgreSQL server must behave as one: sessions, CSRF secrets, rate
  * limits and jobs live in the database, not in a process.
  */
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-
 async function startInstance(url: string) {
-  const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xaso-inst-'));
-  const child = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'src/main.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const app = startApp({
+    url,
+    port: await freePort(),
+    dataDir,
+    env: { LOG_LEVEL: 'warn', DEMO_SEED: 'true', TRUST_PROXY: 'false' },
   });
-  let log = '';
-  child.stderr?.on('data', (d) => {
-    log += d;
-  });
-  return { port, child, dataDir, log: () => log, base: `http://127.0.0.1:${port}` };
-}
-
-async function waitHealthy(base: string, child: ChildProcess, log: () => string) {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`instance exited: ${log()}`);
-    const ok = await fetch(`${base}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`instance not healthy: ${log()}`);
-}
-
-function cookieHeader(res: Response, previous = '') {
-  const jar = new Map(
-    previous
-      .split('; ')
-      .filter(Boolean)
-      .map((c) => [c.split('=')[0], c]),
-  );
-  for (const c of res.headers.getSetCookie()) {
-    const pair = c.split(';')[0] ?? '';
-    jar.set(pair.split('=')[0], pair);
-  }
-  return [...jar.values()].join('; ');
-}
-
-async function form(base: string, pathname: string, cookie = '') {
-  const res = await fetch(`${base}${pathname}`, { headers: { cookie } });
-  const html = await res.text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-  assert.ok(csrf, `no CSRF token on ${pathname}`);
-  return { csrf, cookie: cookieHeader(res, cookie) };
-}
-
-function post(base: string, pathname: string, cookie: string, fields: Record<string, string>) {
-  return fetch(`${base}${pathname}`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
-    body: new URLSearchParams(fields),
-  });
+  return { ...app, dataDir };
 }
 
 describe('two app processes on one PostgreSQL server', {
@@ -98,7 +35,7 @@ describe('two app processes on one PostgreSQL server', {
     const url = database.url ?? '';
     // Started together: migrations, the places import and the demo seed must not collide.
     [a, b] = await Promise.all([startInstance(url), startInstance(url)]);
-    await Promise.all([waitHealthy(a.base, a.child, a.log), waitHealthy(b.base, b.child, b.log)]);
+    await Promise.all([waitHealthy(a), waitHealthy(b)]);
   });
 
   after(async () => {

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { recordAudit } from '#modules/audit/index.ts';
 import { findPlaceByCode, getPlace, listChildren, type Place } from '#modules/places/index.ts';
-import { type Actor, requireStaff, scopeOf } from '#platform/auth/actor.ts';
+import { requireProvinceAdmin, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
 import { Forbidden, Invalid, NotFound } from '#platform/errors.ts';
@@ -63,17 +63,6 @@ export async function provinceCalendar(
   });
   cache.set(key, calendar);
   return calendar;
-}
-
-/**
- * Admins at province level or above. The calendar is a province's: a commune admin does not edit it.
- * (The same check is written in dossiers, feedback and documents; it belongs in #platform/auth.)
- */
-export function requireProvinceAdmin(actor: Actor) {
-  const staff = requireStaff(actor);
-  const ok = scopeOf(staff, 'admin').some((p) => p.split('/').filter(Boolean).length <= 2);
-  if (!ok) throw new Forbidden();
-  return staff;
 }
 
 /**

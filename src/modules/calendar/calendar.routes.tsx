@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import type { Place } from '#modules/places/index.ts';
+import { requireProvinceAdmin } from '#platform/auth/actor.ts';
 import { Field, Form, Notice, TextArea } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
@@ -9,7 +10,6 @@ import {
   adminProvinces,
   chooseAdminProvince,
   listYearOverrides,
-  requireProvinceAdmin,
   saveYearOverride,
 } from './calendar.overrides.ts';
 import { OverrideInput } from './calendar.schemas.ts';

@@ -6,7 +6,7 @@ import { type DossierDeps, track } from '#modules/dossiers/index.ts';
 import { enqueue } from '#modules/notifications/index.ts';
 import { findPlaceById, type Place } from '#modules/places/index.ts';
 import { statutoryDueAt } from '#modules/procedures/index.ts';
-import { hasRole, requireStaff } from '#platform/auth/actor.ts';
+import { hasRole, requireProvinceAdmin, requireStaff } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { SqlRunner } from '#platform/db/client.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '#platform/errors.ts';
@@ -760,10 +760,7 @@ export async function verifyUpload(
 // Templates (catalogue admins)
 
 export async function saveResultTemplate(ctx: Ctx, procedureCode: string, raw: unknown) {
-  const staff = requireStaff(ctx.actor);
-  if (!staff.grants.some((g) => g.role === 'admin' && g.placePath.split('/').filter(Boolean).length <= 2)) {
-    throw new Forbidden();
-  }
+  const staff = requireProvinceAdmin(ctx.actor);
   const parsed = ResultTemplateSchema.safeParse(raw);
   if (!parsed.success) {
     throw new Invalid([

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CALENDAR_ADMIN_PATH } from '#modules/calendar/index.ts';
 import { smsSize } from '#modules/notifications/index.ts';
-import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
+import { requireProvinceAdmin, requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import { Forbidden } from '#platform/errors.ts';
 import { Field, Form, Notice, TextArea } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
@@ -10,13 +10,7 @@ import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { setAgencyCode, type UnitCode, unitCodes } from './dossiers.agency-codes.ts';
 import { AgencyCodeInput, AtRiskInput, SMS_TEMPLATE_KEYS, TemplateInput } from './dossiers.schemas.ts';
-import {
-  listSmsTemplates,
-  renderTemplate,
-  requireProvinceAdmin,
-  SAMPLE_VARS,
-  saveSmsTemplate,
-} from './dossiers.sms.ts';
+import { listSmsTemplates, renderTemplate, SAMPLE_VARS, saveSmsTemplate } from './dossiers.sms.ts';
 import { setAtRiskDays } from './dossiers.unit-settings.ts';
 import { Checkbox, FormMessage } from './dossiers.views.tsx';
 

@@ -1,9 +1,8 @@
 import { recordAudit } from '#modules/audit/index.ts';
 import { enqueue, stripDiacritics } from '#modules/notifications/index.ts';
-import { type Actor, requireStaff, scopeOf } from '#platform/auth/actor.ts';
+import { requireProvinceAdmin } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
-import { Forbidden } from '#platform/errors.ts';
 import { dbCache, SETTINGS_TTL_MS } from './dossiers.cache.ts';
 import type { DossierDeps } from './dossiers.deps.ts';
 import * as q from './dossiers.queries.ts';
@@ -158,14 +157,6 @@ export async function queueMessages(
       dedupeKey: `dossier-action:${m.actionId}:sms`,
     });
   }
-}
-
-/** Province-wide settings (the SMS texts) belong to admins at province level or above. */
-export function requireProvinceAdmin(actor: Actor) {
-  const staff = requireStaff(actor);
-  const ok = scopeOf(staff, 'admin').some((p) => p.split('/').filter(Boolean).length <= 2);
-  if (!ok) throw new Forbidden();
-  return staff;
 }
 
 export async function listSmsTemplates(ctx: Ctx) {

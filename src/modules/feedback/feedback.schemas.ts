@@ -92,6 +92,11 @@ export interface NewReport {
   contactPhone?: string | undefined;
   contactEmail?: string | undefined;
   idempotencyKey?: string | undefined;
+  /**
+   * The dossier a complaint is about (its code). Accepted only when `contactPhone` is the phone the
+   * dossier was filed with: the Decision 766 index counts such complaints against the dossier.
+   */
+  dossierCode?: string | undefined;
 }
 
 // Handling

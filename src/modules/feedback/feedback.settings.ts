@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { recordAudit } from '#modules/audit/index.ts';
 import { getPlaceByCode, type Place } from '#modules/places/index.ts';
-import { type Actor, requireRole, requireStaff, scopeOf } from '#platform/auth/actor.ts';
+import { type Actor, isProvinceAdmin, requireRole, requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
 import { Conflict, Forbidden, NotFound, TooManyRequests } from '#platform/errors.ts';
@@ -129,7 +129,7 @@ export async function ensureDefaultCategories(db: Db) {
  * for an admin of a province or of the country, not of one commune.
  */
 export function canEditCategories(actor: Actor) {
-  return scopeOf(actor, 'admin').some((p) => p.split('/').filter(Boolean).length <= 2);
+  return isProvinceAdmin(actor);
 }
 
 function requireCategoryAdmin(actor: Actor) {

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { recordAudit } from '#modules/audit/index.ts';
 import { provinceCalendar, toVietnamDate } from '#modules/calendar/index.ts';
+import { findDossierRecord } from '#modules/dossiers/index.ts';
 import type { Ctx } from '#platform/context.ts';
 import { type Db, isUniqueViolation } from '#platform/db/client.ts';
-import { Conflict, Forbidden } from '#platform/errors.ts';
+import { Conflict, Forbidden, Invalid } from '#platform/errors.ts';
 import { PHOTOS_PER_REPORT, type PhotoProblem, preparePhoto, type Upload } from './feedback.photos.ts';
 import * as q from './feedback.queries.ts';
 import { getCategory, resolvePlace, routeFor } from './feedback.routing.ts';
@@ -43,6 +44,7 @@ export async function createReport(
     field: door.channel === 'open311' ? 'service_code' : 'category',
   });
   const places = await resolvePlace(ctx.db, input.placeCode, placeField);
+  const dossierCode = input.dossierCode ? await complainedDossier(ctx.db, input) : null;
   if (door.apiKey && !places.place.path.startsWith(door.apiKey.placePath)) {
     throw new Forbidden({
       vi: 'Khóa API này không được gửi phản ánh cho địa bàn đó.',
@@ -87,6 +89,7 @@ export async function createReport(
         ...cacheOf(stateFromActions([submit])),
         createdAt: now,
         updatedAt: now,
+        dossierCode,
       });
       await q.insertAction(tx, {
         ...who,
@@ -121,6 +124,26 @@ export async function createReport(
     }
     throw e;
   }
+}
+
+/**
+ * The dossier a complaint is about, named by its code: accepted only from its applicant, whose
+ * contact phone must be the one the dossier was filed with (anyone else could lower a commune's
+ * index by naming its dossiers). The answer does not say which of the two did not match.
+ */
+async function complainedDossier(db: Db, input: NewReport): Promise<string> {
+  const code = input.dossierCode?.trim().toUpperCase() ?? '';
+  const d = code ? await findDossierRecord(db, { code }) : undefined;
+  if (!d || !input.contactPhone || d.applicant.phone !== input.contactPhone) {
+    throw new Invalid([
+      {
+        field: 'dossierCode',
+        vi: 'Không có hồ sơ mang mã này được nộp bằng số điện thoại liên hệ đã nhập. Nhập đúng mã hồ sơ và số điện thoại đã dùng khi nộp hồ sơ.',
+        en: 'No dossier with this code was filed with the contact phone given. Enter the dossier code and the phone used to file it.',
+      },
+    ]);
+  }
+  return d.code;
 }
 
 export interface PhotoResult {

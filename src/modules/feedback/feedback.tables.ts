@@ -112,6 +112,8 @@ export const feedbackReports = pgTable('feedback_reports', {
   complaints: integer('complaints').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
+  /** The dossier a complaint is about (migration 20261205-1101); set only by its applicant. */
+  dossierCode: text('dossier_code'),
 });
 
 export const feedbackPhotos = pgTable('feedback_photos', {

@@ -67,7 +67,7 @@ export function registerModelPages(app: FastifyInstance) {
           updated: query.updated,
           unchanged: query.unchanged,
         })
-      : query.saved
+      : query.luu
         ? t('indicators:saved')
         : undefined;
     const section = (
@@ -249,7 +249,7 @@ export function registerModelPages(app: FastifyInstance) {
         throw new Invalid([{ field: 'definition', vi: 'Không phải JSON hợp lệ.', en: 'Not valid JSON.' }]);
       }
       await saveModelObject(req.ctx(), kind, json, Number.isFinite(version) ? version : undefined);
-      return reply.redirect('/quan-tri/chi-so/mo-hinh?saved=1', 303);
+      return reply.redirect('/quan-tri/chi-so/mo-hinh?luu=1', 303);
     } catch (e) {
       return editPage(req, reply, {
         ...messageOf(page, e),

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { recordAudit } from '#modules/audit/index.ts';
-import { findPlacesByIds } from '#modules/places/index.ts';
+import { provinceAdminGrants } from '#modules/places/index.ts';
 import { type Actor, actorLabel, type Grant, requireStaff } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
@@ -178,33 +178,16 @@ export function validateModel(model: Model): FieldError[] {
   return errors;
 }
 
-// Who may edit
-
-/**
- * The model is shared by every commune of the installation, so only an admin whose grant sits at a
- * province or at the country may change it (as for the procedure catalogue, decision 010).
- */
-async function modelGrants(db: Db, actor: Actor): Promise<Grant[]> {
-  if (actor.kind !== 'staff') return [];
-  const admin = actor.grants.filter((g) => g.role === 'admin');
-  if (admin.length === 0) return [];
-  const places = await findPlacesByIds(
-    db,
-    admin.map((g) => g.placeId),
-  );
-  const high = new Set(
-    places.filter((p) => (p.level === 'country' || p.level === 'province') && !p.validTo).map((p) => p.id),
-  );
-  return admin.filter((g) => high.has(g.placeId)).sort((a, b) => a.placePath.length - b.placePath.length);
-}
+// Who may edit: the model is shared by every commune of the installation, so an admin at a province
+// or the country (as for the procedure catalogue, decision 010).
 
 export async function canEditModel(db: Db, actor: Actor) {
-  return (await modelGrants(db, actor)).length > 0;
+  return (await provinceAdminGrants(db, actor)).length > 0;
 }
 
 export async function requireModelAdmin(db: Db, actor: Actor): Promise<Grant> {
   requireStaff(actor);
-  const [grant] = await modelGrants(db, actor);
+  const [grant] = await provinceAdminGrants(db, actor);
   if (!grant)
     throw new Forbidden({
       vi: 'Chỉ quản trị viên cấp tỉnh hoặc trung ương mới được sửa danh mục chỉ tiêu, chỉ số và biểu báo cáo.',

@@ -203,7 +203,7 @@ export function registerReportPages(app: FastifyInstance) {
       <Layout page={page} title={t('indicators:hub')}>
         <h1>{t('indicators:hub')}</h1>
         <p>{t('indicators:hubLead')}</p>
-        <Notice text={q.saved ? t('indicators:saved') : undefined} />
+        <Notice text={q.luu ? t('indicators:saved') : undefined} />
         <ul>
           <li>
             <a href="/quan-tri/chi-so/bang">{t('indicators:table')}</a>
@@ -289,7 +289,7 @@ export function registerReportPages(app: FastifyInstance) {
   app.get(entryPath, async (req, reply) => {
     if (staffOnly(req, reply)) return;
     const q = req.query as Record<string, string | undefined>;
-    return showEntry(req, reply, q.saved ? { message: req.locale === 'en' ? 'Saved.' : 'Đã lưu.' } : {});
+    return showEntry(req, reply, q.luu ? { message: req.locale === 'en' ? 'Saved.' : 'Đã lưu.' } : {});
   });
 
   // Re-render with what was typed and each field's error (400), or the reason (409): nothing is lost.
@@ -316,7 +316,7 @@ export function registerReportPages(app: FastifyInstance) {
     } catch (e) {
       return failed(req, reply, e);
     }
-    return reply.redirect(`${entryHref(ds, place, period)}?saved=1`, 303);
+    return reply.redirect(`${entryHref(ds, place, period)}?luu=1`, 303);
   });
 
   app.post(`${entryPath}/buoc`, async (req, reply) => {

@@ -13,6 +13,7 @@ export {
   importVillages,
   listChildren,
   type Place,
+  provinceAdminGrants,
   searchPlaces,
   setVillageCentre,
   toPlaceOut,

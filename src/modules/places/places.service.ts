@@ -1,5 +1,5 @@
 import { recordAudit } from '#modules/audit/index.ts';
-import { requireRole } from '#platform/auth/actor.ts';
+import { type Actor, type Grant, requireRole } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import { type CsvColumn, lineError, parseRows, readCsv } from '#platform/csv.ts';
 import type { Db } from '#platform/db/client.ts';
@@ -227,4 +227,24 @@ export async function addVillageUnchecked(
     const existing = await q.findVillageByName(tx, commune.id, input.name);
     return existing ?? createVillage(tx, commune, input, new Date().toISOString().slice(0, 10));
   });
+}
+
+/**
+ * The actor's admin grants that sit at a current province or at the country, widest first: what is
+ * shared by every commune of the installation (the procedure catalogue, the indicator model) is
+ * theirs to change. Reads the places, so a grant on a province that has since been merged away
+ * no longer counts.
+ */
+export async function provinceAdminGrants(db: Db, actor: Actor): Promise<Grant[]> {
+  if (actor.kind !== 'staff') return [];
+  const admin = actor.grants.filter((g) => g.role === 'admin');
+  if (admin.length === 0) return [];
+  const places = await q.findPlacesByIds(
+    db,
+    admin.map((g) => g.placeId),
+  );
+  const high = new Set(
+    places.filter((p) => (p.level === 'country' || p.level === 'province') && !p.validTo).map((p) => p.id),
+  );
+  return admin.filter((g) => high.has(g.placeId)).sort((a, b) => a.placePath.length - b.placePath.length);
 }

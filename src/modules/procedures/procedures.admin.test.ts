@@ -105,7 +105,7 @@ describe('administering the procedure catalogue', () => {
       fees: JSON.stringify(fees),
     });
     assert.equal(res.statusCode, 303, res.body);
-    assert.equal(res.headers.location, `/quan-tri/thu-tuc?saved=${BIRTH}`);
+    assert.equal(res.headers.location, `/quan-tri/thu-tuc?luu=${BIRTH}`);
     const p = await getProcedure(db(), BIRTH);
     assert.equal(p.days, 1);
     assert.equal(p.version, 2);

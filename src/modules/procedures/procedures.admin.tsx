@@ -399,8 +399,8 @@ export function registerProcedureAdmin(app: FastifyInstance) {
       dateStyle: 'short',
       timeZone: 'Asia/Ho_Chi_Minh',
     });
-    const notice = query.saved
-      ? t('procedures:admin.saved', { code: query.saved })
+    const notice = query.luu
+      ? t('procedures:admin.saved', { code: query.luu })
       : query.verified
         ? t('procedures:admin.verifiedDone', { code: query.verified })
         : query.unverified
@@ -520,7 +520,7 @@ export function registerProcedureAdmin(app: FastifyInstance) {
             definition,
             code ? { expectedVersion: input.version } : { create: true },
           );
-          return `${BASE}?saved=${encodeURIComponent(saved.procedure.code)}`;
+          return `${BASE}?luu=${encodeURIComponent(saved.procedure.code)}`;
         } catch (e) {
           if (e instanceof Invalid)
             throw new Invalid(toInputErrors(e.fields, tVi, tEn, unreadable), e.detail);

@@ -103,6 +103,8 @@ export const WorkflowStep = z.object({
 export type WorkflowStep = z.infer<typeof WorkflowStep>;
 
 export const ONLINE_LEVELS = ['full', 'partial'] as const;
+/** What a procedure's result is: a paper document, or data recorded in a database (no paper). */
+export const RESULT_KINDS = ['paper', 'data'] as const;
 export const COMPETENT_LEVELS = ['commune', 'province'] as const;
 /** How `days` count: working days (the default) or calendar days ("ngày", weekends and holidays included). */
 export const DAY_UNITS = ['working', 'calendar'] as const;
@@ -145,7 +147,13 @@ export const ProcedureDefinition = z
     documents: z.array(RequiredDocument).max(40),
     form: z.array(FormField).max(60),
     fees: z.array(Fee).max(20),
-    result: z.object({ name: Text }),
+    /**
+     * `kind`: what the applicant receives. `paper` (a document, the default when absent) or `data`
+     * (a record updated in a national database, e.g. residence registration: no paper is issued).
+     * The Decision 766 index counts electronic results only for procedures that return a paper
+     * (formulas 3.3, 4.1, 4.2; docs/rules.md § Statistics).
+     */
+    result: z.object({ name: Text, kind: z.enum(RESULT_KINDS).optional() }),
     workflow: z.array(WorkflowStep).min(1).max(12),
     legalBasis: z.array(z.string().trim().min(1)).max(30).default([]),
     /** False until an administrator has checked the record against the legal texts. */

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { recordAudit } from '#modules/audit/index.ts';
-import { findPlacesByIds } from '#modules/places/index.ts';
+import { provinceAdminGrants } from '#modules/places/index.ts';
 import { type Actor, actorLabel, type Grant, requireStaff } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
@@ -84,35 +84,17 @@ export async function listProcedures(db: Db, s: ProcedureSearch = {}): Promise<P
 /** Fields (lĩnh vực) with how many procedures each has, the fullest first. */
 export const listFields = q.listFields;
 
-// Who may edit the catalogue
-
-/**
- * The catalogue is shared by every commune of the installation (national codes, national law),
- * so only an admin whose grant sits at a province or at the country may change it: a commune
- * admin could otherwise change what every other commune's citizens are told to bring and pay.
- */
-async function catalogueGrants(db: Db, actor: Actor): Promise<Grant[]> {
-  if (actor.kind !== 'staff') return [];
-  const admin = actor.grants.filter((g) => g.role === 'admin');
-  if (admin.length === 0) return [];
-  const places = await findPlacesByIds(
-    db,
-    admin.map((g) => g.placeId),
-  );
-  const high = new Set(
-    places.filter((p) => (p.level === 'country' || p.level === 'province') && !p.validTo).map((p) => p.id),
-  );
-  // The widest grant first: it is the place the audit entry is filed under.
-  return admin.filter((g) => high.has(g.placeId)).sort((a, b) => a.placePath.length - b.placePath.length);
-}
+// Who may edit the catalogue: it is shared by every commune (national codes, national law), so an
+// admin at a province or the country; a commune admin would change what other communes' citizens
+// are told to bring and pay.
 
 export async function canEditCatalogue(db: Db, actor: Actor) {
-  return (await catalogueGrants(db, actor)).length > 0;
+  return (await provinceAdminGrants(db, actor)).length > 0;
 }
 
 export async function requireCatalogueAdmin(db: Db, actor: Actor): Promise<Grant> {
   requireStaff(actor);
-  const [grant] = await catalogueGrants(db, actor);
+  const [grant] = await provinceAdminGrants(db, actor);
   if (!grant) {
     throw new Forbidden({
       vi: 'Chỉ quản trị viên cấp tỉnh hoặc cấp trung ương mới được sửa danh mục thủ tục.',

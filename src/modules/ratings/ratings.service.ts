@@ -56,6 +56,8 @@ export async function rate(ctx: Ctx, docs: DocumentsDeps, code: string, proof: P
     score: input.score as Score,
     comment: input.comment?.normalize('NFC') || null,
     source: proof.token ? 'sms' : 'web',
+    // The platform's clock, as every other time a module records (a test's or a replay's).
+    createdAt: ctx.clock.now(),
   });
   if (!saved)
     throw new Conflict({ vi: 'Hồ sơ này đã được đánh giá.', en: 'This dossier has already been rated.' });

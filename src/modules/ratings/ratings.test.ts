@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { documentsDeps, linkToken } from '#modules/documents/index.ts';
 import { createTestApp, type TestApp } from '#test/support/app.ts';
 import { vietnameseLeft } from '#test/support/language.ts';
-import { fileDossier, OUTPUT_APPLICANT, type OutputSetup, setupOutputs } from '#test/support/outputs.ts';
+import {
+  ctxFor,
+  fileDossier,
+  OUTPUT_APPLICANT,
+  type OutputSetup,
+  setupOutputs,
+} from '#test/support/outputs.ts';
+import { rate } from './index.ts';
 
 const page = (code: string, qs = '') => `/ho-so/${encodeURIComponent(code)}/danh-gia${qs}`;
 
@@ -127,5 +135,31 @@ describe('satisfaction ratings: once per dossier, after the result is returned',
     const rated = await t.app.inject({ url: page(code, '?lang=vi'), headers: { cookie } });
     assert.match(rated.body, /data-rated="4"/);
     assert.match(rated.body, /Người nộp hồ sơ đã đánh giá: Rất hài lòng\./);
+  });
+});
+
+describe('a rating’s time', () => {
+  it('when a rating is given, then it is recorded at the platform clock’s time (statistics count ratings by it)', async () => {
+    const at = new Date('2026-03-05T10:00:00Z');
+    const t = await createTestApp({ clock: { now: () => at } });
+    try {
+      const s = await setupOutputs(t);
+      const code = await fileDossier(t, s, 'returned');
+      const docs = documentsDeps(t.platform);
+      await rate(
+        ctxFor(t, { kind: 'anonymous' }),
+        docs,
+        code,
+        { token: linkToken(docs.linkSecret, 'dossier', code) },
+        { score: 2 },
+      );
+      const [row] = await t.platform.database.query<{ created_at: Date }>(
+        'select created_at from dossier_ratings where dossier_code = $1',
+        [code],
+      );
+      assert.equal(new Date(row?.created_at ?? 0).toISOString(), at.toISOString());
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -3,17 +3,22 @@ import { addStaffLink } from '#web/staff-menu.ts';
 import { registerStatisticsPages } from './statistics.routes.tsx';
 
 export { barChart } from './statistics.charts.ts';
-export { dossierCounts, paymentCounts, ratingCounts } from './statistics.queries.ts';
+export { CSV_COLUMNS, statisticsCsv } from './statistics.csv.ts';
+export { type FeedbackFigures, feedbackFiguresFor } from './statistics.feedback.ts';
 export {
-  computeStatistics,
+  computeIndex,
   GROUPS,
-  type Statistics,
-  StatsQuery,
-  statisticsCsv,
-  statisticsFor,
-} from './statistics.service.ts';
+  type GroupKey,
+  type GroupResult,
+  type Index766,
+  type Indicator,
+} from './statistics.index766.ts';
+export { type NationalFigures, nationalFigures } from './statistics.national.ts';
+export { catalogueProcedures, procedureCounts } from './statistics.queries.ts';
+export * as rules766 from './statistics.rules.ts';
+export { type Statistics, StatsQuery, statisticsFor } from './statistics.service.ts';
 
-/** /quan-tri/thong-ke (figures, the Decision 766 scores, SVG charts) and /quan-tri/thong-ke.csv. */
+/** /quan-tri/thong-ke (figures, the Decision 766 index, SVG charts) and /quan-tri/thong-ke.csv. */
 export function registerStatisticsRoutes(app: FastifyInstance) {
   addStaffLink({
     href: '/quan-tri/thong-ke',

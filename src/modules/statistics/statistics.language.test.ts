@@ -69,11 +69,14 @@ describe('the statistics page and CSV in Vietnamese and in English', () => {
     const en = (await csv('en')).body;
     const vi = (await csv('vi')).body;
     const keys = (body: string) => body.split('\r\n').map((l) => l.split(',')[0]);
-    assert.equal(en.split('\r\n')[0], '\uFEFFchi_tieu,ten,gia_tri,tu_so,mau_so');
+    assert.equal(
+      en.split('\r\n')[0],
+      '\uFEFFchi_tieu,ten,gia_tri,tu_so,mau_so,cong_thuc,nguong,diem,diem_toi_da,ghi_chu',
+    );
     assert.deepEqual(keys(en), keys(vi));
-    assert.match(en, /\r\ntiep_nhan,Dossiers received,0,,\r\n/);
-    assert.match(en, /\r\ndiem_transparency,Points: Transparency \(out of 18\),,,\r\n/);
-    assert.match(vi, /\r\ntiep_nhan,Hồ sơ tiếp nhận,0,,\r\n/);
+    assert.match(en, /\r\ntiep_nhan,Dossiers received,0,,,,,,,\r\n/);
+    assert.match(en, /\r\ndiem_transparency,Points: Transparency \(out of 18\),,,,,,,18,\r\n/);
+    assert.match(vi, /\r\ntiep_nhan,Hồ sơ tiếp nhận,0,,,,,,,\r\n/);
     assert.doesNotMatch(en.replace(placeName, ''), /Hồ sơ|Điểm|Tỷ lệ/);
   });
 });

@@ -2,24 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Invalid } from '#platform/errors.ts';
 import { translator } from '#platform/i18n/index.ts';
 import { fieldErrors } from '#platform/validation.ts';
-import { Layout, type PageCtx } from '#web/layout.tsx';
+import { Layout } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { barChart } from './statistics.charts.ts';
-import {
-  type Rate,
-  type Statistics,
-  StatsQuery,
-  statisticsCsv,
-  statisticsFor,
-} from './statistics.service.ts';
+import { statisticsCsv } from './statistics.csv.ts';
+import { type Statistics, StatsQuery, statisticsFor } from './statistics.service.ts';
+import { Figures, IndexSection } from './statistics.views.tsx';
 import './statistics.messages.ts';
-
-/** "12,5%" in Vietnamese, "12.5%" in English. */
-const pct = (page: PageCtx, r: Rate) => {
-  if (r.value === null) return '—';
-  const n = (r.value * 100).toFixed(1);
-  return `${page.locale === 'en' ? n : n.replace('.', ',')}%`;
-};
 
 function defaults(req: FastifyRequest) {
   const q = req.query as Record<string, string | undefined>;
@@ -31,36 +20,6 @@ function defaults(req: FastifyRequest) {
     from: q.from ?? `${today.slice(0, 4)}-01-01`,
     to: q.to ?? today,
   };
-}
-
-function Figures({ page, s }: { page: PageCtx; s: Statistics }) {
-  const d = s.dossiers;
-  const f = (key: string) => page.t(`statistics:figure.${key}`);
-  const rows: [string, string][] = [
-    [f('received'), String(d.received)],
-    [f('byChannel'), `${d.channel1} / ${d.channel2} / ${d.channel3}`],
-    [f('onlineRate'), pct(page, s.rates.online)],
-    [f('decided'), String(d.decided)],
-    [f('byTimeliness'), `${d.early} / ${d.onTime} / ${d.late}`],
-    [f('onTimeRate'), pct(page, s.rates.onTime)],
-    [f('overdueOpen'), String(d.overdueOpen)],
-    [f('avgDays'), d.avgDays === null ? '—' : d.avgDays.toFixed(1)],
-    [f('digitisationRate'), pct(page, s.rates.digitisation)],
-    [f('onlinePaymentRate'), pct(page, s.rates.onlinePayment)],
-    [f('satisfactionRate'), pct(page, s.rates.satisfaction)],
-  ];
-  return (
-    <table>
-      <tbody>
-        {rows.map(([k, v]) => (
-          <tr key={k}>
-            <th scope="row">{k}</th>
-            <td>{v}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
 }
 
 export function registerStatisticsPages(app: FastifyInstance) {
@@ -113,25 +72,8 @@ export function registerStatisticsPages(app: FastifyInstance) {
                 {t('statistics:csv')}
               </a>
             </p>
+            <h2>{t('statistics:figures')}</h2>
             <Figures page={p} s={s} />
-            <h2>
-              {t('statistics:index')} <span data-total>{s.total.toFixed(2)}</span> / {s.maxAvailable}{' '}
-              {t('statistics:points')}
-            </h2>
-            {/* SVG drawn on the server: no script. */}
-            <div
-              dangerouslySetInnerHTML={{
-                __html: barChart(
-                  t('statistics:groupsChart'),
-                  s.groups.map((g) => ({
-                    label: t(`statistics:group.${g.key}`),
-                    value: g.score ?? 0,
-                    max: g.weight,
-                    text: g.score === null ? t('statistics:noData') : `${g.score.toFixed(2)}/${g.weight}`,
-                  })),
-                ),
-              }}
-            />
             <div
               dangerouslySetInnerHTML={{
                 __html: barChart(
@@ -144,6 +86,7 @@ export function registerStatisticsPages(app: FastifyInstance) {
                 ),
               }}
             />
+            <IndexSection page={p} s={s} />
           </section>
         )}
       </Layout>,

@@ -3,28 +3,17 @@ import { getPlaceByCode, type Place } from '#modules/places/index.ts';
 import { requireStaff } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import { Forbidden } from '#platform/errors.ts';
-import { type T, translator } from '#platform/i18n/index.ts';
 import { msg } from '#platform/validation.ts';
+import { feedbackFiguresFor } from './statistics.feedback.ts';
+import { computeIndex, type Index766 } from './statistics.index766.ts';
+import { nationalFigures } from './statistics.national.ts';
 import {
-  type DossierCounts,
-  dossierCounts,
-  type PaymentCounts,
-  paymentCounts,
-  type RatingCounts,
-  ratingCounts,
+  catalogueProcedures,
+  type Period,
+  type ProcedureCounts,
+  procedureCounts,
 } from './statistics.queries.ts';
 import './statistics.messages.ts';
-
-/** The Decision 766/QĐ-TTg groups and their points (100 in all). */
-export const GROUPS = [
-  { key: 'transparency', vi: 'Công khai, minh bạch', weight: 18 },
-  { key: 'timeliness', vi: 'Tiến độ, kết quả giải quyết', weight: 20 },
-  { key: 'online', vi: 'Dịch vụ công trực tuyến', weight: 12 },
-  { key: 'payment', vi: 'Thanh toán trực tuyến', weight: 10 },
-  { key: 'satisfaction', vi: 'Mức độ hài lòng', weight: 18 },
-  { key: 'digitisation', vi: 'Số hóa hồ sơ, kết quả', weight: 22 },
-] as const;
-export type GroupKey = (typeof GROUPS)[number]['key'];
 
 export const StatsQuery = z
   .object({
@@ -51,63 +40,47 @@ const rate = (numerator: number, denominator: number): Rate => ({
   value: denominator > 0 ? numerator / denominator : null,
 });
 
-export interface Statistics {
-  place: Pick<Place, 'code' | 'fullName' | 'path'>;
-  from: string;
-  to: string;
-  dossiers: DossierCounts;
-  payments: PaymentCounts;
-  ratings: RatingCounts;
-  rates: {
-    online: Rate;
-    onTime: Rate;
-    digitisation: Rate;
-    onlinePayment: Rate;
-    satisfaction: Rate;
-    transparency: Rate;
-  };
-  groups: { key: GroupKey; vi: string; weight: number; score: number | null }[];
-  /** Sum of the groups that have data, out of `maxAvailable` (100 when every group has data). */
-  total: number;
-  maxAvailable: number;
+/** The general figures of the one-stop shop (README § Formulas), beside the index. */
+export interface DossierFigures {
+  received: number;
+  channel1: number;
+  channel2: number;
+  channel3: number;
+  decided: number;
+  early: number;
+  onTime: number;
+  late: number;
+  /** Average days from valid receipt to decision, over the decided. */
+  avgDays: number | null;
+  /** Still open now and past their due time (received before the period's end). */
+  overdueOpen: number;
 }
 
-/** Round to 2 decimals for the index (the national portal shows two). */
-const r2 = (n: number) => Math.round(n * 100) / 100;
+export interface Statistics {
+  place: Pick<Place, 'code' | 'fullName' | 'path' | 'level'>;
+  from: string;
+  to: string;
+  dossiers: DossierFigures;
+  /** Decided early or on time ÷ decided in the period (the desk's own figure, not the index's 2.1). */
+  decidedOnTime: Rate;
+  /** The Decision 766 index: every group and sub-indicator. */
+  index: Index766;
+}
 
-/** The figures and the Decision 766 scores from the counts (pure: the formulas in the README). */
-export function computeStatistics(c: {
-  dossiers: DossierCounts;
-  payments: PaymentCounts;
-  ratings: RatingCounts;
-}): Pick<Statistics, 'rates' | 'groups' | 'total' | 'maxAvailable'> {
-  const d = c.dossiers;
-  const rates = {
-    online: rate(d.channel2, d.received),
-    onTime: rate(d.early + d.onTime, d.decided),
-    digitisation: rate(d.digitised, d.received),
-    onlinePayment: rate(c.payments.paidOnline, c.payments.paid),
-    satisfaction: rate(c.ratings.byScore[2] + c.ratings.byScore[3], c.ratings.rated),
-    transparency: rate(d.transparent, d.received),
-  };
-  const byGroup: Record<GroupKey, Rate> = {
-    transparency: rates.transparency,
-    timeliness: rates.onTime,
-    online: rates.online,
-    payment: rates.onlinePayment,
-    satisfaction: rates.satisfaction,
-    digitisation: rates.digitisation,
-  };
-  const groups = GROUPS.map((g) => {
-    const v = byGroup[g.key].value;
-    return { key: g.key, vi: g.vi, weight: g.weight, score: v === null ? null : r2(g.weight * v) };
-  });
-  const withData = groups.filter((g) => g.score !== null);
+export function dossierFigures(rows: ProcedureCounts[]): DossierFigures {
+  const s = (k: keyof Omit<ProcedureCounts, 'procedureCode'>) => rows.reduce((n, r) => n + r[k], 0);
+  const timed = s('timed');
   return {
-    rates,
-    groups,
-    total: r2(withData.reduce((s, g) => s + (g.score ?? 0), 0)),
-    maxAvailable: withData.reduce((s, g) => s + g.weight, 0),
+    received: s('received'),
+    channel1: s('channel1'),
+    channel2: s('channel2'),
+    channel3: s('channel3'),
+    decided: s('decided'),
+    early: s('early'),
+    onTime: s('onTime'),
+    late: s('late'),
+    avgDays: timed > 0 ? s('seconds') / timed / 86_400 : null,
+    overdueOpen: s('overdueOpen'),
   };
 }
 
@@ -127,100 +100,29 @@ export function requireStatsAccess(ctx: Ctx, place: Place) {
 export async function statisticsFor(ctx: Ctx, q: StatsQuery): Promise<Statistics> {
   const place = await getPlaceByCode(ctx.db, q.place);
   requireStatsAccess(ctx, place);
-  const period = {
+  const period: Period = {
     path: place.path,
     from: vnMidnight(q.from),
     to: new Date(vnMidnight(q.to).getTime() + 86_400_000),
     now: ctx.clock.now(),
   };
-  const [dossiers, payments, ratings] = await Promise.all([
-    dossierCounts(ctx.sql, period),
-    paymentCounts(ctx.sql, period),
-    ratingCounts(ctx.sql, period),
-  ]);
+  const communeLevel = place.level === 'commune' || place.level === 'village';
+  const procedures = await procedureCounts(ctx.sql, period);
+  const catalogue = await catalogueProcedures(ctx.sql, communeLevel ? 'commune' : 'province');
+  const feedback = await feedbackFiguresFor(ctx, period);
+  const national = await nationalFigures(period);
+  const dossiers = dossierFigures(procedures);
   return {
-    place: { code: place.code, fullName: place.fullName, path: place.path },
+    place: { code: place.code, fullName: place.fullName, path: place.path, level: place.level },
     from: q.from,
     to: q.to,
     dossiers,
-    payments,
-    ratings,
-    ...computeStatistics({ dossiers, payments, ratings }),
+    decidedOnTime: rate(dossiers.early + dossiers.onTime, dossiers.decided),
+    index: computeIndex({
+      procedures,
+      catalogue,
+      feedback,
+      national,
+    }),
   };
-}
-
-const pct = (r: Rate) => (r.value === null ? '' : (r.value * 100).toFixed(2));
-
-/**
- * The figures as CSV (UTF-8 with BOM, so spreadsheet programs read the Vietnamese right). The
- * header row and the first column (`chi_tieu`) are machine names, the same in every language, so a
- * spreadsheet or script that reads the file keeps working; the `ten` column is in the reader's
- * language (Vietnamese unless `t` says otherwise). Numbers use a dot, as machines read them.
- */
-export function statisticsCsv(s: Statistics, t: T = translator('vi')): string {
-  const f = (key: string) => t(`statistics:figure.${key}`);
-  const percent = (key: string) => t('statistics:csvRow.percent', { name: f(key) });
-  const rows: (string | number)[][] = [
-    ['chi_tieu', 'ten', 'gia_tri', 'tu_so', 'mau_so'],
-    ['dia_ban', s.place.fullName, s.place.code, '', ''],
-    ['ky', `${s.from} – ${s.to}`, '', '', ''],
-    ['tiep_nhan', f('received'), s.dossiers.received, '', ''],
-    ['tiep_nhan_truc_tiep', t('statistics:csvRow.received1'), s.dossiers.channel1, '', ''],
-    ['tiep_nhan_truc_tuyen', t('statistics:csvRow.received2'), s.dossiers.channel2, '', ''],
-    ['tiep_nhan_buu_chinh', t('statistics:csvRow.received3'), s.dossiers.channel3, '', ''],
-    [
-      'ty_le_truc_tuyen',
-      percent('onlineRate'),
-      pct(s.rates.online),
-      s.rates.online.numerator,
-      s.rates.online.denominator,
-    ],
-    ['da_giai_quyet', f('decided'), s.dossiers.decided, '', ''],
-    ['truoc_han', t('statistics:csvRow.early'), s.dossiers.early, '', ''],
-    ['dung_han', t('statistics:csvRow.onTime'), s.dossiers.onTime, '', ''],
-    ['qua_han', t('statistics:csvRow.late'), s.dossiers.late, '', ''],
-    [
-      'ty_le_dung_han',
-      percent('onTimeRate'),
-      pct(s.rates.onTime),
-      s.rates.onTime.numerator,
-      s.rates.onTime.denominator,
-    ],
-    ['dang_qua_han', f('overdueOpen'), s.dossiers.overdueOpen, '', ''],
-    ['so_ngay_tb', f('avgDays'), s.dossiers.avgDays === null ? '' : s.dossiers.avgDays.toFixed(2), '', ''],
-    [
-      'ty_le_so_hoa',
-      percent('digitisationRate'),
-      pct(s.rates.digitisation),
-      s.rates.digitisation.numerator,
-      s.rates.digitisation.denominator,
-    ],
-    [
-      'ty_le_tt_truc_tuyen',
-      percent('onlinePaymentRate'),
-      pct(s.rates.onlinePayment),
-      s.rates.onlinePayment.numerator,
-      s.rates.onlinePayment.denominator,
-    ],
-    [
-      'ty_le_hai_long',
-      percent('satisfactionRate'),
-      pct(s.rates.satisfaction),
-      s.rates.satisfaction.numerator,
-      s.rates.satisfaction.denominator,
-    ],
-    ...s.groups.map((g) => [
-      `diem_${g.key}`,
-      t('statistics:csvRow.group', { name: t(`statistics:group.${g.key}`), weight: g.weight }),
-      g.score === null ? '' : g.score.toFixed(2),
-      '',
-      '',
-    ]),
-    ['diem_tong', t('statistics:csvRow.total', { max: s.maxAvailable }), s.total.toFixed(2), '', ''],
-  ];
-  const cell = (v: string | number) => {
-    const t = String(v);
-    return /[",\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
-  };
-  return `\uFEFF${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
 }

@@ -70,6 +70,13 @@ export function isProvinceAdmin(actor: Actor): boolean {
   return scopeOf(actor, 'admin').some((p) => pathDepth(p) <= 2);
 }
 
+/** The staff member, when an admin of a province or of the whole country (403 otherwise). */
+export function requireProvinceAdmin(actor: Actor) {
+  const staff = requireStaff(actor);
+  if (!isProvinceAdmin(staff)) throw new Forbidden();
+  return staff;
+}
+
 /** The subtree roots in which the actor holds any of `roles` (none for non-staff). */
 export function scopeOf(actor: Actor, roles: Role | readonly Role[]): string[] {
   if (actor.kind !== 'staff') return [];

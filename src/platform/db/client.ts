@@ -30,6 +30,21 @@ export interface Database extends SqlRunner {
   close(): Promise<void>;
 }
 
+/**
+ * Errors that say the database server is out of reach rather than that the statement is wrong:
+ * refused or broken connections, and the server shutting down or starting (SQLSTATE classes 08 and
+ * 57P). The statement did not commit, so the request may be sent again.
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
+    if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+  }
+  const message = e instanceof Error ? e.message : '';
+  return /^Connection terminated|timeout exceeded when trying to connect/.test(message);
+}
+
 // pg returns bigint (int8) as string by default; our ids and counts fit in a JS number.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
