@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '#modules/audit/index.ts';
-import { scopeOf } from '#platform/auth/actor.ts';
+import { type Actor, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
 import { NotFound } from '#platform/errors.ts';
@@ -114,6 +114,13 @@ export async function cancelAlert(ctx: Ctx, alertId: number) {
   return alert;
 }
 
+/** Whether the alert waits for its places and this actor may see it: a grant overlapping the poster's. */
+export function awaitsPlacesFor(actor: Actor, alert: alertDb.AlertRow): boolean {
+  if (!alert.awaitingScope || alert.placesChosenAt) return false;
+  const mine = scopeOf(actor, 'radio_operator');
+  return alert.awaitingScope.some((p) => mine.some((m) => m.startsWith(p) || p.startsWith(m)));
+}
+
 /** The alert, its areas, and per device: pushed, acknowledged, played — limited to the viewer's scope. */
 export async function describeAlert(ctx: Ctx, alertId: number) {
   const alert = await alertDb.findAlertById(ctx.db, alertId);
@@ -123,7 +130,7 @@ export async function describeAlert(ctx: Ctx, alertId: number) {
   const visible = areas.filter((a) =>
     scope.some((p) => a.placePath.startsWith(p) || p.startsWith(a.placePath)),
   );
-  if (visible.length === 0) {
+  if (visible.length === 0 && !awaitsPlacesFor(ctx.actor, alert)) {
     requireView(ctx.actor, areas[0]?.placePath ?? '/none/');
   }
   const commands = await commandDb.listCommandsForAlert(ctx.db, alert.id);
