@@ -3,7 +3,7 @@ import { recordAudit } from '#modules/audit/index.ts';
 import { type Actor, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
-import { NotFound } from '#platform/errors.ts';
+import { Forbidden, NotFound } from '#platform/errors.ts';
 import { getCommune, requireOperator, requireView, VIEW_ROLES } from './broadcast.access.ts';
 import * as alertDb from './broadcast.alerts.queries.ts';
 import { buildCap, parseCap } from './broadcast.cap.ts';
@@ -98,8 +98,13 @@ export async function stopAlerts(ctx: Ctx, tx: Db, alerts: alertDb.AlertRow[]) {
 export async function cancelAlert(ctx: Ctx, alertId: number) {
   const alert = await alertDb.findAlertById(ctx.db, alertId);
   if (!alert) throw alertNotFound();
-  for (const area of await alertDb.listAlertAreas(ctx.db, alert.id))
-    requireOperator(ctx.actor, area.placePath);
+  const areas = await alertDb.listAlertAreas(ctx.db, alert.id);
+  for (const area of areas) requireOperator(ctx.actor, area.placePath);
+  // No places (yet): it concerns the poster's scope, or nobody may end it from here.
+  if (areas.length === 0) {
+    if (!alert.awaitingScope?.length) throw new Forbidden();
+    for (const path of alert.awaitingScope) requireOperator(ctx.actor, path);
+  }
   if (alert.cancelledAt) return alert;
   const commandIds = await ctx.db.transaction(async (tx) => {
     const ids = await stopAlerts(ctx, tx, [alert]);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Invalid } from '#platform/errors.ts';
+import { cancelAlert } from './broadcast.alerts.service.ts';
 import { choosePlaces } from './broadcast.cap.service.ts';
 import { buildCap, type CapAlert, capDateTime } from './broadcast.cap.ts';
 import { runtimeFor } from './broadcast.runtime.ts';
@@ -136,6 +137,35 @@ describe('a CAP alert with only a polygon or a circle', () => {
       (e: unknown) => (e as { status?: number }).status === 403,
     );
     assert.equal(await count('broadcast_commands'), 0);
+  });
+
+  it('when another commune’s operator cancels it, by CAP or from the page, then 403 and it still waits', async () => {
+    const cancel = buildCap({
+      ...drawn,
+      identifier: 'KTTV-LS-2026-0101',
+      sender: 'ubnd.b@xaso.local',
+      msgType: 'Cancel',
+      references: `${drawn.sender},${drawn.identifier},${drawn.sent}`,
+      info: [
+        {
+          ...(drawn.info[1] as CapAlert['info'][0]),
+          area: [{ areaDesc: 'Bản Khác', geocode: [{ valueName: 'VN-MADVHC', value: t.villageB.code }] }],
+        },
+      ],
+    });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/broadcast/cap',
+      headers: { authorization: `Bearer ${await t.token('op_b')}`, 'content-type': 'application/cap+xml' },
+      payload: cancel,
+    });
+    assert.equal(res.statusCode, 403, res.body);
+    await assert.rejects(
+      cancelAlert(await t.ctx('op_b'), alertId),
+      (e: unknown) => (e as { status?: number }).status === 403,
+    );
+    const [row] = await query<Row>('select cancelled_at from broadcast_alerts where id = $1', [alertId]);
+    assert.equal(row?.cancelled_at, null);
   });
 
   it('when the operator ticks one village, then the Vietnamese block is spoken and only that village’s speaker gets the emergency; once', async () => {

@@ -216,6 +216,10 @@ export async function ingestCap(ctx: Ctx, deps: BroadcastDeps, xml: string): Pro
     await Promise.all(referenced.map((r) => alertDb.listAlertAreas(ctx.db, r.id)))
   ).flat();
   for (const area of referencedAreas) requireOperator(staff, area.placePath);
+  // An alert still waiting for its places concerns its poster's scope: only an operator over all
+  // of it may cancel or update it.
+  const referencedScopes = referenced.flatMap((r) => (r.placesChosenAt ? [] : (r.awaitingScope ?? [])));
+  for (const path of referencedScopes) requireOperator(staff, path);
   const info = pickInfo(cap) as CapInfo;
   const places = await resolveAreas(ctx, staff, cap);
   const isCancel = cap.msgType === 'Cancel';
@@ -227,7 +231,8 @@ export async function ingestCap(ctx: Ctx, deps: BroadcastDeps, xml: string): Pro
     places.length === 0 && ownAreasNeeded && cap.info.some((i) => i.area.some(isDrawn))
       ? scopeOf(staff, 'radio_operator')
       : null;
-  if (places.length === 0 && !awaiting && (ownAreasNeeded || referencedAreas.length === 0)) {
+  const referencesOurs = referencedAreas.length + referencedScopes.length > 0;
+  if (places.length === 0 && !awaiting && (ownAreasNeeded || !referencesOurs)) {
     throw new Invalid([
       {
         field: 'cap.area.geocode',

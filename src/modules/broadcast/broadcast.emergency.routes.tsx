@@ -130,14 +130,20 @@ async function renderAlert(
     areas.every((a) => hasRole(req.actor, 'radio_operator', a.placePath));
   const page = await pageCtx(req, reply);
   const sent = (req.query as { gui?: string }).gui;
-  const choose = awaitsPlacesFor(req.actor, alert)
-    ? {
-        drawn: drawnAreas(alert.xml),
-        communes: await choosableCommunes(req, alert.awaitingScope ?? []),
-        chosen: o.chosen ?? new Set<string>(),
-        errors: o.errors,
-      }
-    : undefined;
+  // Only an Actual alert still in force can be sent; others are shown, not offered.
+  const sendable =
+    alert.status === 'Actual' &&
+    !alert.cancelledAt &&
+    (!alert.expiresAt || alert.expiresAt > req.ctx().clock.now());
+  const choose =
+    sendable && awaitsPlacesFor(req.actor, alert)
+      ? {
+          drawn: drawnAreas(alert.xml),
+          communes: await choosableCommunes(req, alert.awaitingScope ?? []),
+          chosen: o.chosen ?? new Set<string>(),
+          errors: o.errors,
+        }
+      : undefined;
   return sendPage(
     reply,
     <AlertPage page={page} {...described} sent={sent} canStop={canStop} choose={choose} />,
