@@ -8,7 +8,12 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  type RouteOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -19,6 +24,7 @@ import { z } from 'zod';
 import { anonymous } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import { NotFound, TooManyRequests } from '#platform/errors.ts';
+import { refuseNulBytes } from '#platform/http/nul-bytes.ts';
 import { helmetOptions, PERMISSIONS_POLICY } from '#platform/http/security.ts';
 import { DEFAULT_LOCALE, isLocale } from '#platform/i18n/index.ts';
 import { metricsAuthorized } from '#platform/metrics.ts';
@@ -29,6 +35,7 @@ import { registerBroadcastRoutes } from '#modules/broadcast/index.ts';
 import { registerCalendarRoutes } from '#modules/calendar/index.ts';
 import { papersPath, registerDocumentRoutes, staffPapersPath } from '#modules/documents/index.ts';
 import { OneStopSettingsNav, registerDossierRoutes } from '#modules/dossiers/index.ts';
+import { connectDossierOutbox, registerDvcqgRoutes } from '#modules/dvcqg/index.ts';
 import { registerFeedbackRoutes } from '#modules/feedback/index.ts';
 import { registerIdentityRoutes, resolveActor, SESSION_COOKIE } from '#modules/identity/index.ts';
 import { registerIndicatorRoutes } from '#modules/indicators/index.ts';
@@ -39,7 +46,7 @@ import { registerProcedureRoutes } from '#modules/procedures/index.ts';
 import { isRated, ratingPath, registerRatingRoutes } from '#modules/ratings/index.ts';
 import { registerStatisticsRoutes } from '#modules/statistics/index.ts';
 import type { Platform } from '#platform/platform.ts';
-import { STATIC_DIR } from '#web/assets.ts';
+import { INLINE_CSS_SOURCE, STATIC_DIR } from '#web/assets.ts';
 import { registerErrorHandlers } from './errors.tsx';
 import { registerHomeRoutes } from './home.tsx';
 
@@ -49,7 +56,11 @@ const NO_ACTOR = /^\/(static\/|healthz|metrics|api\/docs|api\/openapi\.json|favi
 
 export async function buildApp(
   platform: Platform,
-  opts: { logger?: FastifyServerOptions['logger'] } = {},
+  opts: {
+    logger?: FastifyServerOptions['logger'];
+    /** Sees every route as it is added (the page audit walks the route table with it). */
+    onRoute?: (route: RouteOptions) => void;
+  } = {},
 ): Promise<App> {
   const { config, database } = platform;
   const app = Fastify({
@@ -59,10 +70,11 @@ export async function buildApp(
     // Tracking and API clients retry on flaky links: answer slowly rather than drop.
     connectionTimeout: 60_000,
   }).withTypeProvider<ZodTypeProvider>();
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  await app.register(fastifyHelmet, helmetOptions(config.PUBLIC_URL));
+  await app.register(fastifyHelmet, helmetOptions(config.PUBLIC_URL, [INLINE_CSS_SOURCE]));
   app.addHook('onRequest', (_req, reply, done) => {
     reply.header('permissions-policy', PERMISSIONS_POLICY);
     done();
@@ -102,7 +114,8 @@ export async function buildApp(
   await app.register(fastifySwaggerUi, {
     routePrefix: '/api/docs',
     // Swagger UI adds <style> elements as it runs: allowed on its own pages only (no user data there).
-    transformStaticCSP: (csp) => csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+    // The inline stylesheet's hash goes: beside a hash, browsers ignore 'unsafe-inline'.
+    transformStaticCSP: (csp) => csp.replace(/style-src [^;]*/, "style-src 'self' 'unsafe-inline'"),
   });
   await app.register(fastifyStatic, {
     root: STATIC_DIR,
@@ -162,6 +175,11 @@ export async function buildApp(
       return app.csrfProtection(req, reply, done);
     }
     done();
+  });
+
+  // A NUL character cannot be stored (PostgreSQL text): a clear 400 here, not a database error later.
+  app.addHook('preHandler', async (req) => {
+    refuseNulBytes(req);
   });
 
   app.addHook('onResponse', async (req, reply) => {
@@ -238,6 +256,9 @@ export async function buildApp(
   registerRatingRoutes(app, platform);
   registerStatisticsRoutes(app);
   registerIndicatorRoutes(app, platform);
+  // The national portal's outbox runs inside every dossier change (decision 033).
+  connectDossierOutbox();
+  registerDvcqgRoutes(app, platform);
 
   await app.ready();
   return app;

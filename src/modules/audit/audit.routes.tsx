@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireStaff } from '#platform/auth/actor.ts';
+import { formatDateTime } from '#platform/i18n/dates.ts';
 import { addMessages } from '#platform/i18n/index.ts';
 import { Layout } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
@@ -30,11 +31,6 @@ export function registerAuditRoutes(root: FastifyInstance) {
     const rows = await listAudit(req.ctx().db, req.actor, before ? { before } : {});
     const page = await pageCtx(req, reply);
     const t = page.t;
-    const fmt = new Intl.DateTimeFormat(page.locale === 'en' ? 'en-GB' : 'vi-VN', {
-      dateStyle: 'short',
-      timeStyle: 'medium',
-      timeZone: 'Asia/Ho_Chi_Minh',
-    });
     const last = rows.at(-1);
     return sendPage(
       reply,
@@ -52,7 +48,7 @@ export function registerAuditRoutes(root: FastifyInstance) {
           <tbody>
             {rows.map((r) => (
               <tr key={r.id}>
-                <td>{fmt.format(r.at)}</td>
+                <td>{formatDateTime(r.at, { seconds: true })}</td>
                 <td>{r.actorLabel}</td>
                 <td>
                   <code>{r.action}</code> {r.targetType && `${r.targetType}#${r.targetId}`}

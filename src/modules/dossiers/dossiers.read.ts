@@ -1,7 +1,7 @@
 import { provinceCalendar } from '#modules/calendar/index.ts';
 import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
-import { Forbidden, NotFound, TooManyRequests, Unauthorized } from '#platform/errors.ts';
+import { Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized } from '#platform/errors.ts';
 import { phoneSchema } from '#platform/validation.ts';
 import { dbCache } from './dossiers.cache.ts';
 import { dossierClock, ruleContext } from './dossiers.clock.ts';
@@ -111,17 +111,34 @@ function encodeCursor(row: q.QueueRow, closed: boolean, anywhere: boolean) {
   return `${anywhere ? 'a' : ''}${closed ? String(row.id) : `${row.sortAtUs}_${row.id}`}`;
 }
 
+/** Microseconds from 1970 the queue's times can hold (some 285 years either way). */
+const MAX_CURSOR_US = 2n ** 53n;
+
+/** A page link that names no row the queue could hold: a bilingual 400, not a database error. */
+const badCursor = () =>
+  new Invalid([
+    {
+      field: 'after',
+      vi: 'Liên kết trang không hợp lệ. Hãy mở lại danh sách từ trang đầu.',
+      en: 'The page link is not valid. Open the list again from its first page.',
+    },
+  ]);
+
 function decodeCursor(raw: string | undefined, closed: boolean) {
   if (!raw) return undefined;
   const s = raw.startsWith('a') ? raw.slice(1) : raw;
   if (closed) {
     const id = Number(s);
-    return Number.isSafeInteger(id) ? { id } : undefined;
+    if (!/^\d{1,16}$/.test(s) || !Number.isSafeInteger(id)) throw badCursor();
+    return { id };
   }
   const [us, id] = s.split('_');
-  return us && /^-?\d{1,19}$/.test(us) && Number.isSafeInteger(Number(id))
-    ? { sortAtUs: us, id: Number(id) }
-    : undefined;
+  if (!us || !id || !/^-?\d{1,19}$/.test(us) || !/^\d{1,16}$/.test(id) || !Number.isSafeInteger(Number(id))) {
+    throw badCursor();
+  }
+  const big = BigInt(us);
+  if (big > MAX_CURSOR_US || big < -MAX_CURSOR_US) throw badCursor();
+  return { sortAtUs: us, id: Number(id) };
 }
 
 /**

@@ -241,7 +241,7 @@ describe('filing a dossier online', () => {
     assert.equal(rows[0]?.n, 1);
   });
 
-  it('when an API submission is refused, replayed or brings a stray file, then every file it uploaded has one files row all the same', async () => {
+  it('when an API submission is refused, replayed or brings a stray file, then only the files its dossier uses are kept, committed', async () => {
     const pdf = pdfBytes('hang');
     const rows = async (name: string) =>
       (
@@ -250,14 +250,22 @@ describe('filing a dossier online', () => {
           [name],
         )
       )[0]?.n;
-    // The rows of a new dossier's files are written in its statement; the others before the answer.
+    const objects = async () => {
+      let n = 0;
+      for await (const _ of t.platform.files.blobs.list()) n++;
+      return n;
+    };
+    // The rows of a new dossier's files are written in its statement; the bytes of the others are
+    // removed before the answer (decision 034: the API offers no retry with an earlier upload).
+    const before = await objects();
     const refused = await apiSubmit(t, {
       key: 'rows-test-key-00000001',
       applicant: { ...APPLICANT, idNumber: '123' },
       files: [{ doc: 'toKhai', filename: 'rows-refused.pdf', data: pdf }],
     });
     assert.equal(refused.statusCode, 400);
-    assert.equal(await rows('rows-refused.pdf'), 1);
+    assert.equal(await rows('rows-refused.pdf'), 0);
+    assert.equal(await objects(), before, 'no bytes left by the refused request');
 
     const first = created(
       await apiSubmit(t, {
@@ -271,14 +279,20 @@ describe('filing a dossier online', () => {
     );
     assert.equal(await rows('rows-first.pdf'), 1);
     assert.equal(await rows('rows-first.png'), 1);
-    assert.equal(await rows('rows-stray.pdf'), 1);
+    assert.equal(await rows('rows-stray.pdf'), 0);
+    assert.equal(await objects(), before + 2, "the dossier's two files, not the stray one");
+    const staged = await t.platform.database.query<{ n: number }>(
+      "select count(*)::int as n from files where original_name like 'rows-first.%' and staged_at is not null",
+    );
+    assert.equal(staged[0]?.n, 0, "the dossier's files are committed with it");
 
     const replay = await apiSubmit(t, {
       key: 'rows-test-key-00000002',
       files: [{ doc: 'toKhai', filename: 'rows-replay.pdf', data: pdf }],
     });
     assert.equal(replay.json().code, first.code);
-    assert.equal(await rows('rows-replay.pdf'), 1);
+    assert.equal(await rows('rows-replay.pdf'), 0);
+    assert.equal(await objects(), before + 2);
     const linked = await t.platform.database.query<{ name: string }>(
       `select f.original_name as name from dossier_files df join files f on f.id = df.file_id
          join dossiers d on d.id = df.dossier_id where d.code = $1 order by 1`,
@@ -356,7 +370,7 @@ describe('filing a dossier online', () => {
     const res = await apiSubmit(t, {
       key: 'invalid-fields-key-0001',
       applicant: { ...APPLICANT, idNumber: '123', phone: '12345' },
-      form: { hoTenTre: '', ngaySinh: '20/02/2026', gioiTinh: 'x' },
+      form: { hoTenTre: '', ngaySinh: '30/02/2026', gioiTinh: 'x' },
     });
     assert.equal(res.statusCode, 400);
     const fields = Object.fromEntries(
@@ -365,7 +379,7 @@ describe('filing a dossier online', () => {
     assert.equal(fields['applicant.idNumber'].vi, 'Số CCCD gồm đúng 12 chữ số.');
     assert.match(fields['applicant.phone'].vi, /Số điện thoại di động không hợp lệ/);
     assert.ok(fields['form.hoTenTre']);
-    assert.match(fields['form.ngaySinh'].vi, /năm-tháng-ngày/);
+    assert.match(fields['form.ngaySinh'].vi, /ngày\/tháng\/năm/);
     assert.ok(fields['form.gioiTinh'].en);
   });
 
