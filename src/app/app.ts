@@ -33,7 +33,14 @@ import '#platform/http/types.ts';
 import { registerAuditRoutes } from '#modules/audit/index.ts';
 import { registerBroadcastRoutes } from '#modules/broadcast/index.ts';
 import { registerCalendarRoutes } from '#modules/calendar/index.ts';
-import { papersPath, registerDocumentRoutes, staffPapersPath } from '#modules/documents/index.ts';
+import {
+  approveAndSignPath,
+  papersPath,
+  registerDocumentRoutes,
+  resultPreviewPath,
+  signingAvailable,
+  staffPapersPath,
+} from '#modules/documents/index.ts';
 import { OneStopSettingsNav, registerDossierRoutes } from '#modules/dossiers/index.ts';
 import { connectDossierOutbox, registerDvcqgRoutes } from '#modules/dvcqg/index.ts';
 import { registerFeedbackRoutes } from '#modules/feedback/index.ts';
@@ -47,6 +54,7 @@ import { isRated, ratingPath, registerRatingRoutes } from '#modules/ratings/inde
 import { registerStatisticsRoutes } from '#modules/statistics/index.ts';
 import type { Platform } from '#platform/platform.ts';
 import { INLINE_CSS_SOURCE, STATIC_DIR } from '#web/assets.ts';
+import { registerCitizenHome } from './citizen-home.tsx';
 import { registerErrorHandlers } from './errors.tsx';
 import { registerHomeRoutes } from './home.tsx';
 
@@ -235,6 +243,7 @@ export async function buildApp(
 
   registerHomeRoutes(app);
   registerIdentityRoutes(app, platform);
+  registerCitizenHome(app);
   registerPlaceRoutes(app);
   registerAuditRoutes(app);
   registerNotificationRoutes(app, platform);
@@ -248,6 +257,9 @@ export async function buildApp(
     fees: feesPath,
     rating: ratingPath,
     rated: (ctx, dossierId) => isRated(ctx.db, dossierId),
+    resultPreview: resultPreviewPath,
+    approveAndSign: approveAndSignPath,
+    canSign: signingAvailable(platform),
   });
   // The yearly calendar's page sits among the one-stop settings and shows their nav.
   registerCalendarRoutes(app, { nav: (page) => OneStopSettingsNav({ page }) });

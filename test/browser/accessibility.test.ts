@@ -137,6 +137,11 @@ const PAGES: Record<string, PageSpec> = {
     who: 'anyone',
     url: (d) => `/tra-cuu?ma=${enc(d.dossier)}&so=${OUTPUT_APPLICANT.phone.slice(-4)}`,
   },
+  '/tra-cuu/rut': {
+    who: 'anyone',
+    url: (d) => `/tra-cuu/rut?ma=${enc(d.dossier)}&so=${OUTPUT_APPLICANT.phone.slice(-4)}`,
+  },
+  '/cong-dan/ho-so/:code/rut': { who: 'citizen', url: (d) => `/cong-dan/ho-so/${enc(d.dossier)}/rut` },
   '/quan-tri/ho-so': { who: 'commune' },
   '/quan-tri/ho-so/moi': { who: 'commune' },
   '/quan-tri/ho-so/:code': { who: 'commune', url: (d) => `/quan-tri/ho-so/${enc(d.dossier)}` },

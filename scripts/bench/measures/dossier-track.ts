@@ -8,14 +8,14 @@ import { APPLICANT, COMMUNE, FORM, multipartBody, PDF, PROCEDURE } from './dossi
 /**
  * autocannon walks the request list from the start on each of its connections (warm-up and measured
  * run alike), so a code is looked up once per connection per pass. Each round looks up dossiers of
- * its own, enough that at a few thousand lookups a second every code stays under its hourly limit
- * (30): ten connections, one pass in the warm-up and at most one in the measured run.
+ * its own, and each from its own address, so no address reaches its 60 lookups in 15 minutes (a
+ * right proof gives its guess back: the guess limits never fill).
  */
 const PER_ROUND = 2500;
 
 /**
- * Public tracking lookups per second (GET /api/v1/dossiers/{code}?phone4=, with both rate-limit
- * counters and the log read on every call), against GET /healthz on the same app. The lookups cycle
+ * Public tracking lookups per second (GET /api/v1/dossiers/{code}?phone4=, with every tracking limit
+ * counted and the log read on every call), against GET /healthz on the same app. The lookups cycle
  * over many dossiers and each carries its own X-Forwarded-For (TRUST_PROXY on), so the limits are
  * counted on every request but never reached: what is measured is the work, not the 429.
  */

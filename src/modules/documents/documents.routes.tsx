@@ -10,6 +10,7 @@ import * as q from './documents.queries.ts';
 import { registerRegisterRoutes } from './documents.register.tsx';
 import {
   accessDossier,
+  approveAndSign,
   availablePapers,
   type DocumentsDeps,
   PAPERS,
@@ -311,6 +312,11 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
         ) : d.decision !== 'approved' ? (
           <p>{t('documents:staff.notApproved')}</p>
         ) : null}
+        {d.step === 'pending_approval' && approver && (
+          <p>
+            <a href={`${staffBase}/ket-qua/xem-truoc.pdf`}>{t('documents:staff.previewDraft')}</a>
+          </p>
+        )}
         {d.decision === 'approved' &&
           (approver ? (
             <>
@@ -343,6 +349,22 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
     const { code } = CodeParams.parse(req.params);
     const bytes = await previewResult(req.ctx(), deps, code);
     return sendPdf(reply, bytes, `xem-truoc-ket-qua-${code}.pdf`, true);
+  });
+
+  /** The approver's one step from the dossier's page: approve, then sign; back to the dossier. */
+  app.post('/quan-tri/ho-so/:code/phe-duyet-ky', async (req, reply) => {
+    const { code } = CodeParams.parse(req.params);
+    const expected = Number((req.body as { expected?: string } | undefined)?.expected);
+    const r = await approveAndSign(req.ctx(), deps, code, {
+      expected: Number.isSafeInteger(expected) && expected > 0 ? expected : undefined,
+    });
+    if (r.failure) {
+      // Approved, not signed: the papers page, which has the signing button, says why.
+      const page = await pageCtx(req, reply);
+      const reason = page.locale === 'en' ? r.failure.en : r.failure.vi;
+      return staffPage(req, reply, page.t('dossiers:approve.signFailed', { reason }));
+    }
+    return reply.redirect(`/quan-tri/ho-so/${encodeURIComponent(r.code)}?ok=approve_sign`, 303);
   });
 
   app.post('/quan-tri/ho-so/:code/ket-qua/ky', async (req, reply) => {

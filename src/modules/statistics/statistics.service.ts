@@ -115,7 +115,7 @@ export async function statisticsFor(ctx: Ctx, q: StatsQuery): Promise<Statistics
   const procedures = await procedureCounts(ctx.sql, period);
   const catalogue = await catalogueProcedures(ctx.sql, communeLevel ? 'commune' : 'province');
   const feedback = await feedbackFiguresFor(ctx, period);
-  const national = await nationalFigures(period);
+  const national = await nationalFigures(ctx, period);
   const dossiers = dossierFigures(procedures);
   return {
     place: { code: place.code, fullName: place.fullName, path: place.path, level: place.level },
