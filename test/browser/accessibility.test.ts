@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +12,7 @@ import {
   runtimeFor,
 } from '#modules/broadcast/index.ts';
 import { ensureDefaultCategories } from '#modules/feedback/index.ts';
+import { LEADER } from '#modules/fieldkit/index.ts';
 import { grantRole } from '#modules/identity/index.ts';
 import { ensureStarterModel } from '#modules/indicators/index.ts';
 import { addVillageUnchecked } from '#modules/places/index.ts';
@@ -55,7 +57,7 @@ const TARGETS = [
 ].join(', ');
 
 /** Who opens a page: nobody, the applicant signed in by phone, a commune official, a province admin. */
-type Who = 'anyone' | 'citizen' | 'commune' | 'province';
+type Who = 'anyone' | 'citizen' | 'commune' | 'province' | 'hamlet';
 
 /** What the test data gives the pages' parameters. */
 interface Data {
@@ -69,6 +71,9 @@ interface Data {
   reportId: number;
   reportCode: string;
   reportToken: string;
+  /** The hamlet with a team and one household (field kit). */
+  hamletId: number;
+  householdId: string;
 }
 
 interface PageSpec {
@@ -76,7 +81,7 @@ interface PageSpec {
   /** The address to open; without it the route itself (it has no parameter). */
   url?: (d: Data) => string;
   /** Or: the first link on this page whose path matches the route (ids the page itself makes up). */
-  linkedFrom?: string;
+  linkedFrom?: string | ((d: Data) => string);
 }
 
 const enc = encodeURIComponent;
@@ -183,6 +188,25 @@ const PAGES: Record<string, PageSpec> = {
   '/quan-tri/dvcqg/thu-tuc': { who: 'province' },
   '/quan-tri/dvcqg/danh-muc': { who: 'province' },
   '/quan-tri/dvcqg/doi-soat': { who: 'province' },
+  '/quan-tri/to-cong-nghe': { who: 'commune' },
+  '/quan-tri/to-cong-nghe/thon/:id': {
+    who: 'commune',
+    url: (d) => `/quan-tri/to-cong-nghe/thon/${d.hamletId}`,
+  },
+  '/quan-tri/to-cong-nghe/bang-kiem': { who: 'province' },
+  '/quan-tri/to-cong-nghe/thong-ke': { who: 'commune' },
+  '/to-cong-nghe/': { who: 'hamlet' },
+  '/to-cong-nghe/ung-dung': { who: 'hamlet' },
+  '/to-cong-nghe/ho/:id': { who: 'hamlet', url: (d) => `/to-cong-nghe/ho/${d.householdId}` },
+  '/to-cong-nghe/ho/moi': { who: 'hamlet' },
+  '/to-cong-nghe/ho/:id/sua': { who: 'hamlet', url: (d) => `/to-cong-nghe/ho/${d.householdId}/sua` },
+  '/to-cong-nghe/ho/:id/tham': { who: 'hamlet', url: (d) => `/to-cong-nghe/ho/${d.householdId}/tham` },
+  '/to-cong-nghe/xung-dot': { who: 'hamlet' },
+  '/to-cong-nghe/ho/:id/ho-so': { who: 'hamlet', url: (d) => `/to-cong-nghe/ho/${d.householdId}/ho-so` },
+  '/to-cong-nghe/ho/:id/ho-so/:code': {
+    who: 'hamlet',
+    linkedFrom: (d) => `/to-cong-nghe/ho/${d.householdId}/ho-so`,
+  },
 };
 
 /** Machine formats, known by their address: JSON API, feeds, files. */
@@ -270,6 +294,40 @@ describe('accessibility of every page (axe-core in Chromium)', { skip: browserSk
       confirm: 'yes',
     });
 
+    // The hamlet's community digital team: its leader, and one household in its register.
+    await t.user('ux_thon', LEADER, village.code);
+    const householdId = randomUUID();
+    const pushed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/fieldkit/push',
+      headers: { authorization: `Bearer ${await t.token('ux_thon')}` },
+      payload: {
+        clientId: randomUUID(),
+        appVersion: 'axe',
+        commands: [
+          {
+            id: randomUUID(),
+            type: 'household.create',
+            protocol: 1,
+            at: '2026-12-04T08:00:00+07:00',
+            data: {
+              id: householdId,
+              hamletId: village.id,
+              fields: {
+                headName: 'Hoàng Văn Páo',
+                members: 5,
+                phones: ['0912345678'],
+                address: 'Đầu thôn, cạnh cầu treo',
+                consent: true,
+              },
+            },
+          },
+        ],
+      },
+    });
+    assert.equal(pushed.statusCode, 200, pushed.body);
+    assert.equal(pushed.json().results[0]?.status, 'applied', pushed.body);
+
     const reportToken = await sendReport();
     const [report] = await t.platform.database.query<{ id: number; service_request_id: string }>(
       'select id, service_request_id from feedback_reports where token = $1',
@@ -288,6 +346,8 @@ describe('accessibility of every page (axe-core in Chromium)', { skip: browserSk
       reportId: report.id,
       reportCode: report.service_request_id,
       reportToken,
+      hamletId: village.id,
+      householdId,
     };
 
     await t.app.listen({ host: '127.0.0.1', port: 0 });
@@ -298,6 +358,7 @@ describe('accessibility of every page (axe-core in Chromium)', { skip: browserSk
     contexts.set('commune', await staffContext('ux_xa'));
     contexts.set('province', await staffContext(s.admin.username));
     contexts.set('citizen', await citizenContext());
+    contexts.set('hamlet', await staffContext('ux_thon'));
   });
 
   after(async () => {
@@ -383,13 +444,14 @@ describe('accessibility of every page (axe-core in Chromium)', { skip: browserSk
     }
     const page = await (contexts.get(spec.who) as BrowserContext).newPage();
     try {
-      await page.goto(spec.linkedFrom);
+      const from = typeof spec.linkedFrom === 'string' ? spec.linkedFrom : spec.linkedFrom(data);
+      await page.goto(from);
       const hrefs = await page
         .locator('a[href]')
         .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
       const pattern = routePattern(route);
       const found = hrefs.map((h) => new URL(h)).find((u) => pattern.test(u.pathname));
-      assert.ok(found, `no link on ${spec.linkedFrom} opens ${route}`);
+      assert.ok(found, `no link on ${from} opens ${route}`);
       return found.pathname + found.search;
     } finally {
       await page.close();
