@@ -1,0 +1,8 @@
+-- What the dossiers module publishes for the audit log: one row per step of a dossier's action log,
+-- with the dossier's code and the unit that decides it now (so a commune's admin sees the steps of
+-- the commune's dossiers). A contract owned by the dossiers module (README, "Read by other
+-- modules"): the audit module reads this view, never `dossier_actions` or `dossiers`.
+create view dossier_action_facts as
+  select a.id, d.code, d.unit_id, d.unit_path, a.type, a.at, a.actor_kind, a.actor_user_id, a.actor_name
+    from dossier_actions a
+    join dossiers d on d.id = a.dossier_id;
