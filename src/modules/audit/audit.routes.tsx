@@ -17,7 +17,7 @@ import {
   DOSSIER_STEP_LABELS,
   targetLabel,
 } from './audit.labels.ts';
-import { AuditQuery, dayRange } from './audit.schemas.ts';
+import { AuditQuery, dayRange, formatMoment } from './audit.schemas.ts';
 import {
   type AuditFilter,
   decodeCursor,
@@ -166,16 +166,6 @@ export function registerAuditRoutes(root: FastifyInstance) {
     const t = page.t;
     const locale = page.locale as Locale;
     const names = await placeNames(db, rows);
-    const fmt = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'vi-VN', {
-      day: '2-digit',
-      month: '2-digit',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZone: 'Asia/Ho_Chi_Minh',
-    });
     const err = errorsFor(page, errors);
     const places = await placeOptions(db, staff);
     const last = rows.at(-1);
@@ -292,7 +282,7 @@ export function registerAuditRoutes(root: FastifyInstance) {
             <tbody>
               {rows.map((r) => (
                 <tr key={`${r.source}${r.id}`}>
-                  <td>{fmt.format(r.at)}</td>
+                  <td>{formatMoment(r.at)}</td>
                   <td>{who(r, t)}</td>
                   <td data-action={r.action}>{actionLabel(r.action, locale)}</td>
                   <td>

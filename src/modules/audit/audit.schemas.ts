@@ -35,6 +35,13 @@ export function formatDay(at: Date) {
   return `${p(v.getUTCDate())}/${p(v.getUTCMonth() + 1)}/${v.getUTCFullYear()}`;
 }
 
+/** dd/mm/yyyy hh:mm:ss of an instant, in Vietnam, as people write it. */
+export function formatMoment(at: Date) {
+  const v = new Date(at.getTime() + VN_OFFSET_MS);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${formatDay(at)} ${p(v.getUTCHours())}:${p(v.getUTCMinutes())}:${p(v.getUTCSeconds())}`;
+}
+
 const day = z
   .string()
   .trim()
