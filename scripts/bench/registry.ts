@@ -3,6 +3,7 @@ import { coldStart } from './measures/cold-start.ts';
 import { dossierQueue } from './measures/dossier-queue.ts';
 import { dossierSubmit } from './measures/dossier-submit.ts';
 import { dossierTrack } from './measures/dossier-track.ts';
+import { dvcqgSync } from './measures/dvcqg-sync.ts';
 import { emergencyFanout } from './measures/emergency-fanout.ts';
 import { healthz } from './measures/healthz.ts';
 import { indicatorsPivot } from './measures/indicators-pivot.ts';
@@ -22,4 +23,5 @@ export const MEASURES: Measure[] = [
   dossierQueue,
   statistics1m,
   indicatorsPivot,
+  dvcqgSync,
 ];

@@ -8,7 +8,12 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  type RouteOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -29,6 +34,7 @@ import { registerBroadcastRoutes } from '#modules/broadcast/index.ts';
 import { registerCalendarRoutes } from '#modules/calendar/index.ts';
 import { papersPath, registerDocumentRoutes, staffPapersPath } from '#modules/documents/index.ts';
 import { OneStopSettingsNav, registerDossierRoutes } from '#modules/dossiers/index.ts';
+import { connectDossierOutbox, registerDvcqgRoutes } from '#modules/dvcqg/index.ts';
 import { registerFeedbackRoutes } from '#modules/feedback/index.ts';
 import { registerIdentityRoutes, resolveActor, SESSION_COOKIE } from '#modules/identity/index.ts';
 import { registerIndicatorRoutes } from '#modules/indicators/index.ts';
@@ -49,7 +55,11 @@ const NO_ACTOR = /^\/(static\/|healthz|metrics|api\/docs|api\/openapi\.json|favi
 
 export async function buildApp(
   platform: Platform,
-  opts: { logger?: FastifyServerOptions['logger'] } = {},
+  opts: {
+    logger?: FastifyServerOptions['logger'];
+    /** Sees every route as it is added (the page audit walks the route table with it). */
+    onRoute?: (route: RouteOptions) => void;
+  } = {},
 ): Promise<App> {
   const { config, database } = platform;
   const app = Fastify({
@@ -59,6 +69,7 @@ export async function buildApp(
     // Tracking and API clients retry on flaky links: answer slowly rather than drop.
     connectionTimeout: 60_000,
   }).withTypeProvider<ZodTypeProvider>();
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -238,6 +249,9 @@ export async function buildApp(
   registerRatingRoutes(app, platform);
   registerStatisticsRoutes(app);
   registerIndicatorRoutes(app, platform);
+  // The national portal's outbox runs inside every dossier change (decision 033).
+  connectDossierOutbox();
+  registerDvcqgRoutes(app, platform);
 
   await app.ready();
   return app;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { startBroadcast, stopBroadcast } from '#modules/broadcast/index.ts';
 import { startDocumentWorkers } from '#modules/documents/index.ts';
 import { startDossierWorkers } from '#modules/dossiers/index.ts';
+import { startDvcqgWorkers } from '#modules/dvcqg/index.ts';
 import { startFeedbackWorkers } from '#modules/feedback/index.ts';
 import { startIdentityWorkers } from '#modules/identity/index.ts';
 import { startIndicatorWorkers } from '#modules/indicators/index.ts';
@@ -74,6 +75,7 @@ export async function startWorkers(platform: Platform) {
   await startDocumentWorkers(platform);
   await startRatingWorkers(platform);
   await startIndicatorWorkers(platform);
+  await startDvcqgWorkers(platform);
 }
 
 export async function stopPlatform(platform: Platform) {

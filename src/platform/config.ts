@@ -100,6 +100,30 @@ export const configSchema = z.object({
     .string()
     .regex(/^(mqtts?|wss?):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://')
     .optional(),
+  // The National Public Service Portal (Cổng DVCQG) through its integration adapter (docs/integrations/
+  // dvcqg.md): the adapter's address, the account the portal gave the province, the routing header
+  // (dstcode) when the adapter wants one, and the three paths. Unset DVCQG_URL: nothing is sent (the
+  // outbox still fills for communes an admin switched on, and drains once it is set).
+  DVCQG_URL: z.url().optional(),
+  DVCQG_USERNAME: z.string().optional(),
+  DVCQG_PASSWORD: z.string().optional(),
+  DVCQG_DSTCODE: z.string().optional(),
+  DVCQG_AUTH_PATH: z.string().regex(/^\//, 'must start with /').default('/mapi/login'),
+  DVCQG_INTEGRATION_PATH: z.string().regex(/^\//, 'must start with /').default('/mapi/data'),
+  DVCQG_SHARE_PATH: z.string().regex(/^\//, 'must start with /').default('/mapi/g'),
+  // One call's time-out; a delivery makes at most five calls, and its lease must outlast them.
+  DVCQG_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(30_000),
+  DVCQG_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  // Tries before a dossier's change is set aside as a dead letter for an admin to resend.
+  DVCQG_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  // The LGSP / NDXP variant (token by client credentials, CreateDossier…) is documented, not built.
+  DVCQG_PROTOCOL: z
+    .enum(['adapter', 'lgsp'])
+    .default('adapter')
+    .refine(
+      (v) => v === 'adapter',
+      'only "adapter" is implemented (LGSP is described in docs/integrations/dvcqg.md)',
+    ),
   // Text-to-speech, checked by the broadcast module's engine registry at boot.
   TTS_ENGINE: z.string().optional(),
   TTS_ESPEAK_BINARY: z.string().optional(),
@@ -152,6 +176,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('PAYMENT_BANK_BIN, PAYMENT_ACCOUNT_NUMBER and PAYMENT_ACCOUNT_NAME go together');
   }
   if (!c.MQTT_TLS_CERT !== !c.MQTT_TLS_KEY) problems.push('MQTT_TLS_CERT and MQTT_TLS_KEY go together');
+  if (c.DVCQG_URL && !(c.DVCQG_USERNAME && c.DVCQG_PASSWORD)) {
+    problems.push('DVCQG_URL needs DVCQG_USERNAME and DVCQG_PASSWORD');
+  }
+  // A lease that ends while its delivery still waits on the portal lets a second worker in.
+  if (c.DVCQG_LEASE_SECONDS * 1000 < 6 * c.DVCQG_TIMEOUT_MS) {
+    problems.push(
+      'DVCQG_LEASE_SECONDS must be at least six DVCQG_TIMEOUT_MS (a delivery makes up to five calls)',
+    );
+  }
   if (c.NODE_ENV === 'production') problems.push(...productionProblems(c));
   if (problems.length) throw new ConfigError(problems);
   const publicUrl = c.PUBLIC_URL ?? defaultPublicUrl(c.HOST, c.PORT);

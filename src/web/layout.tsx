@@ -52,7 +52,10 @@ export function Layout({
             {actor.kind === 'anonymous' ? (
               <>
                 <a href="/cong-dan/dang-nhap">{t('web:nav.citizen')}</a>
-                <a href="/dang-nhap">{t('web:nav.signIn')}</a>
+                {/* Short enough for one row at 360 px; the full words are its name for screen readers. */}
+                <a href="/dang-nhap" aria-label={t('web:nav.signIn')}>
+                  {t('web:nav.signInShort')}
+                </a>
               </>
             ) : (
               <form method="post" action="/dang-xuat" class="inline">

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LightMyRequestResponse } from 'fastify';
+import type { LightMyRequestResponse, RouteOptions } from 'fastify';
 import { buildApp } from '#app/app.ts';
 import { bootPlatform } from '#app/bootstrap.ts';
 import { ensureUser } from '#modules/identity/index.ts';
@@ -51,7 +51,12 @@ export function cookiesOf(res: LightMyRequestResponse, previous = ''): string {
 }
 
 export async function createTestApp(
-  opts: { env?: Record<string, string>; clock?: Clock } = {},
+  opts: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    /** Sees every route as it is added (the page audit walks the route table with it). */
+    onRoute?: (route: RouteOptions) => void;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xaso-test-'));
   const config = loadConfig({
@@ -64,7 +69,7 @@ export async function createTestApp(
   const database = await createTestDatabase();
   const platform = await bootPlatform(config, { database, ...(opts.clock ? { clock: opts.clock } : {}) });
   await importPlaces(database, { dir: FIXTURE_UNITS });
-  const app = await buildApp(platform);
+  const app = await buildApp(platform, opts.onRoute ? { onRoute: opts.onRoute } : {});
   const places = {
     province: await getPlaceByCode(database.db, PROVINCE),
     a: await getPlaceByCode(database.db, COMMUNE_A),

@@ -5,6 +5,7 @@ import { findPlaceByCode, findPlacesByIds, listChildren } from '#modules/places/
 import { type Actor, requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import type { Db } from '#platform/db/client.ts';
 import { type FieldError, Invalid } from '#platform/errors.ts';
+import { dateHint, formatDate, formatDateTime } from '#platform/i18n/dates.ts';
 import { addMessages } from '#platform/i18n/index.ts';
 import { blankToUndefined, fieldErrors, msg, splitMessage } from '#platform/validation.ts';
 import { errorsFor } from '#web/form.tsx';
@@ -17,7 +18,7 @@ import {
   DOSSIER_STEP_LABELS,
   targetLabel,
 } from './audit.labels.ts';
-import { AuditQuery, dayRange, formatMoment } from './audit.schemas.ts';
+import { AuditQuery, dayRange } from './audit.schemas.ts';
 import {
   type AuditFilter,
   decodeCursor,
@@ -47,7 +48,6 @@ addMessages('audit', {
     dossierSteps: 'Bước xử lý hồ sơ',
     tu: 'Từ ngày',
     den: 'Đến ngày',
-    dayHint: 'ngày/tháng/năm, ví dụ 15/03/2026',
     anyPlace: 'Mọi địa bàn',
     none: 'Không có dòng nào.',
     system: 'Hệ thống',
@@ -72,7 +72,6 @@ addMessages('audit', {
     dossierSteps: 'Dossier steps',
     tu: 'From',
     den: 'To',
-    dayHint: 'day/month/year, e.g. 15/03/2026',
     anyPlace: 'Any place',
     none: 'No entries.',
     system: 'System',
@@ -223,15 +222,15 @@ export function registerAuditRoutes(root: FastifyInstance) {
           <FilterField
             name="tu"
             label={t('audit:tu')}
-            hint={t('audit:dayHint')}
-            value={q.tu}
+            hint={dateHint(locale)}
+            value={q.tu && formatDate(q.tu)}
             error={err.tu}
           />
           <FilterField
             name="den"
             label={t('audit:den')}
-            hint={t('audit:dayHint')}
-            value={q.den}
+            hint={dateHint(locale)}
+            value={q.den && formatDate(q.den)}
             error={err.den}
           />
           <p>
@@ -282,7 +281,7 @@ export function registerAuditRoutes(root: FastifyInstance) {
             <tbody>
               {rows.map((r) => (
                 <tr key={`${r.source}${r.id}`}>
-                  <td>{formatMoment(r.at)}</td>
+                  <td>{formatDateTime(r.at, { seconds: true })}</td>
                   <td>{who(r, t)}</td>
                   <td data-action={r.action}>{actionLabel(r.action, locale)}</td>
                   <td>

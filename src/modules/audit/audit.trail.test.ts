@@ -125,7 +125,7 @@ describe('the audit log as officials read it', () => {
     assert.match(res.body, /data-action="dossier:receive">Tiếp nhận hồ sơ</);
     assert.match(res.body, /data-action="dossier:submit">Nộp hồ sơ</);
     assert.ok(res.body.includes(`hồ sơ ${codeA}`), 'the dossier named by its code');
-    assert.match(res.body, /<td>23\/11\/2026 09:00:00<\/td>/, 'dd/mm/yyyy at Vietnam time');
+    assert.match(res.body, /<td>09:00:00 23\/11\/2026<\/td>/, 'dd/mm/yyyy at Vietnam time');
     // Nothing of commune B: not its desk, not its dossier.
     assert.ok(!res.body.includes(codeB));
     assert.doesNotMatch(res.body, /Hoàng Văn Pá|out_desk_b/);
@@ -191,6 +191,7 @@ describe('the audit log as officials read it', () => {
     assert.ok(vi.body.includes(codeA), 'the dossier steps of that day');
     const rows = (body: string) => [...body.matchAll(/<tr><td>[^<]+<\/td><td>[^<]*<\/td>/g)].map((m) => m[0]);
     assert.deepEqual(rows(iso.body), rows(vi.body));
+    assert.match(iso.body, /name="tu" type="text" value="23\/11\/2026"/, 'the day shown as people write it');
     const before = await page(cookieA, '?den=22/11/2026');
     assert.match(before.body, /truoc_nua_dem/);
     assert.doesNotMatch(before.body, /sau_nua_dem/);

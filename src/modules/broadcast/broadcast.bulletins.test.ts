@@ -286,7 +286,23 @@ describe('operator and public pages', { skip: audioSkip }, () => {
     const [after] = await query<{ sync_version: number }>('select sync_version from broadcast_clusters');
     assert.ok((after?.sync_version ?? 0) > cluster.sync_version, 'the device is due a new schedule');
     const page = await get('op_a', `/quan-tri/loa/ban-tin/${bulletinId}`);
-    assert.match(page.body, /Toàn xã: 06:30, T2, T5, 2026-11-23/);
+    assert.match(page.body, /Toàn xã: 06:30, T2, T5, 23\/11\/2026, phát 2 lần liền/);
+    // Dates typed as people write them are taken too, and shown the same way.
+    const written = await post(
+      'op_a',
+      `/quan-tri/loa/ban-tin/${bulletinId}`,
+      `/quan-tri/loa/ban-tin/${bulletinId}/lich`,
+      {
+        programmeId: String(programme?.id),
+        startTime: '17:00',
+        startDate: '24/11/2026',
+        endDate: '30/11/2026',
+        repeat: '1',
+      },
+    );
+    assert.equal(written.statusCode, 303, written.body);
+    const again = await get('op_a', `/quan-tri/loa/ban-tin/${bulletinId}`);
+    assert.match(again.body, /Toàn xã: 17:00, [^,]+, 24\/11\/2026 → 30\/11\/2026, phát 1 lần liền/);
 
     const badTime = await post(
       'op_a',

@@ -1,3 +1,4 @@
+import { formatDate } from '#platform/i18n/dates.ts';
 import { ActionForm, Field, Form, Notice, Select } from '#web/form.tsx';
 import type { FormState } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
@@ -166,8 +167,9 @@ function ScheduleEntries({ page, entries, canSchedule }: ScheduleEntriesProps) {
         {entries.map((e) => (
           <li key={e.entry.id}>
             {e.programmeName}: {e.entry.startTime.slice(0, 5)}, {weekdaysLabel(t, e.entry.weekdays)},{' '}
-            {e.entry.startDate}
-            {e.entry.endDate ? ` → ${e.entry.endDate}` : ''} ×{e.entry.repeat}
+            {formatDate(e.entry.startDate)}
+            {e.entry.endDate ? ` → ${formatDate(e.entry.endDate)}` : ''},{' '}
+            {t('broadcast:bulletins.plays', { count: e.entry.repeat })}
             {e.entry.cancelledAt ? (
               <span class="tag">{t('broadcast:bulletins.cancelled')}</span>
             ) : (

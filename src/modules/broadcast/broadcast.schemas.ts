@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateSchema } from '#platform/i18n/dates.ts';
 import { msg } from '#platform/validation.ts';
 import { CAP_CATEGORY, CAP_CERTAINTY, CAP_SEVERITY, CAP_URGENCY } from './broadcast.cap.ts';
 import { EVERY_DAY } from './broadcast.schedule.ts';
@@ -76,10 +77,7 @@ const time = z
   .string()
   .trim()
   .regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, msg('Giờ phát dạng 06:30.', 'A time such as 06:30.'));
-const day = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, msg('Ngày dạng 2026-11-23.', 'A date such as 2026-11-23.'));
+const day = dateSchema();
 
 export const ScheduleForm = z
   .object({

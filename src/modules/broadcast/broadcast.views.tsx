@@ -1,19 +1,17 @@
 import type { Place } from '#modules/places/index.ts';
+import { formatDateTime } from '#platform/i18n/dates.ts';
 import type { T } from '#platform/i18n/index.ts';
 import { Field } from '#web/form.tsx';
 import type { FormState } from '#web/form-action.ts';
 import type { PageCtx } from '#web/layout.tsx';
-import { localDate, localTime, WEEKDAY_BITS } from './broadcast.schedule.ts';
+import { WEEKDAY_BITS } from './broadcast.schedule.ts';
 import type { ClusterStatus } from './broadcast.tables.ts';
 
 /** Small pieces shared by the operator and public pages. */
 
 /** "06:30 23/11/2026", Vietnam time. */
 export function fmtTime(d: Date | null | undefined): string {
-  if (!d) return '';
-  const t = d.getTime();
-  const [y, m, day] = localDate(t).split('-');
-  return `${localTime(t).slice(0, 5)} ${day}/${m}/${y}`;
+  return d ? formatDateTime(d) : '';
 }
 
 export function ago(t: T, d: Date | null | undefined, now: Date): string {

@@ -42,7 +42,8 @@ describe('the province calendar: yearly overrides entered by an admin, read by e
     const res = await save({
       year: '2026',
       add: '2026-03-04',
-      workingDays: '2026-03-07',
+      // As people write dates; ISO (above) is taken too.
+      workingDays: '07/03/2026',
       note: 'TB thử nghiệm',
     });
     assert.equal(res.statusCode, 303, res.body);
@@ -62,8 +63,8 @@ describe('the province calendar: yearly overrides entered by an admin, read by e
     const page = await t.app.inject({ url: '/quan-tri/mot-cua/lich?nam=2026', headers: { cookie: admin } });
     assert.match(
       page.body,
-      /<textarea[^>]*name="add"[^>]*>2026-03-04<\/textarea>/,
-      'the stored days fill the form',
+      /<textarea[^>]*name="add"[^>]*>04\/03\/2026<\/textarea>/,
+      'the stored days fill the form, dd/mm/yyyy',
     );
     assert.match(page.body, /value="TB thử nghiệm"/, 'and the stored note');
   });
@@ -105,7 +106,7 @@ describe('the province calendar: yearly overrides entered by an admin, read by e
   it('when the page opens, then it shows the year’s computed days off and the links to the other one-stop settings', async () => {
     const res = await t.app.inject({ url: '/quan-tri/mot-cua/lich?nam=2026', headers: { cookie: admin } });
     assert.equal(res.statusCode, 200);
-    assert.match(res.body, /<p id="computed">2026-01-01, [^<]*2026-02-16, 2026-02-17/);
+    assert.match(res.body, /<p id="computed">01\/01\/2026, [^<]*16\/02\/2026, 17\/02\/2026/);
     assert.match(res.body, /href="\/quan-tri\/mot-cua\/tin-nhan"/);
     assert.match(res.body, /href="\/quan-tri\/mot-cua\/ma-don-vi"/);
     assert.match(res.body, /href="\/quan-tri\/mot-cua\/lich\?nam=2027"/);

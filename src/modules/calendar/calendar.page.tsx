@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { getPlaceByCode, listChildren, type Place } from '#modules/places/index.ts';
+import { formatDate } from '#platform/i18n/dates.ts';
 import { Select } from '#web/form.tsx';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
@@ -33,7 +34,7 @@ const WEEKDAYS = {
 /** 'Tỉnh Lạng Sơn' inside a sentence: 'tỉnh Lạng Sơn'. */
 const lowerFirst = (s: string) => s.charAt(0).toLocaleLowerCase('vi') + s.slice(1);
 
-const dmy = (d: IsoDate) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+const dmy = (d: IsoDate) => formatDate(d);
 
 /** Where a day comes from, in words: the notice, "the Labour Code (no notice yet)", the province. */
 function Basis({ page, reason }: { page: PageCtx; reason: DayReason }) {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import type { Place } from '#modules/places/index.ts';
 import { requireProvinceAdmin } from '#platform/auth/actor.ts';
+import { formatDate } from '#platform/i18n/dates.ts';
 import { Field, Form, Notice, TextArea } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
@@ -54,7 +55,7 @@ function CalendarPage({
   saved: string | undefined;
 }) {
   const t = page.t;
-  const v = (k: DateListKey) => state.values[k] ?? (current?.[k] ?? []).join(', ');
+  const v = (k: DateListKey) => state.values[k] ?? (current?.[k] ?? []).map(formatDate).join(', ');
   // An admin of one province needs no province in the address.
   const href = (n: number, code = province.code) =>
     `${CALENDAR_ADMIN_PATH}?nam=${n}${provinces.length > 1 ? `&tinh=${code}` : ''}`;
@@ -86,10 +87,10 @@ function CalendarPage({
       </p>
       <h2>{t(national.basis === 'notice' ? 'calendar:admin.official' : 'calendar:admin.computed')}</h2>
       {national.basis === 'default' && <p class="notice">{t('calendar:admin.noNotice', { year })}</p>}
-      <p id="computed">{national.holidays.map((h) => h.date).join(', ')}</p>
+      <p id="computed">{national.holidays.map((h) => formatDate(h.date)).join(', ')}</p>
       {national.workingDays.length > 0 && (
         <p id="official-worked">
-          {t('calendar:admin.officialWorked')} {national.workingDays.join(', ')}
+          {t('calendar:admin.officialWorked')} {national.workingDays.map(formatDate).join(', ')}
         </p>
       )}
       <Form page={page} action={CALENDAR_ADMIN_PATH} errors={state.errors}>

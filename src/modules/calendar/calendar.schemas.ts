@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateSchema } from '#platform/i18n/dates.ts';
 import { msg } from '#platform/validation.ts';
 
 /** One year's override as an admin types it: dates one per line or separated by commas. */
@@ -14,8 +15,8 @@ const dateList = z.preprocess(
         : v,
   z
     .array(
-      z.iso.date(
-        msg('Ngày theo dạng năm-tháng-ngày, ví dụ 2026-02-16.', 'Dates as year-month-day, e.g. 2026-02-16.'),
+      dateSchema(
+        msg('Ngày theo dạng ngày/tháng/năm, ví dụ 16/02/2026.', 'Dates as day/month/year, e.g. 16/02/2026.'),
       ),
     )
     .max(60),

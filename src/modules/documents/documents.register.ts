@@ -4,6 +4,7 @@ import { findPlaceById, getPlaceByCode, type Place } from '#modules/places/index
 import { hasRole, type Role, requireStaff } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import { Forbidden, Invalid } from '#platform/errors.ts';
+import { parseDate } from '#platform/i18n/dates.ts';
 import { msg, parse } from '#platform/validation.ts';
 import { deskIssuer } from './documents.service.ts';
 import { CHANNELS_VI, type Register, type RegisterRow } from './forms/types.ts';
@@ -24,10 +25,7 @@ const day = (label: { vi: string; en: string }) =>
   z
     .string()
     .trim()
-    .transform((v) => {
-      const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);
-      return m ? `${m[3]}-${m[2]?.padStart(2, '0')}-${m[1]?.padStart(2, '0')}` : v;
-    })
+    .transform((v) => parseDate(v) ?? v)
     .pipe(
       z
         .string()

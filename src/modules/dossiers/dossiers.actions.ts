@@ -9,11 +9,13 @@ import { getPlaceByCode } from '#modules/places/index.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
 import { Conflict, Forbidden, Invalid, NotFound, Unauthorized } from '#platform/errors.ts';
+import { runChangeStatements } from './dossiers.changes.ts';
 import { dueAt, ruleContext } from './dossiers.clock.ts';
 import type { DossierDeps } from './dossiers.deps.ts';
 import {
   actorColumns,
   announce,
+  changeFacts,
   projection,
   receivingGrant,
   SYSTEM_ACTOR,
@@ -234,6 +236,7 @@ export async function act(
     // The extension's message gives the reason the specialist wrote in the draft.
     const reason = input.type === 'extension_approved' ? (state.extension?.reason ?? note) : note;
     await queueMessages(tx, ctx.db, deps, dossier, messages, { due, note: reason });
+    await runChangeStatements(tx, changeFacts(dossier, row, after));
     return { dossier, state: after, who, rules: ruleContext(after, procedure, cal, now) };
   });
   await announce(ctx, out.dossier, before, messages.length > 0, beforeStep);

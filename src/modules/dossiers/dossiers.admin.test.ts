@@ -115,7 +115,7 @@ describe('one-stop settings: SMS templates, the yearly calendar, agency codes', 
     assert.equal(page.statusCode, 200);
     assert.match(
       page.body,
-      /2026-02-16, 2026-02-17, 2026-02-18, 2026-02-19, 2026-02-20/,
+      /16\/02\/2026, 17\/02\/2026, 18\/02\/2026, 19\/02\/2026, 20\/02\/2026/,
       'Tết 2026 as computed',
     );
     const { csrf, cookie } = await t.formToken('/quan-tri/mot-cua/lich', admin);

@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import type { Actor } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
+import type { DossierChangeFacts } from './dossiers.changes.ts';
 import { type Projection, storedPayload } from './dossiers.queries.ts';
 import type { ActionRow, DossierRow } from './dossiers.tables.ts';
 import type { DossierState, LoggedAction, NationalStatus, Step } from './dossiers.workflow.ts';
@@ -37,6 +39,25 @@ export function projection(state: DossierState, due: Date | null): Projection {
     overdueAt: state.overdueAt,
     supplementRequests: state.supplementRequests,
     lastActionId: state.lastActionId,
+  };
+}
+
+/** One appended action on a dossier that exists, as the change statements see it (decision 033). */
+export function changeFacts(
+  d: Pick<DossierRow, 'id' | 'code' | 'procedureCode' | 'unitPath'>,
+  row: Pick<ActionRow, 'id' | 'type' | 'at'>,
+  after: Pick<DossierState, 'step' | 'status'>,
+): DossierChangeFacts {
+  return {
+    dossierId: sql`${d.id}::bigint`,
+    code: sql`${d.code}::text`,
+    actionIds: sql`array[${row.id}::bigint]`,
+    actionTypes: [row.type],
+    procedureCode: d.procedureCode,
+    unitPath: d.unitPath,
+    step: after.step,
+    status: after.status,
+    at: row.at,
   };
 }
 

@@ -1,8 +1,9 @@
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
 import { NotFound } from '#platform/errors.ts';
+import { runChangeStatements } from './dossiers.changes.ts';
 import type { DossierDeps } from './dossiers.deps.ts';
-import { announce, projection, SYSTEM_ACTOR, toLogged } from './dossiers.log.ts';
+import { announce, changeFacts, projection, SYSTEM_ACTOR, toLogged } from './dossiers.log.ts';
 import * as q from './dossiers.queries.ts';
 import { type Message, queueMessages, templateFor } from './dossiers.sms.ts';
 import type { StoredPayload } from './dossiers.tables.ts';
@@ -96,6 +97,7 @@ export async function syncPaymentMark(
   const key = templateFor(state.status, after, type);
   if (key) messages.push({ key, actionId: row.id });
   await queueMessages(tx, ctx.db, deps, d, messages, { due: d.dueAt, note });
+  await runChangeStatements(tx, changeFacts({ ...d, ...proj }, row, after));
   return {
     dossierId: d.id,
     code: d.code,

@@ -3,6 +3,7 @@ import { enqueue, stripDiacritics } from '#modules/notifications/index.ts';
 import { requireProvinceAdmin } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
+import { formatDateTime } from '#platform/i18n/dates.ts';
 import { dbCache, SETTINGS_TTL_MS } from './dossiers.cache.ts';
 import type { DossierDeps } from './dossiers.deps.ts';
 import * as q from './dossiers.queries.ts';
@@ -101,9 +102,7 @@ export interface Message {
 
 /** '17:00 05/03/2026', Vietnam time, as the messages write a due time. */
 export function formatDue(due: Date | null) {
-  if (!due) return '';
-  const local = new Date(due.getTime() + 7 * 3_600_000).toISOString();
-  return `${local.slice(11, 16)} ${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)}`;
+  return due ? formatDateTime(due) : '';
 }
 
 export function trackingUrl(deps: Pick<DossierDeps, 'publicUrl'>, code: string) {

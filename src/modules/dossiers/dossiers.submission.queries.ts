@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '#platform/db/client.ts';
 import { fileRowsStatement, type StoredBlob } from '#platform/storage/index.ts';
+import { changeCtes } from './dossiers.changes.ts';
 import type { DossierRow, dossierActions } from './dossiers.tables.ts';
 
 /**
@@ -45,7 +46,8 @@ export interface NewSubmission {
  * - draws the ids and builds the code in SQL: the prefix and the day's number, zero-padded to 4 digits;
  * - writes the dossier, its first log entries, the `files` rows of files stored by this request
  *   (`fileRowsStatement`), its files, and its status message (`message`, embedded from the
- *   notifications module, with the code put in where the text holds `CODE_MARK`).
+ *   notifications module, with the code put in where the text holds `CODE_MARK`), and the
+ *   statements other modules run with every change of a dossier (`changeCtes`, decision 033).
  * The foreign keys are checked at the statement's end, when all rows exist. The ids and the code are
  * known only from the answer: the caller's rows hold placeholders until then.
  */
@@ -68,6 +70,18 @@ export async function fileSubmission(
   }));
   const iso = (t: Date | null) => (t ? t.toISOString() : null);
   const last = sql`n.action_ids[${log.length}::int]`;
+  // Other modules' statements for this change (decision 033), as CTEs of this statement.
+  const changes = changeCtes({
+    dossierId: sql`(select id from n)`,
+    code: sql`(select code from n)`,
+    actionIds: sql`(select action_ids from n)`,
+    actionTypes: actions.map((a) => a.type),
+    procedureCode: d.procedureCode,
+    unitPath: d.unitPath,
+    step: d.step,
+    status: d.status,
+    at: d.submittedAt,
+  });
   const rows = rowsOf<{ id: number | string; code: string; action_ids: (number | string)[] }>(
     await db.execute(sql`
     with s as (
@@ -112,6 +126,7 @@ export async function fileSubmission(
       from n, jsonb_to_recordset(${JSON.stringify(files.map((f) => ({ file_id: f.fileId, document_id: f.documentId })))}::jsonb)
         as x(file_id uuid, document_id text))
     ${message ? sql`, m as (${message({ code: sql`(select code from n)`, lastActionId: sql`(select ${last} from n)` })})` : sql``}
+    ${changes.length ? sql`, ${sql.join(changes, sql`, `)}` : sql``}
     select id, code, action_ids from n`),
   );
   const r = rows[0];

@@ -356,7 +356,7 @@ describe('filing a dossier online', () => {
     const res = await apiSubmit(t, {
       key: 'invalid-fields-key-0001',
       applicant: { ...APPLICANT, idNumber: '123', phone: '12345' },
-      form: { hoTenTre: '', ngaySinh: '20/02/2026', gioiTinh: 'x' },
+      form: { hoTenTre: '', ngaySinh: '30/02/2026', gioiTinh: 'x' },
     });
     assert.equal(res.statusCode, 400);
     const fields = Object.fromEntries(
@@ -365,7 +365,7 @@ describe('filing a dossier online', () => {
     assert.equal(fields['applicant.idNumber'].vi, 'Số CCCD gồm đúng 12 chữ số.');
     assert.match(fields['applicant.phone'].vi, /Số điện thoại di động không hợp lệ/);
     assert.ok(fields['form.hoTenTre']);
-    assert.match(fields['form.ngaySinh'].vi, /năm-tháng-ngày/);
+    assert.match(fields['form.ngaySinh'].vi, /ngày\/tháng\/năm/);
     assert.ok(fields['form.gioiTinh'].en);
   });
 

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { dateHint, formatDate, formatDateTime, formatDateTimeLong } from '#platform/i18n/dates.ts';
 import { Field, Select, TextArea } from '#web/form.tsx';
 import type { PageCtx } from '#web/layout.tsx';
 import type { ProcedureDefinition } from './dossiers.procedure.ts';
@@ -13,18 +14,13 @@ export const tr = (page: PageCtx, text: Text | undefined) =>
 
 /** Vietnam wall-clock time: '08:15 12/03/2026'. */
 export function when(d: Date | null | undefined): string {
-  if (!d) return '';
-  const l = new Date(d.getTime() + 7 * 3_600_000).toISOString();
-  return `${l.slice(11, 16)} ${l.slice(8, 10)}/${l.slice(5, 7)}/${l.slice(0, 4)}`;
+  return d ? formatDateTime(d) : '';
 }
 
 /** As the receipt slip writes it: '08 giờ 15 phút, ngày 12 tháng 03 năm 2026'. */
 export function whenLong(page: PageCtx, d: Date | null | undefined): string {
   if (!d) return '';
-  const l = new Date(d.getTime() + 7 * 3_600_000).toISOString();
-  return page.locale === 'en'
-    ? when(d)
-    : `${l.slice(11, 13)} giờ ${l.slice(14, 16)} phút, ngày ${l.slice(8, 10)} tháng ${l.slice(5, 7)} năm ${l.slice(0, 4)}`;
+  return page.locale === 'en' ? when(d) : formatDateTimeLong(d);
 }
 
 export function FormMessage({ text }: { text: string | undefined }) {
@@ -186,23 +182,27 @@ export function EFormFields({
               />
             );
           default: {
+            // A date is typed as people write it (dd/mm/yyyy), not picked: most are birth dates.
             const type =
-              f.type === 'date'
-                ? 'date'
-                : f.type === 'number'
-                  ? 'number'
-                  : f.type === 'phone'
-                    ? 'tel'
-                    : f.type === 'email'
-                      ? 'email'
-                      : 'text';
+              f.type === 'number'
+                ? 'number'
+                : f.type === 'phone'
+                  ? 'tel'
+                  : f.type === 'email'
+                    ? 'email'
+                    : 'text';
             const inputmode =
               f.type === 'cccd' || f.type === 'number' ? 'numeric' : f.type === 'phone' ? 'tel' : undefined;
             return (
               <Field
                 key={name}
                 {...common}
-                hint={common.hint ?? (f.type === 'date' ? 'Ví dụ / e.g. 2026-03-15' : '')}
+                {...(f.type === 'date'
+                  ? {
+                      value: common.value === undefined ? undefined : formatDate(common.value),
+                      hint: common.hint ?? dateHint(page.locale),
+                    }
+                  : {})}
                 type={type}
                 required={f.required}
                 {...(inputmode ? { inputmode } : {})}
@@ -357,7 +357,9 @@ export function ApplicantAndAnswers({
                     : '—'
                   : f.type === 'select'
                     ? tr(page, f.options?.find((o) => o.value === v)?.label) || String(v)
-                    : String(v);
+                    : f.type === 'date'
+                      ? formatDate(String(v))
+                      : String(v);
               return (
                 <>
                   <dt key={`${f.name}-t`}>{tr(page, f.label)}</dt>

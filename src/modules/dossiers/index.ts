@@ -34,6 +34,12 @@ declare module '#platform/events.ts' {
 
 export { act } from './dossiers.actions.ts';
 export { agencyCodeOf } from './dossiers.agency-codes.ts';
+// Other modules' statements run inside every change of a dossier (decision 033).
+export {
+  type DossierChangeFacts,
+  type DossierChangeStatements,
+  onDossierChange,
+} from './dossiers.changes.ts';
 export { type DossierClock, dossierClock, dueAt, type StepTiming } from './dossiers.clock.ts';
 export type { DossierDeps, DossierLinkSources } from './dossiers.deps.ts';
 export { sweepOverdue } from './dossiers.overdue.ts';

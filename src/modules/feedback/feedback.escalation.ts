@@ -3,7 +3,7 @@ import { findPlaceById } from '#modules/places/index.ts';
 import type { Clock } from '#platform/clock.ts';
 import type { Db } from '#platform/db/client.ts';
 import type { Events } from '#platform/events.ts';
-import { vnDate } from './feedback.dates.ts';
+import { formatDate } from '#platform/i18n/dates.ts';
 import * as q from './feedback.queries.ts';
 import { newDeadlines } from './feedback.routing.ts';
 import { append, emitChanged, type Report, stateOf } from './feedback.service.ts';
@@ -55,7 +55,7 @@ export async function escalateOverdue(db: Db, events: Events, clock: Clock, batc
         },
       });
       const [category] = await q.findCategoriesByIds(tx, [state.routing.categoryId]);
-      const text = `Xã Số: phản ánh ${report.serviceRequestId} (${category?.nameVi ?? ''}) quá hạn ở ${commune.fullName}, đã chuyển lên ${province.fullName}, hạn mới ${vnDate(done.report.dueAt)}.`;
+      const text = `Xã Số: phản ánh ${report.serviceRequestId} (${category?.nameVi ?? ''}) quá hạn ở ${commune.fullName}, đã chuyển lên ${province.fullName}, hạn mới ${formatDate(done.report.dueAt)}.`;
       for (const c of await q.listContactsAt(tx, [commune.id, province.id])) {
         const ok = await enqueue(tx, {
           channel: c.channel,

@@ -6,8 +6,8 @@ import { findPlaceById } from '#modules/places/index.ts';
 import { requireStaff } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import { Forbidden, Invalid } from '#platform/errors.ts';
+import { formatDate } from '#platform/i18n/dates.ts';
 import { canHandle, canSee } from './feedback.access.ts';
-import { vnDate } from './feedback.dates.ts';
 import * as q from './feedback.queries.ts';
 import { getReportByToken } from './feedback.read.ts';
 import { getCategory, newDeadlines, publishClock, resolvePlace, routeFor } from './feedback.routing.ts';
@@ -46,7 +46,7 @@ function textFor(type: ToldAction, report: Report, link: string) {
   switch (type) {
     case 'acknowledge':
       return {
-        sms: `Xã Số: phản ánh ${code} đã được tiếp nhận, hạn trả lời ${vnDate(report.dueAt)}. Theo dõi: ${link}`,
+        sms: `Xã Số: phản ánh ${code} đã được tiếp nhận, hạn trả lời ${formatDate(report.dueAt)}. Theo dõi: ${link}`,
         subject: `Phản ánh ${code} đã được tiếp nhận`,
       };
     case 'refuse':

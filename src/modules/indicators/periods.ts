@@ -184,8 +184,3 @@ export function periodLabel(p: Period, locale: 'vi' | 'en' = 'vi'): string {
     }
   }
 }
-
-/** 'dd/mm/yyyy', as Vietnamese forms write a date. */
-export function vnDateLabel(iso: string): string {
-  return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
-}

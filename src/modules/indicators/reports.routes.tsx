@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findPlacesByIds } from '#modules/places/index.ts';
 import { AppError, Invalid } from '#platform/errors.ts';
+import { formatDate, formatDateTime } from '#platform/i18n/dates.ts';
 import { blankToUndefined } from '#platform/validation.ts';
 import { ActionForm, Form, Notice, TextArea } from '#web/form.tsx';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { findCollectedElement } from './collectors.ts';
 import { canEditModel, loadModel } from './model.service.ts';
-import { periodLabel, vnDateLabel } from './periods.ts';
+import { periodLabel } from './periods.ts';
 import { fmt } from './pivot.routes.tsx';
 import {
   type EntryForm,
@@ -25,11 +26,7 @@ const pct = (v: number | null, page: PageCtx) => (v === null ? '—' : `${fmt(v 
 const enc = encodeURIComponent;
 const entryHref = (ds: string, place: string, period: string) =>
   `/quan-tri/chi-so/nhap/${enc(ds)}/${enc(place)}/${enc(period)}`;
-const dateTime = (iso: string | Date) => {
-  const d = new Date(iso);
-  const vn = new Date(d.getTime() + 7 * 3_600_000).toISOString();
-  return `${vn.slice(11, 16)} ${vn.slice(8, 10)}/${vn.slice(5, 7)}/${vn.slice(0, 4)}`;
-};
+const dateTime = (iso: string | Date) => formatDateTime(new Date(iso));
 
 function staffOnly(req: FastifyRequest, reply: FastifyReply) {
   if (req.actor.kind === 'staff') return false;
@@ -65,7 +62,7 @@ function EntryPage({
         })}
       </h1>
       <p>
-        <strong>{t('indicators:due', { date: vnDateLabel(f.due) })}</strong>
+        <strong>{t('indicators:due', { date: formatDate(f.due) })}</strong>
         {f.late && <span class="tag"> {t('indicators:late')}</span>}
         <br />
         {t('indicators:status', { status: t(`indicators:statusName.${f.state.status}`) })}
@@ -344,7 +341,7 @@ export function registerReportPages(app: FastifyInstance) {
           {periodLabel(r.period, page.locale)}
         </h1>
         <p>
-          {t('indicators:due', { date: vnDateLabel(r.due) })}
+          {t('indicators:due', { date: formatDate(r.due) })}
           <br />
           <span data-completeness>
             {t('indicators:completeness', {

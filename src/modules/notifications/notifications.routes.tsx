@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { isProvinceAdmin, requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import { Forbidden } from '#platform/errors.ts';
+import { formatDateTime } from '#platform/i18n/dates.ts';
 import { addMessages } from '#platform/i18n/index.ts';
 import type { Platform } from '#platform/platform.ts';
 import { Layout } from '#web/layout.tsx';
@@ -62,7 +63,7 @@ export function registerNotificationRoutes(app: FastifyInstance, platform: Platf
                 <strong>
                   {m.channel.toUpperCase()} → {m.recipient}
                 </strong>{' '}
-                <span class="muted">{m.deliveredAt.toISOString()}</span>
+                <span class="muted">{formatDateTime(m.deliveredAt, { seconds: true })}</span>
                 {m.subject && <p>{m.subject}</p>}
                 <p class="message-body">{m.body}</p>
                 {m.channel === 'sms' && (

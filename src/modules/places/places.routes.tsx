@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { hasRole } from '#platform/auth/actor.ts';
+import { formatDate } from '#platform/i18n/dates.ts';
 import { blankToUndefined } from '#platform/validation.ts';
 import { Field, Form, Select } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
@@ -58,7 +59,9 @@ export function registerPlaceRoutes(root: FastifyInstance) {
             {results.map((p) => (
               <li key={p.id}>
                 <a href={`/dia-ban/ma/${p.id}`}>{p.fullName}</a> <span class="tag">{p.code}</span>
-                {p.validTo && <span class="muted"> · {t('places:place.validTo', { date: p.validTo })}</span>}
+                {p.validTo && (
+                  <span class="muted"> · {t('places:place.validTo', { date: formatDate(p.validTo) })}</span>
+                )}
               </li>
             ))}
           </ul>
@@ -101,8 +104,8 @@ export function registerPlaceRoutes(root: FastifyInstance) {
         <h1>{place.fullName}</h1>
         <p>
           {t('places:place.code')}: <code>{place.code}</code> · {place.type}
-          {place.validFrom && <> · {t('places:place.validFrom', { date: place.validFrom })}</>}
-          {place.validTo && <> · {t('places:place.validTo', { date: place.validTo })}</>}
+          {place.validFrom && <> · {t('places:place.validFrom', { date: formatDate(place.validFrom) })}</>}
+          {place.validTo && <> · {t('places:place.validTo', { date: formatDate(place.validTo) })}</>}
         </p>
         {added && (
           <p class="notice" role="status">

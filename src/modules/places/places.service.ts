@@ -3,6 +3,7 @@ import { type Actor, type Grant, requireRole } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
+import { sortVietnamese } from '#platform/i18n/collation.ts';
 import * as q from './places.queries.ts';
 import type { NewVillage, PlaceOut, PlaceSearch } from './places.schemas.ts';
 
@@ -39,7 +40,10 @@ export async function getPlaceByCode(db: Db, code: string) {
 
 export const findPlaceByCode = q.findPlaceByCode;
 export const findPlaceById = q.findPlaceById;
-export const listChildren = q.listChildren;
+/** A place's children in Vietnamese alphabetical order (the database's byte order puts Đ and accented names last). */
+export async function listChildren(db: Db, parentId: number) {
+  return sortVietnamese(await q.listChildren(db, parentId), (p) => p.name);
+}
 export const listAncestors = q.listAncestors;
 
 export async function searchPlaces(db: Db, s: PlaceSearch, limit = 20) {
@@ -54,7 +58,7 @@ export async function searchPlaces(db: Db, s: PlaceSearch, limit = 20) {
 export async function describePlace(db: Db, place: Place) {
   const [ancestors, children, changes, predecessors, successors] = await Promise.all([
     q.listAncestors(db, place),
-    q.listChildren(db, place.id),
+    listChildren(db, place.id),
     q.listChanges(db, place.id),
     q.listPredecessors(db, place.id),
     q.listSuccessors(db, place.id),

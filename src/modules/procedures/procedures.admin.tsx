@@ -2,6 +2,7 @@ import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, type FieldError, Invalid } from '#platform/errors.ts';
+import { formatDate } from '#platform/i18n/dates.ts';
 import { type T, translator } from '#platform/i18n/index.ts';
 import { fieldErrors } from '#platform/validation.ts';
 import { Field, Form, Notice, Select, TextArea } from '#web/form.tsx';
@@ -392,13 +393,9 @@ export function registerProcedureAdmin(app: FastifyInstance) {
   app.get(BASE, async (req, reply) => {
     if (!(await guard(req, reply))) return reply;
     const page = await pageCtx(req, reply);
-    const { t, locale } = page;
+    const { t } = page;
     const rows = await listCatalogue(req.ctx().db);
     const query = req.query as Record<string, string | undefined>;
-    const fmt = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'vi-VN', {
-      dateStyle: 'short',
-      timeZone: 'Asia/Ho_Chi_Minh',
-    });
     const notice = query.luu
       ? t('procedures:admin.saved', { code: query.luu })
       : query.verified
@@ -460,7 +457,7 @@ export function registerProcedureAdmin(app: FastifyInstance) {
                     {p.verified && p.verifiedBy && p.verifiedAt && (
                       <small class="muted">
                         {' '}
-                        {t('procedures:admin.verifiedBy', { by: p.verifiedBy, at: fmt.format(p.verifiedAt) })}
+                        {t('procedures:admin.verifiedBy', { by: p.verifiedBy, at: formatDate(p.verifiedAt) })}
                       </small>
                     )}
                     <form method="post" action={`${href}/kiem-tra`}>

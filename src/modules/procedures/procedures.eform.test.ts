@@ -91,13 +91,20 @@ describe('e-forms built from a procedure definition', () => {
     assert.deepEqual(errors.requesterRelationship, expected);
   });
 
-  it('when a date is not year-month-day or does not exist, then the date message says how to write it', () => {
-    for (const bad of ['15/03/2026', '2026-02-30', 'hôm qua']) {
+  it('when a date is not a date or does not exist, then the date message says how to write it', () => {
+    for (const bad of ['03/15/2026', '2026-02-30', '30/02/2026', 'hôm qua']) {
       const errors = errorsOf(formOf('1.001193'), { ...birth, childBirthDate: bad });
       assert.deepEqual(errors.childBirthDate, {
-        vi: 'Ngày theo dạng năm-tháng-ngày, ví dụ 2026-03-15.',
-        en: 'A date as year-month-day, e.g. 2026-03-15.',
+        vi: 'Ghi ngày theo dạng ngày/tháng/năm, ví dụ 15/03/2026.',
+        en: 'Write the date as day/month/year, e.g. 15/03/2026.',
       });
+    }
+  });
+
+  it('when a date is written dd/mm/yyyy or ISO, then the answer keeps the ISO date', () => {
+    for (const written of ['15/03/2026', '15-3-2026', '2026-03-15']) {
+      const out = parse(eFormSchema(formOf('1.001193')), { ...birth, childBirthDate: written });
+      assert.equal(out.childBirthDate, '2026-03-15', written);
     }
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateSchema } from '#platform/i18n/dates.ts';
 import { msg } from '#platform/validation.ts';
 import type { FormField } from './procedures.schemas.ts';
 
@@ -43,12 +44,7 @@ function buildSchema(fields: readonly FormField[]) {
         s = z.preprocess((v) => v === true || v === 'on' || v === 'true' || v === '1', z.boolean());
         break;
       case 'date':
-        s = z.iso.date(
-          msg(
-            'Ngày theo dạng năm-tháng-ngày, ví dụ 2026-03-15.',
-            'A date as year-month-day, e.g. 2026-03-15.',
-          ),
-        );
+        s = dateSchema();
         break;
       case 'cccd':
         s = z

@@ -1,17 +1,15 @@
 /**
  * Dates and times as Vietnamese administrative papers write them, always in Asia/Ho_Chi_Minh
- * (UTC+7 all year), whatever the server's time zone.
+ * (UTC+7 all year), whatever the server's time zone: the names the documents' forms use, over the
+ * platform's date module.
  */
 
-const PARTS = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Asia/Ho_Chi_Minh',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
+import {
+  formatDateLong,
+  formatDateTime,
+  formatDateTimeLong,
+  VIETNAM_UTC_OFFSET_MS,
+} from '#platform/i18n/dates.ts';
 
 export interface VnParts {
   year: string;
@@ -22,34 +20,24 @@ export interface VnParts {
 }
 
 export function vnParts(at: Date): VnParts {
-  const out: Record<string, string> = {};
-  for (const p of PARTS.formatToParts(at)) out[p.type] = p.value;
+  const l = new Date(at.getTime() + VIETNAM_UTC_OFFSET_MS).toISOString();
   return {
-    year: out.year ?? '',
-    month: out.month ?? '',
-    day: out.day ?? '',
-    hour: out.hour ?? '',
-    minute: out.minute ?? '',
+    year: l.slice(0, 4),
+    month: l.slice(5, 7),
+    day: l.slice(8, 10),
+    hour: l.slice(11, 13),
+    minute: l.slice(14, 16),
   };
 }
 
 /** "09 giờ 05 phút, ngày 22 tháng 11 năm 2026" (the receipt slip's form, DOMAIN.md). */
-export function vnDateTime(at: Date): string {
-  const p = vnParts(at);
-  return `${p.hour} giờ ${p.minute} phút, ngày ${p.day} tháng ${p.month} năm ${p.year}`;
-}
+export const vnDateTime = (at: Date): string => formatDateTimeLong(at);
 
 /** "ngày 22 tháng 11 năm 2026". */
-export function vnDate(at: Date): string {
-  const p = vnParts(at);
-  return `ngày ${p.day} tháng ${p.month} năm ${p.year}`;
-}
+export const vnDate = (at: Date): string => formatDateLong(at);
 
-/** "22/11/2026 09:05", for tables where the long form does not fit. */
-export function vnShort(at: Date): string {
-  const p = vnParts(at);
-  return `${p.hour}:${p.minute} ${p.day}/${p.month}/${p.year}`;
-}
+/** "09:05 22/11/2026", for tables where the long form does not fit. */
+export const vnShort = (at: Date): string => formatDateTime(at);
 
 /** "Mẫu Sơn, ngày 22 tháng 11 năm 2026": the place-and-date line under the national motto. */
 export function placeAndDate(placeName: string, at: Date): string {

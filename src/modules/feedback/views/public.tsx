@@ -1,6 +1,6 @@
 import type { Place } from '#modules/places/index.ts';
+import { formatDate } from '#platform/i18n/dates.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
-import { vnDate } from '../feedback.dates.ts';
 import { redact } from '../feedback.privacy.ts';
 import type { Category, Report } from '../feedback.service.ts';
 import { categoryName, Pager, Photo, PlaceSearch, placeLine, StatusTag } from './common.tsx';
@@ -95,7 +95,7 @@ function PublicItem({ page, r, photos, categories, places }: PublicItemProps) {
       </h2>
       <p class="muted">
         {r.serviceRequestId} · {placeLine(places, r)} ·{' '}
-        {t('feedback:public.sentOn', { date: vnDate(r.createdAt) })}
+        {t('feedback:public.sentOn', { date: formatDate(r.createdAt) })}
       </p>
       {r.landmark && <p class="muted">{redact(r.landmark, r)}</p>}
       <p style="white-space:pre-line">{redact(r.publicDescription ?? r.description, r)}</p>
@@ -111,7 +111,7 @@ function PublicItem({ page, r, photos, categories, places }: PublicItemProps) {
         <div class="notice">
           <strong>{t('feedback:public.reply')}</strong>{' '}
           {r.answeredAt && (
-            <span class="muted">({t('feedback:public.answeredOn', { date: vnDate(r.answeredAt) })})</span>
+            <span class="muted">({t('feedback:public.answeredOn', { date: formatDate(r.answeredAt) })})</span>
           )}
           <p style="white-space:pre-line">{redact(r.publicReply, r)}</p>
         </div>

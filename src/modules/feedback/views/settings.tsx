@@ -1,10 +1,10 @@
 import type { ComponentChildren } from 'preact';
 import type { Place } from '#modules/places/index.ts';
 import { ROLES } from '#platform/auth/actor.ts';
+import { formatDateTime } from '#platform/i18n/dates.ts';
 import { ActionForm, Field, Form, Notice, Select } from '#web/form.tsx';
 import type { FormState } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
-import { vnDateTime } from '../feedback.dates.ts';
 import type { Category } from '../feedback.service.ts';
 import type { listApiKeys, listContacts } from '../feedback.settings.ts';
 import { NATIONAL_STAGE_DAYS } from '../feedback.workflow.ts';
@@ -200,7 +200,7 @@ function ApiKeys({ page, state, keys, places }: SettingsProps) {
             {k.lastUsedAt && (
               <span class="muted">
                 {' '}
-                · {t('feedback:settings.lastUsed', { date: vnDateTime(k.lastUsedAt) })}
+                · {t('feedback:settings.lastUsed', { date: formatDateTime(k.lastUsedAt) })}
               </span>
             )}
             {k.revokedAt ? (

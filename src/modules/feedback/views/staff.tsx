@@ -1,8 +1,8 @@
 import type { Place } from '#modules/places/index.ts';
+import { formatDate, formatDateTime } from '#platform/i18n/dates.ts';
 import { ActionForm, Field, Notice, Select, TextArea } from '#web/form.tsx';
 import type { FormState } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
-import { vnDate, vnDateTime } from '../feedback.dates.ts';
 import { redact } from '../feedback.privacy.ts';
 import type { StaffReport } from '../feedback.read.ts';
 import type { Category, Report } from '../feedback.service.ts';
@@ -33,8 +33,8 @@ function NextDue({ page, r }: { page: PageCtx; r: Report }) {
   return (
     <span class="muted">
       {next
-        ? `${page.t(`feedback:stageDue.${next.stage}`)}: ${vnDate(next.dueAt)}`
-        : `${page.t('feedback:staff.dueAt')}: ${vnDate(r.dueAt)}`}
+        ? `${page.t(`feedback:stageDue.${next.stage}`)}: ${formatDate(next.dueAt)}`
+        : `${page.t('feedback:staff.dueAt')}: ${formatDate(r.dueAt)}`}
     </span>
   );
 }
@@ -173,13 +173,13 @@ function Facts({ page, info, categories, places, now, office }: StaffReportProps
           )}
         </Fact>
         <Fact label={t('feedback:staff.channelLabel')}>
-          {t(`feedback:staff.channel.${r.channel}`)} · {vnDateTime(r.createdAt)}
+          {t(`feedback:staff.channel.${r.channel}`)} · {formatDateTime(r.createdAt)}
         </Fact>
         <Fact label={t('feedback:track.office')}>
           {office} ({t(`feedback:staff.level.${r.handlingLevel}`)}, {t(`identity:roles.${r.handlerRole}`)})
         </Fact>
         <Fact label={t('feedback:staff.dueAt')}>
-          {vnDateTime(r.dueAt)}
+          {formatDateTime(r.dueAt)}
           <Overdue page={page} r={r} now={now} />
         </Fact>
         {r.assigneeLabel && <Fact label={t('feedback:staff.assignee')}>{r.assigneeLabel}</Fact>}
@@ -216,8 +216,8 @@ function Stages({ page, info, now }: StaffReportProps) {
             return (
               <tr key={k}>
                 <th scope="row">{t(`feedback:stage.${k}`)}</th>
-                <td>{c.dueAt ? vnDateTime(c.dueAt) : '—'}</td>
-                <td>{c.doneAt ? vnDateTime(c.doneAt) : '—'}</td>
+                <td>{c.dueAt ? formatDateTime(c.dueAt) : '—'}</td>
+                <td>{c.doneAt ? formatDateTime(c.doneAt) : '—'}</td>
                 <td>
                   {v === 'late' || v === 'overdue' ? (
                     <strong class="err">{t(`feedback:verdict.${v}`)}</strong>
@@ -280,7 +280,7 @@ function Log({ page, info }: StaffReportProps) {
       <ol>
         {info.log.map((a) => (
           <li key={a.id}>
-            {vnDateTime(a.at)} ·{' '}
+            {formatDateTime(a.at)} ·{' '}
             {a.actorKind === 'reporter' || a.actorKind === 'system'
               ? t(`feedback:staff.actor.${a.actorKind}`)
               : a.actorLabel}

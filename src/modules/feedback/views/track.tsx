@@ -1,8 +1,8 @@
 import type { Place } from '#modules/places/index.ts';
+import { formatDate, formatDateTime } from '#platform/i18n/dates.ts';
 import { ActionForm, Notice, TextArea } from '#web/form.tsx';
 import type { FormState } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
-import { vnDate, vnDateTime } from '../feedback.dates.ts';
 import { PHOTOS_PER_REPORT, type PhotoProblem } from '../feedback.photos.ts';
 import type { publicTimeline } from '../feedback.read.ts';
 import type { Category, Report } from '../feedback.service.ts';
@@ -98,7 +98,7 @@ export function TrackPage(props: TrackProps) {
           <Fact label={t('feedback:track.office')}>{places.get(report.handlingPlaceId)?.fullName}</Fact>
           {/* Waiting for the reporter, the deadline starts again when they answer; refused, there is none. */}
           {report.status !== 'awaiting_info' && !report.refusedAt && (
-            <Fact label={t('feedback:track.dueAt')}>{vnDate(report.dueAt)}</Fact>
+            <Fact label={t('feedback:track.dueAt')}>{formatDate(report.dueAt)}</Fact>
           )}
         </tbody>
       </table>
@@ -259,7 +259,7 @@ function Timeline({ page, timeline }: TrackProps) {
       <ol>
         {timeline.map((a, i) => (
           <li key={`${a.type}${i}`}>
-            {vnDateTime(a.at)}: {t(`feedback:actions.${a.type}`, { code: a.intoCode, rating: a.rating })}
+            {formatDateTime(a.at)}: {t(`feedback:actions.${a.type}`, { code: a.intoCode, rating: a.rating })}
             {a.body && <p style="white-space:pre-line">{a.body}</p>}
           </li>
         ))}
