@@ -74,6 +74,23 @@ export const ACTION_LABELS: Record<string, Words> = {
   'broadcast.programme.clusters': w('Chọn cụm loa cho chương trình', 'Programme speakers chosen'),
   'broadcast.schedule.add': w('Thêm lịch phát', 'Broadcast scheduled'),
   'broadcast.schedule.cancel': w('Huỷ lịch phát', 'Broadcast cancelled'),
+  // national portal (Cổng Dịch vụ công quốc gia) synchronisation
+  'dvcqg.place.set': w('Đặt mã đơn vị trên Cổng Dịch vụ công quốc gia', 'National portal unit code set'),
+  'dvcqg.resend': w('Gửi lại hồ sơ lên Cổng Dịch vụ công quốc gia', 'Dossier resent to the national portal'),
+  'dvcqg.status-map.set': w(
+    'Đặt bảng đối chiếu trạng thái với Cổng quốc gia',
+    'National portal status mapping set',
+  ),
+  'dvcqg.procedure-map.confirm': w(
+    'Xác nhận mã thủ tục trên Cổng quốc gia',
+    'National procedure code confirmed',
+  ),
+  'dvcqg.procedure-map.remove': w('Gỡ mã thủ tục trên Cổng quốc gia', 'National procedure code removed'),
+  'dvcqg.catalogue.import': w('Nhập danh mục thủ tục từ Cổng quốc gia', 'National catalogue imported'),
+  'dvcqg.catalogue.reject': w(
+    'Bỏ qua khác biệt với danh mục quốc gia',
+    'National catalogue difference rejected',
+  ),
   // indicators
   'indicators.element.save': w('Lưu chỉ tiêu thu thập', 'Data element saved'),
   'indicators.indicator.save': w('Lưu chỉ số', 'Indicator saved'),
@@ -165,6 +182,8 @@ const TARGETS: Record<string, Words> = {
   feedback_category: w('lĩnh vực', 'category'),
   feedback_contact: w('người nhận', 'contact'),
   indicator_model: w('bộ chỉ tiêu', 'indicator model'),
+  'status-map': w('trạng thái', 'status'),
+  catalogue: w('danh mục', 'catalogue'),
   indicator_report: w('báo cáo', 'report'),
   indicator_element: w('chỉ tiêu', 'data element'),
   indicator_indicator: w('chỉ số', 'indicator'),
