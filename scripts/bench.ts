@@ -5,13 +5,14 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { collectGarbage } from './bench/gc.ts';
 import { ROOT, readSettings } from './bench/measure.ts';
 import { MEASURES } from './bench/registry.ts';
 import { line, type Outcome, table, writeJson } from './bench/report.ts';
 
 function usage() {
   const names = MEASURES.map((m) => `  ${m.name.padEnd(12)} ${m.description}`).join('\n');
-  return `usage: npm run bench [-- <measure>…]\n\nmeasures:\n${names}\n\nenv: BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (1), BENCH_CONNECTIONS (10), BENCH_STARTS (3), BENCH_START_TIMEOUT_SECONDS (60), BENCH_ROUNDS (3)`;
+  return `usage: npm run bench [-- <measure>…]\n\nmeasures:\n${names}\n\nenv: BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (1), BENCH_CONNECTIONS (10), BENCH_STARTS (3), BENCH_START_TIMEOUT_SECONDS (60), BENCH_ROUNDS (3),\n     BENCH_DEVICES (10000), BENCH_MEMORY_SECONDS (600), BENCH_MEMORY_IDLE_SECONDS (10),\n     BENCH_NODE_FLAGS (the start script's), BENCH_CPU_PROFILE (unset: no .cpuprofile files),\n     BENCH_DOSSIERS, BENCH_STATS_DOSSIERS, BENCH_PROVINCE_DOSSIERS (1000000; 10000000 is the full run)\n\nsee scripts/bench/README.md`;
 }
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
@@ -45,6 +46,8 @@ console.log(
 const startedAt = new Date();
 const outcomes: Outcome[] = [];
 for (const m of selected) {
+  // What one measure left behind must not be collected in the next one's window.
+  await collectGarbage();
   const t0 = performance.now();
   try {
     const result = await m.run(settings);

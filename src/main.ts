@@ -1,9 +1,25 @@
-import { buildApp } from '#app/app.ts';
-import { bootPlatform, startWorkers, stopPlatform } from '#app/bootstrap.ts';
-import { activeDemoProblem, ensureDemo } from '#app/demo.ts';
-import { ConfigError, loadConfig } from '#platform/config.ts';
-import { loggerOptions } from '#platform/logger.ts';
-import { serveMetrics } from '#platform/metrics.ts';
+import module from 'node:module';
+import path from 'node:path';
+
+// tsx turns source maps on for every file, node_modules included: Node then reads and keeps each
+// package's .map file, some megabytes of a commune box's memory that no stack trace of ours needs.
+// Ours (tsx's, inline) are kept. Set before anything else is loaded, hence the imports below.
+module.setSourceMapsSupport(true, { nodeModules: false, generatedCode: false });
+
+const { buildApp } = await import('#app/app.ts');
+const { bootPlatform, startWorkers, stopPlatform } = await import('#app/bootstrap.ts');
+const { activeDemoProblem, ensureDemo } = await import('#app/demo.ts');
+const { ConfigError, loadConfig } = await import('#platform/config.ts');
+const { openDatabase } = await import('#platform/db/client.ts');
+const { loggerOptions } = await import('#platform/logger.ts');
+const { serveMetrics } = await import('#platform/metrics.ts');
+
+// Milliseconds since the process started, at the end of each start-up step: a commune box must be
+// up within seconds of a power cut, and this says which step to look at when it is not.
+const startup: Record<string, number> = { imports: Math.round(performance.now()) };
+const step = (name: string) => {
+  startup[name] = Math.round(performance.now());
+};
 
 /** EX_CONFIG (sysexits.h): the configuration, or what it finds, forbids starting. */
 const EX_CONFIG = 78;
@@ -20,8 +36,15 @@ try {
 }
 
 const logger = loggerOptions(config);
-const platform = await bootPlatform(config);
+const database = await openDatabase({
+  url: config.DATABASE_URL,
+  dataDir: config.DATABASE_URL ? undefined : path.join(config.dataDir, 'pglite'),
+});
+step('database');
+const platform = await bootPlatform(config, { database });
+step('migrations');
 const demo = await ensureDemo(platform);
+step('places and seed');
 if (config.NODE_ENV === 'production') {
   const problem = await activeDemoProblem(platform.database);
   if (problem) {
@@ -31,8 +54,11 @@ if (config.NODE_ENV === 'production') {
   }
 }
 const app = await buildApp(platform, { logger });
+step('app');
 await startWorkers(platform);
+step('workers');
 await app.listen({ host: config.HOST, port: config.PORT });
+step('listening');
 const metrics =
   config.METRICS_PORT === undefined
     ? undefined
@@ -43,7 +69,7 @@ const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.PORT;
 const site = config.PUBLIC_URL.replace(/\/$/, '');
 app.log.info(
-  { port, publicUrl: site, database: platform.database.kind, version: platform.version },
+  { port, publicUrl: site, database: platform.database.kind, version: platform.version, startup },
   'Xã Số is listening',
 );
 if (demo.placesImported) app.log.info('administrative units imported');

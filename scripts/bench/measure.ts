@@ -18,7 +18,8 @@ export interface BenchSettings {
   rounds: number;
 }
 
-export interface MeasureResult {
+/** One figure against its baseline, measured in the same run. */
+export interface Figure {
   value: number;
   unit: string;
   baseline: number;
@@ -28,8 +29,13 @@ export interface MeasureResult {
   higherIsBetter: boolean;
   /** Shown instead of the name when the figure depends on the set-up (e.g. the database kind). */
   label?: string;
+}
+
+export interface MeasureResult extends Figure {
   /** Anything else worth keeping in the JSON report (latencies, raw samples). */
   details?: Record<string, unknown>;
+  /** Further figures of the same run, each reported on its own line. */
+  more?: Figure[];
 }
 
 export interface Measure {
@@ -38,9 +44,18 @@ export interface Measure {
   run(settings: BenchSettings): Promise<MeasureResult>;
 }
 
-export function compare(r: Omit<MeasureResult, 'ratio'>): MeasureResult {
+type Uncompared = Omit<Figure, 'ratio'>;
+
+function ratioOf(r: Uncompared): Figure {
   if (!(r.baseline > 0)) throw new Error(`baseline "${r.baselineLabel}" measured ${r.baseline}: no ratio`);
   return { ...r, ratio: r.value / r.baseline };
+}
+
+export function compare(
+  r: Uncompared & { details?: Record<string, unknown>; more?: Uncompared[] },
+): MeasureResult {
+  const { more, ...main } = r;
+  return { ...ratioOf(main), ...(more ? { more: more.map(ratioOf) } : {}) };
 }
 
 export function median(xs: number[]): number {

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { type MeasureResult, ROOT } from './measure.ts';
+import type { Figure, MeasureResult } from './measure.ts';
+import { ROOT } from './measure.ts';
 
 export const LATEST_JSON = path.join(ROOT, '.data/bench/latest.json');
 
@@ -14,26 +15,31 @@ export function figure(n: number): string {
   return Math.abs(n) >= 100 ? String(Math.round(n)) : String(Number(n.toPrecision(3)));
 }
 
-export function line(name: string, r: MeasureResult): string {
+function oneLine(name: string, r: Figure): string {
   return `${r.label ?? name} ${r.unit}: ${figure(r.value)} | baseline ${r.baselineLabel}: ${figure(r.baseline)} ${r.unit} | ratio ${r.ratio.toFixed(2)}`;
+}
+
+export function line(name: string, r: MeasureResult): string {
+  return [r, ...(r.more ?? [])].map((f) => oneLine(name, f)).join('\n');
 }
 
 const clip = (s: string, max = 60) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 export function table(outcomes: Outcome[]): string {
   const head = ['measure', 'value', 'unit', 'baseline', 'baseline is', 'ratio', 'better'];
-  const rows = outcomes.map((o) =>
+  const row = (name: string, f: Figure) => [
+    f.label ?? name,
+    figure(f.value),
+    f.unit,
+    figure(f.baseline),
+    f.baselineLabel,
+    f.ratio.toFixed(2),
+    f.higherIsBetter ? 'higher' : 'lower',
+  ];
+  const rows = outcomes.flatMap((o) =>
     o.ok
-      ? [
-          o.result.label ?? o.name,
-          figure(o.result.value),
-          o.result.unit,
-          figure(o.result.baseline),
-          o.result.baselineLabel,
-          o.result.ratio.toFixed(2),
-          o.result.higherIsBetter ? 'higher' : 'lower',
-        ]
-      : [o.name, 'FAILED', '', '', clip(o.error.split('\n')[0] ?? ''), '', ''],
+      ? [o.result, ...(o.result.more ?? [])].map((f) => row(o.name, f))
+      : [[o.name, 'FAILED', '', '', clip(o.error.split('\n')[0] ?? ''), '', '']],
   );
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (cells: string[]) =>

@@ -24,6 +24,7 @@ import { z } from 'zod';
 import { anonymous } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import { NotFound, TooManyRequests } from '#platform/errors.ts';
+import { refuseNulBytes } from '#platform/http/nul-bytes.ts';
 import { helmetOptions, PERMISSIONS_POLICY } from '#platform/http/security.ts';
 import { DEFAULT_LOCALE, isLocale } from '#platform/i18n/index.ts';
 import { metricsAuthorized } from '#platform/metrics.ts';
@@ -32,7 +33,14 @@ import '#platform/http/types.ts';
 import { registerAuditRoutes } from '#modules/audit/index.ts';
 import { registerBroadcastRoutes } from '#modules/broadcast/index.ts';
 import { registerCalendarRoutes } from '#modules/calendar/index.ts';
-import { papersPath, registerDocumentRoutes, staffPapersPath } from '#modules/documents/index.ts';
+import {
+  approveAndSignPath,
+  papersPath,
+  registerDocumentRoutes,
+  resultPreviewPath,
+  signingAvailable,
+  staffPapersPath,
+} from '#modules/documents/index.ts';
 import { OneStopSettingsNav, registerDossierRoutes } from '#modules/dossiers/index.ts';
 import { connectDossierOutbox, registerDvcqgRoutes } from '#modules/dvcqg/index.ts';
 import { registerFeedbackRoutes } from '#modules/feedback/index.ts';
@@ -45,7 +53,8 @@ import { registerProcedureRoutes } from '#modules/procedures/index.ts';
 import { isRated, ratingPath, registerRatingRoutes } from '#modules/ratings/index.ts';
 import { registerStatisticsRoutes } from '#modules/statistics/index.ts';
 import type { Platform } from '#platform/platform.ts';
-import { STATIC_DIR } from '#web/assets.ts';
+import { INLINE_CSS_SOURCE, STATIC_DIR } from '#web/assets.ts';
+import { registerCitizenHome } from './citizen-home.tsx';
 import { registerErrorHandlers } from './errors.tsx';
 import { registerHomeRoutes } from './home.tsx';
 
@@ -73,7 +82,7 @@ export async function buildApp(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  await app.register(fastifyHelmet, helmetOptions(config.PUBLIC_URL));
+  await app.register(fastifyHelmet, helmetOptions(config.PUBLIC_URL, [INLINE_CSS_SOURCE]));
   app.addHook('onRequest', (_req, reply, done) => {
     reply.header('permissions-policy', PERMISSIONS_POLICY);
     done();
@@ -113,7 +122,8 @@ export async function buildApp(
   await app.register(fastifySwaggerUi, {
     routePrefix: '/api/docs',
     // Swagger UI adds <style> elements as it runs: allowed on its own pages only (no user data there).
-    transformStaticCSP: (csp) => csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+    // The inline stylesheet's hash goes: beside a hash, browsers ignore 'unsafe-inline'.
+    transformStaticCSP: (csp) => csp.replace(/style-src [^;]*/, "style-src 'self' 'unsafe-inline'"),
   });
   await app.register(fastifyStatic, {
     root: STATIC_DIR,
@@ -175,6 +185,11 @@ export async function buildApp(
     done();
   });
 
+  // A NUL character cannot be stored (PostgreSQL text): a clear 400 here, not a database error later.
+  app.addHook('preHandler', async (req) => {
+    refuseNulBytes(req);
+  });
+
   app.addHook('onResponse', async (req, reply) => {
     platform.metrics.httpDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
@@ -228,6 +243,7 @@ export async function buildApp(
 
   registerHomeRoutes(app);
   registerIdentityRoutes(app, platform);
+  registerCitizenHome(app);
   registerPlaceRoutes(app);
   registerAuditRoutes(app);
   registerNotificationRoutes(app, platform);
@@ -241,6 +257,9 @@ export async function buildApp(
     fees: feesPath,
     rating: ratingPath,
     rated: (ctx, dossierId) => isRated(ctx.db, dossierId),
+    resultPreview: resultPreviewPath,
+    approveAndSign: approveAndSignPath,
+    canSign: signingAvailable(platform),
   });
   // The yearly calendar's page sits among the one-stop settings and shows their nav.
   registerCalendarRoutes(app, { nav: (page) => OneStopSettingsNav({ page }) });

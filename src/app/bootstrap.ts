@@ -21,6 +21,8 @@ import type { Platform } from '#platform/platform.ts';
 import { RateLimiter } from '#platform/rate-limit.ts';
 import { sharedSecret } from '#platform/settings.ts';
 import { blobStoreFromConfig, FileService } from '#platform/storage/index.ts';
+import { UploadQuota } from '#platform/storage/quota.ts';
+import { sweepFiles } from '#platform/storage/sweep.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
@@ -50,6 +52,7 @@ export async function bootPlatform(config: Config, opts: BootOptions = {}): Prom
     limiter: new RateLimiter(database, { clock }),
     floodLimiter: new RateLimiter(database, { floods: true, clock }),
     files: new FileService(blobStoreFromConfig(config), database, config.UPLOAD_MAX_BYTES),
+    uploads: new UploadQuota(database, config.UPLOAD_BYTES_PER_HOUR, clock),
     metrics: createMetrics(),
     jobs: config.JOBS
       ? new Jobs(database, { url: config.DATABASE_URL, onError: (e) => onError('jobs', e) })
@@ -76,6 +79,28 @@ export async function startWorkers(platform: Platform) {
   await startRatingWorkers(platform);
   await startIndicatorWorkers(platform);
   await startDvcqgWorkers(platform);
+  await startFileSweep(platform);
+}
+
+const FILE_SWEEP_QUEUE = 'files.sweep';
+
+/**
+ * Every hour, staged uploads nothing came to use and stray objects in the store are removed
+ * (decision 034); what went is logged as one line.
+ */
+async function startFileSweep(platform: Platform) {
+  const jobs = platform.jobs;
+  if (!jobs) return;
+  await jobs.work(FILE_SWEEP_QUEUE, async () => {
+    const report = await sweepFiles(platform.database, platform.files.blobs, {
+      now: platform.clock.now(),
+      graceMs: platform.config.UPLOAD_GRACE_HOURS * 3600_000,
+    });
+    if (report.removedRows || report.removedBlobs) {
+      console.info(JSON.stringify({ msg: 'files swept', ...report, keys: report.keys.slice(0, 50) }));
+    }
+  });
+  await jobs.schedule(FILE_SWEEP_QUEUE, '17 * * * *');
 }
 
 export async function stopPlatform(platform: Platform) {

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
 import { isDatabaseUnavailable } from '#platform/db/client.ts';
 import {
   AppError,
@@ -9,7 +10,7 @@ import {
   ServiceUnavailable,
   TooManyRequests,
 } from '#platform/errors.ts';
-import { splitMessage } from '#platform/validation.ts';
+import { fieldErrors, splitMessage } from '#platform/validation.ts';
 import { Layout } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
 
@@ -35,6 +36,13 @@ const TITLES: Record<number, Bilingual> = {
   503: { vi: 'Tạm thời gián đoạn', en: 'Temporarily unavailable' },
 };
 
+/**
+ * PostgreSQL's data exceptions that only a value can cause: string too long (22001), numeric out of
+ * range (22003), bad date or time (22007, 22008), interval overflow (22015), a NUL or a character
+ * the encoding lacks (22021, 22P05), text that is not the type asked (22P02).
+ */
+const VALUE_ERRORS = new Set(['22001', '22003', '22007', '22008', '22015', '22021', '22P02', '22P05']);
+
 /** Any error, as the project's own error type. Unknown errors become a 500 with no detail. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
@@ -49,6 +57,18 @@ export function toAppError(error: unknown): AppError {
     );
   }
   if (isDatabaseUnavailable(error)) return new ServiceUnavailable(5);
+  // A schema parsed in a route with .parse() (not the route's own schema): the fields it refused.
+  if (error instanceof ZodError) return new Invalid(fieldErrors(error));
+  // A value the database cannot hold (out of range, not text, not a date): the request's fault.
+  // (Drizzle wraps the driver's error: its code is on the cause.)
+  const sqlState =
+    (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+  if (typeof sqlState === 'string' && VALUE_ERRORS.has(sqlState)) {
+    return new Invalid([], {
+      vi: 'Một giá trị gửi lên nằm ngoài giới hạn hoặc không đúng định dạng.',
+      en: 'A value sent is out of range or not in a valid form.',
+    });
+  }
   const e = error as FastifyError;
   const status = e.statusCode ?? 500;
   if (status === 429) return new TooManyRequests(60);

@@ -39,6 +39,14 @@ export const configSchema = z.object({
     .int()
     .positive()
     .default(10 * 1024 * 1024),
+  // Upload bytes one client (a signed-in person, or an address) may send in an hour (decision 034).
+  UPLOAD_BYTES_PER_HOUR: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(400 * 1024 * 1024),
+  // Staged uploads nothing came to use, and stray objects in the store, are swept after this long.
+  UPLOAD_GRACE_HOURS: z.coerce.number().positive().default(24),
   SMS_ADAPTER: z.enum(['dev', 'http']).default('dev'),
   SMS_HTTP_URL: z.url().optional(),
   SMS_HTTP_TOKEN: z.string().optional(),

@@ -6,6 +6,7 @@ import type { Jobs } from '#platform/jobs.ts';
 import type { Metrics } from '#platform/metrics.ts';
 import type { RateLimiter } from '#platform/rate-limit.ts';
 import type { FileService } from '#platform/storage/index.ts';
+import type { UploadQuota } from '#platform/storage/quota.ts';
 
 /** The technical parts every module's routes and jobs may use. Built once per process. */
 export interface Platform {
@@ -18,6 +19,8 @@ export interface Platform {
   /** Limits on public floods (tracking lookups, HTTP route limits): no database write per request. */
   floodLimiter: RateLimiter;
   files: FileService;
+  /** Upload bytes per client per hour (decision 034). */
+  uploads: UploadQuota;
   metrics: Metrics;
   jobs: Jobs | undefined;
   secrets: { cookie: string; pepper: string };

@@ -77,6 +77,22 @@ describe('rate limiter', () => {
     assert.equal((await limiter.hit('all:ip', 60_000)).count, 4);
   });
 
+  it('when a hit is given back, then the count goes down by one and never below 0', async () => {
+    const key = { key: 'give:1', windowMs: 60_000 };
+    await limiter.countAll([key]);
+    await limiter.countAll([key]);
+    assert.deepEqual(
+      (await limiter.countAll([key])).map((h) => h.count),
+      [3],
+    );
+    await limiter.giveBack([key]);
+    assert.equal((await limiter.hit('give:1', 60_000)).count, 3, 'the given-back hit is gone');
+    for (let i = 0; i < 5; i++) await limiter.giveBack([key]);
+    assert.equal((await limiter.hit('give:1', 60_000)).count, 1, 'never below 0');
+    await limiter.giveBack([{ key: 'give:none', windowMs: 60_000 }]);
+    assert.equal((await limiter.hit('give:none', 60_000)).count, 1, 'a key with no window is left alone');
+  });
+
   describe('flood counters (hits in memory, added to the shared table every second)', () => {
     const count = async (key: string) =>
       (await database.query<{ count: number }>('select count from rate_limits where key = $1', [key]))[0]
@@ -135,6 +151,42 @@ describe('rate limiter', () => {
       assert.deepEqual(await hits(store, 'flood:flaky', 1), [4]);
       await store.close();
       assert.equal(await count('flood:flaky'), 4);
+    });
+
+    it('when a hit is given back before the next sync, then the table never sees it; after it, then the next sync takes it back', async () => {
+      const store = flood(database);
+      const k = { key: 'flood:give', windowMs: 60_000 };
+      await hits(store, 'flood:give', 3);
+      await store.giveBack([k], clock.now());
+      await store.sync();
+      assert.equal(await count('flood:give'), 2, 'the hit and its return cancelled out in memory');
+      await store.giveBack([k], clock.now());
+      assert.deepEqual(await hits(store, 'flood:give', 1), [2], 'counted here at once');
+      await store.giveBack([k], clock.now());
+      await store.giveBack([k], clock.now());
+      await store.sync();
+      assert.equal(await count('flood:give'), 0, 'two hits the table held were taken back');
+      assert.deepEqual(await hits(store, 'flood:give', 1), [1]);
+      await store.close();
+      assert.equal(await count('flood:give'), 1);
+    });
+
+    it('when a hit given back after a sync meets another process’s hits, then no hit is lost and the count never goes below 0', async () => {
+      const a = flood(database);
+      const b = flood(other);
+      const k = { key: 'flood:give-shared', windowMs: 60_000 };
+      await hits(a, 'flood:give-shared', 2);
+      await a.sync();
+      await hits(b, 'flood:give-shared', 3);
+      await b.sync();
+      await a.giveBack([k], clock.now());
+      await a.giveBack([k], clock.now());
+      await a.giveBack([k], clock.now());
+      await a.sync();
+      assert.equal(await count('flood:give-shared'), 3, 'a took back its own 2; it knew of no third');
+      assert.deepEqual(await hits(a, 'flood:give-shared', 1), [4], 'a learnt b’s 3 from its sync');
+      await Promise.all([a.close(), b.close()]);
+      assert.equal(await count('flood:give-shared'), 4);
     });
 
     it('when more keys are hit than a process keeps, then the forgotten keys’ hits still reach the table', async () => {

@@ -8,7 +8,7 @@ export interface Hit {
   resetAt: Date;
 }
 
-interface Counted {
+export interface Counted {
   key: string;
   windowMs: number;
 }
@@ -25,6 +25,11 @@ interface Added extends Counted {
 export interface CounterStore {
   /** One hit on each key, all at once at `now`; the counts after the hit, in the order given. */
   hitAll(keys: Counted[], now: Date): Promise<Hit[]>;
+  /**
+   * Takes back one hit on each key (one counted before its request knew whether it should count),
+   * within the window it was counted in (live at `now`); a count never goes below 0.
+   */
+  giveBack(keys: Counted[], now: Date): Promise<void>;
   reset(key: string): Promise<void>;
   purgeExpired(now: Date): Promise<void>;
   /** Keys with a live window at `now`, for operators and tests. */
@@ -46,6 +51,12 @@ const ADD_HITS = `insert into rate_limits (key, count, reset_at)
     reset_at = case when rate_limits.reset_at <= $4::timestamptz then excluded.reset_at else rate_limits.reset_at end
   returning key, count, reset_at`;
 
+/** `n` hits taken back from each live key (never below 0); a key whose window ended is left alone. */
+const TAKE_BACK = `update rate_limits set count = greatest(0, rate_limits.count - t.n)
+  from unnest($1::text[], $2::int[]) as t(k, n)
+  where rate_limits.key = t.k and rate_limits.reset_at > $3::timestamptz
+  returning key, count, reset_at`;
+
 /**
  * Counters in PostgreSQL, so every app process on one server sees the same count: one statement,
  * one round trip, however many keys. The table is unlogged (migration 0006): a crash forgets counts
@@ -59,6 +70,23 @@ export class SqlCounters implements CounterStore {
       keys.map((k) => ({ ...k, n: 1 })),
       now,
     );
+  }
+
+  async giveBack(keys: Counted[], now: Date) {
+    await this.takeBack(
+      keys.map((k) => ({ ...k, n: 1 })),
+      now,
+    );
+  }
+
+  /** Takes `n` hits back from each key live at `now`; the counts after, by key (keys with no live window absent). */
+  async takeBack(batch: Added[], now: Date): Promise<Map<string, Hit>> {
+    const rows = await this.sql.query<{ key: string; count: number; reset_at: Date }>(
+      TAKE_BACK,
+      [batch.map((b) => b.key), batch.map((b) => b.n), now],
+      'rate_limits_take_back',
+    );
+    return new Map(rows.map((r) => [r.key, { count: r.count, resetAt: new Date(r.reset_at) }]));
   }
 
   /** Adds `n` to each key (each key once) at `now`; the counts after, in the order given. */
@@ -98,7 +126,7 @@ interface Held {
   windowMs: number;
   /** The shared count as the table last answered, this process's hits up to then included. */
   shared: number;
-  /** Hits counted here since. */
+  /** Hits counted here since; below 0 when hits the table already holds were given back since. */
   pending: number;
   resetAt: number;
 }
@@ -137,7 +165,7 @@ export class SyncedCounters implements CounterStore {
     this.held = new LRUCache<string, Held>({
       max: opts.keys ?? HELD_KEYS,
       dispose: (h, key, reason) => {
-        if (reason === 'evict' && h.pending > 0)
+        if (reason === 'evict' && h.pending !== 0)
           this.orphans.push({ key, windowMs: h.windowMs, n: h.pending });
       },
     });
@@ -162,6 +190,15 @@ export class SyncedCounters implements CounterStore {
     });
   }
 
+  /** In memory too: the next sync takes the hit back from the table if it had already added it. */
+  async giveBack(keys: Counted[], at: Date) {
+    const now = at.getTime();
+    for (const { key } of keys) {
+      const h = this.held.get(key);
+      if (h && h.resetAt > now && h.shared + h.pending > 0) h.pending--;
+    }
+  }
+
   /** Adds the hits counted here since the last sync to the table and learns the shared counts. */
   sync(): Promise<void> {
     const run = this.syncing.then(() => this.syncOnce());
@@ -180,25 +217,42 @@ export class SyncedCounters implements CounterStore {
       taken.set(key, h.pending);
       batch.push({ key, windowMs: h.windowMs, n: h.pending });
     }
-    if (batch.length === 0) return;
-    const merged = mergeByKey(batch);
-    let counts: Hit[];
+    const merged = mergeByKey(batch).filter((b) => b.n !== 0);
+    if (merged.length === 0) return;
+    // Hits given back after the last sync added them are taken back from the table: rare (a hit
+    // and its return usually fall between two syncs and cancel out), so a second statement only then.
+    const added = merged.filter((b) => b.n > 0);
+    const returned = merged.filter((b) => b.n < 0).map((b) => ({ ...b, n: -b.n }));
+    const counts = new Map<string, Hit>();
     try {
-      counts = await this.shared.add(merged, this.clock.now());
+      const now = this.clock.now();
+      const [plus, minus] = await Promise.all([
+        added.length ? this.shared.add(added, now) : Promise.resolve([]),
+        returned.length ? this.shared.takeBack(returned, now) : Promise.resolve(new Map<string, Hit>()),
+      ]);
+      added.forEach((b, i) => {
+        const count = plus[i];
+        if (count) counts.set(b.key, count);
+      });
+      for (const [key, count] of minus) counts.set(key, count);
     } catch (e) {
-      // Nothing was added: held keys keep their pending hits, orphans wait for the next sync.
+      // Nothing is known to be added: held keys keep their pending hits, orphans wait for the next sync.
       this.orphans.unshift(...orphans);
       throw e;
     }
-    merged.forEach((b, i) => {
+    for (const b of merged) {
       const h = this.held.peek(b.key);
-      const count = counts[i];
-      if (!h || !count) return;
-      // Hits counted while the statement ran stay pending.
-      h.pending = Math.max(0, h.pending - (taken.get(b.key) ?? 0));
-      h.shared = count.count;
-      h.resetAt = count.resetAt.getTime();
-    });
+      if (!h) continue;
+      // Hits counted (or given back) while the statement ran stay pending.
+      h.pending -= taken.get(b.key) ?? 0;
+      const count = counts.get(b.key);
+      if (count) {
+        h.shared = count.count;
+        h.resetAt = count.resetAt.getTime();
+      } else {
+        h.shared = Math.max(0, h.shared + (taken.get(b.key) ?? 0));
+      }
+    }
   }
 
   async reset(key: string) {
@@ -253,6 +307,14 @@ export class MemoryCounters implements CounterStore {
       this.windows.set(key, hit);
       return { ...hit };
     });
+  }
+
+  async giveBack(keys: Counted[], at: Date) {
+    const now = at.getTime();
+    for (const { key } of keys) {
+      const w = this.windows.get(key);
+      if (w && w.resetAt.getTime() > now && w.count > 0) this.windows.set(key, { ...w, count: w.count - 1 });
+    }
   }
 
   async reset(key: string) {
@@ -348,6 +410,23 @@ export class RateLimiter {
       .filter((h, i) => h.count > (checks[i]?.max ?? 0))
       .map((h) => Math.max(1, Math.ceil((h.resetAt.getTime() - now.getTime()) / 1000)));
     return { allowed: refused.length === 0, retryAfterSeconds: Math.max(0, ...refused) };
+  }
+
+  /**
+   * Count one hit on each key and return the counts, for a caller that decides itself what they
+   * allow (a limit that depends on another key's count). Same store, same cost as `allowAll`.
+   */
+  countAll(keys: Counted[]): Promise<Hit[]> {
+    return this.hitAll(keys, this.clock.now());
+  }
+
+  /**
+   * Take back one hit on each key: for a hit counted before the request knew whether it should
+   * count (a tracking guess, counted first so that parallel requests cannot all pass the check, and
+   * given back when the proof was right). In memory for flood limits, like the hit itself.
+   */
+  giveBack(keys: Counted[]): Promise<void> {
+    return this.store.giveBack(keys, this.clock.now());
   }
 
   reset(key: string) {

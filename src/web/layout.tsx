@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { Actor } from '#platform/auth/actor.ts';
 import type { Locale, T } from '#platform/i18n/index.ts';
-import { CSS_HREF } from './assets.ts';
+import { CSS_HREF, INLINE_CSS } from './assets.ts';
 
 export interface PageCtx {
   t: T;
@@ -10,6 +10,8 @@ export interface PageCtx {
   csrf: string;
   /** The current path with its query, for the language switch. */
   url: string;
+  /** A first visit: the stylesheet goes inline, and its file after the content (see assets.ts). */
+  inlineCss: boolean;
 }
 
 function langHref(url: string, lang: string) {
@@ -34,7 +36,12 @@ export function Layout({
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${t('web:site')}`}</title>
-        <link rel="stylesheet" href={CSS_HREF} />
+        {page.inlineCss ? (
+          // Inline HTML, not text: the CSS must reach the browser byte for byte (its CSP hash).
+          <style dangerouslySetInnerHTML={{ __html: INLINE_CSS }} />
+        ) : (
+          <link rel="stylesheet" href={CSS_HREF} />
+        )}
         {/* No favicon: saves a request and a 404 on every first visit. */}
         <link rel="icon" href="data:," />
       </head>
@@ -72,6 +79,8 @@ export function Layout({
         </header>
         <main id="main">{children}</main>
         <footer>{t('web:footer')}</footer>
+        {/* After the content: fetched once the page is painted, and kept for the next visits. */}
+        {page.inlineCss && <link rel="stylesheet" href={CSS_HREF} />}
       </body>
     </html>
   );

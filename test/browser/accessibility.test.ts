@@ -137,6 +137,11 @@ const PAGES: Record<string, PageSpec> = {
     who: 'anyone',
     url: (d) => `/tra-cuu?ma=${enc(d.dossier)}&so=${OUTPUT_APPLICANT.phone.slice(-4)}`,
   },
+  '/tra-cuu/rut': {
+    who: 'anyone',
+    url: (d) => `/tra-cuu/rut?ma=${enc(d.dossier)}&so=${OUTPUT_APPLICANT.phone.slice(-4)}`,
+  },
+  '/cong-dan/ho-so/:code/rut': { who: 'citizen', url: (d) => `/cong-dan/ho-so/${enc(d.dossier)}/rut` },
   '/quan-tri/ho-so': { who: 'commune' },
   '/quan-tri/ho-so/moi': { who: 'commune' },
   '/quan-tri/ho-so/:code': { who: 'commune', url: (d) => `/quan-tri/ho-so/${enc(d.dossier)}` },
@@ -171,6 +176,13 @@ const PAGES: Record<string, PageSpec> = {
   '/chi-so': { who: 'anyone' },
   '/quan-tri/chi-so/mo-hinh': { who: 'province' },
   '/quan-tri/chi-so/mo-hinh/:kind/:code': { who: 'province', linkedFrom: '/quan-tri/chi-so/mo-hinh' },
+  '/quan-tri/dvcqg': { who: 'province' },
+  '/quan-tri/dvcqg/don-vi': { who: 'province' },
+  '/quan-tri/dvcqg/don-vi/:code': { who: 'province', url: (d) => `/quan-tri/dvcqg/don-vi/${d.commune}` },
+  '/quan-tri/dvcqg/trang-thai': { who: 'province' },
+  '/quan-tri/dvcqg/thu-tuc': { who: 'province' },
+  '/quan-tri/dvcqg/danh-muc': { who: 'province' },
+  '/quan-tri/dvcqg/doi-soat': { who: 'province' },
 };
 
 /** Machine formats, known by their address: JSON API, feeds, files. */
@@ -185,6 +197,7 @@ const EXCLUDED: Record<string, string> = {
   '/phan-anh/anh/:id': 'a report’s photo (JPEG)',
   '/quan-tri/ho-so/:code/tep/:fileId': 'a dossier’s uploaded file',
   '/quan-tri/thu-tuc/xuat': 'the catalogue as a JSON download',
+  '/dvcqg/tep/:code/:fileId': 'a dossier’s paper for the national portal to download, by a signed link',
 };
 
 interface Finding {

@@ -97,6 +97,27 @@ export interface PageLoadTransfer {
   acceptEncoding: string | undefined;
 }
 
+/** Where the journeys' screenshots go (`.artefacts/` is ignored by git; CI may keep it). */
+export const SCREENSHOTS_DIR = path.join(ROOT, '.artefacts', 'screenshots');
+
+/**
+ * A journey's screenshots, at the phone's width, numbered in the order taken:
+ * `.artefacts/screenshots/<journey>/01-<step>.png`. Made afresh each run.
+ */
+export function screenshots(journey: string) {
+  const dir = path.join(SCREENSHOTS_DIR, journey);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  let n = 0;
+  return async (page: Page, step: string) => {
+    n += 1;
+    await page.screenshot({
+      path: path.join(dir, `${String(n).padStart(2, '0')}-${step}.png`),
+      fullPage: true,
+    });
+  };
+}
+
 /**
  * Load `url` in `page` with the HTTP cache off and add up the bytes that came over the network for
  * every request the load made (document, stylesheets, scripts, fonts, images), as Chromium counts

@@ -222,7 +222,7 @@ async function upload(t: TestApp, name: string) {
   return t.platform.files.save(Readable.from([pdf]), { originalName: name });
 }
 
-export type Stage = 'submitted' | 'received' | 'supplement' | 'approved' | 'returned' | 'refused';
+export type Stage = 'submitted' | 'received' | 'supplement' | 'pending' | 'approved' | 'returned' | 'refused';
 
 /**
  * A dossier filed online for OUTPUT_PROCEDURE, taken through the workflow up to `stage` by the
@@ -272,6 +272,7 @@ export async function fileDossier(t: TestApp, s: OutputSetup, stage: Stage, opts
     },
   );
   await act(s.specialist.ctx, s.deps, code, { type: 'submit_for_approval' });
+  if (stage === 'pending') return code;
   await act(s.approver.ctx, s.deps, code, { type: 'approve' });
   if (stage === 'approved') return code;
   await act(s.desk.ctx, s.deps, code, { type: 'result_ready' });

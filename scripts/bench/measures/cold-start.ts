@@ -1,21 +1,7 @@
-import { configSchema } from '#platform/config.ts';
 import { freePort, timeStart } from '../children.ts';
 import { scratchDir } from '../cleanup.ts';
 import { compare, databaseKind, type Measure, median } from '../measure.ts';
-
-const APP = 'src/main.ts';
-const BARE = 'scripts/bench/bare-http-main.ts';
-
-/**
- * The environment of this run without any app setting, so a developer's .env-style exports
- * (JOBS=false, NODE_ENV=production…) do not change what is measured. DATABASE_URL stays: it
- * picks the database, and the result is labelled with it.
- */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(configSchema.shape)) if (key !== 'DATABASE_URL') delete env[key];
-  return { ...env, ...extra };
-}
+import { APP, appEnv, BARE, NODE_FLAGS } from './app-process.ts';
 
 export const coldStart: Measure = {
   name: 'cold-start',
@@ -27,8 +13,8 @@ export const coldStart: Measure = {
     try {
       const start = async (script: string, timeoutSeconds = s.startTimeoutSeconds) => {
         const port = await freePort();
-        const env = childEnv({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
-        return timeStart(script, env, port, timeoutSeconds);
+        const env = appEnv({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' });
+        return (await timeStart(script, env, port, timeoutSeconds, NODE_FLAGS)).ms;
       };
 
       // Unmeasured first starts: the app's fills the data folder (migrations, the country's
@@ -52,7 +38,14 @@ export const coldStart: Measure = {
         baseline: median(bareMs),
         baselineLabel: 'tsx + bare node http',
         higherIsBetter: false,
-        details: { database: kind, starts: s.starts, appMs, baselineMs: bareMs, firstStartMs },
+        details: {
+          database: kind,
+          nodeFlags: NODE_FLAGS,
+          starts: s.starts,
+          appMs,
+          baselineMs: bareMs,
+          firstStartMs,
+        },
       });
     } finally {
       await scratch.remove();

@@ -5,6 +5,7 @@ import type { Platform } from '#platform/platform.ts';
 import { Field, Form, Select } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
+import { type BufferedFile, formOf, inMemory, multipartForm } from '#web/multipart.ts';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { getCommune, requireOperator } from './broadcast.access.ts';
 import type { BroadcastDeps } from './broadcast.audio.ts';
@@ -73,11 +74,20 @@ export function registerBulletinPages(root: FastifyInstance, platform: Platform)
       await scope.register(fastifyMultipart, { limits: { fileSize: platform.config.UPLOAD_MAX_BYTES } });
     }
     const maxBytes = platform.config.UPLOAD_MAX_BYTES;
-    const upload = { preValidation: recordingUpload(maxBytes) };
+    // The one recording into memory (bounded by the upload cap), through the shared reader.
+    const upload = {
+      preValidation: multipartForm({
+        files: 1,
+        fileBytes: maxBytes,
+        fields: 20,
+        fieldBytes: 20_000,
+        file: inMemory(maxBytes),
+      }),
+    };
     scope.get('/quan-tri/loa/xa/:code/ban-tin/moi', (req, reply) => renderCompose(req, reply, deps, empty));
     scope.post('/quan-tri/loa/xa/:code/ban-tin/moi', upload, (req, reply) => {
       const { code } = codeParam.parse(req.params);
-      const recording = recordings.get(req);
+      const recording = formOf<BufferedFile>(req).files[0]?.value;
       return handleForm(
         req,
         reply,
@@ -92,7 +102,8 @@ export function registerBulletinPages(root: FastifyInstance, platform: Platform)
               },
             ]);
           }
-          const b = await createBulletin(req.ctx(), deps, code, { ...input, upload: recording?.audio });
+          const audio = recording && recording.data.length > 0 ? recording.data : undefined;
+          const b = await createBulletin(req.ctx(), deps, code, { ...input, upload: audio });
           return `/quan-tri/loa/ban-tin/${b.id}`;
         },
         (state, status) => renderCompose(req, reply, deps, state, status),
@@ -302,34 +313,4 @@ async function scheduleWarnings(
     }
   }
   return [...new Set(warnings)];
-}
-
-const recordings = new WeakMap<FastifyRequest, { audio: Buffer | undefined; tooLarge: boolean }>();
-
-/**
- * Reads a bulletin form sent as multipart: the fields become `req.body` (so the CSRF check that
- * follows sees `_csrf`), the one recording is kept in memory (bounded by the upload cap).
- */
-function recordingUpload(maxBytes: number) {
-  return async function preValidation(req: FastifyRequest) {
-    if (!req.isMultipart()) return;
-    const fields: Record<string, string> = {};
-    let audio: Buffer | undefined;
-    let tooLarge = false;
-    const parts = req.parts({
-      limits: { fileSize: maxBytes, files: 1, fields: 20, fieldSize: 20_000 },
-      throwFileSizeLimit: false,
-    } as Parameters<FastifyRequest['parts']>[0]);
-    for await (const part of parts) {
-      if (part.type === 'file') {
-        const data = await part.toBuffer();
-        if (part.file.truncated) tooLarge = true;
-        else if (part.filename && data.length > 0) audio = data;
-      } else if (typeof part.value === 'string') {
-        fields[part.fieldname] = part.value;
-      }
-    }
-    req.body = fields;
-    recordings.set(req, { audio, tooLarge });
-  };
 }

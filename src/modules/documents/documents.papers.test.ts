@@ -190,6 +190,60 @@ describe('papers of a dossier: who may download them, what they say', { skip: po
     assert.equal(unknown.statusCode, 404);
   });
 
+  it('when the approver signs the result, then the applicant gets the SMS the approval promised, with a link that downloads it, and the timeline says to download it', async () => {
+    const code = await fileDossier(t, s, 'approved');
+    const approverCookie = await t.signIn(s.approver.username);
+    const form = await t.formToken(`/quan-tri/ho-so/${encodeURIComponent(code)}/giay-to`, approverCookie);
+    const signed = await t.app.inject({
+      method: 'POST',
+      url: `/quan-tri/ho-so/${encodeURIComponent(code)}/ket-qua/ky`,
+      headers: { cookie: form.cookie },
+      payload: { _csrf: form.csrf },
+    });
+    assert.equal(signed.statusCode, 303, signed.body);
+    // Until 2026-12-04 nothing was sent when the result was signed or ready.
+    const sms = await t.platform.database.query<{ body: string; template: string }>(
+      'select body, template from notifications where recipient = $1 and body like $2 order by id',
+      [OUTPUT_APPLICANT.phone, `%${code}%`],
+    );
+    assert.equal(sms.at(-1)?.template, 'dossiers.result_online');
+    const body = sms.at(-1)?.body ?? '';
+    assert.match(
+      body,
+      new RegExp(`^Hồ sơ ${code.replace(/\./g, '\\.')} đã có kết quả\\. Tải kết quả tại: http`),
+    );
+    const link = new URL(/https?:\/\/\S+/.exec(body)?.[0] ?? 'http://x/');
+    const download = await t.app.inject({ url: link.pathname + link.search });
+    assert.equal(download.statusCode, 200, download.body);
+    assert.equal(verifyPdf(download.rawPayload).valid, true, 'the signed result, without sign-in or proof');
+    const forged = await t.app.inject({ url: `${link.pathname}?t=${'A'.repeat(22)}` });
+    assert.equal(forged.statusCode, 404, 'the link token is the proof');
+    // Signed again (replaced): no second message.
+    const again = await t.formToken(`/quan-tri/ho-so/${encodeURIComponent(code)}/giay-to`, approverCookie);
+    const resigned = await t.app.inject({
+      method: 'POST',
+      url: `/quan-tri/ho-so/${encodeURIComponent(code)}/ket-qua/ky`,
+      headers: { cookie: again.cookie },
+      payload: { _csrf: again.csrf, replace: '1' },
+    });
+    assert.equal(resigned.statusCode, 303);
+    const after = await t.platform.database.query<{ n: number }>(
+      "select count(*)::int as n from notifications where template = 'dossiers.result_online' and body like $1",
+      [`%${code}%`],
+    );
+    assert.equal(after[0]?.n, 1);
+    // The timeline says how this result is delivered: downloaded, not collected at the commune.
+    const track = await t.app.inject({
+      url: `/tra-cuu?ma=${encodeURIComponent(code)}&so=4321`,
+      remoteAddress: '198.51.100.91',
+    });
+    assert.match(
+      track.body,
+      /Đã có kết quả, đã ký số\. Bạn tải kết quả ở mục &quot;Giấy tờ của hồ sơ&quot;\./,
+    );
+    assert.doesNotMatch(track.body, /Mời bạn nhận kết quả tại/);
+  });
+
   it('when the daily sweep finds a dossier late, then form 04 is issued once and emailed with a link that needs no sign-in', async () => {
     const code = await fileDossier(t, s, 'received');
     now.at = new Date('2026-12-10T00:00:00Z');

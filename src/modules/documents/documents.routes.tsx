@@ -4,11 +4,13 @@ import { getProcedure } from '#modules/procedures/index.ts';
 import { Invalid, NotFound } from '#platform/errors.ts';
 import { Form } from '#web/form.tsx';
 import { Layout, type PageCtx } from '#web/layout.tsx';
+import { type BufferedFile, formOf, inMemory, multipartForm } from '#web/multipart.ts';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import * as q from './documents.queries.ts';
 import { registerRegisterRoutes } from './documents.register.tsx';
 import {
   accessDossier,
+  approveAndSign,
   availablePapers,
   type DocumentsDeps,
   PAPERS,
@@ -76,31 +78,17 @@ function sendPdf(reply: FastifyReply, bytes: Uint8Array, name: string, inline = 
 }
 
 const MAX_UPLOAD = 10 * 1024 * 1024;
-const uploads = new WeakMap<FastifyRequest, { file?: Buffer; name?: string }>();
 
-/** One PDF into memory (documents are small), the other fields into req.body for the CSRF check. */
-async function readUpload(req: FastifyRequest) {
-  if (!req.isMultipart()) return;
-  const fields: Record<string, string> = {};
-  const out: { file?: Buffer; name?: string } = {};
-  for await (const part of req.parts({ limits: { fileSize: MAX_UPLOAD, files: 1, fields: 10 } })) {
-    if (part.type === 'file') {
-      const buf = await part.toBuffer();
-      if (part.file.truncated) {
-        throw new Invalid([
-          { field: 'file', vi: 'Tệp lớn hơn 10 MB.', en: 'The file is larger than 10 MB.' },
-        ]);
-      }
-      if (part.filename) {
-        out.file = buf;
-        out.name = part.filename;
-      }
-    } else if (typeof part.value === 'string') {
-      fields[part.fieldname] = part.value;
-    }
+/** One PDF into memory (documents are small), through the shared reader. */
+const readUpload = multipartForm({ files: 1, fileBytes: MAX_UPLOAD, fields: 10, file: inMemory(MAX_UPLOAD) });
+
+/** The PDF sent to the verify page; a file over the limit is refused as before. */
+function uploadedPdf(req: FastifyRequest): Buffer | undefined {
+  const file = formOf<BufferedFile>(req).files[0]?.value;
+  if (file?.tooLarge) {
+    throw new Invalid([{ field: 'file', vi: 'Tệp lớn hơn 10 MB.', en: 'The file is larger than 10 MB.' }]);
   }
-  req.body = fields;
-  uploads.set(req, out);
+  return file?.data;
 }
 
 const VERDICT_CLASS: Record<VerifyOutcome['verdict'], string> = {
@@ -189,7 +177,10 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
     '/ho-so/:code/giay-to/:paper.pdf',
     { config: { rateLimit: { max: 60, timeWindow: 60_000 } } },
     async (req, reply) => {
-      const { code, paper } = PaperParams.parse(req.params);
+      // A paper not in the list is a page that does not exist.
+      const params = PaperParams.safeParse(req.params);
+      if (!params.success) throw new NotFound();
+      const { code, paper } = params.data;
       const proof = ProofQuery.parse(req.query);
       const d = await accessDossier(req.ctx(), deps, code, { phone4: proof.so, token: proof.t });
       const bytes = await renderPaper(req.ctx(), deps, d, paper);
@@ -321,6 +312,11 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
         ) : d.decision !== 'approved' ? (
           <p>{t('documents:staff.notApproved')}</p>
         ) : null}
+        {d.step === 'pending_approval' && approver && (
+          <p>
+            <a href={`${staffBase}/ket-qua/xem-truoc.pdf`}>{t('documents:staff.previewDraft')}</a>
+          </p>
+        )}
         {d.decision === 'approved' &&
           (approver ? (
             <>
@@ -353,6 +349,22 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
     const { code } = CodeParams.parse(req.params);
     const bytes = await previewResult(req.ctx(), deps, code);
     return sendPdf(reply, bytes, `xem-truoc-ket-qua-${code}.pdf`, true);
+  });
+
+  /** The approver's one step from the dossier's page: approve, then sign; back to the dossier. */
+  app.post('/quan-tri/ho-so/:code/phe-duyet-ky', async (req, reply) => {
+    const { code } = CodeParams.parse(req.params);
+    const expected = Number((req.body as { expected?: string } | undefined)?.expected);
+    const r = await approveAndSign(req.ctx(), deps, code, {
+      expected: Number.isSafeInteger(expected) && expected > 0 ? expected : undefined,
+    });
+    if (r.failure) {
+      // Approved, not signed: the papers page, which has the signing button, says why.
+      const page = await pageCtx(req, reply);
+      const reason = page.locale === 'en' ? r.failure.en : r.failure.vi;
+      return staffPage(req, reply, page.t('dossiers:approve.signFailed', { reason }));
+    }
+    return reply.redirect(`/quan-tri/ho-so/${encodeURIComponent(r.code)}?ok=approve_sign`, 303);
   });
 
   app.post('/quan-tri/ho-so/:code/ket-qua/ky', async (req, reply) => {
@@ -484,9 +496,12 @@ export function registerDocumentRoutes(app: FastifyInstance, deps: DocumentsDeps
     '/xac-thuc-van-ban',
     { preValidation: readUpload, config: { rateLimit: { max: 20, timeWindow: 60_000 } } },
     async (req, reply) => {
-      const up = uploads.get(req) ?? {};
       try {
-        return verifyPage(req, reply, await verifyUpload(req.ctx(), deps, up.file ?? new Uint8Array()));
+        return verifyPage(
+          req,
+          reply,
+          await verifyUpload(req.ctx(), deps, uploadedPdf(req) ?? new Uint8Array()),
+        );
       } catch (e) {
         if (!(e instanceof Invalid)) throw e;
         const page = await pageCtx(req, reply);

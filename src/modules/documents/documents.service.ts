@@ -2,7 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual, type X509Certificate } from 'n
 import { Readable } from 'node:stream';
 import { recordAudit } from '#modules/audit/index.ts';
 import { provinceCalendar } from '#modules/calendar/index.ts';
-import { type DossierDeps, track } from '#modules/dossiers/index.ts';
+import { act, type DossierDeps, markResultIssued, track } from '#modules/dossiers/index.ts';
 import { enqueue } from '#modules/notifications/index.ts';
 import { findPlaceById, type Place } from '#modules/places/index.ts';
 import { statutoryDueAt } from '#modules/procedures/index.ts';
@@ -158,6 +158,11 @@ export async function authorityIssuer(ctx: Ctx, placeId: number): Promise<Issuer
 
 export function trackingUrl(deps: Pick<DocumentsDeps, 'publicUrl'>, code: string) {
   return `${deps.publicUrl.replace(/\/$/, '')}/tra-cuu?ma=${encodeURIComponent(code)}`;
+}
+
+/** The signed result's PDF, opened by a link token: the link the result SMS carries. */
+export function resultDownloadUrl(deps: Pick<DocumentsDeps, 'publicUrl' | 'linkSecret'>, code: string) {
+  return `${deps.publicUrl.replace(/\/$/, '')}/ho-so/${encodeURIComponent(code)}/giay-to/ket-qua.pdf?t=${linkToken(deps.linkSecret, 'dossier', code)}`;
 }
 
 export function verifyUrl(deps: Pick<DocumentsDeps, 'publicUrl'>, id: string) {
@@ -530,9 +535,12 @@ function yearOf(at: Date) {
   return Number(vnParts(at).year);
 }
 
-/** What the approver sees before signing: the result drawn without a number or signature box. */
+/**
+ * What the approver reads before approving and signing: the result drawn without a number or a
+ * signature, from the moment the dossier waits for approval.
+ */
 export async function previewResult(ctx: Ctx, deps: DocumentsDeps, code: string) {
-  const d = await resultDossier(ctx, code);
+  const d = await resultDossier(ctx, code, { draft: true });
   const now = ctx.clock.now();
   const issuer = await authorityIssuer(ctx, d.unitId);
   return renderResult({
@@ -549,7 +557,8 @@ export async function previewResult(ctx: Ctx, deps: DocumentsDeps, code: string)
   });
 }
 
-async function resultDossier(ctx: Ctx, code: string) {
+/** The dossier whose result an approver of its unit signs (approved), or reads as a draft (waiting for approval too). */
+async function resultDossier(ctx: Ctx, code: string, opts: { draft?: boolean } = {}) {
   const staff = requireStaff(ctx.actor);
   const d = await getDossierRecord(ctx.db, { code });
   if (!staffMaySee(staff, d)) throw new Forbidden();
@@ -559,6 +568,7 @@ async function resultDossier(ctx: Ctx, code: string) {
       en: 'Only an approver of the deciding unit signs results.',
     });
   }
+  if (opts.draft && d.step === 'pending_approval') return d;
   if (d.decision !== 'approved') {
     throw new Conflict({
       vi: 'Hồ sơ chưa được phê duyệt: chưa có kết quả để ký.',
@@ -670,7 +680,39 @@ export async function signResult(
     documentId: id,
     sha256: file.sha256,
   });
+  // Signed and issued here, the result is ready now, to download: the dossier says so, and the
+  // applicant gets the SMS with the link (the approval's message promised it).
+  await markResultIssued(ctx, deps.dossiers, d.code, resultDownloadUrl(deps, d.code));
   return doc;
+}
+
+/**
+ * The approver's step in one (issue 14 item 5): approve the dossier, then sign its result. The
+ * approval is the dossiers module's action (its own transaction, checked against the page the
+ * approver saw: `expected`); the signature cannot share it (a remote signer may take a while). So a
+ * failed signature leaves the dossier approved and says so; signing again is one button on the
+ * papers page. Refused before anything is written when no certificate is configured.
+ */
+export async function approveAndSign(
+  ctx: Ctx,
+  deps: DocumentsDeps,
+  code: string,
+  input: { expected?: number | undefined },
+): Promise<{ code: string; signed: IssuedDocument | null; failure?: Conflict['detail'] }> {
+  if (!deps.signer()) {
+    throw new Conflict({
+      vi: 'Chưa cấu hình chứng thư số để ký (SIGNING_P12_PATH): hãy bấm "Phê duyệt" và ký kết quả giấy.',
+      en: 'No signing certificate is configured (SIGNING_P12_PATH): press "Approve" and sign the paper result.',
+    });
+  }
+  const approved = await act(ctx, deps.dossiers, code, { type: 'approve', expected: input.expected });
+  const done = approved.dossier.code;
+  try {
+    return { code: done, signed: await signResult(ctx, deps, done) };
+  } catch (e) {
+    if (e instanceof Conflict) return { code: done, signed: null, failure: e.detail };
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

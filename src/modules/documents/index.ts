@@ -22,12 +22,14 @@ declare module '#platform/events.ts' {
 export { proofQuery } from './documents.routes.tsx';
 export {
   accessDossier,
+  approveAndSign,
   authorityIssuer,
   checkLinkToken,
   type DocumentsDeps,
   deskIssuer,
   linkToken,
   type Proof,
+  resultDownloadUrl,
   signResult,
   trackingUrl,
   verifyIssued,
@@ -66,6 +68,22 @@ export function papersPath(code: string, phone4?: string) {
 /** A dossier's papers page in the back office (forms, the result and its signature). */
 export function staffPapersPath(code: string) {
   return `/quan-tri/ho-so/${encodeURIComponent(code)}/giay-to`;
+}
+
+/** The draft result, unsigned, for the approver to read before approving. */
+export function resultPreviewPath(code: string) {
+  return `/quan-tri/ho-so/${encodeURIComponent(code)}/ket-qua/xem-truoc.pdf`;
+}
+
+/** Where the approver's "approve and sign" form posts (`approveAndSign`). */
+export function approveAndSignPath(code: string) {
+  return `/quan-tri/ho-so/${encodeURIComponent(code)}/phe-duyet-ky`;
+}
+
+/** Whether results can be signed here: a certificate is configured (or the demo one may be made). */
+export function signingAvailable(platform: Platform): () => boolean {
+  const signer = signerFromConfig(platform.config, platform.clock);
+  return () => signer() !== undefined;
 }
 
 /**

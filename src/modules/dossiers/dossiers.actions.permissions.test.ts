@@ -253,7 +253,7 @@ describe('who may take each workflow action', () => {
     assert.equal(rows[0]?.n, 1);
   });
 
-  it('when the whole journey runs, then the clock starts at receipt, pauses for the supplement, and one SMS goes out per status change', async () => {
+  it('when the whole journey runs, then the clock starts at receipt, pauses for the supplement, and one SMS goes out per status change and when the result is ready', async () => {
     const phone = '0912000777';
     const code = created(
       await apiSubmit(t, {
@@ -302,6 +302,8 @@ describe('who may take each workflow action', () => {
         'dossiers.supplement_requested',
         'dossiers.in_progress',
         'dossiers.approved',
+        // The result is ready (status 9 still): the message the approval promised (issue 14 item 6).
+        'dossiers.result_ready',
         'dossiers.returned',
       ],
     );

@@ -57,8 +57,10 @@ export interface ActOptions {
   asApplicant?: boolean;
   /** Files brought with a supplement. */
   files?: DocumentFile[];
-  /** The system (the daily sweep). */
+  /** The system (the daily sweep; a result issued electronically). */
   system?: boolean;
+  /** result_ready: the result was signed here; the SMS carries this link to download it. */
+  download?: string;
 }
 
 export interface ActResult {
@@ -67,7 +69,9 @@ export interface ActResult {
   available: Exclude<ActionType, 'submit'>[];
 }
 
-type Input = ActionInput | { type: 'overdue'; note?: string | undefined; expected?: undefined };
+type Input =
+  | ActionInput
+  | { type: 'overdue' | 'result_ready'; note?: string | undefined; expected?: undefined };
 
 /** '17:00 ngày 05/03/2026': a due time in a refusal's words. */
 const dueWords = (at: Date | null | undefined) => (at ? formatDue(at).replace(' ', ' ngày ') : '');
@@ -190,6 +194,7 @@ export async function act(
     const receivingPlace = input.type === 'receive' ? receivingGrant(ctx.actor, state.unit.path) : undefined;
     if (receivingPlace) payload.unitName = receivingPlace.placeName;
     if (input.type === 'overdue' && !note) note = `Quá hạn từ ${formatDue(d.dueAt)}`;
+    if (input.type === 'result_ready' && opts.download) payload.delivery = 'online';
     const actorCols = opts.system ? SYSTEM_ACTOR : actorColumns(ctx.actor, opts.asApplicant);
     // The log row is append-only: its status_after (and the due time it announces) come from folding
     // the action in first.
@@ -230,12 +235,16 @@ export async function act(
       ...(receivingPlace ? { receivedPlaceId: receivingPlace.placeId } : {}),
     };
     await q.saveProjection(tx, d.id, proj);
-    const key = templateFor(state.status, after, input.type);
+    const key = templateFor(state.status, after, input.type, { online: payload.delivery === 'online' });
     if (key) messages.push({ key, actionId: row.id });
     const dossier = { ...d, ...proj };
     // The extension's message gives the reason the specialist wrote in the draft.
     const reason = input.type === 'extension_approved' ? (state.extension?.reason ?? note) : note;
-    await queueMessages(tx, ctx.db, deps, dossier, messages, { due, note: reason });
+    await queueMessages(tx, ctx.db, deps, dossier, messages, {
+      due,
+      note: reason,
+      vars: opts.download ? { ket_qua: opts.download } : {},
+    });
     await runChangeStatements(tx, changeFacts(dossier, row, after));
     return { dossier, state: after, who, rules: ruleContext(after, procedure, cal, now) };
   });
@@ -332,6 +341,24 @@ async function actionPayload(
     payload.files = files.map((f) => ({ documentId: f.documentId, fileId: f.fileId, name: f.name }));
   }
   return { payload, files };
+}
+
+/**
+ * The documents module signed and issued the dossier's result: it is ready now, to download. Marks
+ * `result_ready` as the system (payload `delivery: 'online'`) and queues the SMS with `download`, the
+ * link the documents module made (a link token: no sign-in, no proof). Only from `decided`: a result
+ * signed again later, or after the desk marked a paper result ready, changes nothing here.
+ */
+export async function markResultIssued(ctx: Ctx, deps: DossierDeps, code: string, download: string) {
+  const d = await q.findDossierByCode(ctx.db, code);
+  if (d?.step !== 'decided') return undefined;
+  try {
+    return await act(ctx, deps, d.code, { type: 'result_ready' }, { system: true, download });
+  } catch (e) {
+    // Someone moved it meanwhile (the desk marked it ready): nothing left to mark.
+    if (e instanceof Conflict) return undefined;
+    throw e;
+  }
 }
 
 /**

@@ -24,7 +24,7 @@ import {
   TrackingOut,
 } from './dossiers.schemas.ts';
 import { submitDossier } from './dossiers.submit.ts';
-import { multipartBody, multipartDeferred, uploadsOf, uploadsRecorded } from './dossiers.uploads.ts';
+import { multipartApi, multipartDeferred, uploadsOf, uploadsRecorded } from './dossiers.uploads.ts';
 import { timelineText } from './dossiers.views.tsx';
 import { mayView } from './dossiers.workflow.ts';
 
@@ -92,9 +92,9 @@ export function registerDossierApi(root: FastifyInstance, platform: Platform, de
 /** The applicant's side: file a dossier, track it, send a supplement. */
 function registerPublicApi(root: FastifyInstance, platform: Platform, deps: DossierDeps) {
   const app = root.withTypeProvider<ZodTypeProvider>();
-  const upload = multipartBody(platform.files, platform.config.UPLOAD_MAX_BYTES);
+  const upload = multipartApi(platform);
   // A new dossier writes its files' rows in its own statement.
-  const submission = multipartDeferred(platform.files, platform.config.UPLOAD_MAX_BYTES);
+  const submission = multipartDeferred(platform);
 
   app.post(
     '/api/v1/dossiers',
@@ -194,7 +194,7 @@ function registerPublicApi(root: FastifyInstance, platform: Platform, deps: Doss
   app.post(
     '/api/v1/dossiers/:code/supplements',
     {
-      preValidation: upload,
+      ...upload,
       config: { rateLimit: { max: 30, timeWindow: 10 * 60_000 } },
       schema: {
         tags: ['dossiers'],
@@ -209,11 +209,16 @@ function registerPublicApi(root: FastifyInstance, platform: Platform, deps: Doss
     async (req) => {
       const up = uploadsOf(req);
       if (up.errors.length) throw new Invalid(up.errors);
+      const files = submissionFrom({}, up.uploads).files;
       const r = await sendSupplement(req.ctx(), deps, req.params.code, {
         phone4: req.body.phone4,
         note: req.body.note,
-        files: submissionFrom({}, up.uploads).files,
+        files,
       });
+      uploadsRecorded(
+        req,
+        files.map((f) => f.fileId),
+      );
       return actionResult(req.locale, r);
     },
   );

@@ -23,6 +23,12 @@ export interface DossierLinkSources {
   rating(code: string, phone4?: string): string;
   /** Whether the applicant has rated the dossier: its pages link to the rating until then. */
   rated(ctx: Ctx, dossierId: number): Promise<boolean>;
+  /** The draft result (PDF, unsigned), for the approver to read before approving. */
+  resultPreview(code: string): string;
+  /** Where the approver's "approve and sign" form posts: the approval, then the signature. */
+  approveAndSign(code: string): string;
+  /** Whether results can be signed here (a signing certificate is configured). */
+  canSign(): boolean;
 }
 
 /** What the pages need: the use cases' dependencies and the links to the other modules' pages. */

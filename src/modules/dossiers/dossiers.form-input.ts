@@ -81,10 +81,10 @@ export function messageOf(page: PageCtx, e: unknown): string | undefined {
   return undefined;
 }
 
-/** The upload limit as the forms state it, and the preValidation that streams a form's files. */
+/** The upload limit as the forms state it, and the route hooks that stream a form's files. */
 export function uploadLimits(platform: Platform) {
   return {
     maxMb: Math.round(platform.config.UPLOAD_MAX_BYTES / 1024 / 1024),
-    upload: { preValidation: multipartBody(platform.files, platform.config.UPLOAD_MAX_BYTES) },
+    upload: multipartBody(platform),
   };
 }

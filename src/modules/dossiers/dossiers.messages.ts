@@ -45,6 +45,7 @@ addMessages('dossiers', {
       approve: 'Lãnh đạo đã ký duyệt. Đang chuẩn bị kết quả.',
       reject: 'Hồ sơ không được giải quyết.',
       result_ready: 'Đã có kết quả. Mời bạn nhận kết quả tại {{unit}}.',
+      result_readyOnline: 'Đã có kết quả, đã ký số. Bạn tải kết quả ở mục "Giấy tờ của hồ sơ".',
       result_returned: 'Đã trả kết quả. Cảm ơn bạn.',
       withdraw: 'Hồ sơ đã được rút theo yêu cầu của người nộp.',
       stop: 'Hồ sơ bị dừng xử lý.',
@@ -158,6 +159,55 @@ addMessages('dossiers', {
       mine: 'Hồ sơ của tôi',
       mineNone: 'Bạn chưa có hồ sơ nào gắn với số điện thoại này.',
       withdraw: 'Rút hồ sơ',
+    },
+    next: {
+      title: 'Việc tiếp theo:',
+      submitted: 'bộ phận một cửa kiểm tra và tiếp nhận hồ sơ.',
+      received: 'bộ phận một cửa (hoặc lãnh đạo) phân công cán bộ xử lý.',
+      in_progress: '{{name}} xử lý hồ sơ, rồi trình lãnh đạo ký duyệt.',
+      in_progressNobody: 'bộ phận một cửa (hoặc lãnh đạo) phân công cán bộ xử lý.',
+      pending_approval: 'lãnh đạo xem dự thảo kết quả, phê duyệt và ký số.',
+      pending_approvalPaper: 'lãnh đạo xem hồ sơ và phê duyệt.',
+      supplement_requested: 'chờ công dân gửi giấy tờ bổ sung (trên trang tra cứu hoặc tại quầy).',
+      decidedSign:
+        'lãnh đạo ký số kết quả (trang Giấy tờ và kết quả). Khi ký xong, công dân nhận tin nhắn kèm đường tải kết quả.',
+      decidedPaper: 'bộ phận một cửa (hoặc cán bộ chuyên môn) báo kết quả đã sẵn sàng để công dân đến nhận.',
+      decidedRejected: 'bộ phận một cửa chuyển văn bản trả lời cho công dân.',
+      result_ready: 'bộ phận một cửa trả kết quả khi công dân đến nhận.',
+      result_readyOnline:
+        'kết quả đã ký số; công dân đã được nhắn tin kèm đường tải kết quả. Bộ phận một cửa ghi nhận đã trả kết quả.',
+      closed: 'không còn việc gì: hồ sơ đã kết thúc.',
+      signNow: 'Ký số kết quả ngay',
+    },
+    approve: {
+      preview: 'Xem trước kết quả (bản dự thảo, chưa ký)',
+      sign: 'Phê duyệt và ký số kết quả',
+      signHint:
+        'Một bước: ghi nhận phê duyệt, ký kết quả bằng chứng thư số và gửi tin nhắn cho công dân kèm đường tải kết quả.',
+      onlyHint: 'Chỉ phê duyệt; ký kết quả sau, ở trang Giấy tờ và kết quả.',
+      done: 'Đã phê duyệt và ký số kết quả. Công dân đã được nhắn tin kèm đường tải kết quả.',
+      signFailed:
+        'Đã phê duyệt, nhưng chưa ký được kết quả: {{reason}} Bấm "Ký số và ban hành kết quả" để thử lại.',
+    },
+    mine: {
+      for: 'Cho: {{name}}',
+      by: 'Người nộp: {{name}}',
+      submitted: 'Nộp ngày {{at}}',
+      due: 'hẹn trả {{at}}',
+      code: 'Mã hồ sơ: {{code}}',
+      all: 'Xem tất cả hồ sơ của tôi',
+    },
+    withdraw: {
+      ask: 'Không cần giải quyết hồ sơ này nữa?',
+      title: 'Rút hồ sơ?',
+      means:
+        'Rút hồ sơ là bạn đề nghị cơ quan dừng và không giải quyết hồ sơ này nữa. Hồ sơ kết thúc ngay khi bạn xác nhận.',
+      final: 'Không thể hoàn tác: hồ sơ đã rút không mở lại được.',
+      again: 'Nếu sau này vẫn cần, bạn phải nộp một hồ sơ mới từ đầu.',
+      fees: 'Nếu bạn đã nộp phí, lệ phí, hãy hỏi bộ phận một cửa của xã về khoản đã nộp.',
+      back: 'Không rút, quay lại hồ sơ',
+      confirm: 'Tôi hiểu, rút hồ sơ này',
+      done: 'Đã rút hồ sơ theo yêu cầu của bạn.',
     },
     links: {
       papers: 'Giấy tờ của hồ sơ (PDF)',
@@ -303,6 +353,8 @@ addMessages('dossiers', {
       approve: 'The leader approved it. The result is being prepared.',
       reject: 'The request was rejected.',
       result_ready: 'The result is ready. Please collect it at {{unit}}.',
+      result_readyOnline:
+        'The result is ready and digitally signed. Download it under "Papers of the dossier".',
       result_returned: 'The result was handed over. Thank you.',
       withdraw: 'The dossier was withdrawn at the applicant’s request.',
       stop: 'Processing was stopped.',
@@ -415,6 +467,55 @@ addMessages('dossiers', {
       mine: 'My dossiers',
       mineNone: 'No dossier is linked to this phone number yet.',
       withdraw: 'Withdraw the dossier',
+    },
+    next: {
+      title: 'Next:',
+      submitted: 'the one-stop desk checks and receives the dossier.',
+      received: 'the desk (or the leader) assigns a specialist.',
+      in_progress: '{{name}} handles the dossier, then submits it for the leader’s approval.',
+      in_progressNobody: 'the desk (or the leader) assigns a specialist.',
+      pending_approval: 'the leader reads the draft result, approves and signs it.',
+      pending_approvalPaper: 'the leader reviews and approves the dossier.',
+      supplement_requested: 'waiting for the citizen’s documents (from the tracking page or at the desk).',
+      decidedSign:
+        'the leader signs the result (papers and result page). Once signed, the citizen gets a text message with the download link.',
+      decidedPaper: 'the desk (or the specialist) marks the result ready for the citizen to collect.',
+      decidedRejected: 'the desk hands the written answer to the citizen.',
+      result_ready: 'the desk hands the result over when the citizen comes.',
+      result_readyOnline:
+        'the result is signed; the citizen has a text message with the download link. The desk records the hand-over.',
+      closed: 'nothing: the dossier is closed.',
+      signNow: 'Sign the result now',
+    },
+    approve: {
+      preview: 'Preview the result (draft, unsigned)',
+      sign: 'Approve and sign the result',
+      signHint:
+        'One step: records the approval, signs the result with your certificate and texts the citizen the download link.',
+      onlyHint: 'Approve only; sign the result later, on the papers and result page.',
+      done: 'Approved and signed. The citizen has been sent a text message with the download link.',
+      signFailed:
+        'Approved, but the result could not be signed: {{reason}} Press "Sign and issue the result" to try again.',
+    },
+    mine: {
+      for: 'For: {{name}}',
+      by: 'Filed by: {{name}}',
+      submitted: 'Filed {{at}}',
+      due: 'due {{at}}',
+      code: 'Dossier code: {{code}}',
+      all: 'See all my dossiers',
+    },
+    withdraw: {
+      ask: 'No longer need this dossier?',
+      title: 'Withdraw the dossier?',
+      means:
+        'Withdrawing asks the office to stop and not decide this dossier. The dossier ends as soon as you confirm.',
+      final: 'This cannot be undone: a withdrawn dossier cannot be reopened.',
+      again: 'If you need it later, you must file a new dossier from the start.',
+      fees: 'If you have paid a fee, ask the commune’s one-stop desk about it.',
+      back: 'Do not withdraw, go back',
+      confirm: 'I understand, withdraw this dossier',
+      done: 'The dossier was withdrawn at your request.',
     },
     links: {
       papers: 'Papers of the dossier (PDF)',

@@ -6,7 +6,7 @@ import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { listQueue, type QueuePage } from './dossiers.read.ts';
 import { QueueQuery } from './dossiers.schemas.ts';
-import { StatusTag, when } from './dossiers.views.tsx';
+import { StatusTag, stepNote, when } from './dossiers.views.tsx';
 
 /** The staff queue: my work / open / finished, filters, search, keyset pages. */
 
@@ -76,8 +76,12 @@ function QueueTable({ page, rows, now }: { page: PageCtx; rows: QueuePage['rows'
               </td>
               <td>
                 <StatusTag page={page} status={r.status} />
-                <br />
-                <small class="muted">{t(`dossiers:step.${r.step}`)}</small>
+                {stepNote(page, r.status, r.step) && (
+                  <>
+                    <br />
+                    <small class="muted">{stepNote(page, r.status, r.step)}</small>
+                  </>
+                )}
               </td>
               <td>
                 {when(r.dueAt)}

@@ -80,6 +80,48 @@ describe('the staff queue', () => {
     assert.deepEqual(codesOf(lead.rows), [codes.pending]);
   });
 
+  it('when a step only repeats its status, then the queue and the dossier page say it once (no “Đang xử lý Đang xử lý”)', async () => {
+    const cookie = await t.signIn('desk_a');
+    const record = async (code: string) => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/quan-tri/ho-so/${encodeURIComponent(code)}`,
+        headers: { cookie },
+      });
+      const line = /<p><span class="tag status-\d+">[\s\S]*?<\/p>/.exec(res.body)?.[0] ?? '';
+      return line
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+    };
+    assert.equal(await record(codes.assigned as string), 'Đang xử lý');
+    assert.equal(
+      await record(codes.pending as string),
+      'Đang xử lý Chờ lãnh đạo ký duyệt',
+      'a step that adds something stays',
+    );
+    assert.equal(await record(codes.returned as string), 'Đã trả kết quả Trước hạn');
+    assert.equal(await record(codes.received as string), 'Đã tiếp nhận Đã tiếp nhận, chờ phân công');
+    const queue = await t.app.inject({
+      method: 'GET',
+      url: '/quan-tri/ho-so?view=open',
+      headers: { cookie },
+    });
+    const row = (code: string) =>
+      (
+        new RegExp(`<tr data-code="${code.replace(/\./g, '\\.')}">([\\s\\S]*?)</tr>`).exec(queue.body)?.[1] ??
+        ''
+      )
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ');
+    assert.equal(
+      row(codes.assigned as string).match(/Đang xử lý/g)?.length,
+      1,
+      row(codes.assigned as string),
+    );
+    assert.match(row(codes.pending as string), /Đang xử lý Chờ lãnh đạo ký duyệt/);
+  });
+
   it('when filtering open, closed, by status or procedure, then only matching dossiers come back; commune B sees none of A’s', async () => {
     const open = await list(staffActor(ids.desk, 'receptionist'), { view: 'open' });
     assert.equal(open.rows.length, 4);

@@ -1,7 +1,8 @@
+import { isIPv6 } from 'node:net';
 import { provinceCalendar } from '#modules/calendar/index.ts';
 import { requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
-import { Forbidden, NotFound, TooManyRequests, Unauthorized } from '#platform/errors.ts';
+import { Forbidden, Invalid, NotFound, TooManyRequests, Unauthorized } from '#platform/errors.ts';
 import { phoneSchema } from '#platform/validation.ts';
 import { dbCache } from './dossiers.cache.ts';
 import { dossierClock, ruleContext } from './dossiers.clock.ts';
@@ -27,9 +28,26 @@ import {
  * here writes to this module's tables; the tracking lookup only counts its flood limits.
  */
 
+const DAY_MS = 24 * 3_600_000;
+
+/**
+ * The limits on the tracking proof (the code and the last 4 digits of the phone: 10,000 values).
+ * Codes are sequential, so anyone can name a day's dossiers; a limit on a code alone would let a
+ * stranger lock its owner out. So guesses are limited by where they come from, and a right proof is
+ * never refused unless its own address floods. The odds are in the module's README.
+ */
 export const TRACK_LIMITS = {
-  perIp: { max: 60, windowMs: 15 * 60_000 },
-  perCode: { max: 30, windowMs: 60 * 60_000 },
+  /** Every lookup from one address, right or wrong: a flood. */
+  perAddress: { max: 60, windowMs: 15 * 60_000 },
+  /** Wrong guesses from one address, whatever the code. */
+  guessesPerAddress: { max: 30, windowMs: DAY_MS },
+  /** Wrong guesses on one code from one address; fewer while the code is under attack. */
+  guessesPerCodeAndAddress: { max: 10, underAttack: 3, windowMs: DAY_MS },
+  /**
+   * Wrong guesses on one code from everywhere: never a wall (that is how an owner was locked out),
+   * only the sign that the code is under attack, which shrinks each address's guesses on it.
+   */
+  guessesPerCode: { underAttackAfter: 30, windowMs: DAY_MS },
 };
 
 const notFound = () => new NotFound({ vi: 'Không tìm thấy hồ sơ này.', en: 'No such dossier.' });
@@ -111,17 +129,34 @@ function encodeCursor(row: q.QueueRow, closed: boolean, anywhere: boolean) {
   return `${anywhere ? 'a' : ''}${closed ? String(row.id) : `${row.sortAtUs}_${row.id}`}`;
 }
 
+/** Microseconds from 1970 the queue's times can hold (some 285 years either way). */
+const MAX_CURSOR_US = 2n ** 53n;
+
+/** A page link that names no row the queue could hold: a bilingual 400, not a database error. */
+const badCursor = () =>
+  new Invalid([
+    {
+      field: 'after',
+      vi: 'Liên kết trang không hợp lệ. Hãy mở lại danh sách từ trang đầu.',
+      en: 'The page link is not valid. Open the list again from its first page.',
+    },
+  ]);
+
 function decodeCursor(raw: string | undefined, closed: boolean) {
   if (!raw) return undefined;
   const s = raw.startsWith('a') ? raw.slice(1) : raw;
   if (closed) {
     const id = Number(s);
-    return Number.isSafeInteger(id) ? { id } : undefined;
+    if (!/^\d{1,16}$/.test(s) || !Number.isSafeInteger(id)) throw badCursor();
+    return { id };
   }
   const [us, id] = s.split('_');
-  return us && /^-?\d{1,19}$/.test(us) && Number.isSafeInteger(Number(id))
-    ? { sortAtUs: us, id: Number(id) }
-    : undefined;
+  if (!us || !id || !/^-?\d{1,19}$/.test(us) || !/^\d{1,16}$/.test(id) || !Number.isSafeInteger(Number(id))) {
+    throw badCursor();
+  }
+  const big = BigInt(us);
+  if (big > MAX_CURSOR_US || big < -MAX_CURSOR_US) throw badCursor();
+  return { sortAtUs: us, id: Number(id) };
 }
 
 /**
@@ -217,6 +252,8 @@ export interface PublicView {
     dueAt: Date | null;
     /** payment_requested: what is owed; payment_received: what was paid, in đồng. */
     amount: number | null;
+    /** result_ready: the result was signed and issued here, to download (else: collect it). */
+    online: boolean;
   }[];
   /** What the applicant may do now (send a supplement, withdraw). */
   available: ActionType[];
@@ -262,6 +299,7 @@ export async function publicView(ctx: Ctx, d: q.TrackedDossier, actions?: Action
           channel: p.channel ?? null,
           dueAt: p.dueAt ? new Date(p.dueAt) : null,
           amount: typeof p.amount === 'number' ? p.amount : null,
+          online: p.delivery === 'online',
         };
       }),
     available: availableActions(state, { kind: 'applicant' }),
@@ -270,24 +308,90 @@ export async function publicView(ctx: Ctx, d: q.TrackedDossier, actions?: Action
   };
 }
 
-/** Both counters are counted on every lookup, found or not (so they say nothing about the code). */
-async function limitTracking(deps: DossierDeps, ip: string, code: string) {
-  const r = await deps.limiter.allowAll([
-    { key: `dossiers:track:ip:${ip}`, ...TRACK_LIMITS.perIp },
-    { key: `dossiers:track:code:${code}`, ...TRACK_LIMITS.perCode },
+/**
+ * Where a lookup comes from, as the limits count it: an IPv4 address, or an IPv6 address's /64 (one
+ * subscriber's network; a host holds a whole /64, so counting single IPv6 addresses would give an
+ * attacker billions of fresh budgets).
+ */
+export function addressOf(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped?.[1]) return mapped[1];
+  if (isIPv6(ip)) {
+    const [head = '', tail = ''] = ip.toLowerCase().split('::');
+    const left = head ? head.split(':') : [];
+    const right = tail ? tail.split(':') : [];
+    const groups = ip.includes('::')
+      ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
+      : left;
+    return `${groups
+      .slice(0, 4)
+      .map((g) => g.replace(/^0+(?=.)/, ''))
+      .join(':')}::/64`;
+  }
+  return ip;
+}
+
+const tooManyLookups = (retryAfterSeconds: number) =>
+  new TooManyRequests(retryAfterSeconds, {
+    vi: 'Đã tra cứu sai hoặc quá nhiều lần từ mạng này. Vui lòng thử lại sau, hoặc đăng nhập bằng số điện thoại để xem hồ sơ của mình mà không cần mã.',
+    en: 'Too many lookups, or wrong ones, from this network. Please try again later, or sign in with your phone number to see your dossiers without the code.',
+  });
+
+/**
+ * One lookup, counted before the read on every key at once, found or not (so the counts say nothing
+ * about the code): the address's lookups, and as a guess — by the address, on the code by the
+ * address, on the code by everyone. Counted first, so that parallel guesses cannot all pass the
+ * check; a right proof gives its guess back (`right()`), so an owner's lookups never use up a
+ * guess. All in the flood limiter's memory: no database round trip (decision 016).
+ */
+async function countLookup(deps: DossierDeps, ip: string, code: string) {
+  const L = TRACK_LIMITS;
+  const addr = addressOf(ip);
+  const guesses = [
+    { key: `dossiers:track:guess-ip:${addr}`, windowMs: L.guessesPerAddress.windowMs },
+    { key: `dossiers:track:guess-pair:${code}@${addr}`, windowMs: L.guessesPerCodeAndAddress.windowMs },
+    { key: `dossiers:track:guess-code:${code}`, windowMs: L.guessesPerCode.windowMs },
+  ];
+  const [lookups, byAddress, byPair, byCode] = await deps.limiter.countAll([
+    { key: `dossiers:track:ip:${addr}`, windowMs: L.perAddress.windowMs },
+    ...guesses,
   ]);
-  if (!r.allowed) throw new TooManyRequests(r.retryAfterSeconds);
+  const underAttack = (byCode?.count ?? 0) > L.guessesPerCode.underAttackAfter;
+  const pairMax = underAttack ? L.guessesPerCodeAndAddress.underAttack : L.guessesPerCodeAndAddress.max;
+  const over = (
+    [
+      [lookups, L.perAddress.max],
+      [byAddress, L.guessesPerAddress.max],
+      [byPair, pairMax],
+    ] as const
+  ).filter(([h, max]) => (h?.count ?? 0) > max);
+  if (over.length > 0) {
+    // Refused unseen: not a guess.
+    await deps.limiter.giveBack(guesses);
+    // Windows follow the limiter's clock (the platform's), not the machine's.
+    const now = deps.limiter.clock.now().getTime();
+    const wait = Math.max(...over.map(([h]) => Math.ceil(((h?.resetAt.getTime() ?? 0) - now) / 1000)));
+    throw tooManyLookups(Math.max(1, wait));
+  }
+  return { right: () => deps.limiter.giveBack(guesses) };
+}
+
+/** The proof holds: exactly four digits, and the applicant's phone ends with them. */
+function proves(phone: string | undefined, phone4: string) {
+  return phone !== undefined && /^\d{4}$/.test(phone4) && phone.endsWith(phone4);
 }
 
 /**
  * The tracking proof: the dossier code and the last four digits of the applicant's phone. Rate
- * limited by address and by code; a wrong code and a wrong phone get the same answer.
+ * limited by where the guesses come from (`countLookup`); a wrong code and a wrong phone get the
+ * same answer.
  */
 export async function findTracked(ctx: Ctx, deps: DossierDeps, code: string, phone4: string) {
   const c = code.trim().toUpperCase();
-  await limitTracking(deps, ctx.meta.ip, c);
+  const lookup = await countLookup(deps, ctx.meta.ip, c);
   const d = await q.findDossierByCode(ctx.db, c);
-  if (!d?.applicantPhone.endsWith(phone4)) throw trackingMiss();
+  if (!d || !proves(d.applicantPhone, phone4)) throw trackingMiss();
+  await lookup.right();
   return d;
 }
 
@@ -300,16 +404,17 @@ export async function findTracked(ctx: Ctx, deps: DossierDeps, code: string, pho
 const trackedViews = dbCache<{ version: string; view: PublicView }>(PLACE_TTL_MS, 10_000);
 
 /**
- * The tracking lookup: both counters first (flood limits, see `RateLimiter`), then one read, which
+ * The tracking lookup: the limits first (`countLookup`, in memory), then one read, which
  * sends the dossier and its log only when the view this process holds is out of date.
  */
 export async function track(ctx: Ctx, deps: DossierDeps, code: string, phone4: string) {
   const c = code.trim().toUpperCase();
   const views = trackedViews.of(ctx.db);
   const held = views.get(c);
-  await limitTracking(deps, ctx.meta.ip, c);
+  const lookup = await countLookup(deps, ctx.meta.ip, c);
   const row = await q.findTrackedRow(ctx.sql, c, held?.version ?? null);
-  if (!row?.applicant_phone.endsWith(phone4)) throw trackingMiss();
+  if (!row || !proves(row.applicant_phone, phone4)) throw trackingMiss();
+  await lookup.right();
   if (held && held.version === row.version) return held.view;
   const found = q.trackedFromRow(row);
   if (!found) throw new Error(`dossier ${c} came back without its log`);
@@ -318,10 +423,55 @@ export async function track(ctx: Ctx, deps: DossierDeps, code: string, phone4: s
   return view;
 }
 
+/**
+ * The e-form fields that name whom a dossier is for, in the catalogue's names: the child of a birth
+ * registration, the deceased of a death registration, the person an extract or a correction is
+ * about, a household business; a marriage names both. Without one, the dossier is the applicant's own.
+ */
+const SUBJECT_FIELDS: readonly (readonly string[])[] = [
+  ['childName'],
+  ['deceasedName'],
+  ['personName'],
+  ['groomName', 'brideName'],
+  ['businessName'],
+];
+
+/** Whom a dossier is for, by name, when its e-form says it is someone other than the applicant. */
+export function subjectOf(formData: Record<string, unknown>): string | undefined {
+  for (const fields of SUBJECT_FIELDS) {
+    const names = fields
+      .map((f) => formData[f])
+      .filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+    if (names.length === fields.length) return names.map((n) => n.trim()).join(' và ');
+  }
+  return undefined;
+}
+
+/** A citizen's dossier as their list shows it: what, for whom, where it stands; the code last. */
+export interface MyDossier {
+  code: string;
+  procedureName: string;
+  /** Whom it is for, when not the applicant. */
+  subject: string | undefined;
+  applicantName: string;
+  status: number;
+  submittedAt: Date;
+  dueAt: Date | null;
+}
+
 /** A signed-in citizen's dossiers: filed from the account, or under the phone they proved. */
-export async function listMine(ctx: Ctx) {
+export async function listMine(ctx: Ctx, limit = 50): Promise<MyDossier[]> {
   if (ctx.actor.kind !== 'citizen') throw new Unauthorized();
-  return q.listForCitizen(ctx.db, ctx.actor.citizenId, ctx.actor.phone);
+  const rows = await q.listForCitizen(ctx.db, ctx.actor.citizenId, ctx.actor.phone, limit);
+  return rows.map((d) => ({
+    code: d.code,
+    procedureName: d.procedureName,
+    subject: subjectOf(d.formData),
+    applicantName: d.applicantName,
+    status: d.status,
+    submittedAt: d.submittedAt,
+    dueAt: d.dueAt,
+  }));
 }
 
 /** A signed-in citizen's own dossier, as the tracking page shows it. */

@@ -149,6 +149,9 @@ export const SMS_TEMPLATE_KEYS = [
   'payment_requested',
   'payment_received',
   'extended',
+  'result_ready',
+  'result_online',
+  'rating_invite',
 ] as const;
 export type SmsTemplateKey = (typeof SMS_TEMPLATE_KEYS)[number];
 

@@ -18,9 +18,13 @@ import type { DossierState, NationalStatus } from './dossiers.workflow.ts';
  */
 
 /**
- * Default texts of the status messages. An administrator may replace any of them (stored in
- * dossier_sms_templates) and choose to send it without diacritics. Kept short: with diacritics an
- * SMS segment holds 70 characters.
+ * Default texts of the messages about a dossier. **One rule for accents**: every text is written in
+ * Vietnamese with its diacritics (unaccented Vietnamese is ambiguous, and hard for people new to
+ * reading on a phone). Sending a text without them is the province admin's choice, per text
+ * (`/quan-tri/mot-cua/tin-nhan`, stored in dossier_sms_templates with the edits), where the page
+ * shows the segments both ways: with diacritics an SMS segment holds 70 characters (67 once split),
+ * without 160. Kept short for that reason. The rating invitation (ratings module) is one of these
+ * texts, so it follows the same rule and the same switch.
  */
 export const DEFAULT_TEMPLATES: Record<SmsTemplateKey, string> = {
   submitted: 'Hồ sơ {ma_ho_so} đã được gửi, chờ xã tiếp nhận. Theo dõi: {tra_cuu}',
@@ -37,9 +41,24 @@ export const DEFAULT_TEMPLATES: Record<SmsTemplateKey, string> = {
   payment_requested: 'Hồ sơ {ma_ho_so}: {ly_do} Nộp tại xã hoặc chuyển khoản: {tra_cuu}',
   payment_received: 'Hồ sơ {ma_ho_so} đã nộp đủ phí, lệ phí. Cảm ơn bạn.',
   extended: 'Xin lỗi: hồ sơ {ma_ho_so} cần thêm thời gian. Hẹn trả kết quả mới: {ngay_hen}. Lý do: {ly_do}',
+  result_ready: 'Hồ sơ {ma_ho_so} đã có kết quả. Mời bạn mang giấy hẹn đến bộ phận một cửa để nhận.',
+  result_online: 'Hồ sơ {ma_ho_so} đã có kết quả. Tải kết quả tại: {ket_qua}',
+  rating_invite: 'Hồ sơ {ma_ho_so} đã trả kết quả. Mời bạn đánh giá mức độ hài lòng: {danh_gia}',
 };
 
-export const TEMPLATE_VARIABLES = ['ma_ho_so', 'thu_tuc', 'ngay_hen', 'ly_do', 'tra_cuu'] as const;
+/**
+ * `ket_qua`: the link to download a result issued here (result_online); `danh_gia`: the link to rate
+ * the service (rating_invite). Both carry a link token, so they open without signing in.
+ */
+export const TEMPLATE_VARIABLES = [
+  'ma_ho_so',
+  'thu_tuc',
+  'ngay_hen',
+  'ly_do',
+  'tra_cuu',
+  'ket_qua',
+  'danh_gia',
+] as const;
 export type TemplateVars = Record<(typeof TEMPLATE_VARIABLES)[number], string>;
 
 /** Example values for the admin page's segment count. */
@@ -49,6 +68,8 @@ export const SAMPLE_VARS: TemplateVars = {
   ngay_hen: '17:00 13/03/2026',
   ly_do: 'Giấy chứng sinh bị mờ',
   tra_cuu: 'https://xaso.vn/tra-cuu?ma=20.06541-260302-0012',
+  ket_qua: 'https://xaso.vn/ho-so/20.06541-260302-0012/giay-to/ket-qua.pdf?t=Zq3v9TgH1kRb0sWmXy2a4c',
+  danh_gia: 'https://xaso.vn/ho-so/20.06541-260302-0012/danh-gia?t=Zq3v9TgH1kRb0sWmXy2a4c',
 };
 
 /**
@@ -73,8 +94,15 @@ export function templateFor(
   before: NationalStatus | null,
   after: DossierState,
   actionType: string,
+  opts: { online?: boolean } = {},
 ): SmsTemplateKey | undefined {
   if (actionType === 'overdue') return 'overdue';
+  // The result is ready (the status stays 9): the promise of the "approved" message. A rejection
+  // said everything in its own message.
+  if (actionType === 'result_ready') {
+    if (after.decision !== 'approved') return undefined;
+    return opts.online ? 'result_online' : 'result_ready';
+  }
   if (actionType === 'extension_approved') return 'extended';
   if (before === after.status) return undefined;
   // Back from 6: the payment is the news, not the status the dossier returns to.
@@ -100,6 +128,27 @@ export interface Message {
   actionId: number;
 }
 
+/** What a message is filled with beyond the dossier: the due time, the reason, the links. */
+export interface MessageExtra {
+  due: Date | null;
+  note?: string | null;
+  vars?: Partial<Pick<TemplateVars, 'ket_qua' | 'danh_gia'>>;
+}
+
+/**
+ * A message about a dossier that another module sends (the rating invitation): the text as the
+ * admin edited it, or the default, filled in, without diacritics if the admin chose so.
+ */
+export function dossierMessage(
+  db: Db,
+  deps: Pick<DossierDeps, 'publicUrl'>,
+  d: Pick<DossierRow, 'code' | 'procedureName'>,
+  key: Extract<SmsTemplateKey, 'rating_invite'>,
+  vars: MessageExtra['vars'],
+) {
+  return renderMessage(db, db, deps, d, key, { due: null, vars });
+}
+
 /** '17:00 05/03/2026', Vietnam time, as the messages write a due time. */
 export function formatDue(due: Date | null) {
   return due ? formatDateTime(due) : '';
@@ -122,7 +171,7 @@ export async function renderMessage(
   deps: Pick<DossierDeps, 'publicUrl'>,
   d: Pick<DossierRow, 'code' | 'procedureName'>,
   key: SmsTemplateKey,
-  extra: { due: Date | null; note?: string | null },
+  extra: MessageExtra,
 ) {
   const edited = await templates.get(cacheDb, 'all', async () => {
     return new Map((await q.listTemplates(db)).map((t) => [t.key, t]));
@@ -134,6 +183,9 @@ export async function renderMessage(
     ngay_hen: formatDue(extra.due),
     ly_do: extra.note ?? '',
     tra_cuu: trackingUrl(deps, d.code),
+    ket_qua: '',
+    danh_gia: '',
+    ...extra.vars,
   };
   return renderTemplate(t?.body ?? DEFAULT_TEMPLATES[key], vars, t?.plain ?? false);
 }
@@ -145,7 +197,7 @@ export async function queueMessages(
   deps: Pick<DossierDeps, 'publicUrl'>,
   d: Pick<DossierRow, 'code' | 'procedureName' | 'applicantPhone'>,
   messages: Message[],
-  extra: { due: Date | null; note?: string | null },
+  extra: MessageExtra,
 ) {
   for (const m of messages) {
     await enqueue(tx, {

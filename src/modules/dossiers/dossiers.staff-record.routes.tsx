@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { hasRole } from '#platform/auth/actor.ts';
 import { AppError, Invalid, NotFound } from '#platform/errors.ts';
 import type { Platform } from '#platform/platform.ts';
 import { blankToUndefined, parse } from '#platform/validation.ts';
@@ -10,6 +11,7 @@ import { act } from './dossiers.actions.ts';
 import type { DossierPageDeps } from './dossiers.deps.ts';
 import { type Body, submissionFrom, uploadLimits } from './dossiers.form-input.ts';
 import { DossierLinks, staffLinks } from './dossiers.links.tsx';
+import { ApproveAndSign, NextStep } from './dossiers.next-step.tsx';
 import { getStaffFile, getStaffView, type StaffView } from './dossiers.read.ts';
 import { ActionInput } from './dossiers.schemas.ts';
 import { uploadsOf } from './dossiers.uploads.ts';
@@ -19,6 +21,7 @@ import {
   DocumentInputs,
   FormMessage,
   StatusTag,
+  stepNote,
   tr,
   when,
 } from './dossiers.views.tsx';
@@ -35,17 +38,22 @@ function ActionForm({
   type,
   errors,
   maxMb,
+  secondary = false,
 }: {
   page: PageCtx;
   view: StaffView;
   type: PersonAction;
   errors: Errors;
   maxMb: number;
+  /** Drawn as a second choice. */
+  secondary?: boolean;
 }) {
   const t = page.t;
   const d = view.dossier;
   const needsNote = ['refuse', 'reject', 'stop', 'extension_drafted', 'extension_declined'].includes(type);
   const multipart = type === 'supplement_received';
+  // Beside "approve and sign", the approval alone is the second choice (sign later, on the papers page).
+  const approveOnly = type === 'approve' && secondary;
   return (
     <li data-action={type}>
       <Form
@@ -124,7 +132,7 @@ function ActionForm({
         <button
           type="submit"
           class={
-            ['refuse', 'reject', 'stop', 'withdraw', 'extension_declined'].includes(type)
+            approveOnly || ['refuse', 'reject', 'stop', 'withdraw', 'extension_declined'].includes(type)
               ? 'secondary'
               : undefined
           }
@@ -132,6 +140,7 @@ function ActionForm({
           {t(`dossiers:action.${type}`)}
         </button>
       </Form>
+      {approveOnly && <small class="muted">{t('dossiers:approve.onlyHint')}</small>}
     </li>
   );
 }
@@ -292,18 +301,30 @@ function RecordPage({
   const actions = view.available.filter((a): a is PersonAction =>
     (PERSON_ACTIONS as readonly string[]).includes(a),
   );
+  // The approver reads the draft, then approves and signs in one step, where results are signed here.
+  const approveAndSign = actions.includes('approve') && deps.links.canSign();
+  const approver = hasRole(page.actor, 'approver', d.unitPath);
   return (
     <Layout page={page} title={d.code}>
       <p class="muted">
         <a href="/quan-tri/ho-so">{t('dossiers:queue.title')}</a>
       </p>
       <h1 id="dossier-code">{d.code}</h1>
-      {done && <Notice text={t('dossiers:detail.done', { action: t(`dossiers:action.${done}`) })} />}
+      {done && (
+        <Notice
+          text={
+            done === 'approve_sign'
+              ? t('dossiers:approve.done')
+              : t('dossiers:detail.done', { action: t(`dossiers:action.${done}`) })
+          }
+        />
+      )}
       <FormMessage text={state.message} />
       <p>
-        <StatusTag page={page} status={d.status} /> {t(`dossiers:step.${d.step}`)}
+        <StatusTag page={page} status={d.status} /> {stepNote(page, d.status, d.step)}
         {clock.timeliness && <span class="tag">{t(`dossiers:timeliness.${clock.timeliness}`)}</span>}
       </p>
+      <NextStep page={page} view={view} links={deps.links} approver={approver} />
       <RecordFacts page={page} view={view} />
       {clock.paused && (
         <p class="notice">
@@ -336,8 +357,17 @@ function RecordPage({
         <p>{t('dossiers:detail.none')}</p>
       ) : (
         <ul class="cards" id="actions">
+          {approveAndSign && <ApproveAndSign page={page} view={view} links={deps.links} />}
           {actions.map((a) => (
-            <ActionForm key={a} page={page} view={view} type={a} errors={state.errors} maxMb={maxMb} />
+            <ActionForm
+              key={a}
+              page={page}
+              view={view}
+              type={a}
+              errors={state.errors}
+              maxMb={maxMb}
+              secondary={approveAndSign && a === 'approve'}
+            />
           ))}
         </ul>
       )}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { findPlaceById, getPlaceByCode, type Place, searchPlaces } from '#modules/places/index.ts';
-import { AppError, Invalid, NotFound } from '#platform/errors.ts';
+import { AppError, Invalid } from '#platform/errors.ts';
 import type { Platform } from '#platform/platform.ts';
 import { type Errors, errorsFor, Form } from '#web/form.tsx';
 import { Layout, type PageCtx } from '#web/layout.tsx';
@@ -35,6 +35,36 @@ import {
 
 const Params = z.object({ code: z.string().max(40) });
 const limited = { rateLimit: { max: 60, timeWindow: 10 * 60_000 } };
+
+/**
+ * The confirmation page names the dossier's procedure and commune: it is shown to the browser that
+ * just filed it (a signed cookie the send sets, good for 30 minutes), to the applicant signed in, or
+ * with the tracking proof. Anyone else is sent to the tracking form, the same for a code that exists
+ * and one that does not (issue 11 item 12).
+ */
+const FILED_COOKIE = 'xs_da_nop';
+const FILED_FOR_MS = 30 * 60_000;
+
+function filedCookie(reply: FastifyReply, platform: Platform, code: string, now: Date) {
+  reply.setCookie(FILED_COOKIE, `${code}|${now.getTime() + FILED_FOR_MS}`, {
+    path: '/ho-so/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: platform.config.cookieSecure,
+    signed: true,
+    maxAge: FILED_FOR_MS / 1000,
+  });
+}
+
+/** This browser filed `code` less than 30 minutes ago (the signed cookie says so). */
+function filedHere(req: FastifyRequest, code: string, now: Date) {
+  const raw = req.cookies[FILED_COOKIE];
+  if (!raw) return false;
+  const cookie = req.unsignCookie(raw);
+  if (!cookie.valid || !cookie.value) return false;
+  const [filed, until] = cookie.value.split('|');
+  return filed === code && Number(until) > now.getTime();
+}
 
 interface SubmitFormState {
   values: Record<string, string>;
@@ -349,6 +379,7 @@ export function registerSubmitPages(app: FastifyInstance, platform: Platform, de
     };
     try {
       const r = await submitDossier(ctx, deps, submit);
+      filedCookie(reply, platform, r.dossier.code, ctx.clock.now());
       return reply.redirect(`/ho-so/${encodeURIComponent(r.dossier.code)}/da-nop`, 303);
     } catch (e) {
       if (!(e instanceof Invalid) && !messageOf(await pageCtx(req, reply), e)) throw e;
@@ -372,8 +403,20 @@ export function registerSubmitPages(app: FastifyInstance, platform: Platform, de
   app.get('/ho-so/:code/da-nop', async (req, reply) => {
     const { code } = Params.parse(req.params);
     const ctx = req.ctx();
-    const d = await q.findDossierByCode(ctx.db, code.toUpperCase());
-    if (!d) throw new NotFound();
+    const c = code.trim().toUpperCase();
+    const so = (req.query as { so?: string }).so;
+    const toTracking = () => {
+      const qs = new URLSearchParams({ ma: c, ...(so ? { so } : {}) });
+      return reply.redirect(`/tra-cuu?${qs}`, 303);
+    };
+    // The browser that filed it, or the applicant signed in; anyone else, with the proof or without,
+    // gets what tracking answers (the proof is checked and counted there, once).
+    const filed = filedHere(req, c, ctx.clock.now());
+    const phone = req.actor.kind === 'citizen' ? req.actor.phone : undefined;
+    if (!filed && !phone) return toTracking();
+    const found = await q.findDossierByCode(ctx.db, c);
+    const d = found && (filed || found.applicantPhone === phone) ? found : undefined;
+    if (!d) return toTracking();
     const unit = await findPlaceById(ctx.db, d.unitId);
     const procedure = await procedureOf(ctx.db, d);
     const page = await pageCtx(req, reply);

@@ -19,6 +19,8 @@ import {
 const P = TEST_PROCEDURE.code;
 
 describe('filing a dossier online', () => {
+  /** The first test's dossier: its confirmation page, and the cookies of the browser that filed it. */
+  let filed = { code: '', location: '', cookie: '' };
   let t: TestApp;
   // Monday 2 March 2026, 09:00 in Vietnam.
   const clock = fixedClock(new Date('2026-03-02T02:00:00Z'));
@@ -113,7 +115,9 @@ describe('filing a dossier online', () => {
     const code = decodeURIComponent(/\/ho-so\/([^/]+)\/da-nop/.exec(location)?.[1] ?? '');
     assert.match(code, /^20\.06541-260302-0001$/, 'agency {province}.{commune}, yymmdd, sequence 0001');
 
-    const done = await t.app.inject({ method: 'GET', url: location });
+    // The browser that sent it comes back with the cookie the send set.
+    filed = { code, location, cookie: cookiesOf(sent) };
+    const done = await t.app.inject({ method: 'GET', url: location, headers: { cookie: filed.cookie } });
     assert.equal(done.statusCode, 200);
     assert.match(done.body, new RegExp(code.replace(/\./g, '\\.')));
     assert.match(done.body, /Điều gì sẽ xảy ra tiếp theo/);
@@ -161,6 +165,53 @@ describe('filing a dossier online', () => {
       [idem],
     );
     assert.equal(n, 1);
+  });
+
+  it('when anyone but the browser that filed it opens the confirmation page, then they get the tracking form, the same for a code that exists and one that does not', async () => {
+    // Until 2026-12-04 the page named any dossier's procedure and commune to anyone (issue 11 item 12).
+    const { code, location, cookie } = filed;
+    assert.ok(code);
+    const missing = location.replace(/-\d{4}\/da-nop$/, '-9999/da-nop');
+    const stranger = await t.app.inject({ method: 'GET', url: location });
+    const nothing = await t.app.inject({ method: 'GET', url: missing });
+    assert.equal(stranger.statusCode, 303);
+    assert.equal(nothing.statusCode, 303);
+    assert.equal(stranger.headers.location, `/tra-cuu?ma=${encodeURIComponent(code)}`);
+    assert.equal(
+      nothing.headers.location,
+      `/tra-cuu?ma=${encodeURIComponent(code.replace(/\d{4}$/, '9999'))}`,
+    );
+    assert.doesNotMatch(stranger.body, /Đăng ký thử nghiệm|Mẫu Sơn/);
+    const withProof = await t.app.inject({ method: 'GET', url: `${location}?so=5678` });
+    assert.equal(
+      withProof.headers.location,
+      `/tra-cuu?ma=${encodeURIComponent(code)}&so=5678`,
+      'proved, it is tracking',
+    );
+    // The cookie is for its own code only, signed, and for 30 minutes.
+    const other = await t.app.inject({ method: 'GET', url: missing, headers: { cookie } });
+    assert.equal(other.statusCode, 303);
+    const forged = await t.app.inject({
+      method: 'GET',
+      url: location,
+      headers: { cookie: `xs_da_nop=${encodeURIComponent(`${code}|99999999999999`)}` },
+    });
+    assert.equal(forged.statusCode, 303);
+    const start = clock.now();
+    try {
+      clock.set(new Date(start.getTime() + 29 * 60_000));
+      assert.equal(
+        (await t.app.inject({ method: 'GET', url: location, headers: { cookie } })).statusCode,
+        200,
+      );
+      clock.set(new Date(start.getTime() + 31 * 60_000));
+      assert.equal(
+        (await t.app.inject({ method: 'GET', url: location, headers: { cookie } })).statusCode,
+        303,
+      );
+    } finally {
+      clock.set(start);
+    }
   });
 
   it('when a mandatory document is missing, then the form comes back with the error beside it, what was typed and the file already uploaded', async () => {
@@ -241,7 +292,7 @@ describe('filing a dossier online', () => {
     assert.equal(rows[0]?.n, 1);
   });
 
-  it('when an API submission is refused, replayed or brings a stray file, then every file it uploaded has one files row all the same', async () => {
+  it('when an API submission is refused, replayed or brings a stray file, then only the files its dossier uses are kept, committed', async () => {
     const pdf = pdfBytes('hang');
     const rows = async (name: string) =>
       (
@@ -250,14 +301,22 @@ describe('filing a dossier online', () => {
           [name],
         )
       )[0]?.n;
-    // The rows of a new dossier's files are written in its statement; the others before the answer.
+    const objects = async () => {
+      let n = 0;
+      for await (const _ of t.platform.files.blobs.list()) n++;
+      return n;
+    };
+    // The rows of a new dossier's files are written in its statement; the bytes of the others are
+    // removed before the answer (decision 034: the API offers no retry with an earlier upload).
+    const before = await objects();
     const refused = await apiSubmit(t, {
       key: 'rows-test-key-00000001',
       applicant: { ...APPLICANT, idNumber: '123' },
       files: [{ doc: 'toKhai', filename: 'rows-refused.pdf', data: pdf }],
     });
     assert.equal(refused.statusCode, 400);
-    assert.equal(await rows('rows-refused.pdf'), 1);
+    assert.equal(await rows('rows-refused.pdf'), 0);
+    assert.equal(await objects(), before, 'no bytes left by the refused request');
 
     const first = created(
       await apiSubmit(t, {
@@ -271,14 +330,20 @@ describe('filing a dossier online', () => {
     );
     assert.equal(await rows('rows-first.pdf'), 1);
     assert.equal(await rows('rows-first.png'), 1);
-    assert.equal(await rows('rows-stray.pdf'), 1);
+    assert.equal(await rows('rows-stray.pdf'), 0);
+    assert.equal(await objects(), before + 2, "the dossier's two files, not the stray one");
+    const staged = await t.platform.database.query<{ n: number }>(
+      "select count(*)::int as n from files where original_name like 'rows-first.%' and staged_at is not null",
+    );
+    assert.equal(staged[0]?.n, 0, "the dossier's files are committed with it");
 
     const replay = await apiSubmit(t, {
       key: 'rows-test-key-00000002',
       files: [{ doc: 'toKhai', filename: 'rows-replay.pdf', data: pdf }],
     });
     assert.equal(replay.json().code, first.code);
-    assert.equal(await rows('rows-replay.pdf'), 1);
+    assert.equal(await rows('rows-replay.pdf'), 0);
+    assert.equal(await objects(), before + 2);
     const linked = await t.platform.database.query<{ name: string }>(
       `select f.original_name as name from dossier_files df join files f on f.id = df.file_id
          join dossiers d on d.id = df.dossier_id where d.code = $1 order by 1`,

@@ -77,6 +77,8 @@ export interface StoredPayload extends ActionPayload {
   dueAt?: string;
   /** payment_received: cash at the desk or a bank transfer. */
   method?: 'cash' | 'transfer';
+  /** result_ready: the result was signed and issued here, for the applicant to download. */
+  delivery?: 'online';
   /** A supplement or submission: the files it brought, by required-document id. */
   files?: { documentId: string; fileId: string; name: string }[];
 }

@@ -7,7 +7,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import sharp from 'sharp';
 import { saveProcedure } from '#modules/procedures/index.ts';
 import type { Actor } from '#platform/auth/actor.ts';
-import { COMMUNE_A, COMMUNE_B, PROVINCE, type TestApp } from '#test/support/app.ts';
+import { COMMUNE_A, COMMUNE_B, cookiesOf, PROVINCE, type TestApp } from '#test/support/app.ts';
 
 export const TEST_PROCEDURE = {
   code: '9.000001',
@@ -205,4 +205,28 @@ export async function outbox(t: TestApp, phone = APPLICANT.phone) {
     "select body, template, channel from notifications where recipient = $1 and template like 'dossiers.%' order by id",
     [phone],
   );
+}
+
+/** A citizen signed in with a phone, as a browser does it (the code from the SMS outbox): the cookies. */
+export async function citizenSession(t: TestApp, phone = APPLICANT.phone): Promise<string> {
+  const start = await t.formToken('/cong-dan/dang-nhap');
+  await t.app.inject({
+    method: 'POST',
+    url: '/cong-dan/dang-nhap',
+    headers: { cookie: start.cookie },
+    payload: { _csrf: start.csrf, phone },
+  });
+  const [otp] = await t.platform.database.query<{ body: string }>(
+    "select body from notifications where recipient = $1 and template = 'identity.otp' order by id desc limit 1",
+    [phone],
+  );
+  const v = await t.formToken(`/cong-dan/xac-thuc?phone=${phone}`);
+  const signedIn = await t.app.inject({
+    method: 'POST',
+    url: '/cong-dan/xac-thuc',
+    headers: { cookie: v.cookie },
+    payload: { _csrf: v.csrf, phone, code: /(\d{6})/.exec(otp?.body ?? '')?.[1] ?? '' },
+  });
+  assert.equal(signedIn.statusCode, 303, signedIn.body);
+  return cookiesOf(signedIn, v.cookie);
 }

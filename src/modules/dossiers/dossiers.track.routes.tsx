@@ -11,13 +11,14 @@ import { sendSupplement, withdrawByApplicant } from './dossiers.actions.ts';
 import type { DossierLinkSources, DossierPageDeps } from './dossiers.deps.ts';
 import { type Body, messageOf, str, submissionFrom, uploadLimits } from './dossiers.form-input.ts';
 import { citizenLinks, type DossierLink, DossierLinks } from './dossiers.links.tsx';
-import { getMine, listMine, type PublicView, track } from './dossiers.read.ts';
+import { getMine, listMine, type MyDossier, type PublicView, track } from './dossiers.read.ts';
 import { TrackQuery } from './dossiers.schemas.ts';
 import { uploadsOf } from './dossiers.uploads.ts';
 import {
   DocumentInputs,
   FormMessage,
   Hidden,
+  MyDossierCards,
   money,
   PublicTimeline,
   StatusTag,
@@ -28,7 +29,7 @@ import {
 /** Public tracking (code + last 4 phone digits) and a signed-in citizen's own dossiers. */
 
 const Params = z.object({ code: z.string().max(40) });
-const Proof = z.object({ ma: z.string().max(60), so: z.string().max(10) });
+const Proof = z.object({ ma: z.string().max(60), so: z.string().regex(/^\d{4}$/) });
 const limited = { rateLimit: { max: 60, timeWindow: 10 * 60_000 } };
 
 /** Where a form on the dossier's page posts, and the proof it carries (none when signed in). */
@@ -83,7 +84,7 @@ function DossierPublic({
   page,
   view,
   supplement,
-  withdraw,
+  withdrawHref,
   errors,
   links,
   feesHref,
@@ -92,7 +93,8 @@ function DossierPublic({
   page: PageCtx;
   view: PublicView;
   supplement: FormTarget;
-  withdraw: FormTarget;
+  /** The page that explains withdrawal and asks to confirm it. */
+  withdrawHref: string;
   errors: Errors;
   links: DossierLink[];
   /** The fees page, with the tracking proof when this page was opened with it. */
@@ -148,14 +150,63 @@ function DossierPublic({
         <SupplementForm page={page} view={view} target={supplement} errors={errors} maxMb={maxMb} />
       )}
       {view.available.includes('withdraw') && (
-        <Form page={page} action={withdraw.action}>
-          <Hidden values={withdraw.hidden} />
-          <button type="submit" class="secondary">
-            {t('dossiers:track.withdraw')}
-          </button>
-        </Form>
+        // Last, small and a link, not a button: it leads to a page that explains and asks again.
+        <p class="muted" id="withdraw">
+          {t('dossiers:withdraw.ask')} <a href={withdrawHref}>{t('dossiers:track.withdraw')}</a>
+        </p>
       )}
     </section>
+  );
+}
+
+/**
+ * Withdrawal, asked twice: what it means and that it cannot be undone, then the choice — going back
+ * is the button that stands out. Posts `xac_nhan=1`; a post without it only shows this page again.
+ */
+function WithdrawPage({
+  page,
+  view,
+  target,
+}: {
+  page: PageCtx;
+  view: PublicView;
+  target: FormTarget & { back: string };
+}) {
+  const t = page.t;
+  const d = view.dossier;
+  return (
+    <Layout page={page} title={t('dossiers:withdraw.title')}>
+      <h1>{t('dossiers:withdraw.title')}</h1>
+      <dl>
+        <dt>{t('dossiers:track.code')}</dt>
+        <dd id="dossier-code">{d.code}</dd>
+        <dt>{t('dossiers:track.procedure')}</dt>
+        <dd>{d.procedureName}</dd>
+        <dt>{t('dossiers:track.status')}</dt>
+        <dd>
+          <StatusTag page={page} status={d.status} />
+        </dd>
+      </dl>
+      <p>{t('dossiers:withdraw.means')}</p>
+      <ul id="withdraw-consequences">
+        <li>
+          <strong>{t('dossiers:withdraw.final')}</strong>
+        </li>
+        <li>{t('dossiers:withdraw.again')}</li>
+        <li>{t('dossiers:withdraw.fees')}</li>
+      </ul>
+      <p>
+        <a class="button" href={target.back}>
+          {t('dossiers:withdraw.back')}
+        </a>
+      </p>
+      <Form page={page} action={target.action}>
+        <Hidden values={[...target.hidden, ['xac_nhan', '1']]} />
+        <button type="submit" class="secondary">
+          {t('dossiers:withdraw.confirm')}
+        </button>
+      </Form>
+    </Layout>
   );
 }
 
@@ -189,26 +240,13 @@ function TrackForm({
   );
 }
 
-function MineList({ page, rows }: { page: PageCtx; rows: Awaited<ReturnType<typeof listMine>> }) {
+function MineList({ page, rows }: { page: PageCtx; rows: MyDossier[] }) {
   const t = page.t;
   return (
     <Layout page={page} title={t('dossiers:track.mine')}>
       <h1>{t('dossiers:track.mine')}</h1>
       {rows.length === 0 && <p>{t('dossiers:track.mineNone')}</p>}
-      <ul class="cards">
-        {rows.map((d) => (
-          <li key={d.id}>
-            <a href={`/cong-dan/ho-so/${encodeURIComponent(d.code)}`}>{d.code}</a>
-            <p>
-              {d.procedureName} · <StatusTag page={page} status={d.status} />
-            </p>
-            <small class="muted">
-              {when(d.submittedAt)}
-              {d.dueAt ? ` → ${when(d.dueAt)}` : ''}
-            </small>
-          </li>
-        ))}
-      </ul>
+      <MyDossierCards page={page} rows={rows} />
     </Layout>
   );
 }
@@ -287,7 +325,7 @@ async function trackPage(
           page={page}
           view={view}
           supplement={{ action: '/tra-cuu/bo-sung', hidden: proof }}
-          withdraw={{ action: '/tra-cuu/rut', hidden: proof }}
+          withdrawHref={`/tra-cuu/rut?${new URLSearchParams(proof)}`}
           errors={errors}
           links={links}
           feesHref={deps.links.fees(view.dossier.code, values.so || undefined)}
@@ -314,7 +352,12 @@ async function minePage(
   const view = await getMine(req.ctx(), code);
   const page = await pageCtx(req, reply);
   const base = `/cong-dan/ho-so/${encodeURIComponent(view.dossier.code)}`;
-  const notice = (req.query as { bs?: string }).bs ? page.t('dossiers:track.supplementDone') : undefined;
+  const q = req.query as { bs?: string; rut?: string };
+  const notice = q.bs
+    ? page.t('dossiers:track.supplementDone')
+    : q.rut
+      ? page.t('dossiers:withdraw.done')
+      : undefined;
   return sendPage(
     reply,
     <Layout page={page} title={view.dossier.code}>
@@ -324,7 +367,7 @@ async function minePage(
         page={page}
         view={view}
         supplement={{ action: `${base}/bo-sung`, hidden: [] }}
-        withdraw={{ action: `${base}/rut`, hidden: [] }}
+        withdrawHref={`${base}/rut`}
         errors={errors}
         links={await linksOf(req.ctx(), deps.links, view)}
         feesHref={deps.links.fees(view.dossier.code)}
@@ -340,9 +383,13 @@ export function registerTrackingPages(app: FastifyInstance, platform: Platform, 
   const env: PageEnv = { deps, maxMb };
 
   app.get('/tra-cuu', async (req, reply) => {
-    const notice = (req.query as { bs?: string }).bs
-      ? (await pageCtx(req, reply)).t('dossiers:track.supplementDone')
-      : undefined;
+    const q = req.query as { bs?: string; rut?: string };
+    const t = (await pageCtx(req, reply)).t;
+    const notice = q.bs
+      ? t('dossiers:track.supplementDone')
+      : q.rut
+        ? t('dossiers:withdraw.done')
+        : undefined;
     return trackPage(req, reply, env, { notice });
   });
 
@@ -369,12 +416,33 @@ export function registerTrackingPages(app: FastifyInstance, platform: Platform, 
     }
   });
 
+  /** The withdrawal's confirmation page, with the tracking proof; back to tracking once it is too late. */
+  const withdrawPage = async (req: FastifyRequest, reply: FastifyReply, ma: string, so: string) => {
+    const view = await track(req.ctx(), deps, ma, so);
+    const qs = new URLSearchParams({ ma: view.dossier.code, so });
+    if (!view.available.includes('withdraw')) return reply.redirect(`/tra-cuu?${qs}`, 303);
+    const page = await pageCtx(req, reply);
+    const target = {
+      action: '/tra-cuu/rut',
+      hidden: [...qs.entries()],
+      back: `/tra-cuu?${qs}`,
+    };
+    return sendPage(reply, <WithdrawPage page={page} view={view} target={target} />);
+  };
+
+  app.get('/tra-cuu/rut', { config: limited }, async (req, reply) => {
+    const proof = Proof.safeParse(req.query);
+    if (!proof.success) throw new NotFound();
+    return withdrawPage(req, reply, proof.data.ma, proof.data.so);
+  });
+
   app.post('/tra-cuu/rut', { config: limited }, async (req, reply) => {
     const body = (req.body ?? {}) as Body;
     const proof = Proof.safeParse({ ma: str(body, 'ma'), so: str(body, 'so') });
     if (!proof.success) throw new NotFound();
-    await withdrawByApplicant(req.ctx(), deps, proof.data.ma, proof.data.so);
-    const qs = new URLSearchParams({ ma: proof.data.ma, so: proof.data.so });
+    if (str(body, 'xac_nhan') !== '1') return withdrawPage(req, reply, proof.data.ma, proof.data.so);
+    const r = await withdrawByApplicant(req.ctx(), deps, proof.data.ma, proof.data.so);
+    const qs = new URLSearchParams({ ma: r.dossier.code, so: proof.data.so, rut: '1' });
     return reply.redirect(`/tra-cuu?${qs}`, 303);
   });
 
@@ -402,9 +470,22 @@ export function registerTrackingPages(app: FastifyInstance, platform: Platform, 
       return minePage(req, reply, env, errorsFor(await pageCtx(req, reply), e.fields), 400);
     }
   });
+  /** A signed-in applicant's own withdrawal: the same confirmation, no proof. */
+  const mineWithdrawPage = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.actor.kind !== 'citizen') return reply.redirect('/cong-dan/dang-nhap', 303);
+    const { code } = Params.parse(req.params);
+    const view = await getMine(req.ctx(), code);
+    const base = `/cong-dan/ho-so/${encodeURIComponent(view.dossier.code)}`;
+    if (!view.available.includes('withdraw')) return reply.redirect(base, 303);
+    const page = await pageCtx(req, reply);
+    const target = { action: `${base}/rut`, hidden: [], back: base };
+    return sendPage(reply, <WithdrawPage page={page} view={view} target={target} />);
+  };
+  app.get('/cong-dan/ho-so/:code/rut', mineWithdrawPage);
   app.post('/cong-dan/ho-so/:code/rut', async (req, reply) => {
     const { code } = Params.parse(req.params);
+    if (str((req.body ?? {}) as Body, 'xac_nhan') !== '1') return mineWithdrawPage(req, reply);
     const r = await withdrawByApplicant(req.ctx(), deps, code);
-    return reply.redirect(`/cong-dan/ho-so/${encodeURIComponent(r.dossier.code)}`, 303);
+    return reply.redirect(`/cong-dan/ho-so/${encodeURIComponent(r.dossier.code)}?rut=1`, 303);
   });
 }

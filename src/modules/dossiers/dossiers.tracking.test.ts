@@ -3,9 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { fixedClock } from '#platform/clock.ts';
 import { cookiesOf, createTestApp, type TestApp } from '#test/support/app.ts';
 import {
-  APPLICANT,
   actApi,
   apiSubmit,
+  citizenSession,
   created,
   multipart,
   outbox,
@@ -103,13 +103,75 @@ describe('tracking a dossier and sending a supplement online', () => {
     assert.ok(Number(res.headers['retry-after']) > 0);
   });
 
-  it('when one code is tried from many addresses, then that code is rate-limited too', async () => {
-    const target = '20.06541-260302-9997';
-    const statuses: number[] = [];
-    for (let i = 0; i < 31; i++)
-      statuses.push((await lookup(target, '1234', `203.0.113.${i + 1}`)).statusCode);
-    assert.deepEqual(statuses.slice(0, 30), Array(30).fill(404));
-    assert.equal(statuses[30], 429);
+  it('when a stranger guesses a code from many addresses, then the owner’s own lookup still opens it and each guessing address is slowed', async () => {
+    // Until 2026-12-04 a code took 30 tries an hour from anywhere: the 31st stranger's guess locked
+    // the owner out for an hour (issue 11 item 11).
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000011' })).code;
+    const strangers: number[] = [];
+    for (let i = 0; i < 40; i++)
+      strangers.push((await lookup(c, String(1000 + i), `203.0.113.${i + 1}`)).statusCode);
+    assert.deepEqual(strangers, Array(40).fill(404), 'one guess each is checked, never a wall on the code');
+    const owner = [];
+    for (let i = 0; i < 15; i++) owner.push((await lookup(c, '5678', '198.51.100.77')).statusCode);
+    assert.deepEqual(owner, Array(15).fill(200), 'the owner gets in, and reloading uses up nothing');
+    // The code is under attack now (over 30 wrong guesses today): a guessing address gets 3, not 10.
+    const attacker = [];
+    for (let i = 0; i < 4; i++) attacker.push(await lookup(c, String(2000 + i), '203.0.113.1'));
+    assert.deepEqual(
+      attacker.map((r) => r.statusCode),
+      [404, 404, 429, 429],
+      'its earlier guess and two more, then refused',
+    );
+    const wait = Number(attacker[3]?.headers['retry-after']);
+    assert.ok(wait > 3600, `the guessing address waits for the day's window, not a minute (${wait} s)`);
+    assert.match(attacker[3]?.body ?? '', /đăng nhập bằng số điện thoại/);
+    assert.equal(
+      (await lookup(c, '5678', '198.51.100.78')).statusCode,
+      200,
+      'the owner from another network too',
+    );
+  });
+
+  it('when one address guesses one code, then it gets 10 wrong guesses a day; after them even the right digits are refused from there', async () => {
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000012' })).code;
+    const tries = [];
+    for (let i = 0; i < 11; i++) tries.push((await lookup(c, String(3000 + i), '192.0.2.50')).statusCode);
+    assert.deepEqual(tries, [...Array(10).fill(404), 429]);
+    // Otherwise the 11th guess would be an oracle: a 200 for the right digits, a 429 for the others.
+    assert.equal((await lookup(c, '5678', '192.0.2.50')).statusCode, 429);
+    assert.equal(
+      (await lookup(c, '5678', '192.0.2.51')).statusCode,
+      200,
+      'the owner elsewhere is not touched',
+    );
+  });
+
+  it('when wrong guesses arrive all at once, then no more are checked than the limit allows', async () => {
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000013' })).code;
+    const answers = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        t.app.inject({
+          method: 'GET',
+          url: `/api/v1/dossiers/${c}?phone4=${4000 + i}`,
+          remoteAddress: '192.0.2.60',
+        }),
+      ),
+    );
+    const codes = answers.map((r) => r.statusCode).sort();
+    assert.deepEqual(codes, [...Array(10).fill(404), ...Array(15).fill(429)]);
+  });
+
+  it('when the addresses are IPv6, then one /64 counts as one address', async () => {
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000014' })).code;
+    const tries = [];
+    for (let i = 0; i < 11; i++)
+      tries.push((await lookup(c, String(5000 + i), `2001:db8:1:2:${(i + 1).toString(16)}::7`)).statusCode);
+    assert.deepEqual(tries, [...Array(10).fill(404), 429], 'fresh host bits buy no fresh guesses');
+    assert.equal(
+      (await lookup(c, '5678', '2001:db8:1:3::1')).statusCode,
+      200,
+      'the next /64 is another network',
+    );
   });
 
   it('when the public API is asked, then it gives the status code, due date and timeline texts', async () => {
@@ -260,23 +322,153 @@ describe('tracking a dossier and sending a supplement online', () => {
     assert.equal(ok.json().statusCode, 1, 'asked before receipt, it goes back to the desk to receive');
   });
 
-  it('when the applicant withdraws from the tracking page, then the dossier is withdrawn and nothing more can be done', async () => {
+  it('when the desk marks a paper result ready, then the applicant gets the SMS the approval promised and the timeline says where to collect it', async () => {
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000017' })).code;
+    const lead = await t.token('lead_a');
+    for (const [token, body] of [
+      [desk, { type: 'receive' }],
+      [desk, { type: 'assign', assigneeId: ids.specialist }],
+      [spec, { type: 'submit_for_approval' }],
+      [lead, { type: 'approve' }],
+      [desk, { type: 'result_ready' }],
+    ] as const)
+      assert.equal((await actApi(t, token, c, body)).statusCode, 200);
+    const sms = (await outbox(t)).filter((m) => m.body.includes(c));
+    assert.match(sms.at(-2)?.body ?? '', /đã được giải quyết\. Xã sẽ báo khi có kết quả/);
+    // Until 2026-12-04 the promise was never kept: result_ready sent nothing.
+    assert.equal(sms.at(-1)?.template, 'dossiers.result_ready');
+    assert.equal(
+      sms.at(-1)?.body,
+      `Hồ sơ ${c} đã có kết quả. Mời bạn mang giấy hẹn đến bộ phận một cửa để nhận.`,
+    );
+    const page = await lookup(c, '5678', '198.51.100.95');
+    assert.match(
+      page.body,
+      /Đã có kết quả\. Mời bạn nhận kết quả tại Xã Mẫu Sơn\./,
+      'a paper result is collected',
+    );
+  });
+
+  it('when a withdrawal or a supplement carries fewer than 4 digits of the phone, then it is refused like a wrong proof', async () => {
+    // Until 2026-12-04 the last digit alone was a proof here (the phone "ends with" it): 1 in 10.
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000015' })).code;
+    const page = await t.app.inject({
+      method: 'GET',
+      url: `/tra-cuu/rut?ma=${encodeURIComponent(c)}&so=5678`,
+      remoteAddress: '198.51.100.44',
+    });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    for (const so of ['8', '78', '678']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/tra-cuu/rut',
+        remoteAddress: '198.51.100.44',
+        headers: { cookie: cookiesOf(page), accept: 'text/html' },
+        payload: { _csrf: csrf, ma: c, so, xac_nhan: '1' },
+      });
+      assert.equal(res.statusCode, 404, `so=${so}`);
+    }
+    const body = await multipart([
+      { name: '_csrf', value: csrf },
+      { name: 'ma', value: c },
+      { name: 'so', value: '8' },
+      { name: 'doc.toKhai', file: { filename: 'to-khai.pdf', data: pdfBytes() } },
+    ]);
+    const supplement = await t.app.inject({
+      method: 'POST',
+      url: '/tra-cuu/bo-sung',
+      remoteAddress: '198.51.100.44',
+      headers: { ...body.headers, cookie: cookiesOf(page), accept: 'text/html' },
+      payload: body.payload,
+    });
+    assert.equal(supplement.statusCode, 404);
+    assert.equal((await actApi(t, desk, c, { type: 'receive' })).statusCode, 200, 'still open');
+  });
+
+  it('when the applicant withdraws from the tracking page, then a page says what it means and asks again, and only then is the dossier withdrawn', async () => {
     const c = created(await apiSubmit(t, { key: 'tracking-key-000000003' })).code;
     const page = await lookup(c, '5678', '198.51.100.40');
-    assert.match(page.body, /Rút hồ sơ/);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    // Under the status, small and last: a link to the explanation, no button that withdraws at once.
+    assert.doesNotMatch(page.body, /Rút hồ sơ<\/button>/);
+    const href = /<p class="muted" id="withdraw">[^<]*<a href="([^"]+)">Rút hồ sơ<\/a>/.exec(page.body)?.[1];
+    assert.ok(href, 'the withdrawal is a link at the end');
+    assert.ok(
+      page.body.indexOf('id="withdraw"') > page.body.indexOf('class="timeline"'),
+      'after the history',
+    );
+    const confirm = await t.app.inject({
+      method: 'GET',
+      url: href.replace(/&amp;/g, '&'),
+      remoteAddress: '198.51.100.40',
+      headers: { cookie: cookiesOf(page), accept: 'text/html' },
+    });
+    assert.equal(confirm.statusCode, 200, confirm.body);
+    assert.match(confirm.body, /<h1>Rút hồ sơ\?<\/h1>/);
+    assert.match(confirm.body, /Không thể hoàn tác: hồ sơ đã rút không mở lại được\./);
+    assert.match(confirm.body, /phải nộp một hồ sơ mới từ đầu/);
+    assert.match(confirm.body, /<a class="button" href="\/tra-cuu\?ma=[^"]+">Không rút, quay lại hồ sơ<\/a>/);
+    assert.match(confirm.body, /<button type="submit" class="secondary">Tôi hiểu, rút hồ sơ này<\/button>/);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(confirm.body)?.[1] ?? '';
+    const cookie = cookiesOf(confirm, cookiesOf(page));
+    // A post without the confirmation (an old page, a replay) only shows the question again.
+    const unconfirmed = await t.app.inject({
+      method: 'POST',
+      url: '/tra-cuu/rut',
+      remoteAddress: '198.51.100.40',
+      headers: { cookie, accept: 'text/html' },
+      payload: { _csrf: csrf, ma: c, so: '5678' },
+    });
+    assert.equal(unconfirmed.statusCode, 200);
+    assert.match(unconfirmed.body, /Rút hồ sơ\?/);
+    assert.doesNotMatch((await lookup(c, '5678', '198.51.100.41')).body, /Đã rút hồ sơ/);
     const res = await t.app.inject({
       method: 'POST',
       url: '/tra-cuu/rut',
       remoteAddress: '198.51.100.40',
-      headers: { cookie: cookiesOf(page), accept: 'text/html' },
-      payload: { _csrf: csrf, ma: c, so: '5678' },
+      headers: { cookie, accept: 'text/html' },
+      payload: { _csrf: csrf, ma: c, so: '5678', xac_nhan: '1' },
     });
     assert.equal(res.statusCode, 303);
-    const after = await lookup(c, '5678', '198.51.100.41');
+    const after = await t.app.inject({
+      method: 'GET',
+      url: String(res.headers.location),
+      remoteAddress: '198.51.100.41',
+    });
+    assert.match(after.body, /Đã rút hồ sơ theo yêu cầu của bạn\./);
     assert.match(after.body, /Đã rút hồ sơ/);
-    assert.doesNotMatch(after.body, /Rút hồ sơ<\/button>/);
+    assert.doesNotMatch(after.body, /id="withdraw"/);
     assert.equal((await actApi(t, desk, c, { type: 'receive' })).statusCode, 409);
-    void APPLICANT;
+    const late = await t.app.inject({
+      method: 'GET',
+      url: `/tra-cuu/rut?ma=${encodeURIComponent(c)}&so=5678`,
+      remoteAddress: '198.51.100.41',
+    });
+    assert.equal(late.statusCode, 303, 'once withdrawn, back to tracking');
+  });
+
+  it('when a signed-in applicant withdraws, then the same page asks first, without any proof', async () => {
+    const c = created(await apiSubmit(t, { key: 'tracking-key-000000016' })).code;
+    const session = await citizenSession(t);
+    const base = `/cong-dan/ho-so/${encodeURIComponent(c)}`;
+    const mine = await t.app.inject({ method: 'GET', url: base, headers: { cookie: session } });
+    assert.match(mine.body, new RegExp(`<a href="${base.replace(/\./g, '\\.')}/rut">Rút hồ sơ</a>`));
+    const confirm = await t.app.inject({ method: 'GET', url: `${base}/rut`, headers: { cookie: session } });
+    assert.equal(confirm.statusCode, 200);
+    assert.match(confirm.body, /Không thể hoàn tác/);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(confirm.body)?.[1] ?? '';
+    const cookie = cookiesOf(confirm, session);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `${base}/rut`,
+      headers: { cookie, accept: 'text/html' },
+      payload: { _csrf: csrf, xac_nhan: '1' },
+    });
+    assert.equal(res.statusCode, 303);
+    const after = await t.app.inject({
+      method: 'GET',
+      url: String(res.headers.location),
+      headers: { cookie },
+    });
+    assert.match(after.body, /Đã rút hồ sơ theo yêu cầu của bạn\./);
   });
 });

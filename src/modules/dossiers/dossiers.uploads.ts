@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type FieldError, Invalid } from '#platform/errors.ts';
-import type { FileService, StoredBlob } from '#platform/storage/index.ts';
+import type { FieldError } from '#platform/errors.ts';
+import type { Platform } from '#platform/platform.ts';
+import type { StoredBlob } from '#platform/storage/index.ts';
+import { formOf, multipartForm } from '#web/multipart.ts';
 
 /** At most this many files in one submission or supplement (a procedure lists up to 40 documents). */
 export const MAX_FILES = 20;
@@ -18,95 +20,111 @@ export interface ParsedMultipart {
   errors: FieldError[];
 }
 
-const parsed = new WeakMap<FastifyRequest, ParsedMultipart>();
-/** Uploads of a request stored without their `files` row yet (see `multipartDeferred`), by id. */
-const unrecorded = new WeakMap<FastifyRequest, Map<string, StoredBlob>>();
+/** Every upload a request stored, and whether its route's handler got to run (see `cleanUp`). */
+interface Held {
+  stored: StoredBlob[];
+  /** Uploads the handler's own write committed (`uploadsRecorded`). */
+  used: Set<string>;
+  handled: boolean;
+}
+const held = new WeakMap<FastifyRequest, Held>();
 
-/**
- * Streams a multipart body: every file straight to storage through `files.store` (real type by magic
- * bytes, size counted while streaming, nothing kept in memory) and its row written, every field into
- * `req.body`.
- * Registered as a route's preValidation, so the CSRF check that follows sees the form's `_csrf`
- * field, and a JSON API's zod schema validates the fields. A refused file does not stop the rest:
- * its error is kept for the form to show beside the field.
- */
-export function multipartBody(files: FileService, maxBytes: number) {
-  return (req: FastifyRequest) => parse(req, files, maxBytes, true);
+function heldOf(req: FastifyRequest): Held {
+  let h = held.get(req);
+  if (!h) {
+    h = { stored: [], used: new Set(), handled: false };
+    held.set(req, h);
+  }
+  return h;
 }
 
 /**
- * `multipartBody` for a route whose handler writes the uploads' `files` rows itself, with what it
- * makes (a new dossier, in one statement): the bytes are stored, the rows wait. The handler names
- * the uploads it wrote (`uploadsRecorded`); the rows of the others are written before the answer
- * goes out, whatever the answer is, so a file kept for a retry can be found.
+ * The shared reader (`#web/multipart.ts`) with the dossiers' limits: every file streamed straight to
+ * storage through `files.store` (real type by magic bytes, size counted while streaming, nothing
+ * kept in memory). `record`: its row is written at once, staged (decision 034), so a form
+ * re-rendered with an error can offer it again (`keep.*`); otherwise the handler's write makes the
+ * rows (`fileRowsStatement`).
  */
-export function multipartDeferred(files: FileService, maxBytes: number) {
+function reader(platform: Platform, record: boolean) {
+  const { files } = platform;
+  const maxBytes = platform.config.UPLOAD_MAX_BYTES;
+  return multipartForm<StoredBlob>({
+    files: MAX_FILES,
+    fileBytes: maxBytes,
+    fields: 400,
+    fieldBytes: 100_000,
+    quota: platform.uploads,
+    async file(part, req) {
+      const blob = await files.store(part.stream, {
+        originalName: part.filename,
+        field: part.field,
+        maxBytes,
+      });
+      heldOf(req).stored.push(blob);
+      if (record) await files.record([blob]);
+      return blob;
+    },
+  });
+}
+
+/**
+ * The route's hooks: read the form, note that the handler ran, and clean up before the answer goes
+ * out. A request refused before its handler ran (a broken body, the CSRF token, the hourly cap)
+ * leaves nothing behind. After the handler: a page keeps its staged uploads for the retry it offers
+ * (`keep.*`; the sweep removes them if none comes); the API, which offers no retry, keeps only what
+ * the dossier's write committed.
+ */
+function hooks(platform: Platform, opts: { record: boolean; keepForRetry: boolean }) {
   return {
-    preValidation: (req: FastifyRequest) => parse(req, files, maxBytes, false),
+    preValidation: reader(platform, opts.record),
+    async preHandler(req: FastifyRequest) {
+      heldOf(req).handled = true;
+    },
     async onSend(req: FastifyRequest, _reply: FastifyReply, payload: unknown) {
-      const left = unrecorded.get(req);
-      if (left?.size) {
-        await files.record([...left.values()]);
-        left.clear();
-      }
+      const h = held.get(req);
+      if (!h?.stored.length) return payload;
+      const drop = opts.keepForRetry
+        ? h.handled
+          ? []
+          : h.stored
+        : h.stored.filter((f) => !h.used.has(f.id));
+      h.stored = [];
+      if (drop.length) await platform.files.discard(drop);
       return payload;
     },
   };
 }
 
-/** The handler wrote these uploads' rows (see `multipartDeferred`). */
-export function uploadsRecorded(req: FastifyRequest, fileIds: Iterable<string>) {
-  const left = unrecorded.get(req);
-  for (const id of fileIds) left?.delete(id);
+/** For pages: uploads recorded (staged) as they arrive, kept for a retry after a re-render. */
+export function multipartBody(platform: Platform) {
+  return hooks(platform, { record: true, keepForRetry: true });
 }
 
-async function parse(req: FastifyRequest, files: FileService, maxBytes: number, record: boolean) {
-  if (!req.isMultipart()) return;
-  const left = new Map<string, StoredBlob>();
-  if (!record) unrecorded.set(req, left);
-  const out: ParsedMultipart = { fields: {}, uploads: [], errors: [] };
-  const parts = req.parts({
-    // One byte over the cap reaches files.store, which then refuses the file with a clear message.
-    limits: { fileSize: maxBytes + 1, files: MAX_FILES, fields: 400, fieldSize: 100_000 },
-    throwFileSizeLimit: false,
-  } as Parameters<FastifyRequest['parts']>[0]);
-  try {
-    for await (const part of parts) {
-      if (part.type === 'file') {
-        if (!part.filename) {
-          // A file input left empty still sends a nameless, empty part.
-          await part.toBuffer();
-          continue;
-        }
-        try {
-          const opts = { originalName: part.filename, field: part.fieldname, maxBytes };
-          const file = await files.store(part.file, opts);
-          if (record) await files.record([file]);
-          else left.set(file.id, file);
-          out.uploads.push({ field: part.fieldname, file });
-        } catch (e) {
-          if (!(e instanceof Invalid)) throw e;
-          out.errors.push(...e.fields);
-        }
-      } else {
-        const value = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
-        const prev = out.fields[part.fieldname];
-        out.fields[part.fieldname] =
-          prev === undefined ? value : [...(Array.isArray(prev) ? prev : [prev]), value];
-      }
-    }
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'FST_FILES_LIMIT') throw e;
-    out.errors.push({
-      field: 'files',
-      vi: `Tối đa ${MAX_FILES} tệp mỗi lần gửi.`,
-      en: `At most ${MAX_FILES} files at a time.`,
-    });
-  }
-  req.body = out.fields;
-  parsed.set(req, out);
+/**
+ * For a route whose handler writes the uploads' `files` rows itself, with what it makes (a new
+ * dossier, in one statement): the bytes are stored, the rows wait. The handler names the uploads it
+ * wrote (`uploadsRecorded`); the bytes of the others are removed before the answer goes out.
+ */
+export function multipartDeferred(platform: Platform) {
+  return hooks(platform, { record: false, keepForRetry: false });
+}
+
+/** For the API's supplements: rows recorded (staged) as they arrive; the unused ones removed. */
+export function multipartApi(platform: Platform) {
+  return hooks(platform, { record: true, keepForRetry: false });
+}
+
+/** The handler's write committed these uploads (see `multipartDeferred`). */
+export function uploadsRecorded(req: FastifyRequest, fileIds: Iterable<string>) {
+  const h = heldOf(req);
+  for (const id of fileIds) h.used.add(id);
 }
 
 export function uploadsOf(req: FastifyRequest): ParsedMultipart {
-  return parsed.get(req) ?? { fields: {}, uploads: [], errors: [] };
+  const form = formOf<StoredBlob>(req);
+  return {
+    fields: form.fields,
+    uploads: form.files.map((f) => ({ field: f.field, file: f.value })),
+    errors: form.errors,
+  };
 }

@@ -3,7 +3,8 @@ import { dateHint, formatDate, formatDateTime, formatDateTimeLong } from '#platf
 import { Field, Select, TextArea } from '#web/form.tsx';
 import type { PageCtx } from '#web/layout.tsx';
 import type { ProcedureDefinition } from './dossiers.procedure.ts';
-import type { PublicView } from './dossiers.read.ts';
+import type { MyDossier, PublicView } from './dossiers.read.ts';
+import { STEP_STATUS, type Step } from './dossiers.workflow.ts';
 import './dossiers.messages.ts';
 
 type Errors = Record<string, string>;
@@ -388,6 +389,68 @@ export function StatusTag({ page, status }: { page: PageCtx; status: number }) {
   return <span class={`tag status-${status}`}>{page.t(`dossiers:status.${status}`)}</span>;
 }
 
+/**
+ * Steps whose label only says again what their own national status says ("Đang xử lý" under
+ * "Đang xử lý", "Dừng xử lý" under "Dừng xử lý"): shown beside their status they read doubled.
+ */
+const STEP_REPEATS_STATUS: ReadonlySet<Step> = new Set([
+  'submitted',
+  'in_progress',
+  'refused',
+  'withdrawn',
+  'stopped',
+  'returned',
+]);
+
+/**
+ * The finer step to show beside the status, or nothing when it would repeat it. A step that only
+ * restates its status still says something when a fee holds the status at 6 ("Chờ nộp phí · Đang xử lý").
+ */
+export function stepNote(page: Pick<PageCtx, 't'>, status: number, step: Step): string | undefined {
+  if (STEP_REPEATS_STATUS.has(step) && STEP_STATUS[step] === status) return undefined;
+  return page.t(`dossiers:step.${step}`);
+}
+
+/** "Thủ tục đăng ký khai sinh" → "Đăng ký khai sinh": the name as a person says it. */
+export function plainProcedureName(name: string): string {
+  const rest = name.replace(/^thủ tục\s+/i, '');
+  return rest ? `${rest[0]?.toLocaleUpperCase('vi')}${rest.slice(1)}` : name;
+}
+
+/**
+ * A citizen's dossiers as cards: the procedure (the link), whom it is for (or who filed it), the
+ * status in words, then the dates and the code in small type.
+ */
+export function MyDossierCards({ page, rows }: { page: PageCtx; rows: MyDossier[] }) {
+  const t = page.t;
+  return (
+    <ul class="cards" id="my-dossiers">
+      {rows.map((d) => (
+        <li key={d.code} data-code={d.code}>
+          <h2>
+            <a href={`/cong-dan/ho-so/${encodeURIComponent(d.code)}`}>
+              {plainProcedureName(d.procedureName)}
+            </a>
+          </h2>
+          <p>
+            {d.subject
+              ? t('dossiers:mine.for', { name: d.subject })
+              : t('dossiers:mine.by', { name: d.applicantName })}
+            <br />
+            <StatusTag page={page} status={d.status} />
+          </p>
+          <small class="muted">
+            {t('dossiers:mine.submitted', { at: when(d.submittedAt) })}
+            {d.dueAt && d.status !== 10 ? ` · ${t('dossiers:mine.due', { at: when(d.dueAt) })}` : ''}
+            <br />
+            {t('dossiers:mine.code', { code: d.code })}
+          </small>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** An amount of đồng as the reader's language writes it: "25.000 đồng", "25,000 dong". */
 export function money(page: Pick<PageCtx, 'locale'>, amount: number): string {
   return page.locale === 'en'
@@ -416,6 +479,12 @@ export function timelineText(page: PageCtx, e: PublicView['timeline'][number], d
       break;
     case 'payment_requested':
       text = t('dossiers:timeline.payment_requested', { amount: money(page, e.amount ?? 0) });
+      break;
+    case 'result_ready':
+      // As the result is delivered: signed here, it is downloaded; on paper, collected.
+      text = e.online
+        ? t('dossiers:timeline.result_readyOnline')
+        : t('dossiers:timeline.result_ready', { unit: e.unitName ?? '' });
       break;
     case 'payment_received':
       text = e.amount

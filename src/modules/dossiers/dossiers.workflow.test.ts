@@ -233,7 +233,8 @@ describe('availableActions: who may do what next', () => {
       provinceReceptionist: ['result_ready'],
       assignee: ['result_ready'],
       otherSpecialist: ['result_ready'],
-      system: ['payment_requested'],
+      // A result signed here is ready at once (the documents module marks it, decision 031).
+      system: ['result_ready', 'payment_requested'],
     },
     result_ready: {
       receptionist: ['result_returned'],
@@ -358,12 +359,12 @@ describe('the state machine explored exhaustively', () => {
     assert.deepEqual([...seenSteps].sort(), (Object.keys(STEP_STATUS) as Step[]).sort());
   });
 
-  it('when RULES are read, then every action but the submission has a rule, and only overdue and the payment marks are the system’s', () => {
+  it('when RULES are read, then every action but the submission has a rule, and only a signed result, overdue and the payment marks are the system’s', () => {
     assert.deepEqual(
       Object.entries(RULES)
         .filter(([, r]) => r.system)
         .map(([k]) => k),
-      ['overdue', 'payment_requested', 'payment_received'],
+      ['result_ready', 'overdue', 'payment_requested', 'payment_received'],
     );
     for (const type of SYSTEM_ACTIONS) assert.deepEqual(RULES[type].roles, [], `${type} is no person's`);
     assert.ok(!(PERSON_ACTIONS as readonly string[]).includes('payment_received'));

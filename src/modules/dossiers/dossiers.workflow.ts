@@ -439,7 +439,9 @@ export const RULES: Record<Exclude<ActionType, 'submit'>, Rule> = {
   submit_for_approval: { from: ['in_progress'], roles: ['specialist'], assigneeOnly: true },
   approve: { from: ['pending_approval'], roles: ['approver'] },
   reject: { from: ['pending_approval'], roles: ['approver'] },
-  result_ready: { from: ['decided'], roles: ['receptionist', 'specialist'] },
+  // The system's too: a result signed and issued here is ready the moment it is signed (the
+  // documents module says so through `markResultIssued`); a paper result, when the desk says so.
+  result_ready: { from: ['decided'], roles: ['receptionist', 'specialist'], system: true },
   result_returned: { from: ['result_ready'], roles: ['receptionist'] },
   withdraw: { from: OPEN_BEFORE_DECISION, roles: ['receptionist'], applicant: true },
   stop: {

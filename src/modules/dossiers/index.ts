@@ -32,7 +32,7 @@ declare module '#platform/events.ts' {
   }
 }
 
-export { act } from './dossiers.actions.ts';
+export { act, markResultIssued } from './dossiers.actions.ts';
 export { agencyCodeOf } from './dossiers.agency-codes.ts';
 // Other modules' statements run inside every change of a dossier (decision 033).
 export {
@@ -45,7 +45,7 @@ export type { DossierDeps, DossierLinkSources } from './dossiers.deps.ts';
 export { sweepOverdue } from './dossiers.overdue.ts';
 export { announceChange, type DossierChange, syncPaymentMark } from './dossiers.payment-marks.ts';
 export { findDossierByCode as findDossier } from './dossiers.queries.ts';
-export { listMine as listCitizenDossiers, listQueue, track } from './dossiers.read.ts';
+export { listMine as listCitizenDossiers, listQueue, type MyDossier, track } from './dossiers.read.ts';
 // One dossier with its log, for the modules that draw papers, fees and ratings from it.
 export {
   type DossierAction,
@@ -56,8 +56,9 @@ export {
 } from './dossiers.record.ts';
 export { QueueQuery } from './dossiers.schemas.ts';
 export { OneStopSettingsNav } from './dossiers.settings.routes.tsx';
-export { DEFAULT_TEMPLATES, renderTemplate } from './dossiers.sms.ts';
+export { DEFAULT_TEMPLATES, dossierMessage, renderTemplate } from './dossiers.sms.ts';
 export { type SubmitInput, submitDossier } from './dossiers.submit.ts';
+export { MyDossierCards } from './dossiers.views.tsx';
 export {
   ACTION_TYPES,
   type ActionType,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { act, dossierDeps, submitDossier } from '#modules/dossiers/index.ts';
+import { nationalFigures } from '#modules/statistics/index.ts';
 import { anonymous } from '#platform/auth/actor.ts';
 import { fixedClock } from '#platform/clock.ts';
 import { COMMUNE_A } from '#test/support/app.ts';
@@ -81,6 +82,10 @@ describe('an hour-long outage of the portal while 1,000 dossiers change', () => 
     const march = [new Date('2026-02-28T17:00:00Z'), new Date('2026-03-31T17:00:00Z')] as const;
     const db = { db: s.t.platform.database.db };
     assert.deepEqual(await syncedShare(db, a.path, ...march), { total: DOSSIERS, synced: 0, share: 0 });
+    const index14 = async () =>
+      (await nationalFigures(db, { path: a.path, from: march[0], to: march[1], now: clock.now() }))
+        .syncedDossiers;
+    assert.equal(await index14(), 0, 'the 766 index reads the synced dossiers');
 
     s.portal.faults.clear();
     // Back-offs run out within the hour after; the schedule runs every minute.
@@ -130,6 +135,7 @@ describe('an hour-long outage of the portal while 1,000 dossiers change', () => 
       synced: DOSSIERS,
       share: 1,
     });
+    assert.equal(await index14(), DOSSIERS);
     // Commune B filed nothing: no share rather than a share of 0.
     assert.deepEqual(await syncedShare(db, s.t.places.b.path, ...march), {
       total: 0,

@@ -113,6 +113,16 @@ export async function findReportByToken(db: Db, token: string) {
   return row;
 }
 
+/** A reporter's own reports: filed from their citizen account, or leaving the phone they signed in with. */
+export async function listReportsOfReporter(db: Db, citizenId: number, phone: string, limit: number) {
+  return db
+    .select()
+    .from(feedbackReports)
+    .where(or(eq(feedbackReports.citizenId, citizenId), eq(feedbackReports.contactPhone, phone)))
+    .orderBy(desc(feedbackReports.id))
+    .limit(limit);
+}
+
 export async function findReportByIdempotencyKey(db: Db, key: string) {
   const [row] = await db.select().from(feedbackReports).where(eq(feedbackReports.idempotencyKey, key));
   return row;

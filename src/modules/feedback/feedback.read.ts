@@ -8,7 +8,7 @@ import { Forbidden, NotFound } from '#platform/errors.ts';
 import { canHandle, canSee, handlesFeedback, queueScopes } from './feedback.access.ts';
 import * as q from './feedback.queries.ts';
 import { type FeedbackDeps, type Report, reportNotFound, stateOf } from './feedback.service.ts';
-import { availableActions, type DerivedState } from './feedback.workflow.ts';
+import { availableActions, type DerivedState, type Status } from './feedback.workflow.ts';
 
 // What the pages and the API read: nothing here writes.
 
@@ -36,6 +36,47 @@ export async function namesFor(db: Db, reports: Report[]) {
     ),
   ]);
   return { categories, places };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A signed-in citizen's own reports
+
+/** One of a citizen's reports as their home page lists it: what, where it stands, the answer. */
+export interface CitizenReport {
+  code: string;
+  category: { vi: string; en: string | null };
+  status: Status;
+  description: string;
+  /** The handler's answer to the reporter, once given. */
+  answer: string | null;
+  answeredAt: Date | null;
+  createdAt: Date;
+  /** The reporter's private page (status, answer, history, rating). */
+  href: string;
+}
+
+/**
+ * The reports of the signed-in citizen, newest first: filed from the account, or leaving the phone
+ * they signed in with (proved by the sign-in code). Read only; anyone else gets nothing.
+ */
+export async function listCitizenReports(ctx: Ctx, limit = 10): Promise<CitizenReport[]> {
+  if (ctx.actor.kind !== 'citizen') return [];
+  const rows = await q.listReportsOfReporter(ctx.db, ctx.actor.citizenId, ctx.actor.phone, limit);
+  if (rows.length === 0) return [];
+  const categories = await categoriesById(ctx.db);
+  return rows.map((r) => {
+    const c = categories.get(r.categoryId);
+    return {
+      code: r.serviceRequestId,
+      category: { vi: c?.nameVi ?? '', en: c?.nameEn ?? null },
+      status: r.status,
+      description: r.description,
+      answer: r.publicReply,
+      answeredAt: r.answeredAt,
+      createdAt: r.createdAt,
+      href: `/phan-anh/theo-doi/${r.token}`,
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

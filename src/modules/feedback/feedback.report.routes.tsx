@@ -6,6 +6,7 @@ import { translator } from '#platform/i18n/index.ts';
 import type { Platform } from '#platform/platform.ts';
 import { blankToUndefined } from '#platform/validation.ts';
 import { handleForm } from '#web/form-action.ts';
+import { type BufferedFile, formOf, inMemory, multipartForm } from '#web/multipart.ts';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { filesAtCounter } from './feedback.access.ts';
 import { actAsReporter, type ReporterCommand } from './feedback.handling.ts';
@@ -36,40 +37,42 @@ const UPLOAD_LIMIT = { rateLimit: { max: 60, timeWindow: 10 * 60_000 } };
 // Multipart forms without JavaScript
 
 /**
- * Multipart bodies are read before the CSRF check (a route-level preValidation), so the check sees
- * the form's _csrf field. Files are held in memory, each at most UPLOAD_MAX_BYTES and at most five
- * (the limits @fastify/multipart is registered with); a file over the size is kept as "truncated"
- * so the others still count and the report is still made.
+ * Photos come through the shared reader (#web/multipart.ts), which checks the form's CSRF token
+ * before the first file and counts the client's upload bytes. Files are held in memory, each at most
+ * UPLOAD_MAX_BYTES and at most five; a file over the size is kept as "truncated" so the others still
+ * count and the report is still made, and a sixth is reported as one too many.
  */
-const uploadsByRequest = new WeakMap<FastifyRequest, Upload[]>();
+const PHOTOS = 5;
 
-async function readMultipart(req: FastifyRequest) {
-  if (!req.isMultipart()) return;
-  const body: Record<string, string> = {};
-  const uploads: Upload[] = [];
-  const parts = req.parts({ throwFileSizeLimit: false } as Parameters<FastifyRequest['parts']>[0]);
-  try {
-    for await (const part of parts) {
-      if (part.type === 'file') {
-        const data = await part.toBuffer();
-        // A file input left empty still sends a nameless, empty part.
-        if (!part.filename && data.length === 0) continue;
-        uploads.push({ filename: part.filename.slice(0, 120), data, truncated: part.file.truncated });
-      } else if (typeof part.value === 'string') {
-        body[part.fieldname] = part.value;
-      }
+function photoReader(platform: Platform) {
+  const maxBytes = platform.config.UPLOAD_MAX_BYTES;
+  const read = multipartForm({
+    files: PHOTOS,
+    fileBytes: maxBytes,
+    quota: platform.uploads,
+    file: inMemory(maxBytes),
+  });
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    await read(req, reply);
+    // Fields as the forms send them: one value each (the last, if repeated).
+    const body = req.body as Record<string, string | string[]> | undefined;
+    if (body) {
+      for (const [k, v] of Object.entries(body)) if (Array.isArray(v)) body[k] = v[v.length - 1] ?? '';
     }
-  } catch (e) {
-    // More files than allowed: keep the fields and the first files; the rest are reported.
-    if ((e as { code?: string }).code !== 'FST_FILES_LIMIT') throw e;
-    uploads.push({ filename: '…', data: Buffer.alloc(0), truncated: false });
-  }
-  req.body = body;
-  uploadsByRequest.set(req, uploads);
+  };
 }
 
-function uploadsOf(req: FastifyRequest) {
-  return uploadsByRequest.get(req) ?? [];
+function uploadsOf(req: FastifyRequest): Upload[] {
+  const form = formOf<BufferedFile>(req);
+  const uploads = form.files.map(({ value: f }) => ({
+    filename: f.filename.slice(0, 120),
+    data: f.data,
+    truncated: f.tooLarge,
+  }));
+  // More files than allowed: the fields and the first files are kept; the rest are reported.
+  if (form.errors.some((e) => e.field === 'files'))
+    uploads.push({ filename: '…', data: Buffer.alloc(0), truncated: false });
+  return uploads;
 }
 
 /** Where the reporter goes after sending: their private page, with what happened to the photos. */
@@ -194,9 +197,10 @@ function reporterForm<S extends z.ZodType>(
 /** Reporting (/phan-anh/gui) and the reporter's private page (/phan-anh/theo-doi/{token}) with its forms. */
 export function registerReportPages(app: FastifyInstance, platform: Platform, deps: FeedbackDeps) {
   const db = platform.database.db;
+  const readPhotos = photoReader(platform);
 
   app.get('/phan-anh/gui', (req, reply) => reportPage(platform, req, reply, { values: {}, errors: {} }));
-  app.post('/phan-anh/gui', { preValidation: readMultipart, config: UPLOAD_LIMIT }, (req, reply) => {
+  app.post('/phan-anh/gui', { preValidation: readPhotos, config: UPLOAD_LIMIT }, (req, reply) => {
     const uploads = uploadsOf(req);
     return handleForm(
       req,
@@ -245,7 +249,7 @@ export function registerReportPages(app: FastifyInstance, platform: Platform, de
   );
   app.post(
     '/phan-anh/theo-doi/:token/anh',
-    { preValidation: readMultipart, config: UPLOAD_LIMIT },
+    { preValidation: readPhotos, config: UPLOAD_LIMIT },
     async (req, reply) => {
       const { token } = TokenParam.parse(req.params);
       const report = await getReportByToken(db, token);

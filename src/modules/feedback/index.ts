@@ -36,7 +36,7 @@ export {
 export { actAsReporter, handleReport } from './feedback.handling.ts';
 export { PHOTO_MAX_PX, PHOTOS_PER_REPORT } from './feedback.photos.ts';
 export { redact } from './feedback.privacy.ts';
-export { getReportByToken } from './feedback.read.ts';
+export { type CitizenReport, getReportByToken, listCitizenReports } from './feedback.read.ts';
 export type { FeedbackDeps, Report } from './feedback.service.ts';
 export {
   authenticateApiKey,

@@ -26,7 +26,6 @@ addMessages('identity', {
       resend: 'Chưa nhận được mã? Gửi lại',
       home: 'Trang của bạn',
       welcome: 'Xin chào! Bạn đã đăng nhập bằng số {{phone}}.',
-      next: 'Tại đây bạn sẽ xem được các hồ sơ đã nộp và câu trả lời cho phản ánh của mình.',
     },
     security: {
       title: 'Xác thực hai bước',
@@ -100,7 +99,6 @@ addMessages('identity', {
       resend: 'No code yet? Send again',
       home: 'Your page',
       welcome: 'Hello! You are signed in with {{phone}}.',
-      next: 'Here you will see the dossiers you filed and the answers to your feedback.',
     },
     security: {
       title: 'Two-step verification',

@@ -206,21 +206,7 @@ export function registerIdentityPages(app: FastifyInstance, platform: Platform, 
     ),
   );
 
-  app.get('/cong-dan', async (req, reply) => {
-    if (req.actor.kind !== 'citizen') return reply.redirect('/cong-dan/dang-nhap', 303);
-    const page = await pageCtx(req, reply);
-    return sendPage(
-      reply,
-      <Layout page={page} title={page.t('identity:citizen.home')}>
-        <h1>{page.t('identity:citizen.home')}</h1>
-        <p>{page.t('identity:citizen.welcome', { phone: req.actor.phone })}</p>
-        <p>{page.t('identity:citizen.next')}</p>
-        <p>
-          <a href="/cong-dan/ho-so">{page.t('dossiers:track.mine')}</a>
-        </p>
-      </Layout>,
-    );
-  });
+  // The citizen's home, /cong-dan, gathers dossiers and feedback: src/app composes it.
 
   // Staff area
   app.get('/quan-tri', async (req, reply) => {

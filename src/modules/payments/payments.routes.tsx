@@ -11,6 +11,7 @@ import { scopeOf } from '#platform/auth/actor.ts';
 import { type AppError, Invalid } from '#platform/errors.ts';
 import { Form } from '#web/form.tsx';
 import { Layout, type PageCtx } from '#web/layout.tsx';
+import { type BufferedFile, formOf, inMemory, multipartForm } from '#web/multipart.ts';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { amountInFigures, amountInWords } from './money.ts';
 import { receiptPdf } from './payments.receipts.ts';
@@ -46,21 +47,21 @@ const errorText = (page: PageCtx, e: AppError) => {
   return page.locale === 'en' ? text.en : text.vi;
 };
 
-const uploads = new WeakMap<FastifyRequest, { name: string; text: string }>();
+const STATEMENT_BYTES = 5 * 1024 * 1024;
 
-/** The statement CSV into memory (statements are small), the CSRF field into req.body. */
-async function readCsv(req: FastifyRequest) {
-  if (!req.isMultipart()) return;
-  const fields: Record<string, string> = {};
-  for await (const part of req.parts({ limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 5 } })) {
-    if (part.type === 'file') {
-      const buf = await part.toBuffer();
-      if (part.file.truncated)
-        throw new Invalid([{ field: 'file', vi: 'Tệp lớn hơn 5 MB.', en: 'The file is larger than 5 MB.' }]);
-      if (part.filename) uploads.set(req, { name: part.filename, text: buf.toString('utf8') });
-    } else if (typeof part.value === 'string') fields[part.fieldname] = part.value;
-  }
-  req.body = fields;
+/** The statement CSV into memory (statements are small), through the shared reader. */
+const readCsv = multipartForm({
+  files: 1,
+  fileBytes: STATEMENT_BYTES,
+  fields: 5,
+  file: inMemory(STATEMENT_BYTES),
+});
+
+function statementOf(req: FastifyRequest) {
+  const file = formOf<BufferedFile>(req).files[0]?.value;
+  if (file?.tooLarge)
+    throw new Invalid([{ field: 'file', vi: 'Tệp lớn hơn 5 MB.', en: 'The file is larger than 5 MB.' }]);
+  return file && { name: file.filename, text: file.data.toString('utf8') };
 }
 
 export function registerPaymentPages(app: FastifyInstance, deps: PaymentsDeps, docs: DocumentsDeps) {
@@ -334,8 +335,8 @@ export function registerPaymentPages(app: FastifyInstance, deps: PaymentsDeps, d
 
   app.get('/quan-tri/le-phi', (req, reply) => deskPage(req, reply));
   app.post('/quan-tri/le-phi/sao-ke', { preValidation: readCsv }, async (req, reply) => {
-    const file = uploads.get(req);
     try {
+      const file = statementOf(req);
       if (!file)
         throw new Invalid([{ field: 'file', vi: 'Chọn tệp sao kê.', en: 'Choose the statement file.' }]);
       const result = await importStatement(req.ctx(), deps, file.name, file.text);

@@ -8,6 +8,7 @@ import { fieldErrors } from '#platform/validation.ts';
 import { Field, Form, Notice, Select, TextArea } from '#web/form.tsx';
 import { type FormState, handleForm } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
+import { type BufferedFile, formOf, inMemory, multipartForm, tooLarge } from '#web/multipart.ts';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import './procedures.messages.ts';
 import {
@@ -635,27 +636,25 @@ export function registerProcedureAdmin(app: FastifyInstance) {
     return importPage(req, reply, {});
   });
 
-  // The upload form is multipart. Its parts are read in a route-level preValidation, before the
-  // app's CSRF check, so the check sees the form's _csrf field (as the dossiers and feedback forms
-  // do); the parser is registered here only if the app has none.
+  // The upload form is multipart, read by the shared reader (#web/multipart.ts), which checks the
+  // form's CSRF token before the file; the parser is registered here only if the app has none.
   app.register(async (scope) => {
     if (!scope.hasContentTypeParser('multipart/form-data')) await scope.register(fastifyMultipart);
-    const readUpload = async (req: FastifyRequest) => {
-      // Nobody reads 12 MB for a visitor who may not import: the CSRF check then refuses the post.
-      if (!req.isMultipart() || !(await canEditCatalogue(req.ctx().db, req.actor))) return;
-      const body: Record<string, string> = {};
-      const parts = req.parts({
-        limits: { fileSize: IMPORT_LIMIT, fieldSize: IMPORT_LIMIT, files: 1, fields: 5 },
-      });
-      for await (const part of parts) {
-        if (part.type === 'file') {
-          const text = fileText(await part.toBuffer());
-          if (text) body.file = text;
-        } else if (typeof part.value === 'string') {
-          body[part.fieldname] = part.value;
-        }
-      }
-      req.body = body;
+    // Nobody reads 12 MB for a visitor who may not import: the CSRF check then refuses the post.
+    const readForm = multipartForm({
+      files: 1,
+      fileBytes: IMPORT_LIMIT,
+      fields: 5,
+      fieldBytes: IMPORT_LIMIT,
+      may: (req) => canEditCatalogue(req.ctx().db, req.actor),
+      file: inMemory(IMPORT_LIMIT),
+    });
+    const readUpload = async (req: FastifyRequest, reply: FastifyReply) => {
+      await readForm(req, reply);
+      const file = formOf<BufferedFile>(req).files[0]?.value;
+      if (file?.tooLarge) throw tooLarge(IMPORT_LIMIT);
+      const text = file && fileText(file.data);
+      if (text) (req.body as Record<string, unknown>).file = text;
     };
     scope.post(`${BASE}/nhap`, { bodyLimit: IMPORT_LIMIT, preValidation: readUpload }, async (req, reply) => {
       if (!(await guard(req, reply))) return reply;

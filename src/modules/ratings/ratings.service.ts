@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { accessDossier, type DocumentsDeps, linkToken, type Proof } from '#modules/documents/index.ts';
-import type { DossierRecord } from '#modules/dossiers/index.ts';
-import { enqueue, stripDiacritics } from '#modules/notifications/index.ts';
+import { type DossierRecord, dossierMessage } from '#modules/dossiers/index.ts';
+import { enqueue } from '#modules/notifications/index.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
 import { Conflict } from '#platform/errors.ts';
@@ -73,14 +73,19 @@ export function ratingLink(docs: Pick<DocumentsDeps, 'publicUrl' | 'linkSecret'>
   return `${docs.publicUrl.replace(/\/$/, '')}/ho-so/${encodeURIComponent(code)}/danh-gia?t=${linkToken(docs.linkSecret, 'dossier', code)}`;
 }
 
-/** The SMS inviting the applicant to rate, once per dossier, when its result is returned. */
+/**
+ * The SMS inviting the applicant to rate, once per dossier, when its result is returned. Its text is
+ * one of the dossier messages (`rating_invite`): written with diacritics like every other, sent
+ * without them only if the province admin chose so for it on the messages page (one rule for all).
+ */
 export async function inviteToRate(db: Db, docs: DocumentsDeps, d: DossierRecord) {
-  const text = `Ho so ${d.code} da tra ket qua. Moi ong/ba danh gia muc do hai long: ${ratingLink(docs, d.code)}`;
+  const body = await dossierMessage(db, docs.dossiers, d, 'rating_invite', {
+    danh_gia: ratingLink(docs, d.code),
+  });
   return enqueue(db, {
     channel: 'sms',
     recipient: d.applicant.phone,
-    // Without diacritics: one GSM-7 segment carries twice the text, and a link has none anyway.
-    body: stripDiacritics(text),
+    body,
     template: 'ratings.invite',
     dedupeKey: `ratings.invite:${d.code}`,
     placePath: d.unitPath,

@@ -43,6 +43,13 @@ describe('satisfaction ratings: once per dossier, after the result is returned',
     );
     assert.equal(sms.length, 1);
     assert.equal(sms[0]?.recipient, OUTPUT_APPLICANT.phone);
+    // One rule for every dossier message: written with diacritics (it was the one without).
+    assert.match(
+      sms[0]?.body ?? '',
+      new RegExp(
+        `^Hồ sơ ${code.replace(/\./g, '\\.')} đã trả kết quả. Mời bạn đánh giá mức độ hài lòng: http`,
+      ),
+    );
     const link = new URL(/https?:\/\/\S+/.exec(sms[0]?.body ?? '')?.[0] ?? 'http://x/');
     const form = await t.app.inject({ url: link.pathname + link.search });
     assert.equal(form.statusCode, 200);
@@ -69,6 +76,31 @@ describe('satisfaction ratings: once per dossier, after the result is returned',
     assert.match(twice.body, /đã được đánh giá/);
     const after = await t.app.inject({ url: page(code, '?so=4321') });
     assert.match(after.body, /data-rated="4"/);
+  });
+
+  it('when the province admin chooses to send the invitation without diacritics, then it goes out without them, like any dossier message', async () => {
+    const admin = await t.signIn(s.admin.username);
+    const f = await t.formToken('/quan-tri/mot-cua/tin-nhan', admin);
+    const saved = await t.app.inject({
+      method: 'POST',
+      url: '/quan-tri/mot-cua/tin-nhan/rating_invite',
+      headers: { cookie: f.cookie, accept: 'text/html' },
+      payload: {
+        _csrf: f.csrf,
+        body: 'Hồ sơ {ma_ho_so} đã trả kết quả. Mời bạn đánh giá: {danh_gia}',
+        plain: 'on',
+      },
+    });
+    assert.equal(saved.statusCode, 303, saved.body);
+    const code = await fileDossier(t, s, 'returned');
+    const [sms] = await t.platform.database.query<{ body: string }>(
+      "select body from notifications where template = 'ratings.invite' and body like $1",
+      [`%${code}%`],
+    );
+    assert.match(
+      sms?.body ?? '',
+      new RegExp(`^Ho so ${code.replace(/\./g, '\\.')} da tra ket qua. Moi ban danh gia: http`),
+    );
   });
 
   it('when the result is not yet returned, then there is nothing to rate', async () => {

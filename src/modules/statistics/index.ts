@@ -13,7 +13,7 @@ export {
   type Index766,
   type Indicator,
 } from './statistics.index766.ts';
-export { type NationalFigures, nationalFigures } from './statistics.national.ts';
+export { type NationalFigures, NO_NATIONAL_FIGURES, nationalFigures } from './statistics.national.ts';
 export { catalogueProcedures, procedureCounts } from './statistics.queries.ts';
 export * as rules766 from './statistics.rules.ts';
 export { type Statistics, StatsQuery, statisticsFor } from './statistics.service.ts';

@@ -9,6 +9,7 @@ import { ctxFor } from '#test/support/outputs.ts';
 import {
   computeIndex,
   type Indicator,
+  NO_NATIONAL_FIGURES,
   nationalFigures,
   rules766,
   type Statistics,
@@ -256,7 +257,7 @@ describe('F2: digitisation (4.1, 4.2, 4.3) and the online share (3.3), dossiers 
     assert.deepEqual([i43.numerator, i43.denominator, i43.points], [0, 10, 0]);
     const e43 = (F2.expected as Record<string, Record<string, number>>)['4.3'];
     // The same arithmetic on the fixture's reuse flags (E1, E3, E6), through the same function.
-    const x = computeIndex(await inputs([counts({ received: 10, reused: e43?.numerator ?? 0 })]));
+    const x = computeIndex(inputs([counts({ received: 10, reused: e43?.numerator ?? 0 })]));
     const r = x.groups.flatMap((g) => g.indicators).find((i) => i.key === '4_3');
     close(r?.rate, e43?.rate ?? Number.NaN, '4.3 rate');
     close(r?.points, e43?.points ?? Number.NaN, '4.3 points');
@@ -295,13 +296,13 @@ function counts(over: Partial<ProcedureCounts>): ProcedureCounts {
   return { procedureCode: '9.999999', ...zero, ...over };
 }
 
-async function inputs(procedures: ProcedureCounts[]) {
+function inputs(procedures: ProcedureCounts[]) {
   const none = { numerator: 0, denominator: 0 };
   return {
     procedures,
     catalogue: [],
     feedback: { classified: none, onTime: none, satisfied: none },
-    national: await nationalFigures({ path: '/', from: new Date(0), to: new Date(0), now: new Date(0) }),
+    national: NO_NATIONAL_FIGURES,
   };
 }
 
@@ -379,13 +380,16 @@ describe('F3: online payment (3.5, 3.5b, 3.6) and transparency (1.3, 1.4), fees 
     assert.equal(s.dossiers.received, 25);
   });
 
-  it('when the national figures are asked for, then every one is 0: nothing is synced and no VNeID sign-in exists yet', async () => {
-    const n = await nationalFigures({
-      path: '/',
-      from: vn('2026-03-01T00:00'),
-      to: vn('2026-04-01T00:00'),
-      now: vn('2026-04-15T00:00'),
-    });
+  it('when the national figures are asked for, then every one is 0: sync is off for the commune and no VNeID sign-in exists yet', async () => {
+    const n = await nationalFigures(
+      { db: o.t.platform.database.db },
+      {
+        path: o.t.places.a.path,
+        from: vn('2026-03-01T00:00'),
+        to: vn('2026-04-01T00:00'),
+        now: vn('2026-04-15T00:00'),
+      },
+    );
     assert.deepEqual(Object.values(n), [0, 0, 0, 0, 0]);
   });
 });
@@ -496,7 +500,7 @@ describe('F4: feedback handled on time (5.2) and satisfaction with its handling 
 
   it('when there is no feedback, then 5.2 and 5.3 score 6 each, as the portal’s published scores do', async () => {
     assert.equal(rules766.NO_FEEDBACK_POINTS, 'full');
-    const x = computeIndex(await inputs([]));
+    const x = computeIndex(inputs([]));
     const s = x.groups.find((g) => g.key === 'satisfaction')?.indicators ?? [];
     assert.deepEqual(
       s.filter((i) => i.key === '5_2' || i.key === '5_3').map((i) => i.points),

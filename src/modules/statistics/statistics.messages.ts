@@ -44,7 +44,7 @@ addMessages('statistics', {
       satisfaction: 'quá hạn {{overdue}}; có phản ánh, kiến nghị hoặc không hài lòng {{fault}}',
     },
     note: {
-      sync: '0 cho đến khi hồ sơ được đồng bộ lên Cổng Dịch vụ công quốc gia.',
+      sync: 'Hồ sơ đã đồng bộ đủ lên Cổng Dịch vụ công quốc gia (0 khi xã chưa bật đồng bộ).',
       vneid: '0 cho đến khi có đăng nhập bằng tài khoản VNeID.',
       outside:
         'Không đo được trên hệ thống này (số liệu của Cơ sở dữ liệu quốc gia về TTHC hoặc ngoài hệ thống).',
@@ -240,7 +240,7 @@ addMessages('statistics', {
       satisfaction: 'overdue {{overdue}}; with a complaint or a dislike {{fault}}',
     },
     note: {
-      sync: '0 until dossiers are synced to the National Public Service Portal.',
+      sync: 'Dossiers fully synced to the National Public Service Portal (0 where the commune has sync off).',
       vneid: '0 until people can sign in with a VNeID account.',
       outside:
         'Not measured on this platform (figures of the national procedure database, or outside the platform).',

@@ -15,11 +15,16 @@ import {
 } from './statistics.queries.ts';
 import './statistics.messages.ts';
 
+/** A day the platform can count in: the calendar and the database's dates hold from 2000 to 2099. */
+const statsDate = z.iso.date().refine((d) => d >= '2000-01-01' && d <= '2099-12-31', {
+  message: msg('Chọn một ngày từ năm 2000 đến năm 2099.', 'Choose a day from 2000 to 2099.'),
+});
+
 export const StatsQuery = z
   .object({
     place: z.string().trim().min(1).max(20),
-    from: z.iso.date(),
-    to: z.iso.date(),
+    from: statsDate,
+    to: statsDate,
   })
   .refine((q) => q.from <= q.to, {
     message: msg('Ngày bắt đầu phải trước ngày kết thúc.', 'The start must be before the end.'),
@@ -110,7 +115,7 @@ export async function statisticsFor(ctx: Ctx, q: StatsQuery): Promise<Statistics
   const procedures = await procedureCounts(ctx.sql, period);
   const catalogue = await catalogueProcedures(ctx.sql, communeLevel ? 'commune' : 'province');
   const feedback = await feedbackFiguresFor(ctx, period);
-  const national = await nationalFigures(period);
+  const national = await nationalFigures(ctx, period);
   const dossiers = dossierFigures(procedures);
   return {
     place: { code: place.code, fullName: place.fullName, path: place.path, level: place.level },

@@ -236,7 +236,9 @@ export async function openOffice(start = '2026-01-05T08:00'): Promise<Office> {
     },
     async giveBack(code, when) {
       at(when);
-      await act(desk.ctx, deps, code, { type: 'result_ready' });
+      // A result signed here is ready when it is signed (decision 031); a paper one, when the desk says so.
+      const d = await getDossierRecord(t.platform.database.db, { code });
+      if (d.step === 'decided') await act(desk.ctx, deps, code, { type: 'result_ready' });
       await act(desk.ctx, deps, code, { type: 'result_returned' });
     },
     async pay(code, when, method) {

@@ -164,6 +164,30 @@ function forDrizzle<T extends Queryable>(q: T, wrapTransactions: boolean): T {
   });
 }
 
+const MB = 1024 * 1024;
+
+/**
+ * PGlite's buffer pool, sized to the data it holds: a quarter of it, from 16 MB up to 64 MB.
+ * PostgreSQL's default (128 MB, which initdb writes into the folder) lives inside the WebAssembly
+ * memory and is touched as it fills, so it became most of a commune box's memory while the box's
+ * data fit in 40 MB. Pages beyond the pool are read through the operating system's file cache,
+ * which the box shares with everything else. Read at each start: a growing commune gets more.
+ * (Decision 028.)
+ */
+export function sharedBuffersMb(dataBytes: number): number {
+  return Math.min(64, Math.max(16, Math.ceil(dataBytes / 4 / (8 * MB)) * 8));
+}
+
+/** Bytes of table and index files in a PGlite data folder (its `base`), 0 for a new one. */
+function dataBytes(dataDir: string): number {
+  const base = path.join(dataDir, 'base');
+  if (!fs.existsSync(base)) return 0;
+  let bytes = 0;
+  for (const e of fs.readdirSync(base, { recursive: true, withFileTypes: true }))
+    if (e.isFile()) bytes += fs.statSync(path.join(e.parentPath, e.name)).size;
+  return bytes;
+}
+
 async function openPglite(
   dataDir: string | undefined,
   loadDataDir: Blob | File | undefined,
@@ -173,6 +197,11 @@ async function openPglite(
     ...(dataDir ? { dataDir } : {}),
     ...(loadDataDir ? { loadDataDir } : {}),
     extensions: { unaccent, pg_trgm },
+    startParams: [
+      ...PGlite.defaultStartParams,
+      '-c',
+      `shared_buffers=${sharedBuffersMb(dataDir ? dataBytes(dataDir) : 0)}MB`,
+    ],
     parsers: Object.fromEntries(DRIZZLE_TEXT_TYPES.map((t) => [t, asText])),
   });
   const db = drizzlePglite(forDrizzle(client, true)) as unknown as Db;
@@ -184,17 +213,46 @@ async function openPglite(
       await client.exec(text);
     },
   };
+  const maintenance = setInterval(() => {
+    analyzeGrown(runner).catch(() => {});
+  }, ANALYZE_EVERY_MS);
+  maintenance.unref();
   return {
     kind: 'pglite',
     db,
     ...runner,
     // One connection: the lock is trivially held; keep the call shape the same as on a server.
     withLock: (_key, fn) => fn(runner),
-    close: () => client.close(),
+    close: () => {
+      clearInterval(maintenance);
+      return client.close();
+    },
     get pglite() {
       return client;
     },
   } as Database;
+}
+
+const ANALYZE_EVERY_MS = 60_000;
+
+/**
+ * PGlite runs PostgreSQL in single-user mode: no autovacuum, and no activity statistics to tell it
+ * what changed. So tables were never analyzed, the planner guessed their contents, and a guess
+ * could turn a 50 ms statement into 9 s of the event loop (decision 028: acknowledging an emergency
+ * on 1,000 speakers). Every minute, what autovacuum's analyze would do: the tables with data and no
+ * statistics, or grown by a fifth (and 64 KB) since their last analyze, are analyzed, one by one.
+ * Each takes milliseconds on a commune's data; a big table grows by a fifth rarely.
+ */
+export async function analyzeGrown(runner: SqlRunner): Promise<string[]> {
+  const grown = await runner.query<{ name: string }>(
+    `select format('%I.%I', n.nspname, c.relname) as name
+     from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema')
+       and pg_relation_size(c.oid) > 0
+       and (c.reltuples < 0 or pg_relation_size(c.oid) / 8192 > c.relpages * 1.2 + 8)`,
+  );
+  for (const { name } of grown) await runner.exec(`analyze ${name}`);
+  return grown.map((t) => t.name);
 }
 
 /** The PGlite client behind a Database, for adapters that need it (pg-boss, dumps). */

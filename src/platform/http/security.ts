@@ -12,9 +12,10 @@ export const PERMISSIONS_POLICY = 'geolocation=(self), camera=(), microphone=(),
  * handler attributes). `style-src-attr 'unsafe-inline'` remains while some pages still carry
  * `style="…"` attributes (docs/decisions/018-platform-hardening.md); they can only restyle, never
  * run code. No page may be framed (`frame-ancestors 'none'`). HSTS only when the public address is
- * https, so a development machine on http is never pinned to https.
+ * https, so a development machine on http is never pinned to https. `inlineStyles` are the hashes
+ * (`'sha256-…'`) of the only `<style>` elements allowed: the stylesheet a first visit gets inline.
  */
-export function helmetOptions(publicUrl: string): FastifyHelmetOptions {
+export function helmetOptions(publicUrl: string, inlineStyles: string[] = []): FastifyHelmetOptions {
   const https = publicUrl.startsWith('https://');
   return {
     global: true,
@@ -28,7 +29,7 @@ export function helmetOptions(publicUrl: string): FastifyHelmetOptions {
         objectSrc: ["'none'"],
         scriptSrc: ["'self'"],
         scriptSrcAttr: ["'none'"],
-        styleSrc: ["'self'"],
+        styleSrc: ["'self'", ...inlineStyles],
         styleSrcAttr: ["'unsafe-inline'"],
         // data: for the empty favicon (`<link rel="icon" href="data:,">`) and the API docs' icons.
         imgSrc: ["'self'", 'data:'],

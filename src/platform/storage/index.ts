@@ -4,19 +4,28 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { type SQL, sql } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Config } from '../config.ts';
 import type { SqlRunner } from '../db/client.ts';
 import { Invalid } from '../errors.ts';
+import { referencesOf } from './sweep.ts';
+
+/** One stored object, as a walk over the store finds it. */
+export interface BlobEntry {
+  key: string;
+  sizeBytes: number;
+  modifiedAt: Date;
+}
 
 /** Where file bytes live. Metadata lives in the `files` table, whatever the backend. */
 export interface BlobStore {
   write(key: string, source: Readable): Promise<void>;
   read(key: string): Promise<Readable>;
   remove(key: string): Promise<void>;
+  /** Every object in the store, half-written ones included (for the sweep, `sweepFiles`). */
+  list(): AsyncIterable<BlobEntry>;
 }
 
 export class LocalBlobStore implements BlobStore {
@@ -25,7 +34,9 @@ export class LocalBlobStore implements BlobStore {
   constructor(private readonly root: string) {}
 
   private pathOf(key: string) {
-    if (!/^[a-z0-9/-]+$/.test(key)) throw new Error(`unsafe storage key ${key}`);
+    // A `.part` is a write that never finished (a crash between write and rename): the sweep removes it.
+    if (!/^[a-z0-9/-]+(\.part)?$/.test(key) || key.includes('..'))
+      throw new Error(`unsafe storage key ${key}`);
     return path.join(this.root, key);
   }
 
@@ -54,29 +65,69 @@ export class LocalBlobStore implements BlobStore {
   async remove(key: string) {
     await fs.rm(this.pathOf(key), { force: true });
   }
+
+  async *list(): AsyncIterable<BlobEntry> {
+    let names: string[];
+    try {
+      names = (await fs.readdir(this.root, { recursive: true })).map(String);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    for (const name of names) {
+      const key = name.split(path.sep).join('/');
+      const stat = await fs.stat(path.join(this.root, name)).catch(() => undefined);
+      if (!stat?.isFile()) continue;
+      yield { key, sizeBytes: stat.size, modifiedAt: stat.mtime };
+    }
+  }
 }
 
 /**
  * Any S3-compatible object store (MinIO, Ceph, a cloud provider), for provinces whose instances run
  * on several machines. Uploads of unknown length go up as multipart uploads.
+ *
+ * The AWS SDK is loaded on the first use, not with the app: it is some 10 MB of a process's memory
+ * and a part of its start-up, and a commune box on local storage never needs it (decision 028).
  */
 export class S3BlobStore implements BlobStore {
-  private readonly client: S3Client;
+  private sdk:
+    | Promise<{
+        client: S3Client;
+        s3: typeof import('@aws-sdk/client-s3');
+        Upload: typeof import('@aws-sdk/lib-storage').Upload;
+      }>
+    | undefined;
   constructor(
-    opts: { endpoint: string; region: string; accessKey: string; secretKey: string },
+    private readonly opts: { endpoint: string; region: string; accessKey: string; secretKey: string },
     private readonly bucket: string,
-  ) {
-    this.client = new S3Client({
-      endpoint: opts.endpoint,
-      region: opts.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: opts.accessKey, secretAccessKey: opts.secretKey },
-    });
+  ) {}
+
+  private load() {
+    this.sdk ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(
+      ([s3, { Upload }]) => ({
+        s3,
+        Upload,
+        client: new s3.S3Client({
+          endpoint: this.opts.endpoint,
+          region: this.opts.region,
+          forcePathStyle: true,
+          credentials: { accessKeyId: this.opts.accessKey, secretAccessKey: this.opts.secretKey },
+        }),
+      }),
+      (e) => {
+        // A failed load may be retried by the next call.
+        this.sdk = undefined;
+        throw e;
+      },
+    );
+    return this.sdk;
   }
 
   async write(key: string, source: Readable) {
+    const { client, Upload } = await this.load();
     const upload = new Upload({
-      client: this.client,
+      client,
       params: { Bucket: this.bucket, Key: key, Body: source },
     });
     try {
@@ -90,12 +141,29 @@ export class S3BlobStore implements BlobStore {
   }
 
   async read(key: string) {
-    const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const { client, s3 } = await this.load();
+    const res = await client.send(new s3.GetObjectCommand({ Bucket: this.bucket, Key: key }));
     return res.Body as Readable;
   }
 
   async remove(key: string) {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    const { client, s3 } = await this.load();
+    await client.send(new s3.DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  async *list(): AsyncIterable<BlobEntry> {
+    let token: string | undefined;
+    do {
+      const { client, s3 } = await this.load();
+      const page = await client.send(
+        new s3.ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: token }),
+      );
+      for (const o of page.Contents ?? []) {
+        if (!o.Key) continue;
+        yield { key: o.Key, sizeBytes: o.Size ?? 0, modifiedAt: o.LastModified ?? new Date(0) };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 }
 
@@ -127,13 +195,21 @@ export interface StoredBlob extends StoredFile {
   storageKey: string;
 }
 
-/** One text for the rows' insert: `record` sends it with its $1, `fileRowsStatement` embeds it. */
-const [ROWS_BEFORE, ROWS_AFTER] =
-  `insert into files (id, storage_key, original_name, mime_type, size_bytes, sha256)
-  select x.id, x.storage_key, x.original_name, x.mime_type, x.size_bytes, x.sha256
+/**
+ * One text for the rows' insert: `record` sends it with its $1 and stages the rows (decision 034);
+ * `fileRowsStatement` embeds it in the write that uses the files, so its rows are committed with
+ * that write, and a row an earlier request staged leaves the staging area with it.
+ */
+const rowsInsert = (staged: boolean) =>
+  `insert into files (id, storage_key, original_name, mime_type, size_bytes, sha256, staged_at)
+  select x.id, x.storage_key, x.original_name, x.mime_type, x.size_bytes, x.sha256, ${staged ? 'now()' : 'null'}
   from jsonb_to_recordset($1::jsonb) as x(id uuid, storage_key text, original_name text, mime_type text,
     size_bytes bigint, sha256 text)
-  on conflict (id) do nothing`.split('$1') as [string, string];
+  on conflict (id) do ${staged ? 'nothing' : 'update set staged_at = null where files.staged_at is not null'}`.split(
+    '$1',
+  ) as [string, string];
+const [ROWS_BEFORE, ROWS_AFTER] = rowsInsert(true);
+const [COMMITTED_BEFORE, COMMITTED_AFTER] = rowsInsert(false);
 
 function fileRows(files: readonly StoredBlob[]) {
   return JSON.stringify(
@@ -150,10 +226,11 @@ function fileRows(files: readonly StoredBlob[]) {
 
 /**
  * The `files` rows of stored blobs, as a statement to embed in a larger one (a data-modifying CTE),
- * so the rows are written with whatever refers to them. A row already there is left as it is.
+ * so the rows are written, committed, with whatever refers to them. A row already there (staged by
+ * the upload's request) leaves the staging area.
  */
 export function fileRowsStatement(files: readonly StoredBlob[]): SQL {
-  return sql`${sql.raw(ROWS_BEFORE)}${fileRows(files)}${sql.raw(ROWS_AFTER)}`;
+  return sql`${sql.raw(COMMITTED_BEFORE)}${fileRows(files)}${sql.raw(COMMITTED_AFTER)}`;
 }
 
 export const DOCUMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
@@ -226,7 +303,8 @@ function fmtMb(bytes: number) {
 
 export class FileService {
   constructor(
-    private readonly blobs: BlobStore,
+    /** Where the bytes live; the sweep walks it (`sweepFiles`). */
+    readonly blobs: BlobStore,
     private readonly sql: SqlRunner,
     private readonly maxBytes: number,
   ) {}
@@ -289,10 +367,36 @@ export class FileService {
     };
   }
 
-  /** Write the rows of stored blobs; one already written is left as it is. */
+  /**
+   * Write the rows of stored blobs, staged: the sweep deletes them after its grace period unless
+   * something refers to them by then (decision 034). One already written is left as it is.
+   */
   async record(files: readonly StoredBlob[]) {
     if (files.length === 0) return;
     await this.sql.query(`${ROWS_BEFORE}$1${ROWS_AFTER}`, [fileRows(files)]);
+  }
+
+  private references: Promise<string> | undefined;
+
+  /**
+   * Remove a refused request's uploads at once rather than wait for the sweep: their staged rows
+   * that nothing refers to, and the bytes of every one left without a row. A committed or
+   * referenced file is left as it is.
+   */
+  async discard(files: readonly StoredBlob[]) {
+    if (files.length === 0) return;
+    this.references ??= referencesOf(this.sql);
+    const referenced = await this.references;
+    const ids = files.map((f) => f.id);
+    await this.sql.query(
+      `delete from files where id = any($1::uuid[]) and staged_at is not null and not ${referenced}`,
+      [ids],
+    );
+    const rows = await this.sql.query<{ id: string }>('select id from files where id = any($1::uuid[])', [
+      ids,
+    ]);
+    const kept = new Set(rows.map((r) => r.id));
+    for (const f of files) if (!kept.has(f.id)) await this.blobs.remove(f.storageKey);
   }
 
   async open(id: string): Promise<{ file: StoredFile; stream: Readable } | undefined> {

@@ -1,9 +1,8 @@
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
-import QRCode from 'qrcode';
+import type { Color, PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
+import { fontkit, pdfLib, qrcode } from '../on-first-use.ts';
 
 /**
  * A small flowing-layout layer on pdf-lib: A4 pages with the margins of Decree 30/2020/NĐ-CP
@@ -18,8 +17,12 @@ import QRCode from 'qrcode';
 const MM = 72 / 25.4;
 export const A4 = { width: 595.28, height: 841.89 } as const;
 export const MARGIN = { top: 20 * MM, bottom: 20 * MM, left: 30 * MM, right: 20 * MM } as const;
-const BLACK = rgb(0, 0, 0);
-const GREY = rgb(0.35, 0.35, 0.35);
+/** The two inks, made once pdf-lib is loaded (see on-first-use.ts). */
+let inks: { black: Color; grey: Color } | undefined;
+const ink = () => {
+  inks ??= { black: pdfLib().rgb(0, 0, 0), grey: pdfLib().rgb(0.35, 0.35, 0.35) };
+  return inks;
+};
 
 export type FontStyle = 'regular' | 'bold' | 'italic';
 
@@ -114,8 +117,8 @@ export class PdfWriter {
   }
 
   static async create(meta: { title: string; subject?: string; at: Date; author?: string }) {
-    const doc = await PDFDocument.create();
-    doc.registerFontkit(fontkit);
+    const doc = await pdfLib().PDFDocument.create();
+    doc.registerFontkit(fontkit());
     const entries = await Promise.all(
       (Object.keys(FONT_FILES) as FontStyle[]).map(
         async (style) => [style, await doc.embedFont(await readFont(style), { subset: true })] as const,
@@ -274,7 +277,7 @@ export class PdfWriter {
           y: baseline,
           size,
           font,
-          color: opts.color === 'grey' ? GREY : BLACK,
+          color: opts.color === 'grey' ? ink().grey : ink().black,
         });
         x += w;
         i0 = i1;
@@ -301,7 +304,7 @@ export class PdfWriter {
       start: { x: x0, y },
       end: { x: x0 + width, y },
       thickness: opts.thickness ?? 0.6,
-      color: BLACK,
+      color: ink().black,
     });
   }
 
@@ -367,7 +370,7 @@ export class PdfWriter {
             y: A4.height - top - pad - k * lh - sz * 1.02,
             size: sz,
             font,
-            color: BLACK,
+            color: ink().black,
           });
         }
         this.page.drawRectangle({
@@ -375,7 +378,7 @@ export class PdfWriter {
           y: A4.height - top - height,
           width: w,
           height,
-          borderColor: BLACK,
+          borderColor: ink().black,
           borderWidth: 0.5,
         });
         x += w;
@@ -408,7 +411,7 @@ export class PdfWriter {
    * left corner at (x, the cursor) in the current frame, `size` points wide. Does not move the cursor.
    */
   qr(content: string, size: number, opts: { x?: number; align?: Align } = {}) {
-    const code = QRCode.create(content, { errorCorrectionLevel: 'M' });
+    const code = qrcode().create(content, { errorCorrectionLevel: 'M' });
     const n = code.modules.size;
     const quiet = 2;
     const cell = size / (n + 2 * quiet);
@@ -435,7 +438,7 @@ export class PdfWriter {
         c += run;
       }
     }
-    this.page.drawSvgPath(d, { x: x0, y: A4.height - this.y, color: BLACK, borderWidth: 0 });
+    this.page.drawSvgPath(d, { x: x0, y: A4.height - this.y, color: ink().black, borderWidth: 0 });
   }
 
   /** "Trang 1/2" at the foot of every page, when there is more than one. */
@@ -450,7 +453,7 @@ export class PdfWriter {
         y: MARGIN.bottom / 2,
         size,
         font,
-        color: GREY,
+        color: ink().grey,
       });
     }
   }

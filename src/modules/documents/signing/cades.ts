@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { forge } from '../on-first-use.ts';
 
 /**
  * CMS SignedData for a PAdES baseline B-B signature (ETSI EN 319 142-1), built with node-forge's
@@ -9,9 +10,10 @@ import forge from 'node-forge';
  * callback, so a key in a file, a token or a remote signing service can make it.
  */
 
-const { asn1 } = forge;
-const U = asn1.Class.UNIVERSAL;
-const T = asn1.Type;
+// node-forge, loaded with the first signature (see on-first-use.ts).
+const asn1 = () => forge().asn1;
+const U = () => asn1().Class.UNIVERSAL;
+const T = () => asn1().Type;
 
 export const OIDS = {
   data: '1.2.840.113549.1.7.1',
@@ -24,32 +26,32 @@ export const OIDS = {
   rsaEncryption: '1.2.840.113549.1.1.1',
 } as const;
 
-const oid = (o: string) => asn1.create(U, T.OID, false, asn1.oidToDer(o).getBytes());
-const octets = (b: Buffer) => asn1.create(U, T.OCTETSTRING, false, b.toString('binary'));
-const int = (n: number) => asn1.create(U, T.INTEGER, false, String.fromCharCode(n));
-const seq = (v: forge.asn1.Asn1[]) => asn1.create(U, T.SEQUENCE, true, v);
-const set = (v: forge.asn1.Asn1[]) => asn1.create(U, T.SET, true, v);
-const nul = () => asn1.create(U, T.NULL, false, '');
-const der = (node: forge.asn1.Asn1) => Buffer.from(asn1.toDer(node).getBytes(), 'binary');
-const fromDer = (b: Buffer) => asn1.fromDer(forge.util.createBuffer(b.toString('binary')));
+const oid = (o: string) => asn1().create(U(), T().OID, false, asn1().oidToDer(o).getBytes());
+const octets = (b: Buffer) => asn1().create(U(), T().OCTETSTRING, false, b.toString('binary'));
+const int = (n: number) => asn1().create(U(), T().INTEGER, false, String.fromCharCode(n));
+const seq = (v: Forge.asn1.Asn1[]) => asn1().create(U(), T().SEQUENCE, true, v);
+const set = (v: Forge.asn1.Asn1[]) => asn1().create(U(), T().SET, true, v);
+const nul = () => asn1().create(U(), T().NULL, false, '');
+const der = (node: Forge.asn1.Asn1) => Buffer.from(asn1().toDer(node).getBytes(), 'binary');
+const fromDer = (b: Buffer) => asn1().fromDer(forge().util.createBuffer(b.toString('binary')));
 
-function attribute(type: string, value: forge.asn1.Asn1) {
+function attribute(type: string, value: Forge.asn1.Asn1) {
   return seq([oid(type), set([value])]);
 }
 
 /** issuer and serialNumber, copied as encoded in the certificate (re-encoding could alter them). */
 function issuerAndSerial(certDer: Buffer) {
   const cert = fromDer(certDer);
-  const tbs = (cert.value as forge.asn1.Asn1[])[0] as forge.asn1.Asn1;
-  const fields = tbs.value as forge.asn1.Asn1[];
+  const tbs = (cert.value as Forge.asn1.Asn1[])[0] as Forge.asn1.Asn1;
+  const fields = tbs.value as Forge.asn1.Asn1[];
   // tbsCertificate: [0] version (present in v3), serialNumber, signature, issuer, …
-  const first = fields[0] as forge.asn1.Asn1;
-  const at = first.tagClass === asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
-  return seq([fields[at + 2] as forge.asn1.Asn1, fields[at] as forge.asn1.Asn1]);
+  const first = fields[0] as Forge.asn1.Asn1;
+  const at = first.tagClass === asn1().Class.CONTEXT_SPECIFIC ? 1 : 0;
+  return seq([fields[at + 2] as Forge.asn1.Asn1, fields[at] as Forge.asn1.Asn1]);
 }
 
 /** DER SET OF: elements in ascending order of their encodings (X.690 §11.6). */
-function derSetOf(nodes: forge.asn1.Asn1[]) {
+function derSetOf(nodes: Forge.asn1.Asn1[]) {
   const encoded = nodes.map((n) => ({ n, d: der(n) }));
   encoded.sort((a, b) => Buffer.compare(a.d, b.d));
   return encoded.map((e) => e.n);
@@ -89,7 +91,7 @@ export async function buildCades(input: CadesInput): Promise<Buffer> {
     int(1),
     issuerAndSerial(signerCert),
     sha256,
-    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, attrs),
+    asn1().create(asn1().Class.CONTEXT_SPECIFIC, 0, true, attrs),
     seq([oid(OIDS.rsaEncryption), nul()]),
     octets(signature),
   ]);
@@ -97,13 +99,15 @@ export async function buildCades(input: CadesInput): Promise<Buffer> {
     int(1),
     set([seq([oid(OIDS.sha256), nul()])]),
     seq([oid(OIDS.data)]),
-    asn1.create(
-      asn1.Class.CONTEXT_SPECIFIC,
+    asn1().create(
+      asn1().Class.CONTEXT_SPECIFIC,
       0,
       true,
       input.certificates.map((c) => fromDer(c)),
     ),
     set([signerInfo]),
   ]);
-  return der(seq([oid(OIDS.signedData), asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [signedData])]));
+  return der(
+    seq([oid(OIDS.signedData), asn1().create(asn1().Class.CONTEXT_SPECIFIC, 0, true, [signedData])]),
+  );
 }

@@ -7,7 +7,8 @@ import {
 } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { forge } from '../on-first-use.ts';
 import {
   type CertificateSummary,
   padesSign,
@@ -30,30 +31,30 @@ interface Loaded {
 
 /** Read a PKCS#12 with node-forge: the key and the certificate that matches it, then the chain. */
 export function readP12(p12: Buffer, passphrase: string): Loaded {
-  let parsed: forge.pkcs12.Pkcs12Pfx;
+  let parsed: Forge.pkcs12.Pkcs12Pfx;
   try {
-    parsed = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(p12.toString('binary')), false, passphrase);
+    parsed = forge().pkcs12.pkcs12FromAsn1(forge().asn1.fromDer(p12.toString('binary')), false, passphrase);
   } catch (e) {
     throw new SigningUnavailable(
       `cannot open the PKCS#12 file (wrong passphrase or not a .p12): ${(e as Error).message}`,
     );
   }
-  const oids = forge.pki.oids as Record<string, string>;
+  const oids = forge().pki.oids as Record<string, string>;
   const bagsOf = (type: string) => parsed.getBags({ bagType: type })[type] ?? [];
   const keyBag = [...bagsOf(oids.pkcs8ShroudedKeyBag as string), ...bagsOf(oids.keyBag as string)][0];
-  const forgeKey = keyBag?.key as forge.pki.rsa.PrivateKey | undefined;
+  const forgeKey = keyBag?.key as Forge.pki.rsa.PrivateKey | undefined;
   if (!forgeKey)
     throw new SigningUnavailable('the PKCS#12 file holds no private key (only RSA keys are supported)');
   const certs = bagsOf(oids.certBag as string).flatMap((b) => (b.cert ? [b.cert] : []));
   const mine = certs.find((c) => {
-    const pub = c.publicKey as forge.pki.rsa.PublicKey;
+    const pub = c.publicKey as Forge.pki.rsa.PublicKey;
     return pub.n?.equals(forgeKey.n) && pub.e?.equals(forgeKey.e);
   });
   if (!mine) throw new SigningUnavailable('no certificate in the PKCS#12 file matches its private key');
-  const der = (c: forge.pki.Certificate) =>
-    Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(c)).getBytes(), 'binary');
+  const der = (c: Forge.pki.Certificate) =>
+    Buffer.from(forge().asn1.toDer(forge().pki.certificateToAsn1(c)).getBytes(), 'binary');
   return {
-    key: createPrivateKey(forge.pki.privateKeyToPem(forgeKey)),
+    key: createPrivateKey(forge().pki.privateKeyToPem(forgeKey)),
     certificates: [der(mine), ...certs.filter((c) => c !== mine).map(der)],
   };
 }
@@ -121,7 +122,7 @@ export class P12FileSigner implements Signer {
 // forge encodes UTF8String values itself: give it the JavaScript string.
 const utf8 = (s: string) => ({
   value: s,
-  valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class,
+  valueTagClass: forge().asn1.Type.UTF8 as unknown as Forge.asn1.Class,
 });
 
 /**
@@ -136,9 +137,9 @@ export function makeSelfSignedP12(opts: {
   now?: Date;
 }) {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  const key = forge().pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
+  const cert = forge().pki.createCertificate();
+  cert.publicKey = forge().pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
   // A positive serial: the top bit clear.
   cert.serialNumber = `01${randomBytes(15).toString('hex')}`;
   const now = opts.now ?? new Date();
@@ -156,9 +157,9 @@ export function makeSelfSignedP12(opts: {
     { name: 'keyUsage', digitalSignature: true, nonRepudiation: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(key, forge.md.sha256.create());
-  const p12 = forge.pkcs12.toPkcs12Asn1(key, [cert], opts.passphrase, { algorithm: '3des' });
-  return Buffer.from(forge.asn1.toDer(p12).getBytes(), 'binary');
+  cert.sign(key, forge().md.sha256.create());
+  const p12 = forge().pkcs12.toPkcs12Asn1(key, [cert], opts.passphrase, { algorithm: '3des' });
+  return Buffer.from(forge().asn1.toDer(p12).getBytes(), 'binary');
 }
 
 /**

@@ -1,7 +1,5 @@
-import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
-import { SignPdf, Signer as SignPdfSigner } from '@signpdf/signpdf';
-import { PDFDocument } from 'pdf-lib';
 import { stripDiacritics } from '#modules/notifications/index.ts';
+import { pdfLib, signpdf, signpdfPlaceholder } from '../on-first-use.ts';
 import { buildCades } from './cades.ts';
 
 /**
@@ -60,14 +58,19 @@ export interface Signer {
 
 export class SigningUnavailable extends Error {}
 
-class CmsCallback extends SignPdfSigner {
-  constructor(private readonly make: (content: Buffer) => Promise<Buffer>) {
-    super();
-  }
-  override async sign(content: Buffer): Promise<Buffer> {
-    return this.make(content);
-  }
+/** signpdf takes only its own kind of signer: one that asks `make` for the CMS. */
+function cmsCallbackClass() {
+  return class CmsCallback extends signpdf().Signer {
+    constructor(private readonly make: (content: Buffer) => Promise<Buffer>) {
+      super();
+    }
+    override async sign(content: Buffer): Promise<Buffer> {
+      return this.make(content);
+    }
+  };
 }
+/** Made with the first signature, once signpdf is loaded (see on-first-use.ts). */
+let CmsCallback: ReturnType<typeof cmsCallbackClass> | undefined;
 
 /** The PDF dictionary's text strings are PDFDocEncoding: Vietnamese goes without its marks there. */
 function ascii(s: string) {
@@ -85,8 +88,8 @@ export async function embedCms(
   makeCms: (content: Buffer) => Promise<Buffer>,
   room = 8192,
 ): Promise<Uint8Array> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-  pdflibAddPlaceholder({
+  const doc = await pdfLib().PDFDocument.load(pdf, { updateMetadata: false });
+  signpdfPlaceholder().pdflibAddPlaceholder({
     pdfDoc: doc,
     reason: ascii(who.reason),
     contactInfo: ascii(who.title ?? ''),
@@ -99,7 +102,8 @@ export async function embedCms(
     appName: 'Xa So',
   });
   const withPlaceholder = Buffer.from(await doc.save({ useObjectStreams: false }));
-  const signed = await new SignPdf().sign(withPlaceholder, new CmsCallback(makeCms));
+  CmsCallback ??= cmsCallbackClass();
+  const signed = await new (signpdf().SignPdf)().sign(withPlaceholder, new CmsCallback(makeCms));
   return new Uint8Array(signed);
 }
 

@@ -1,6 +1,7 @@
 import { createHash, verify as cryptoVerify, X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
 import type { Bilingual } from '#platform/errors.ts';
+import { forge } from '../on-first-use.ts';
 import { OIDS } from './cades.ts';
 import { chainsToAnchor } from './trust.ts';
 
@@ -13,8 +14,9 @@ import { chainsToAnchor } from './trust.ts';
  * the document counts as valid also depends on where it was issued, which the service decides.
  */
 
-const { asn1 } = forge;
-type Node = forge.asn1.Asn1;
+// node-forge, loaded with the first check (see on-first-use.ts).
+const asn1 = () => forge().asn1;
+type Node = Forge.asn1.Asn1;
 
 const DIGESTS: Record<string, string> = {
   '1.3.14.3.2.26': 'sha1',
@@ -102,10 +104,10 @@ const P = {
   },
 } satisfies Record<string, Bilingual>;
 
-const der = (n: Node) => Buffer.from(asn1.toDer(n).getBytes(), 'binary');
+const der = (n: Node) => Buffer.from(asn1().toDer(n).getBytes(), 'binary');
 const children = (n: Node | undefined) => (Array.isArray(n?.value) ? (n.value as Node[]) : []);
 const oidOf = (n: Node | undefined) =>
-  n && typeof n.value === 'string' && n.type === asn1.Type.OID ? asn1.derToOid(n.value) : undefined;
+  n && typeof n.value === 'string' && n.type === asn1().Type.OID ? asn1().derToOid(n.value) : undefined;
 
 /** "D:20261126100000+07'00'" → a Date. */
 export function parsePdfDate(s: string): Date | null {
@@ -190,13 +192,13 @@ function checkOne(pdf: Buffer, found: Located, anchors: readonly X509Certificate
   try {
     // The placeholder is zero-padded: the DER's own length says where it ends.
     // forge takes an options object here (its typings say a boolean).
-    const contentInfo = asn1.fromDer(forge.util.hexToBytes(hex), {
+    const contentInfo = asn1().fromDer(forge().util.hexToBytes(hex), {
       parseAllBytes: false,
       strict: false,
     } as unknown as boolean);
     const signedData = children(children(contentInfo)[1])[0];
     const fields = children(signedData);
-    certNodes = children(fields.find((f) => f.tagClass === asn1.Class.CONTEXT_SPECIFIC && f.type === 0));
+    certNodes = children(fields.find((f) => f.tagClass === asn1().Class.CONTEXT_SPECIFIC && f.type === 0));
     certificates = certNodes.map((c) => new X509Certificate(der(c)));
     signerInfo = children(fields[fields.length - 1])[0];
   } catch {
@@ -206,12 +208,12 @@ function checkOne(pdf: Buffer, found: Located, anchors: readonly X509Certificate
   const si = children(signerInfo);
   const sid = si[1];
   const digestOid = oidOf(children(si[2])[0]);
-  const attrsNode = si.find((f) => f.tagClass === asn1.Class.CONTEXT_SPECIFIC && f.type === 0);
-  const sigNode = si.find((f) => f.tagClass === asn1.Class.UNIVERSAL && f.type === asn1.Type.OCTETSTRING);
+  const attrsNode = si.find((f) => f.tagClass === asn1().Class.CONTEXT_SPECIFIC && f.type === 0);
+  const sigNode = si.find((f) => f.tagClass === asn1().Class.UNIVERSAL && f.type === asn1().Type.OCTETSTRING);
 
   // The signer's certificate: the one whose issuer and serial number the SignerInfo names.
   let cert: X509Certificate | undefined;
-  if (sid && sid.tagClass === asn1.Class.UNIVERSAL) {
+  if (sid && sid.tagClass === asn1().Class.UNIVERSAL) {
     const [issuer, serial] = children(sid);
     const serialHex = Buffer.from(String(serial?.value ?? ''), 'binary')
       .toString('hex')
@@ -220,7 +222,7 @@ function checkOne(pdf: Buffer, found: Located, anchors: readonly X509Certificate
     const issuerDer = issuer ? der(issuer) : Buffer.alloc(0);
     cert = certificates.find((c, i) => {
       const tbs = children(children(certNodes[i])[0]);
-      const at = tbs[0]?.tagClass === asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
+      const at = tbs[0]?.tagClass === asn1().Class.CONTEXT_SPECIFIC ? 1 : 0;
       const certIssuer = tbs[at + 2];
       return (
         c.serialNumber.replace(/^(00)+/, '').toUpperCase() === serialHex &&
@@ -263,9 +265,9 @@ function checkOne(pdf: Buffer, found: Located, anchors: readonly X509Certificate
           messageDigest = Buffer.from(String(value?.value ?? ''), 'binary');
         if (oidOf(type) === OIDS.signingTime && !report.signedAt && value) {
           report.signedAt =
-            value.type === asn1.Type.UTCTIME
-              ? asn1.utcTimeToDate(String(value.value))
-              : asn1.generalizedTimeToDate(String(value.value));
+            value.type === asn1().Type.UTCTIME
+              ? asn1().utcTimeToDate(String(value.value))
+              : asn1().generalizedTimeToDate(String(value.value));
         }
       }
       report.digestMatches = messageDigest?.equals(digest) ?? false;
