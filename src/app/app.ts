@@ -44,6 +44,7 @@ import {
 import { OneStopSettingsNav, registerDossierRoutes } from '#modules/dossiers/index.ts';
 import { connectDossierOutbox, registerDvcqgRoutes } from '#modules/dvcqg/index.ts';
 import { registerFeedbackRoutes } from '#modules/feedback/index.ts';
+import { registerFieldkitRoutes } from '#modules/fieldkit/index.ts';
 import { registerIdentityRoutes, resolveActor, SESSION_COOKIE } from '#modules/identity/index.ts';
 import { registerIndicatorRoutes } from '#modules/indicators/index.ts';
 import { registerNotificationRoutes } from '#modules/notifications/index.ts';
@@ -268,6 +269,7 @@ export async function buildApp(
   registerRatingRoutes(app, platform);
   registerStatisticsRoutes(app);
   registerIndicatorRoutes(app, platform);
+  registerFieldkitRoutes(app, platform);
   // The national portal's outbox runs inside every dossier change (decision 033).
   connectDossierOutbox();
   registerDvcqgRoutes(app, platform);

@@ -41,9 +41,15 @@ const STAFF: { username: string; displayName: string; role: Role; atProvince?: b
   { username: 'phananh', displayName: 'Lý Văn Đáp', role: 'feedback_handler' },
 ];
 
+// Fieldkit (issue 16): the community digital team of Thôn Khuổi Tào, its leader and a member.
+const FIELD_TEAM: { username: string; displayName: string; role: Role }[] = [
+  { username: 'totruong', displayName: 'Hoàng Thị Tổ', role: 'community_digital_leader' },
+  { username: 'thanhvien', displayName: 'Lý Văn Thăm', role: 'community_digital_member' },
+];
+
 /** The demo accounts: these usernames, and the password the README prints. */
 export const DEMO_ACCOUNTS: DemoAccounts = {
-  usernames: STAFF.map((s) => s.username),
+  usernames: [...STAFF, ...FIELD_TEAM].map((s) => s.username),
   password: DEMO_PASSWORD,
 };
 
@@ -101,7 +107,8 @@ async function seed(database: Database, opts: { seedDemo: boolean }): Promise<De
   if (!opts.seedDemo) return { placesImported, staff: [], ...none };
   const commune = await getPlaceByCode(database.db, DEMO_COMMUNE);
   const province = await getPlaceByCode(database.db, DEMO_PROVINCE);
-  for (const v of VILLAGES) await addVillageUnchecked(database.db, commune, v);
+  const villages = [];
+  for (const v of VILLAGES) villages.push(await addVillageUnchecked(database.db, commune, v));
   await seedDemoClusters(database, commune);
   const staff = [];
   for (const { atProvince, ...s } of STAFF) {
@@ -114,6 +121,19 @@ async function seed(database: Database, opts: { seedDemo: boolean }): Promise<De
       place: place.fullName,
       created: r.created,
     });
+  }
+  const [hamlet] = villages;
+  if (hamlet) {
+    for (const s of FIELD_TEAM) {
+      const r = await ensureUser(database.db, { ...s, password: DEMO_PASSWORD, place: hamlet, demo: true });
+      staff.push({
+        username: s.username,
+        password: DEMO_PASSWORD,
+        role: s.role,
+        place: hamlet.fullName,
+        created: r.created,
+      });
+    }
   }
   return { placesImported, staff, ...none };
 }

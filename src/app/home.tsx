@@ -28,6 +28,9 @@ addMessages('home', {
     places: 'Tìm xã, thôn của bạn',
     placesText: 'Tra tên và mã xã, phường mới sau sắp xếp ngày 1/7/2025, và xã cũ nay thuộc đâu.',
     help: 'Cần người giúp? Tổ công nghệ số cộng đồng ở thôn, bản có thể làm giúp bạn ngay tại nhà.',
+    fieldkit: 'Tổ công nghệ số cộng đồng',
+    fieldkitText:
+      'Dành cho thành viên tổ: danh sách hộ, lần thăm và nộp hồ sơ giúp bà con, dùng được cả khi mất sóng.',
   },
   en: {
     title: 'Home',
@@ -54,6 +57,8 @@ addMessages('home', {
     placesText:
       'Look up the new communes after the 1 July 2025 reorganisation, and where a former commune now belongs.',
     help: 'Need a hand? Your village’s community digital team can do it with you at home.',
+    fieldkit: 'Community digital teams',
+    fieldkitText: 'For team members: households, visits and filing for people, even without signal.',
   },
 });
 
@@ -65,6 +70,7 @@ const SERVICES: readonly { key: string; href: string | undefined }[] = [
   { key: 'radio', href: '/loa' },
   { key: 'signIn', href: '/cong-dan/dang-nhap' },
   { key: 'places', href: '/dia-ban' },
+  { key: 'fieldkit', href: '/to-cong-nghe/' },
   { key: 'calendar', href: PUBLIC_CALENDAR_PATH },
 ];
 

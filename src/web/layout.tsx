@@ -24,10 +24,13 @@ export function Layout({
   page,
   title,
   children,
+  head,
 }: {
   page: PageCtx;
   title: string;
   children: ComponentChildren;
+  /** More for the head: an installable app's manifest, theme colour, stylesheet. */
+  head?: ComponentChildren;
 }) {
   const { t, actor } = page;
   return (
@@ -44,6 +47,7 @@ export function Layout({
         )}
         {/* No favicon: saves a request and a 404 on every first visit. */}
         <link rel="icon" href="data:," />
+        {head}
       </head>
       <body>
         <a class="skip" href="#main">

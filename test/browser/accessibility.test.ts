@@ -198,6 +198,12 @@ const EXCLUDED: Record<string, string> = {
   '/quan-tri/ho-so/:code/tep/:fileId': 'a dossier’s uploaded file',
   '/quan-tri/thu-tuc/xuat': 'the catalogue as a JSON download',
   '/dvcqg/tep/:code/:fileId': 'a dossier’s paper for the national portal to download, by a signed link',
+  '/to-cong-nghe': 'redirects to /to-cong-nghe/ (the field kit’s scope)',
+  '/to-cong-nghe/sw.js': 'the field kit’s service worker (JavaScript)',
+  '/to-cong-nghe/dong-bo/phien': 'the field kit’s session for its script (JSON)',
+  '/to-cong-nghe/dong-bo/keo': 'the field kit’s pull (JSON)',
+  '/to-cong-nghe/dong-bo/thu-tuc': 'the field kit’s procedure catalogue (JSON)',
+  '/to-cong-nghe/dong-bo/tep/:id': 'how much of a photo upload arrived (JSON)',
 };
 
 interface Finding {

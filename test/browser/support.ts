@@ -207,6 +207,8 @@ export interface RunningServer {
   errorLogs(): string[];
   /** SIGTERM, then SIGKILL after 10 s; removes the data directory. Resolves to the exit code or signal. */
   stop(): Promise<number | string>;
+  /** SIGKILL at once, as a power cut would (crash tests); removes the data directory. */
+  crash(): Promise<number | string>;
 }
 
 export async function freePort(): Promise<number> {
@@ -320,6 +322,16 @@ export async function startServer(opts: { env?: Record<string, string> } = {}): 
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
       return exited;
+    },
+    async crash() {
+      stopped = true;
+      process.removeListener('exit', killGroup);
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      killGroup();
+      const code = await exited;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      return code;
     },
   };
 

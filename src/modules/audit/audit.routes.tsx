@@ -102,8 +102,8 @@ async function readFilter(
   }
   const q = parsed.data;
   const filter: AuditFilter = { person: q.nguoi, action: q.viec, ...dayRange(q) };
-  if (q.xa) {
-    const place = await findPlaceByCode(db, q.xa);
+  if (q.noi) {
+    const place = await findPlaceByCode(db, q.noi);
     const scope = scopeOf(actor, 'admin');
     if (!place || !scope.some((p) => place.path.startsWith(p)))
       return {
@@ -111,7 +111,7 @@ async function readFilter(
         filter,
         errors: [
           {
-            field: 'xa',
+            field: 'noi',
             vi: 'Không có địa bàn này trong phạm vi bạn quản trị.',
             en: 'No such place within the places you administer.',
           },
@@ -137,7 +137,7 @@ function who(r: TrailRow, t: (k: string) => string) {
 /** Query string of the filters (without the cursor), for links. */
 function filterQuery(q: Partial<AuditQuery>) {
   const p = new URLSearchParams();
-  for (const k of ['nguoi', 'viec', 'tu', 'den', 'xa'] as const) {
+  for (const k of ['nguoi', 'viec', 'tu', 'den', 'noi'] as const) {
     const v = q[k];
     if (typeof v === 'string' && v) p.set(k, v);
   }
@@ -234,22 +234,22 @@ export function registerAuditRoutes(root: FastifyInstance) {
             error={err.den}
           />
           <p>
-            <label for="f-xa">{t('audit:place')}</label>
-            {err.xa && (
-              <span class="error" id="f-xa-err">
-                {err.xa}
+            <label for="f-noi">{t('audit:place')}</label>
+            {err.noi && (
+              <span class="error" id="f-noi-err">
+                {err.noi}
               </span>
             )}
-            <select id="f-xa" name="xa" aria-invalid={err.xa ? 'true' : undefined}>
+            <select id="f-noi" name="noi" aria-invalid={err.noi ? 'true' : undefined}>
               <option value="">{t('audit:anyPlace')}</option>
               {places.map((p) => (
-                <option key={p.code} value={p.code} selected={q.xa === p.code}>
+                <option key={p.code} value={p.code} selected={q.noi === p.code}>
                   {p.name}
                 </option>
               ))}
-              {q.xa && !places.some((p) => p.code === q.xa) && (
-                <option value={q.xa} selected>
-                  {q.xa}
+              {q.noi && !places.some((p) => p.code === q.noi) && (
+                <option value={q.noi} selected>
+                  {q.noi}
                 </option>
               )}
             </select>

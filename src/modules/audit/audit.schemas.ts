@@ -31,7 +31,7 @@ export const KNOWN_ACTIONS = new Set([
 
 /**
  * The audit page's filters (Vietnamese parameter names, docs/module-guide.md): `nguoi` the person,
- * `viec` the action, `tu`/`den` the first and last day, `xa` a place by code, `trang` the cursor.
+ * `viec` the action, `tu`/`den` the first and last day, `noi` a place by code, `trang` the cursor.
  */
 export const AuditQuery = z
   .object({
@@ -46,7 +46,7 @@ export const AuditQuery = z
       .optional(),
     tu: day,
     den: day,
-    xa: z
+    noi: z
       .string()
       .trim()
       .max(20)

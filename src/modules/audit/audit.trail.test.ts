@@ -166,7 +166,7 @@ describe('the audit log as officials read it', () => {
       ['identity.signin'],
     );
 
-    const onlyB = await page(cookieP, `?xa=${COMMUNE_B}`);
+    const onlyB = await page(cookieP, `?noi=${COMMUNE_B}`);
     assert.ok(onlyB.body.includes(codeB));
     assert.ok(!onlyB.body.includes(codeA));
     assert.doesNotMatch(onlyB.body, /Nguyễn Thị Lan/);
@@ -204,8 +204,8 @@ describe('the audit log as officials read it', () => {
       ['?tu=hôm+qua', 'tu', /Ngày không hợp lệ/],
       ['?tu=24/11/2026&den=23/11/2026', 'den', /Ngày cuối phải sau ngày đầu/],
       ['?viec=drop+table', 'viec', /Vui lòng chọn một việc trong danh sách/],
-      [`?xa=${COMMUNE_B}`, 'xa', /Không có địa bàn này trong phạm vi bạn quản trị/],
-      ['?xa=99999', 'xa', /Không có địa bàn này/],
+      [`?noi=${COMMUNE_B}`, 'noi', /Không có địa bàn này trong phạm vi bạn quản trị/],
+      ['?noi=99999', 'noi', /Không có địa bàn này/],
       ['?trang=abc', 'trang', /Trang không hợp lệ/],
     ];
     for (const [query, field, message] of cases) {

@@ -97,14 +97,14 @@ export async function fileSubmission(
     d as (
       insert into dossiers (id, code, agency_code, procedure_code, procedure_version, procedure_name, applicant_name,
         applicant_id_number, applicant_phone, applicant_address, applicant_email, citizen_id, form_data, channel,
-        unit_id, unit_path, received_place_id, helped_place_id, helped_by, submitted_at, valid_received_at, due_at,
+        unit_id, unit_path, received_place_id, helped_place_id, helped_by, assisted, submitted_at, valid_received_at, due_at,
         decided_at, finished_at, status, step, assignee_id, decision, overdue_at, last_action_id, idempotency_key,
         created_at, updated_at)
       overriding system value
       select n.id, n.code, ${d.agencyCode}, ${d.procedureCode}, ${d.procedureVersion}, ${d.procedureName},
         ${d.applicantName}, ${d.applicantIdNumber}, ${d.applicantPhone}, ${d.applicantAddress}, ${d.applicantEmail},
         ${d.citizenId}::bigint, ${JSON.stringify(d.formData)}::jsonb, ${d.channel}::smallint, ${d.unitId}::bigint,
-        ${d.unitPath}, ${d.receivedPlaceId}::bigint, ${d.helpedPlaceId}::bigint, ${d.helpedBy}::bigint,
+        ${d.unitPath}, ${d.receivedPlaceId}::bigint, ${d.helpedPlaceId}::bigint, ${d.helpedBy}::bigint, ${d.assisted}::boolean,
         ${iso(d.submittedAt)}::timestamptz, ${iso(d.validReceivedAt)}::timestamptz, ${iso(d.dueAt)}::timestamptz,
         ${iso(d.decidedAt)}::timestamptz, ${iso(d.finishedAt)}::timestamptz, ${d.status}::smallint, ${d.step},
         ${d.assigneeId}::bigint, ${d.decision}, ${iso(d.overdueAt)}::timestamptz, ${last}, ${d.idempotencyKey},

@@ -53,6 +53,8 @@ export interface SubmitInput {
   /** Staff filing at a counter or for a community team: the channel and where they helped. */
   channel?: Channel | undefined;
   helpedPlaceCode?: string | undefined;
+  /** Filed for the applicant by a community digital team member (the fieldkit module). */
+  assisted?: boolean | undefined;
   receiveNow?: boolean | undefined;
   /** Upload problems found while storing the files (wrong type, too big), shown with the rest. */
   uploadErrors?: FieldError[] | undefined;
@@ -226,6 +228,7 @@ export async function submitDossier(ctx: Ctx, deps: DossierDeps, input: SubmitIn
     channel: first.channel,
     helpedPlaceId: helped?.id ?? null,
     helpedBy: ctx.actor.kind === 'staff' ? ctx.actor.userId : null,
+    assisted: input.assisted ?? false,
     submittedAt: now,
     idempotencyKey: input.idempotencyKey ?? null,
     createdAt: now,
@@ -268,7 +271,7 @@ export async function submitDossier(ctx: Ctx, deps: DossierDeps, input: SubmitIn
 async function whereHelped(ctx: Ctx, input: SubmitInput): Promise<Place | undefined> {
   const actor = ctx.actor;
   if (actor.kind !== 'staff') {
-    if (input.channel !== undefined || input.helpedPlaceCode || input.receiveNow) {
+    if (input.channel !== undefined || input.helpedPlaceCode || input.receiveNow || input.assisted) {
       throw new Forbidden({
         vi: 'Chỉ cán bộ mới ghi nơi tiếp nhận và hình thức nộp.',
         en: 'Only staff record the channel and where a dossier was received.',
@@ -282,9 +285,13 @@ async function whereHelped(ctx: Ctx, input: SubmitInput): Promise<Place | undefi
     ]);
   }
   const helped = await placeByCode(ctx.db, input.helpedPlaceCode);
-  if (!hasRole(actor, 'receptionist', helped.path)) throw new Forbidden();
+  // A community digital team member files for people in their hamlet (fieldkit's assisted filing).
+  if (!hasRole(actor, input.assisted ? ASSISTING_ROLES : 'receptionist', helped.path)) throw new Forbidden();
   return helped;
 }
+
+/** Who may file "assisted" for someone: the desk, and the hamlet's community digital team. */
+const ASSISTING_ROLES = ['receptionist', 'community_digital_member', 'community_digital_leader'] as const;
 
 /**
  * Where a dossier filed with "receive now" is received. Since Decree 118/2025 any centre of the

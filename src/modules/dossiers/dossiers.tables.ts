@@ -35,6 +35,8 @@ export const dossiers = pgTable('dossiers', {
   receivedPlaceId: bigint('received_place_id', { mode: 'number' }),
   helpedPlaceId: bigint('helped_place_id', { mode: 'number' }),
   helpedBy: bigint('helped_by', { mode: 'number' }),
+  /** Filed for the applicant by a community digital team member (fieldkit, migration 20261205-1204). */
+  assisted: boolean('assisted').notNull().default(false),
   submittedAt: ts('submitted_at').notNull(),
   validReceivedAt: ts('valid_received_at'),
   dueAt: ts('due_at'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '#platform/auth/actor.ts';
+import { ROLES, type Role } from '#platform/auth/actor.ts';
 import { msg, phoneSchema } from '#platform/validation.ts';
 import { NATIONAL_STAGE_DAYS, STATUSES } from './feedback.workflow.ts';
 
@@ -198,6 +198,12 @@ const workingDays = (max: number, vi: string, en: string) =>
     .min(1, msg(`${vi}: từ 1 đến ${max} ngày làm việc.`, `${en}: from 1 to ${max} working days.`))
     .max(max, msg(`${vi}: từ 1 đến ${max} ngày làm việc.`, `${en}: from 1 to ${max} working days.`));
 
+/** Roles a category may route to: office roles at a commune or province (the community digital
+ * teams' roles are held at hamlets, where no report is routed, and the table's check omits them). */
+export const HANDLER_ROLES = ROLES.filter(
+  (r) => r !== 'community_digital_member' && r !== 'community_digital_leader',
+) as [Role, ...Role[]];
+
 /**
  * A category. The four deadlines are the national measure's stages (decision 023): accept or refuse,
  * ask for more information, answer (`deadlineDays`, the name it had when it was the only deadline),
@@ -211,7 +217,7 @@ export const CategoryForm = z
     descriptionVi: text(500).optional(),
     descriptionEn: text(500).optional(),
     keywords: text(300).optional(),
-    handlerRole: z.enum(ROLES).default('feedback_handler'),
+    handlerRole: z.enum(HANDLER_ROLES).default('feedback_handler'),
     handlerLevel: z.enum(['commune', 'province']).default('commune'),
     acceptDays: workingDays(30, 'Hạn tiếp nhận', 'Deadline to accept').optional(),
     infoDays: workingDays(30, 'Hạn yêu cầu bổ sung thông tin', 'Deadline to ask for information').optional(),

@@ -72,6 +72,8 @@ addMessages('identity', {
       approver: 'Lãnh đạo phê duyệt',
       radio_operator: 'Phát thanh viên',
       feedback_handler: 'Xử lý phản ánh',
+      community_digital_member: 'Thành viên tổ công nghệ số cộng đồng',
+      community_digital_leader: 'Tổ trưởng tổ công nghệ số cộng đồng',
     },
   },
   en: {
@@ -145,6 +147,8 @@ addMessages('identity', {
       approver: 'Approver',
       radio_operator: 'Radio operator',
       feedback_handler: 'Feedback handler',
+      community_digital_member: 'Community digital team member',
+      community_digital_leader: 'Community digital team leader',
     },
   },
 });

@@ -15,6 +15,7 @@ export {
 } from './auth.service.ts';
 export { listStaffFor } from './identity.queries.ts';
 export { SESSION_COOKIE } from './identity.routes.tsx';
+export { NewUser } from './identity.schemas.ts';
 export { hashPassword } from './passwords.ts';
 export { type DemoAccounts, disableDemoAccounts, ensureUser, findActiveDemoAccounts } from './seed.ts';
 export { createUser, grantRole, listUsers } from './users.service.ts';

@@ -1,7 +1,7 @@
 export { type ImportProgress, type ImportResult, importPlaces } from './places.import.ts';
 export { findPlacesByIds } from './places.queries.ts';
 export { registerPlaceRoutes } from './places.routes.tsx';
-export { PlaceOut } from './places.schemas.ts';
+export { Latitude, Longitude, PlaceOut } from './places.schemas.ts';
 export {
   addVillage,
   addVillageUnchecked,
@@ -10,9 +10,13 @@ export {
   findPlaceById,
   getPlace,
   getPlaceByCode,
+  importVillages,
   listChildren,
   type Place,
   provinceAdminGrants,
   searchPlaces,
+  setVillageCentre,
   toPlaceOut,
+  VILLAGE_CSV_COLUMNS,
+  type VillageImportResult,
 } from './places.service.ts';

@@ -90,7 +90,14 @@ export async function listSuccessors(db: Db, placeId: number) {
 export async function insertVillage(
   db: Db,
   commune: PlaceRow,
-  v: { code: string; type: string; name: string; validFrom: string },
+  v: {
+    code: string;
+    type: string;
+    name: string;
+    validFrom: string;
+    lat?: number | undefined;
+    lng?: number | undefined;
+  },
 ) {
   const [row] = await db
     .insert(places)
@@ -103,6 +110,8 @@ export async function insertVillage(
       parentId: commune.id,
       path: '',
       validFrom: v.validFrom,
+      centreLat: v.lat ?? null,
+      centreLng: v.lng ?? null,
     })
     .returning();
   if (!row) throw new Error('insert returned nothing');
@@ -112,6 +121,19 @@ export async function insertVillage(
     .where(eq(places.id, row.id))
     .returning();
   return withPath ?? row;
+}
+
+export async function updateCentre(
+  db: Db,
+  placeId: number,
+  centre: { lat?: number | undefined; lng?: number | undefined },
+) {
+  const [row] = await db
+    .update(places)
+    .set({ centreLat: centre.lat ?? null, centreLng: centre.lng ?? null, updatedAt: sql`now()` })
+    .where(eq(places.id, placeId))
+    .returning();
+  return row;
 }
 
 /** Next free village number in a commune: codes are `{commune code}.{nn}`. */

@@ -1,11 +1,12 @@
 import { recordAudit } from '#modules/audit/index.ts';
 import { type Actor, type Grant, requireRole } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
+import { type CsvColumn, lineError, parseRows, readCsv } from '#platform/csv.ts';
 import type { Db } from '#platform/db/client.ts';
 import { Conflict, Invalid, NotFound } from '#platform/errors.ts';
 import { sortVietnamese } from '#platform/i18n/collation.ts';
 import * as q from './places.queries.ts';
-import type { NewVillage, PlaceOut, PlaceSearch } from './places.schemas.ts';
+import { NewVillage, type PlaceOut, type PlaceSearch, type VillageCentre } from './places.schemas.ts';
 
 export type Place = q.PlaceRow;
 
@@ -21,6 +22,7 @@ export function toPlaceOut(p: Place): PlaceOut {
     parentId: p.parentId,
     validFrom: p.validFrom,
     validTo: p.validTo,
+    centre: p.centreLat === null || p.centreLng === null ? null : { lat: p.centreLat, lng: p.centreLng },
   };
 }
 
@@ -66,18 +68,25 @@ export async function describePlace(db: Db, place: Place) {
   return { place, ancestors, children, changes, predecessors, successors };
 }
 
-async function createVillage(db: Db, commune: Place, input: { type: string; name: string }, today: string) {
+async function createVillage(
+  db: Db,
+  commune: Place,
+  input: { type: string; name: string; lat?: number | undefined; lng?: number | undefined },
+  today: string,
+) {
   const n = await q.nextVillageNumber(db, commune.id);
   return q.insertVillage(db, commune, {
     code: `${commune.code}.${String(n).padStart(2, '0')}`,
     type: input.type,
     name: input.name,
     validFrom: today,
+    lat: input.lat,
+    lng: input.lng,
   });
 }
 
-/** An admin of the commune (or of anything above it) adds a village or hamlet to it. */
-export async function addVillage(ctx: Ctx, communeCode: string, input: NewVillage) {
+/** The commune a hamlet is added to: current, and the actor an admin there (or above). */
+async function communeForVillages(ctx: Ctx, communeCode: string) {
   const commune = await getPlaceByCode(ctx.db, communeCode);
   requireRole(ctx.actor, 'admin', commune.path);
   if (commune.level !== 'commune' || commune.validTo) {
@@ -89,6 +98,14 @@ export async function addVillage(ctx: Ctx, communeCode: string, input: NewVillag
       },
     ]);
   }
+  return commune;
+}
+
+const today = (ctx: Ctx) => ctx.clock.now().toISOString().slice(0, 10);
+
+/** An admin of the commune (or of anything above it) adds a village or hamlet to it. */
+export async function addVillage(ctx: Ctx, communeCode: string, input: NewVillage) {
+  const commune = await communeForVillages(ctx, communeCode);
   return ctx.db.transaction(async (tx) => {
     if (await q.findVillageByName(tx, commune.id, input.name)) {
       throw new Conflict({
@@ -96,7 +113,7 @@ export async function addVillage(ctx: Ctx, communeCode: string, input: NewVillag
         en: `${commune.fullName} already has a village named "${input.name}".`,
       });
     }
-    const village = await createVillage(tx, commune, input, ctx.clock.now().toISOString().slice(0, 10));
+    const village = await createVillage(tx, commune, input, today(ctx));
     await recordAudit(tx, ctx.actor, ctx.meta, {
       action: 'places.village.add',
       targetType: 'place',
@@ -108,8 +125,108 @@ export async function addVillage(ctx: Ctx, communeCode: string, input: NewVillag
   });
 }
 
+/** The columns of the hamlet import file, in the template's order. */
+export const VILLAGE_CSV_COLUMNS: readonly CsvColumn[] = [
+  { name: 'loai', aliases: ['loại', 'type'] },
+  { name: 'ten', aliases: ['tên', 'name', 'tên thôn', 'ten thon'], required: true },
+  { name: 'vi_do', aliases: ['vĩ độ', 'lat', 'latitude'] },
+  { name: 'kinh_do', aliases: ['kinh độ', 'lng', 'lon', 'longitude'] },
+];
+export const VILLAGE_IMPORT_MAX_ROWS = 300;
+
+/** The template offered for download: the header and two example rows. */
+export const VILLAGE_CSV_TEMPLATE = [
+  VILLAGE_CSV_COLUMNS.map((c) => c.name),
+  ['thôn', 'Khuổi Tào', '21.8537', '106.9950'],
+  ['bản', 'Nà Pàn', '', ''],
+];
+
+const COLUMN_OF_FIELD: Record<string, string> = { type: 'loai', name: 'ten', lat: 'vi_do', lng: 'kinh_do' };
+
+export interface VillageImportResult {
+  added: Place[];
+  /** Names already in the commune, left as they are: importing a file twice adds nothing. */
+  present: string[];
+}
+
+/**
+ * An admin of the commune adds its hamlets from a CSV file (columns: loai, ten, vi_do, kinh_do).
+ * Every row is checked first and every problem reported with its line; then all rows are added in
+ * one transaction, or none. A name the commune already has is left as it is.
+ */
+export async function importVillages(
+  ctx: Ctx,
+  communeCode: string,
+  csv: string,
+): Promise<VillageImportResult> {
+  const commune = await communeForVillages(ctx, communeCode);
+  const rows = readCsv(csv, VILLAGE_CSV_COLUMNS, { maxRows: VILLAGE_IMPORT_MAX_ROWS });
+  const parsed = parseRows(
+    rows,
+    NewVillage,
+    ({ values: v }) => ({ type: v.loai?.toLowerCase(), name: v.ten, lat: v.vi_do, lng: v.kinh_do }),
+    (field) => COLUMN_OF_FIELD[field] ?? field,
+  );
+  const seen = new Map<string, number>();
+  const duplicates = parsed.flatMap(({ line, data }) => {
+    const key = data.name.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase();
+    const first = seen.get(key);
+    seen.set(key, first ?? line);
+    return first === undefined
+      ? []
+      : [
+          lineError(line, 'ten', {
+            vi: `trùng tên với dòng ${first}.`,
+            en: `the same name as line ${first}.`,
+          }),
+        ];
+  });
+  if (duplicates.length) throw new Invalid(duplicates);
+  return ctx.db.transaction(async (tx) => {
+    const result: VillageImportResult = { added: [], present: [] };
+    for (const { data } of parsed) {
+      if (await q.findVillageByName(tx, commune.id, data.name)) result.present.push(data.name);
+      else result.added.push(await createVillage(tx, commune, data, today(ctx)));
+    }
+    await recordAudit(tx, ctx.actor, ctx.meta, {
+      action: 'places.village.import',
+      targetType: 'place',
+      targetId: commune.id,
+      place: commune,
+      details: { added: result.added.map((v) => v.code), present: result.present.length },
+    });
+    return result;
+  });
+}
+
+/** An admin of the hamlet's commune (or above) sets or clears its centre point. */
+export async function setVillageCentre(ctx: Ctx, villageId: number, centre: VillageCentre) {
+  const village = await getPlace(ctx.db, villageId);
+  requireRole(ctx.actor, 'admin', village.path);
+  if (village.level !== 'village') {
+    throw new Invalid([
+      { field: 'lat', vi: 'Chỉ đặt tâm cho thôn, bản.', en: 'Only a hamlet takes a centre point here.' },
+    ]);
+  }
+  return ctx.db.transaction(async (tx) => {
+    const updated = await q.updateCentre(tx, village.id, centre);
+    await recordAudit(tx, ctx.actor, ctx.meta, {
+      action: 'places.village.centre',
+      targetType: 'place',
+      targetId: village.id,
+      place: village,
+      details: { lat: centre.lat ?? null, lng: centre.lng ?? null },
+    });
+    return updated ?? village;
+  });
+}
+
 /** Seeding and imports: add the village unless the commune already has one of that name. */
-export async function addVillageUnchecked(db: Db, commune: Place, input: { type: string; name: string }) {
+export async function addVillageUnchecked(
+  db: Db,
+  commune: Place,
+  input: { type: string; name: string; lat?: number; lng?: number },
+) {
   return db.transaction(async (tx) => {
     const existing = await q.findVillageByName(tx, commune.id, input.name);
     return existing ?? createVillage(tx, commune, input, new Date().toISOString().slice(0, 10));

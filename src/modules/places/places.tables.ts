@@ -1,4 +1,4 @@
-import { bigint, boolean, date, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, doublePrecision, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const places = pgTable('places', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
@@ -12,6 +12,9 @@ export const places = pgTable('places', {
   path: text('path').notNull(),
   validFrom: date('valid_from'),
   validTo: date('valid_to'),
+  /** Optional centre point (WGS 84), both or neither. */
+  centreLat: doublePrecision('centre_lat'),
+  centreLng: doublePrecision('centre_lng'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

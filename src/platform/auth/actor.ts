@@ -7,6 +7,9 @@ export const ROLES = [
   'approver',
   'radio_operator',
   'feedback_handler',
+  // Community digital teams (fieldkit module): granted at a hamlet; the leader resolves conflicts.
+  'community_digital_member',
+  'community_digital_leader',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -1,10 +1,10 @@
 import type { ComponentChildren } from 'preact';
 import type { Place } from '#modules/places/index.ts';
-import { ROLES } from '#platform/auth/actor.ts';
 import { formatDateTime } from '#platform/i18n/dates.ts';
 import { ActionForm, Field, Form, Notice, Select } from '#web/form.tsx';
 import type { FormState } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
+import { HANDLER_ROLES } from '../feedback.schemas.ts';
 import type { Category } from '../feedback.service.ts';
 import type { listApiKeys, listContacts } from '../feedback.settings.ts';
 import { NATIONAL_STAGE_DAYS } from '../feedback.workflow.ts';
@@ -123,7 +123,7 @@ function CategoryEditor({ page, state, editing }: SettingsProps) {
         <Select
           name="handlerRole"
           label={t('feedback:settings.role')}
-          options={ROLES.map((r) => ({ value: r, label: t(`identity:roles.${r}`) }))}
+          options={HANDLER_ROLES.map((r) => ({ value: r, label: t(`identity:roles.${r}`) }))}
           value={cv('handlerRole', 'feedback_handler')}
           error={e.handlerRole}
         />
