@@ -98,3 +98,28 @@ export async function listAlertsForCommune(db: Db, communePath: string, limit = 
     .orderBy(desc(alerts.sent))
     .limit(limit);
 }
+
+/** The alert row, locked for the rest of the transaction (one confirmation of its places wins). */
+export async function lockAlert(db: Db, id: number) {
+  const [row] = await db.select().from(alerts).where(eq(alerts.id, id)).for('update');
+  return row;
+}
+
+export async function insertAlertAreas(
+  db: Db,
+  alertId: number,
+  areas: { placeId: number; placeCode: string; placePath: string; areaDesc: string }[],
+) {
+  if (areas.length) await db.insert(alertAreas).values(areas.map((a) => ({ ...a, alertId })));
+}
+
+export async function markPlacesChosen(
+  db: Db,
+  id: number,
+  o: { bulletinId: number | null; by: number; at: Date },
+) {
+  await db
+    .update(alerts)
+    .set({ bulletinId: o.bulletinId, placesChosenBy: o.by, placesChosenAt: o.at })
+    .where(eq(alerts.id, id));
+}

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '#modules/audit/index.ts';
-import { scopeOf } from '#platform/auth/actor.ts';
+import { type Actor, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
-import { NotFound } from '#platform/errors.ts';
+import { Forbidden, NotFound } from '#platform/errors.ts';
 import { getCommune, requireOperator, requireView, VIEW_ROLES } from './broadcast.access.ts';
 import * as alertDb from './broadcast.alerts.queries.ts';
 import { buildCap, parseCap } from './broadcast.cap.ts';
@@ -98,8 +98,13 @@ export async function stopAlerts(ctx: Ctx, tx: Db, alerts: alertDb.AlertRow[]) {
 export async function cancelAlert(ctx: Ctx, alertId: number) {
   const alert = await alertDb.findAlertById(ctx.db, alertId);
   if (!alert) throw alertNotFound();
-  for (const area of await alertDb.listAlertAreas(ctx.db, alert.id))
-    requireOperator(ctx.actor, area.placePath);
+  const areas = await alertDb.listAlertAreas(ctx.db, alert.id);
+  for (const area of areas) requireOperator(ctx.actor, area.placePath);
+  // No places (yet): it concerns the poster's scope, or nobody may end it from here.
+  if (areas.length === 0) {
+    if (!alert.awaitingScope?.length) throw new Forbidden();
+    for (const path of alert.awaitingScope) requireOperator(ctx.actor, path);
+  }
   if (alert.cancelledAt) return alert;
   const commandIds = await ctx.db.transaction(async (tx) => {
     const ids = await stopAlerts(ctx, tx, [alert]);
@@ -114,6 +119,13 @@ export async function cancelAlert(ctx: Ctx, alertId: number) {
   return alert;
 }
 
+/** Whether the alert waits for its places and this actor may see it: a grant overlapping the poster's. */
+export function awaitsPlacesFor(actor: Actor, alert: alertDb.AlertRow): boolean {
+  if (!alert.awaitingScope || alert.placesChosenAt) return false;
+  const mine = scopeOf(actor, 'radio_operator');
+  return alert.awaitingScope.some((p) => mine.some((m) => m.startsWith(p) || p.startsWith(m)));
+}
+
 /** The alert, its areas, and per device: pushed, acknowledged, played — limited to the viewer's scope. */
 export async function describeAlert(ctx: Ctx, alertId: number) {
   const alert = await alertDb.findAlertById(ctx.db, alertId);
@@ -123,7 +135,7 @@ export async function describeAlert(ctx: Ctx, alertId: number) {
   const visible = areas.filter((a) =>
     scope.some((p) => a.placePath.startsWith(p) || p.startsWith(a.placePath)),
   );
-  if (visible.length === 0) {
+  if (visible.length === 0 && !awaitsPlacesFor(ctx.actor, alert)) {
     requireView(ctx.actor, areas[0]?.placePath ?? '/none/');
   }
   const commands = await commandDb.listCommandsForAlert(ctx.db, alert.id);

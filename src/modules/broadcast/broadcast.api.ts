@@ -85,11 +85,11 @@ function registerJsonApi(root: FastifyInstance, platform: Platform) {
         schema: {
           tags: ['broadcast'],
           summary:
-            'Receive a CAP 1.2 alert (XML). Actual alerts with Vietnamese text are spoken and broadcast at once to the clusters in their areas (geocode valueName VN-MADVHC = commune or village code); Cancel stops the alerts it references. The caller must be a radio operator over every area.',
+            'Receive a CAP 1.2 alert (XML). Actual alerts with Vietnamese text are spoken and broadcast at once to the clusters in their areas (geocode valueName VN-MADVHC = commune or village code); Cancel stops the alerts it references. An Alert or Update whose areas are only a polygon or circle (geocode and language are optional in CAP 1.2) is kept with outcome `awaiting`: a radio operator chooses its places on the alert page. The caller must be a radio operator over every area.',
           security: [{ bearer: [] }],
           body: z.string().min(1),
           response: {
-            201: AlertOut.extend({ outcome: z.enum(['broadcast', 'stored', 'cancelled']) }),
+            201: AlertOut.extend({ outcome: z.enum(['broadcast', 'stored', 'cancelled', 'awaiting']) }),
             400: Problem,
             401: Problem,
             403: Problem,

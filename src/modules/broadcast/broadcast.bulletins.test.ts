@@ -362,7 +362,7 @@ describe('operator and public pages', { skip: audioSkip }, () => {
     assert.ok(alert);
     const cap = parseCap(alert.xml);
     assert.ok(cap.ok, JSON.stringify(cap));
-    assert.equal(cap.alert.info[0]?.area[0]?.geocode[0]?.value, village.code);
+    assert.equal(cap.alert.info[0]?.area[0]?.geocode?.[0]?.value, village.code);
     assert.equal(cap.alert.info[0]?.instruction, fields.instruction);
     assert.equal(cap.alert.info[0]?.resource?.[0]?.mimeType, 'audio/ogg');
     const feed = await get(undefined, '/cap/alerts.xml');

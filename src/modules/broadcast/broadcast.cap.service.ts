@@ -1,12 +1,18 @@
 import { recordAudit } from '#modules/audit/index.ts';
 import { getPlaceByCode, type Place } from '#modules/places/index.ts';
-import { type Actor, actorLabel, requireStaff, scopeOf } from '#platform/auth/actor.ts';
+import { type Actor, actorLabel, hasRole, requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
-import { Conflict, Forbidden, Invalid } from '#platform/errors.ts';
+import { Conflict, Forbidden, Invalid, NotFound } from '#platform/errors.ts';
 import { getCommuneById, requireOperator } from './broadcast.access.ts';
 import * as alertDb from './broadcast.alerts.queries.ts';
-import { DEFAULT_REPEAT, issuePlay, REPEAT_PARAMETER, stopAlerts } from './broadcast.alerts.service.ts';
+import {
+  awaitsPlacesFor,
+  DEFAULT_REPEAT,
+  issuePlay,
+  REPEAT_PARAMETER,
+  stopAlerts,
+} from './broadcast.alerts.service.ts';
 import {
   audioColumns,
   type BroadcastDeps,
@@ -21,6 +27,8 @@ import {
   type CapAlert,
   type CapInfo,
   capPlaceCodes,
+  infoLanguage,
+  isDrawn,
   parseCap,
   pickInfo,
   spokenAlertText,
@@ -30,7 +38,8 @@ type Staff = Extract<Actor, { kind: 'staff' }>;
 
 export interface IngestResult {
   alert: alertDb.AlertRow;
-  outcome: 'broadcast' | 'stored' | 'cancelled';
+  /** `awaiting`: the areas are only drawn, a radio operator chooses the places (`choosePlaces`). */
+  outcome: 'broadcast' | 'stored' | 'cancelled' | 'awaiting';
   devices: number;
   cancelled: number;
 }
@@ -127,7 +136,14 @@ async function insertAlertBulletins(
 function alertRow(
   cap: CapAlert,
   info: CapInfo,
-  o: { repeat: number; expiresAt: Date | null; bulletinId: number | null; xml: string; createdBy: number },
+  o: {
+    repeat: number;
+    expiresAt: Date | null;
+    bulletinId: number | null;
+    xml: string;
+    createdBy: number;
+    awaitingScope: string[] | null;
+  },
 ) {
   return {
     identifier: cap.identifier,
@@ -137,7 +153,7 @@ function alertRow(
     msgType: cap.msgType,
     scope: cap.scope,
     refs: cap.references ?? null,
-    language: info.language,
+    language: infoLanguage(info),
     category: info.category.join(' '),
     event: info.event,
     urgency: info.urgency,
@@ -152,6 +168,7 @@ function alertRow(
     bulletinId: o.bulletinId,
     xml: o.xml,
     createdBy: o.createdBy,
+    awaitingScope: o.awaitingScope,
   };
 }
 
@@ -159,7 +176,7 @@ function alertRow(
 function checkPlayable(cap: CapAlert, info: CapInfo): boolean {
   const playable = cap.status === 'Actual' && (cap.msgType === 'Alert' || cap.msgType === 'Update');
   if (!playable) return false;
-  if (!info.language.toLowerCase().startsWith('vi')) {
+  if (!infoLanguage(info).toLowerCase().startsWith('vi')) {
     throw new Invalid([
       {
         field: 'cap.info.language',
@@ -199,12 +216,23 @@ export async function ingestCap(ctx: Ctx, deps: BroadcastDeps, xml: string): Pro
     await Promise.all(referenced.map((r) => alertDb.listAlertAreas(ctx.db, r.id)))
   ).flat();
   for (const area of referencedAreas) requireOperator(staff, area.placePath);
+  // An alert still waiting for its places concerns its poster's scope: only an operator over all
+  // of it may cancel or update it.
+  const referencedScopes = referenced.flatMap((r) => (r.placesChosenAt ? [] : (r.awaitingScope ?? [])));
+  for (const path of referencedScopes) requireOperator(staff, path);
   const info = pickInfo(cap) as CapInfo;
   const places = await resolveAreas(ctx, staff, cap);
   const isCancel = cap.msgType === 'Cancel';
   // Alert and Update name their own areas; Cancel, Ack and Error may instead name alerts of ours.
   const ownAreasNeeded = cap.msgType === 'Alert' || cap.msgType === 'Update';
-  if (places.length === 0 && (ownAreasNeeded || referencedAreas.length === 0)) {
+  // Areas only drawn (polygon or circle; geocode is optional in CAP 1.2 §3.2.4) name no place of
+  // ours: the alert is kept and waits for a radio operator within the poster's scope to choose.
+  const awaiting =
+    places.length === 0 && ownAreasNeeded && cap.info.some((i) => i.area.some(isDrawn))
+      ? scopeOf(staff, 'radio_operator')
+      : null;
+  const referencesOurs = referencedAreas.length + referencedScopes.length > 0;
+  if (places.length === 0 && !awaiting && (ownAreasNeeded || !referencesOurs)) {
     throw new Invalid([
       {
         field: 'cap.area.geocode',
@@ -217,7 +245,8 @@ export async function ingestCap(ctx: Ctx, deps: BroadcastDeps, xml: string): Pro
   const repeatParam = info.parameter?.find((p) => p.valueName === REPEAT_PARAMETER)?.value;
   const repeat = Math.min(10, Math.max(1, Number.parseInt(repeatParam ?? '', 10) || DEFAULT_REPEAT));
   const expiresAt = info.expires ? new Date(Date.parse(info.expires)) : null;
-  const audio = playable ? await speak(ctx.db, deps, spokenAlertText(info), undefined) : undefined;
+  const audio =
+    playable && !awaiting ? await speak(ctx.db, deps, spokenAlertText(info), undefined) : undefined;
   const communes = await groupByCommune(ctx, places);
 
   const result = await ctx.db.transaction(async (tx) => {
@@ -240,13 +269,14 @@ export async function ingestCap(ctx: Ctx, deps: BroadcastDeps, xml: string): Pro
         bulletinId: bulletinIds.values().next().value ?? null,
         xml: buildCap(cap),
         createdBy: staff.userId,
+        awaitingScope: awaiting,
       }),
       places.map((p) => ({
         placeId: p.id,
         placeCode: p.code,
         placePath: p.path,
         areaDesc:
-          cap.info.flatMap((i) => i.area).find((a) => a.geocode.some((g) => g.value === p.code))?.areaDesc ??
+          cap.info.flatMap((i) => i.area).find((a) => a.geocode?.some((g) => g.value === p.code))?.areaDesc ??
           p.fullName,
       })),
     );
@@ -292,8 +322,132 @@ export async function ingestCap(ctx: Ctx, deps: BroadcastDeps, xml: string): Pro
   }
   return {
     alert: result.alert,
-    outcome: isCancel ? 'cancelled' : audio ? 'broadcast' : 'stored',
+    outcome: isCancel ? 'cancelled' : audio ? 'broadcast' : awaiting && playable ? 'awaiting' : 'stored',
     devices: result.devices,
     cancelled: isCancel || cap.msgType === 'Update' ? referenced.length : 0,
   };
+}
+
+const noPlaces = (vi: string, en: string) => new Invalid([{ field: 'places', vi, en }]);
+
+/**
+ * The radio operator chooses where an alert with only drawn areas plays (CAP 1.2 allows an area
+ * with no geocode): communes or villages within both the operator's grants and the poster's scope.
+ * Then it is spoken and broadcast as if it had named them. Once: a second confirmation conflicts.
+ */
+export async function choosePlaces(ctx: Ctx, deps: BroadcastDeps, alertId: number, codes: string[]) {
+  const staff = requireStaff(ctx.actor);
+  const found = await alertDb.findAlertById(ctx.db, alertId);
+  if (!found) throw new NotFound({ vi: 'Không tìm thấy cảnh báo này.', en: 'No such alert.' });
+  if (!awaitsPlacesFor(staff, { ...found, placesChosenAt: null })) throw new Forbidden();
+  if (found.placesChosenAt || !found.awaitingScope) {
+    throw new Conflict({
+      vi: 'Nơi phát của cảnh báo này đã được chọn.',
+      en: 'The places of this alert were already chosen.',
+    });
+  }
+  const now = ctx.clock.now();
+  if (found.cancelledAt || (found.expiresAt && found.expiresAt <= now) || found.status !== 'Actual') {
+    throw new Conflict({
+      vi: 'Cảnh báo này đã bị hủy, hết hiệu lực hoặc không phải cảnh báo thật (Actual): không phát.',
+      en: 'This alert is cancelled, expired or not an Actual alert: it is not broadcast.',
+    });
+  }
+  const scope = found.awaitingScope;
+  const unique = [...new Set(codes.map((c) => c.trim()).filter(Boolean))];
+  if (unique.length === 0) {
+    throw noPlaces(
+      'Chọn ít nhất một xã hoặc thôn, bản để phát cảnh báo.',
+      'Choose at least one commune or village to broadcast the alert to.',
+    );
+  }
+  const places: Place[] = [];
+  for (const code of unique) {
+    const place = await getPlaceByCode(ctx.db, code).catch(() => undefined);
+    const ok =
+      place &&
+      !place.validTo &&
+      (place.level === 'commune' || place.level === 'village') &&
+      scope.some((p) => place.path.startsWith(p)) &&
+      hasRole(staff, 'radio_operator', place.path);
+    if (!ok) {
+      throw noPlaces(
+        `Mã ${code} không phải xã hay thôn mà bạn được phát cảnh báo này.`,
+        `${code} is not a commune or village where you may broadcast this alert.`,
+      );
+    }
+    places.push(place);
+  }
+  const parsed = parseCap(found.xml);
+  if (!parsed.ok)
+    throw new Conflict({
+      vi: 'Không đọc được bản CAP đã lưu.',
+      en: 'The stored CAP document does not read.',
+    });
+  const cap = parsed.alert;
+  const info = pickInfo(cap) as CapInfo;
+  checkPlayable(cap, info);
+  const audio = await speak(ctx.db, deps, spokenAlertText(info), undefined);
+  const communes = await groupByCommune(ctx, places);
+  const drawn = cap.info.flatMap((i) => i.area).map((a) => a.areaDesc);
+
+  const result = await ctx.db.transaction(async (tx) => {
+    const alert = await alertDb.lockAlert(tx, alertId);
+    if (!alert || alert.placesChosenAt) {
+      throw new Conflict({
+        vi: 'Nơi phát của cảnh báo này đã được chọn.',
+        en: 'The places of this alert were already chosen.',
+      });
+    }
+    const bulletinIds = await insertAlertBulletins(
+      tx,
+      staff,
+      cap,
+      info,
+      audio,
+      [...communes.values()].map((g) => g.commune),
+    );
+    await alertDb.insertAlertAreas(
+      tx,
+      alert.id,
+      places.map((p) => ({ placeId: p.id, placeCode: p.code, placePath: p.path, areaDesc: p.fullName })),
+    );
+    await alertDb.markPlacesChosen(tx, alert.id, {
+      bulletinId: bulletinIds.values().next().value ?? null,
+      by: staff.userId,
+      at: now,
+    });
+    const plays: string[] = [];
+    let devices = 0;
+    for (const { commune, places: mine } of communes.values()) {
+      const bulletinId = bulletinIds.get(commune.id);
+      if (!bulletinId) continue;
+      const issued = await issuePlay(ctx, tx, {
+        communeId: commune.id,
+        bulletinId,
+        alertId: alert.id,
+        repeat: alert.repeat,
+        expiresAt: alert.expiresAt,
+        paths: mine.map((p) => p.path),
+      });
+      plays.push(issued.commandId);
+      devices += issued.devices;
+    }
+    await recordAudit(tx, ctx.actor, ctx.meta, {
+      action: 'broadcast.cap.places',
+      targetType: 'broadcast_alert',
+      targetId: alert.id,
+      place: places[0],
+      details: { identifier: alert.identifier, places: places.map((p) => p.code), drawn, devices },
+    });
+    return { alert, commandIds: plays, devices };
+  });
+  for (const commandId of result.commandIds) await ctx.events.emit('broadcast.command-issued', { commandId });
+  await ctx.events.emit('broadcast.alert-issued', {
+    alertId: result.alert.id,
+    identifier: cap.identifier,
+    communeIds: [...communes.keys()],
+    headline: info.headline ?? info.event,
+  });
+  return { alert: result.alert, devices: result.devices };
 }

@@ -4,8 +4,11 @@ import {
   buildCap,
   CAP_GEOCODE_NAME,
   type CapAlert,
+  type CapInfo,
   capDateTime,
   capPlaceCodes,
+  infoLanguage,
+  isDrawn,
   parseCap,
   pickInfo,
   spokenAlertText,
@@ -130,16 +133,50 @@ describe('CAP 1.2', () => {
     assert.ok(xml.indexOf('<resource>') < xml.indexOf('<area>'));
   });
 
-  it('when the standard’s own example is read, then it is valid (apart from our area codes)', () => {
+  it('when the standard’s own example is read, with no <language>, then it is valid and its language is en-US', () => {
+    // OASIS CAP v1.2 §3.2.2, <language>: optional; "If not present, an implicit default value of
+    // 'en-US' SHALL be assumed." The standard's example (Appendix A.2) has none.
     const r = parseCap(STANDARD_EXAMPLE);
-    // CAP makes <language> optional (default en-US); we require it, to speak one language per message.
-    assert.deepEqual(r, { ok: false, errors: ['info[0].language: required'] });
-    const withLanguage = parseCap(
-      replace(STANDARD_EXAMPLE, '<category>', '<language>en-US</language><category>'),
-    );
-    assert.ok(withLanguage.ok);
-    assert.equal(withLanguage.alert.info[0]?.eventCode?.[0]?.value, 'SVR');
-    assert.deepEqual(capPlaceCodes(withLanguage.alert), []);
+    assert.ok(r.ok, JSON.stringify(r));
+    const info = r.alert.info[0] as CapInfo;
+    assert.equal(info.language, undefined);
+    assert.equal(infoLanguage(info), 'en-US');
+    assert.equal(info.eventCode?.[0]?.value, 'SVR');
+    assert.deepEqual(capPlaceCodes(r.alert), []);
+    // Written back without inventing a language; read again, the same alert.
+    assert.doesNotMatch(buildCap(r.alert), /<language>/);
+    assert.deepEqual((parseCap(buildCap(r.alert)) as { alert: CapAlert }).alert, r.alert);
+  });
+
+  it('when a Vietnamese block and one with no <language> are both there, then the Vietnamese one is spoken', () => {
+    const vi = alert.info[0] as CapInfo;
+    const { language: _, ...noLanguage } = { ...vi, instruction: 'Stay inside.' };
+    assert.equal(pickInfo({ ...alert, info: [noLanguage, vi] })?.language, 'vi-VN');
+    assert.equal(infoLanguage(pickInfo({ ...alert, info: [noLanguage] }) as CapInfo), 'en-US');
+  });
+
+  it('when an area is only a polygon or only a circle, with no <geocode>, then it is valid and names none of our places', () => {
+    // OASIS CAP v1.2 §3.2.4, <area>: areaDesc required; polygon, circle and geocode optional.
+    const drawn: CapAlert = {
+      ...alert,
+      info: [
+        {
+          ...(alert.info[0] as CapInfo),
+          area: [
+            {
+              areaDesc: 'Lưu vực suối Khuổi Tào',
+              polygon: ['21.85,106.95 21.87,106.99 21.83,107.00 21.85,106.95'],
+            },
+            { areaDesc: 'Quanh hồ Nà Pàn', circle: ['21.86,106.97 2.5'] },
+          ],
+        },
+      ],
+    };
+    const r = parseCap(buildCap(drawn));
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.deepEqual(r.alert, drawn);
+    assert.deepEqual(capPlaceCodes(r.alert), []);
+    assert.deepEqual(r.alert.info[0]?.area.map(isDrawn), [true, true]);
   });
 
   it('when required elements are missing, then each is named', () => {
@@ -211,20 +248,25 @@ describe('CAP 1.2', () => {
     assert.deepEqual(!notAlert.ok && notAlert.errors, ['the root element must be <alert>']);
   });
 
-  it('when identifier has a space, info has no area or an area no geocode, then refused', () => {
+  it('when identifier has a space, info has no area or an area no areaDesc, then refused', () => {
+    // CAP 1.2 §3.2.4: areaDesc is the one element an area requires. (An info with no area is
+    // allowed by the standard; we still refuse it: nothing would say where to play. README.)
     const r = parseCap(
       buildCap({
         ...alert,
         identifier: 'XASO 1',
         info: [
-          { ...(alert.info[0] as CapAlert['info'][0]), area: [{ areaDesc: 'Xã Mẫu Sơn', geocode: [] }] },
+          {
+            ...(alert.info[0] as CapAlert['info'][0]),
+            area: [{ areaDesc: '', polygon: ['21.8,106.9 21.9,107.0 21.8,107.0 21.8,106.9'] }],
+          },
           { ...(alert.info[0] as CapAlert['info'][0]), language: 'en-US', area: [] },
         ],
       }),
     );
     assert.deepEqual(!r.ok && r.errors, [
       'identifier: no spaces, commas, < or &',
-      'info[0].area[0].geocode: at least one <geocode> is required',
+      'info[0].area[0].areaDesc: required',
       'info[1].area: at least one <area> is required',
     ]);
   });

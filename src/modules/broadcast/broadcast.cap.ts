@@ -9,6 +9,8 @@ import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export const CAP_NAMESPACE = 'urn:oasis:names:tc:emergency:cap:1.2';
 export const CAP_GEOCODE_NAME = 'VN-MADVHC';
+/** CAP 1.2 §3.2.2 `language`: "If not present, an implicit default value of 'en-US' SHALL be assumed." */
+export const CAP_DEFAULT_LANGUAGE = 'en-US';
 
 export const CAP_STATUS = ['Actual', 'Exercise', 'System', 'Test', 'Draft'] as const;
 export const CAP_MSG_TYPE = ['Alert', 'Update', 'Cancel', 'Ack', 'Error'] as const;
@@ -55,15 +57,17 @@ export interface CapResource {
   digest?: string;
 }
 
+/** CAP 1.2 §3.2.4: only `areaDesc` is required; polygon, circle and geocode are each optional. */
 export interface CapArea {
   areaDesc: string;
   polygon?: string[];
   circle?: string[];
-  geocode: CapValuePair[];
+  geocode?: CapValuePair[];
 }
 
 export interface CapInfo {
-  language: string;
+  /** Absent means en-US (CAP 1.2 §3.2.2); read it through `infoLanguage`. */
+  language?: string;
   category: string[];
   event: string;
   responseType?: string[];
@@ -270,22 +274,22 @@ function readResource(c: Checker, raw: unknown, at: string): CapResource {
 
 function readArea(c: Checker, raw: unknown, at: string): CapArea {
   const an = asNode(raw);
+  // geocode is optional (CAP 1.2 §3.2.4): an area may be only a polygon or a circle.
   const geocode = c.pairs(an, 'geocode', at);
-  if (geocode.length === 0) c.errors.push(`${at}geocode: at least one <geocode> is required`);
   const polygon = c.texts(an, 'polygon', at);
   const circle = c.texts(an, 'circle', at);
   return dropUndefined({
     areaDesc: c.text(an, 'areaDesc', at, true) ?? '',
     polygon: polygon.length ? polygon : undefined,
     circle: circle.length ? circle : undefined,
-    geocode,
+    geocode: geocode.length ? geocode : undefined,
   });
 }
 
 function readInfo(c: Checker, raw: unknown, at: string): CapInfo {
   const node = asNode(raw);
   // Checked in the schema's element order, so errors read top to bottom.
-  const language = c.text(node, 'language', at, true) ?? '';
+  const language = c.text(node, 'language', at, false);
   const category = c.texts(node, 'category', at);
   if (category.length === 0) c.errors.push(`${at}category: required`);
   for (const [j, cat] of category.entries()) c.oneOf(cat, CAP_CATEGORY, `${at}category[${j}]`);
@@ -511,13 +515,23 @@ export function capPlaceCodes(alert: CapAlert): string[] {
   const codes = new Set<string>();
   for (const info of alert.info)
     for (const area of info.area)
-      for (const g of area.geocode) if (g.valueName === CAP_GEOCODE_NAME) codes.add(g.value);
+      for (const g of area.geocode ?? []) if (g.valueName === CAP_GEOCODE_NAME) codes.add(g.value);
   return [...codes];
 }
 
 /** The info block to speak: Vietnamese first (vi, vi-VN), else the first one. */
 export function pickInfo(alert: CapAlert): CapInfo | undefined {
-  return alert.info.find((i) => i.language.toLowerCase().startsWith('vi')) ?? alert.info[0];
+  return alert.info.find((i) => infoLanguage(i).toLowerCase().startsWith('vi')) ?? alert.info[0];
+}
+
+/** The info block's language, the standard's default when it names none (CAP 1.2 §3.2.2). */
+export function infoLanguage(info: CapInfo): string {
+  return info.language ?? CAP_DEFAULT_LANGUAGE;
+}
+
+/** Whether an area is drawn (polygon or circle) rather than, or as well as, named by geocode. */
+export function isDrawn(area: CapArea): boolean {
+  return Boolean(area.polygon?.length || area.circle?.length);
 }
 
 /** What the speakers say: the instruction (CAP's "what to do"), else the description, else the headline. */

@@ -8,10 +8,11 @@ import { ActionForm, type Errors, errorsFor, Field, Form, Notice, Select } from 
 import type { FormState } from '#web/form-action.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
-import { getCommune, requireOperator } from './broadcast.access.ts';
-import { cancelAlert, describeAlert } from './broadcast.alerts.service.ts';
+import { communesInScope, getCommune, requireOperator } from './broadcast.access.ts';
+import { awaitsPlacesFor, cancelAlert, describeAlert } from './broadcast.alerts.service.ts';
 import { type Bulletin, describeBulletin } from './broadcast.bulletins.service.ts';
-import { CAP_CATEGORY, CAP_SEVERITY } from './broadcast.cap.ts';
+import { choosePlaces } from './broadcast.cap.service.ts';
+import { CAP_CATEGORY, CAP_SEVERITY, isDrawn, parseCap } from './broadcast.cap.ts';
 import { broadcastEmergency, prepareEmergency } from './broadcast.emergency.service.ts';
 import { codeParam, empty, idParam, villagesOf } from './broadcast.http.ts';
 import { runtimeFor } from './broadcast.runtime.ts';
@@ -88,15 +89,23 @@ export function registerEmergencyPages(root: FastifyInstance, platform: Platform
     }
   });
 
-  root.get('/quan-tri/loa/canh-bao/:id', async (req, reply) => {
+  root.get('/quan-tri/loa/canh-bao/:id', (req, reply) => renderAlert(req, reply, {}));
+
+  // An alert whose areas are only drawn: the operator ticks where it plays, then it is broadcast.
+  root.post('/quan-tri/loa/canh-bao/:id/noi-phat', async (req, reply) => {
     const { id } = idParam.parse(req.params);
-    const described = await describeAlert(req.ctx(), id);
-    const { alert, areas } = described;
-    const canStop =
-      !alert.cancelledAt && areas.every((a) => hasRole(req.actor, 'radio_operator', a.placePath));
-    const page = await pageCtx(req, reply);
-    const sent = (req.query as { gui?: string }).gui;
-    return sendPage(reply, <AlertPage page={page} {...described} sent={sent} canStop={canStop} />);
+    const chosen = ([] as unknown[]).concat((req.body as { places?: unknown } | undefined)?.places ?? []);
+    const codes = chosen.filter((c): c is string => typeof c === 'string');
+    try {
+      const r = await choosePlaces(req.ctx(), deps, id, codes);
+      return reply.redirect(`/quan-tri/loa/canh-bao/${id}?gui=${r.devices}`, 303);
+    } catch (e) {
+      if (e instanceof Invalid) {
+        const page = await pageCtx(req, reply);
+        return renderAlert(req, reply, { errors: errorsFor(page, e.fields), chosen: new Set(codes) }, 400);
+      }
+      throw e;
+    }
   });
 
   root.post('/quan-tri/loa/canh-bao/:id/dung', async (req, reply) => {
@@ -104,6 +113,68 @@ export function registerEmergencyPages(root: FastifyInstance, platform: Platform
     await cancelAlert(req.ctx(), id);
     return reply.redirect(`/quan-tri/loa/canh-bao/${id}`, 303);
   });
+}
+
+async function renderAlert(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  o: { errors?: Errors; chosen?: Set<string> },
+  status = 200,
+) {
+  const { id } = idParam.parse(req.params);
+  const described = await describeAlert(req.ctx(), id);
+  const { alert, areas } = described;
+  const canStop =
+    !alert.cancelledAt &&
+    areas.length > 0 &&
+    areas.every((a) => hasRole(req.actor, 'radio_operator', a.placePath));
+  const page = await pageCtx(req, reply);
+  const sent = (req.query as { gui?: string }).gui;
+  // Only an Actual alert still in force can be sent; others are shown, not offered.
+  const sendable =
+    alert.status === 'Actual' &&
+    !alert.cancelledAt &&
+    (!alert.expiresAt || alert.expiresAt > req.ctx().clock.now());
+  const choose =
+    sendable && awaitsPlacesFor(req.actor, alert)
+      ? {
+          drawn: drawnAreas(alert.xml),
+          communes: await choosableCommunes(req, alert.awaitingScope ?? []),
+          chosen: o.chosen ?? new Set<string>(),
+          errors: o.errors,
+        }
+      : undefined;
+  return sendPage(
+    reply,
+    <AlertPage page={page} {...described} sent={sent} canStop={canStop} choose={choose} />,
+    status,
+  );
+}
+
+/** The areas as the sender drew them (CAP polygon: "lat,lon" pairs; circle: "lat,lon radius-km"). */
+function drawnAreas(xml: string) {
+  const parsed = parseCap(xml);
+  if (!parsed.ok) return [];
+  return parsed.alert.info
+    .flatMap((i) => i.area)
+    .filter(isDrawn)
+    .map((a) => ({ areaDesc: a.areaDesc, polygon: a.polygon ?? [], circle: a.circle ?? [] }));
+}
+
+/** Communes (and their villages) the operator may broadcast to, within the poster's scope. */
+async function choosableCommunes(req: FastifyRequest, scope: string[]) {
+  const db = req.ctx().db;
+  const out: { commune: Place; villages: Place[] }[] = [];
+  for (const commune of await communesInScope(db, req.actor)) {
+    if (!scope.some((p) => commune.path.startsWith(p) || p.startsWith(commune.path))) continue;
+    const villages = (await villagesOf(db, commune)).filter(
+      (v) => hasRole(req.actor, 'radio_operator', v.path) && scope.some((p) => v.path.startsWith(p)),
+    );
+    const whole =
+      hasRole(req.actor, 'radio_operator', commune.path) && scope.some((p) => commune.path.startsWith(p));
+    if (whole || villages.length) out.push({ commune, villages });
+  }
+  return out;
 }
 
 /** The fields to carry from the form to the confirmation, as typed. */
@@ -269,6 +340,75 @@ function ConfirmPage(o: ConfirmInput & { page: PageCtx; bulletin: Bulletin }) {
 
 type AlertDescription = Awaited<ReturnType<typeof describeAlert>>;
 
+interface ChoosePlaces {
+  drawn: { areaDesc: string; polygon: string[]; circle: string[] }[];
+  communes: { commune: Place; villages: Place[] }[];
+  chosen: Set<string>;
+  errors: Errors | undefined;
+}
+
+/** The form of an alert that waits for its places: what the sender drew, and our places to tick. */
+function ChoosePlacesForm({ page, alertId, o }: { page: PageCtx; alertId: number; o: ChoosePlaces }) {
+  const t = page.t;
+  const box = (p: Place, label: string) => (
+    <label key={p.code} style="display:block">
+      <input
+        type="checkbox"
+        name="places"
+        value={p.code}
+        checked={o.chosen.has(p.code)}
+        style="width:auto;display:inline"
+      />{' '}
+      {label} <span class="muted">({p.code})</span>
+    </label>
+  );
+  return (
+    <section data-choose-places>
+      <h2>{t('broadcast:emergency.choose.h')}</h2>
+      <p>{t('broadcast:emergency.choose.intro')}</p>
+      <ul>
+        {o.drawn.map((a) => (
+          <li key={a.areaDesc}>
+            <strong>{a.areaDesc}</strong>
+            {a.polygon.map((p) => (
+              <div key={p} class="muted">
+                {t('broadcast:emergency.choose.polygon')}: <code>{p}</code>
+              </div>
+            ))}
+            {a.circle.map((c) => (
+              <div key={c} class="muted">
+                {t('broadcast:emergency.choose.circle')}: <code>{c}</code>
+              </div>
+            ))}
+          </li>
+        ))}
+      </ul>
+      <Form page={page} action={`/quan-tri/loa/canh-bao/${alertId}/noi-phat`} errors={o.errors}>
+        <fieldset>
+          <legend>{t('broadcast:emergency.choose.places')}</legend>
+          {o.errors?.places && (
+            <p class="errors" id="places-error">
+              {o.errors.places}
+            </p>
+          )}
+          {o.communes.length === 0 && <p>{t('broadcast:emergency.choose.none')}</p>}
+          {o.communes.map(({ commune, villages }) => (
+            <div key={commune.code}>
+              {box(commune, `${commune.fullName} — ${t('broadcast:emergency.choose.whole')}`)}
+              <div style="margin-left:1.5em">{villages.map((v) => box(v, v.name))}</div>
+            </div>
+          ))}
+        </fieldset>
+        <p>
+          <button type="submit" style="background:#b00020">
+            {t('broadcast:emergency.go')}
+          </button>
+        </p>
+      </Form>
+    </section>
+  );
+}
+
 /** An alert: what it says, where, and for each speaker whether it was pushed and acknowledged. */
 function AlertPage({
   page,
@@ -277,7 +417,13 @@ function AlertPage({
   deliveries,
   sent,
   canStop,
-}: AlertDescription & { page: PageCtx; sent: string | undefined; canStop: boolean }) {
+  choose,
+}: AlertDescription & {
+  page: PageCtx;
+  sent: string | undefined;
+  canStop: boolean;
+  choose: ChoosePlaces | undefined;
+}) {
   const t = page.t;
   return (
     <Layout page={page} title={alert.headline ?? alert.event}>
@@ -306,6 +452,7 @@ function AlertPage({
       <p>
         <a href={`/cap/alerts/${alert.id}.xml`}>{t('broadcast:emergency.cap')}</a>
       </p>
+      {choose && <ChoosePlacesForm page={page} alertId={alert.id} o={choose} />}
       {canStop && (
         <ActionForm
           page={page}

@@ -155,6 +155,16 @@ addMessages('broadcast', {
       notYet: 'chưa',
       cap: 'Bản CAP 1.2 (XML)',
       stop: 'Dừng cảnh báo',
+      choose: {
+        h: 'Chọn nơi phát',
+        intro:
+          'Cảnh báo này chỉ khoanh vùng trên bản đồ (đa giác hoặc đường tròn), không ghi mã xã, thôn của Xã Số. Hãy chọn các xã, thôn, bản nằm trong vùng đó; cảnh báo sẽ được đọc ngay trên loa của những nơi đã chọn.',
+        polygon: 'Đa giác (vĩ độ,kinh độ)',
+        circle: 'Đường tròn (tâm, bán kính km)',
+        places: 'Nơi phát',
+        whole: 'toàn xã',
+        none: 'Bạn không được giao phát loa ở xã nào trong phạm vi của cảnh báo này.',
+      },
       cancelled: 'Cảnh báo đã dừng lúc {{at}}.',
       active: 'Cảnh báo đang hiệu lực',
     },
@@ -362,6 +372,16 @@ addMessages('broadcast', {
       notYet: 'not yet',
       cap: 'CAP 1.2 document (XML)',
       stop: 'Stop the alert',
+      choose: {
+        h: 'Choose where it plays',
+        intro:
+          'This alert only draws its area on the map (a polygon or a circle) and names no commune or village code of ours. Tick the communes and villages inside that area; the alert is spoken at once on their speakers.',
+        polygon: 'Polygon (latitude,longitude)',
+        circle: 'Circle (centre, radius in km)',
+        places: 'Where it plays',
+        whole: 'the whole commune',
+        none: 'You broadcast on no commune within this alert’s scope.',
+      },
       cancelled: 'Alert stopped at {{at}}.',
       active: 'Alerts in force',
     },

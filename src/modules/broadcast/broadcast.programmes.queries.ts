@@ -96,7 +96,7 @@ export async function listRulesForClusters(db: Db, clusterIds: number[], today: 
   if (clusterIds.length === 0) return [];
   return rowsOf<RuleRow>(
     await db.execute(sql`
-      select pc.cluster_id as "clusterId", e.id as "entryId", b.id as "bulletinId", b.priority,
+      select pc.cluster_id as "clusterId", e.id as "entryId", p.id as "programmeId", b.id as "bulletinId", b.priority,
         e.start_time::text as "startTime", e.weekdays, e.start_date::text as "startDate",
         e.end_date::text as "endDate", e.repeat, b.audio_duration_ms as "durationMs",
         b.audio_sha256 as sha256, b.audio_bytes as bytes, b.audio_mime as mime, b.title
@@ -112,6 +112,7 @@ export async function listRulesForClusters(db: Db, clusterIds: number[], today: 
     ...r,
     clusterId: Number(r.clusterId),
     entryId: Number(r.entryId),
+    programmeId: Number(r.programmeId),
     bulletinId: Number(r.bulletinId),
   }));
 }

@@ -119,6 +119,60 @@ describe('expanding programme rules into plays', () => {
     assert.deepEqual(expandRules([rule()], until, from), []);
     assert.deepEqual(expandRules([rule()], from, from), []);
   });
+
+  // Circular 39/2020/TT-BTTTT (DOMAIN.md "Loudspeakers"): a priority bulletin is first in the
+  // programme it joins, not merely first among plays that happen to wait at the same moment.
+  describe('when a priority bulletin joins a programme', () => {
+    const day = '2026-11-23';
+    // The morning sitting: three 3-minute normal bulletins at 06:00, 06:05, 06:10.
+    const sitting = [
+      rule({ entryId: 1, programmeId: 9, startTime: '06:00', durationMs: 180_000, endDate: day }),
+      rule({ entryId: 2, programmeId: 9, startTime: '06:05', durationMs: 180_000, endDate: day }),
+      rule({ entryId: 3, programmeId: 9, startTime: '06:10', durationMs: 180_000, endDate: day }),
+    ];
+    const order = (rules: ScheduleRule[]) =>
+      resolveTimeline(expandRules(rules, from, until), { maxDelayMs: 15 * 60_000 }).plays.map((p) => [
+        p.entryId,
+        localTime(p.at),
+      ]);
+
+    it('scheduled at the end of the sitting, then it plays first and the others follow it', () => {
+      const priority = rule({ entryId: 4, programmeId: 9, priority: 'priority', startTime: '06:13' });
+      assert.deepEqual(order([...sitting, { ...priority, endDate: day, durationMs: 120_000 }]), [
+        [4, '06:00:00'],
+        [1, '06:02:00'],
+        [2, '06:05:00'],
+        [3, '06:10:00'],
+      ]);
+    });
+
+    it('scheduled after a silence longer than the sitting gap, then it starts its own sitting', () => {
+      const late = rule({
+        entryId: 4,
+        programmeId: 9,
+        priority: 'priority',
+        startTime: '06:30',
+        endDate: day,
+      });
+      assert.deepEqual(order([...sitting, late]).at(-1), [4, '06:30:00']);
+    });
+
+    it('in another programme at the same hour, then it does not jump ahead of this one', () => {
+      const other = rule({
+        entryId: 4,
+        programmeId: 8,
+        priority: 'priority',
+        startTime: '06:13',
+        endDate: day,
+      });
+      assert.deepEqual(order([...sitting, other]).at(-1), [4, '06:13:00']);
+    });
+
+    it('a normal bulletin later in the sitting, then nothing moves', () => {
+      const normal = rule({ entryId: 4, programmeId: 9, startTime: '06:13', endDate: day });
+      assert.deepEqual(order([...sitting, normal]).at(-1), [4, '06:13:00']);
+    });
+  });
 });
 
 describe('resolving collisions on one speaker', () => {

@@ -10,6 +10,12 @@ export const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 /** Silence between two plays of a bulletin repeated back to back. */
 export const REPEAT_GAP_MS = 3_000;
 export const DAY_MS = 86_400_000;
+/**
+ * Silence that still keeps a programme's plays one sitting (e.g. the morning news 06:00–06:30):
+ * a priority bulletin joining the sitting goes to its head (Circular 39/2020/TT-BTTTT; DOMAIN.md
+ * "priority: first in the programme").
+ */
+export const SITTING_GAP_MS = 5 * 60_000;
 
 export const PRIORITY_RANK: Record<Priority, number> = { normal: 0, priority: 1, emergency: 2 };
 
@@ -19,6 +25,8 @@ export const WEEKDAY_BITS = [1, 2, 4, 8, 16, 32, 64] as const;
 
 export interface ScheduleRule {
   entryId: number;
+  /** The programme the entry belongs to; without it the entry is its own programme. */
+  programmeId?: number;
   bulletinId: number;
   priority: Priority;
   /** Local time of day, `HH:MM` or `HH:MM:SS`. */
@@ -99,8 +107,8 @@ function weekdayIndex(dayUtcMidnight: number): number {
  * back to back with REPEAT_GAP_MS between them.
  */
 export function expandRules(rules: readonly ScheduleRule[], from: number, until: number): Candidate[] {
-  const out: Candidate[] = [];
-  if (until <= from) return out;
+  const out: (Candidate & { programme: number })[] = [];
+  if (until <= from) return [];
   // A rule's local day may begin before `from` and still have repeats after it.
   const firstDay = parseDate(localDate(from)) - DAY_MS;
   const lastDay = parseDate(localDate(until));
@@ -117,6 +125,7 @@ export function expandRules(rules: readonly ScheduleRule[], from: number, until:
         const start = first + i * (rule.durationMs + REPEAT_GAP_MS);
         if (start < from || start >= until) continue;
         out.push({
+          programme: rule.programmeId ?? -rule.entryId,
           key: `${rule.entryId}@${ymd}T${hhmmss}${rule.repeat > 1 ? `#${i + 1}` : ''}`,
           entryId: rule.entryId,
           bulletinId: rule.bulletinId,
@@ -128,7 +137,37 @@ export function expandRules(rules: readonly ScheduleRule[], from: number, until:
       }
     }
   }
-  return out;
+  return priorityFirst(out).map(({ programme: _, ...c }) => c);
+}
+
+/**
+ * A priority bulletin goes first in the programme it joins (Circular 39/2020/TT-BTTTT): its plays
+ * start at the head of the programme's sitting they fall in, so on the speaker they come before the
+ * normal bulletins of that sitting (which then wait their turn, within the late grace). A sitting
+ * is one programme's plays on one local day chained with at most SITTING_GAP_MS of silence. Only
+ * ever moved earlier; keys do not change. Repeats moved to the head play back to back.
+ */
+function priorityFirst<C extends Candidate & { programme: number }>(candidates: C[]): C[] {
+  const groups = new Map<string, C[]>();
+  for (const c of candidates) {
+    const k = `${c.programme}@${localDate(c.start)}`;
+    const g = groups.get(k);
+    if (g) g.push(c);
+    else groups.set(k, [c]);
+  }
+  const moved = new Map<C, number>();
+  for (const group of groups.values()) {
+    if (!group.some((c) => c.priority === 'priority')) continue;
+    group.sort(byStartThenKey);
+    let head = Number.NEGATIVE_INFINITY;
+    let end = Number.NEGATIVE_INFINITY;
+    for (const c of group) {
+      if (c.start > end + SITTING_GAP_MS) head = c.start;
+      end = Math.max(end, c.start + c.durationMs);
+      if (c.priority === 'priority' && head < c.start) moved.set(c, head);
+    }
+  }
+  return candidates.map((c) => (moved.has(c) ? { ...c, start: moved.get(c) as number } : c));
 }
 
 function byStartThenKey(a: Candidate, b: Candidate) {

@@ -168,6 +168,10 @@ export const alerts = pgTable('broadcast_alerts', {
   createdBy: id('created_by'),
   createdAt: ts('created_at').notNull().defaultNow(),
   cancelledAt: ts('cancelled_at'),
+  /** The poster's radio-operator scope while the alert waits for its places (drawn areas only). */
+  awaitingScope: text('awaiting_scope').array(),
+  placesChosenAt: ts('places_chosen_at'),
+  placesChosenBy: id('places_chosen_by'),
 });
 
 export const alertAreas = pgTable(

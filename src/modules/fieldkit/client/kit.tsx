@@ -77,7 +77,15 @@ const PUSH_BATCH = 50;
 const cfg: Config = JSON.parse(document.getElementById('fk-config')?.textContent ?? '{}');
 const locale = localeOfPage();
 const t = makeT(locale);
-const page: PageCtx = { t, locale, actor: { kind: 'anonymous' }, csrf: '', url: location.pathname };
+// The kit's pages are drawn here, after the shell and its stylesheet are cached: nothing inline.
+const page: PageCtx = {
+  t,
+  locale,
+  actor: { kind: 'anonymous' },
+  csrf: '',
+  url: location.pathname,
+  inlineCss: false,
+};
 
 let db: KitDb;
 let session: Session;
