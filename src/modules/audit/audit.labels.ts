@@ -18,6 +18,19 @@ export const ACTION_LABELS: Record<string, Words> = {
   'identity.grant.revoke': w('Thu hồi quyền', 'Role revoked'),
   // places
   'places.village.add': w('Thêm thôn, bản', 'Village added'),
+  'places.village.import': w('Nhập danh sách thôn, bản', 'Villages imported'),
+  'places.village.centre': w('Đặt vị trí trung tâm thôn, bản', 'Village centre set'),
+  // field kit (community digital teams)
+  'fieldkit.assisted.file': w(
+    'Tổ công nghệ số nộp hồ sơ giúp người dân',
+    'Dossier filed for a resident by the digital team',
+  ),
+  'fieldkit.checklist.save': w('Lưu danh mục việc cần hỏi khi thăm hộ', 'Visit checklist saved'),
+  'fieldkit.household.create': w('Thêm hộ gia đình', 'Household added'),
+  'fieldkit.household.update': w('Sửa thông tin hộ gia đình', 'Household updated'),
+  'fieldkit.household.delete': w('Xoá hộ gia đình', 'Household removed'),
+  'fieldkit.household.import': w('Nhập sổ hộ gia đình', 'Household register imported'),
+  'fieldkit.conflict.resolve': w('Giải quyết xung đột dữ liệu hộ', 'Household conflict resolved'),
   // procedures
   'procedures.create': w('Thêm thủ tục', 'Procedure added'),
   'procedures.update': w('Sửa thủ tục', 'Procedure updated'),
@@ -60,6 +73,7 @@ export const ACTION_LABELS: Record<string, Words> = {
   'broadcast.emergency': w('Phát cảnh báo khẩn cấp', 'Emergency alert sent'),
   'broadcast.alert.cancel': w('Huỷ cảnh báo', 'Alert cancelled'),
   'broadcast.cap.ingest': w('Nhận cảnh báo từ cơ quan cấp trên', 'Official alert received'),
+  'broadcast.cap.places': w('Chọn nơi phát cảnh báo', 'Alert places chosen'),
   'broadcast.cluster.register': w('Đăng ký cụm loa', 'Speaker group registered'),
   'broadcast.cluster.update': w('Sửa cụm loa', 'Speaker group updated'),
   'broadcast.cluster.reset-password': w('Đặt lại mật khẩu cụm loa', 'Speaker group password reset'),
@@ -184,6 +198,8 @@ const TARGETS: Record<string, Words> = {
   indicator_model: w('bộ chỉ tiêu', 'indicator model'),
   'status-map': w('trạng thái', 'status'),
   catalogue: w('danh mục', 'catalogue'),
+  household: w('hộ', 'household'),
+  checklist: w('danh mục thăm hộ', 'visit checklist'),
   indicator_report: w('báo cáo', 'report'),
   indicator_element: w('chỉ tiêu', 'data element'),
   indicator_indicator: w('chỉ số', 'indicator'),
