@@ -6,6 +6,8 @@ export const auditLog = pgTable('audit_log', {
   actorUserId: bigint('actor_user_id', { mode: 'number' }),
   actorCitizenId: bigint('actor_citizen_id', { mode: 'number' }),
   actorLabel: text('actor_label').notNull(),
+  /** The staff member's display name (or the citizen's name) at the time; null before 20261205-0301. */
+  actorName: text('actor_name'),
   action: text('action').notNull(),
   targetType: text('target_type'),
   targetId: text('target_id'),

@@ -3,7 +3,14 @@ import { Secret, TOTP } from 'otpauth';
 import { recordAudit } from '#modules/audit/index.ts';
 import { enqueue } from '#modules/notifications/index.ts';
 import { findPlacesByIds } from '#modules/places/index.ts';
-import { type Actor, anonymous, type Grant, type RequestMeta, requireStaff } from '#platform/auth/actor.ts';
+import {
+  type Actor,
+  anonymous,
+  type Grant,
+  pathDepth,
+  type RequestMeta,
+  requireStaff,
+} from '#platform/auth/actor.ts';
 import type { Config } from '#platform/config.ts';
 import type { Ctx } from '#platform/context.ts';
 import type { Db } from '#platform/db/client.ts';
@@ -109,6 +116,7 @@ export async function signInStaff(
       action: 'identity.signin.failed',
       targetType: 'user',
       targetId: user.id,
+      place: await homePlace(ctx.db, user.id),
       details: { username: user.username, attempts: user.failedAttempts, locked: true },
     });
     throw badCredentials();
@@ -134,6 +142,7 @@ export async function signInStaff(
         action: 'identity.signin.failed',
         targetType: 'user',
         targetId: user.id,
+        place: await homePlace(tx, user.id),
         details: { username: user.username, attempts: r?.failedAttempts, locked: Boolean(r?.lockedUntil) },
       });
     });
@@ -161,10 +170,21 @@ export async function signInStaff(
         action: kind === 'api' ? 'identity.token.issued' : 'identity.signin',
         targetType: 'user',
         targetId: user.id,
+        place: await homePlace(tx, user.id),
       },
     );
     return { ...session, userId: user.id };
   });
+}
+
+/**
+ * Where a staff member's sign-ins are recorded: the place of their widest grant, so the admin of
+ * that place sees them in the audit log (none without a grant: only the country's admins do).
+ */
+async function homePlace(db: Db, userId: number) {
+  const grants = await q.grantsOf(db, userId);
+  const widest = grants.sort((a, b) => pathDepth(a.placePath) - pathDepth(b.placePath))[0];
+  return widest ? { id: widest.placeId, path: widest.placePath } : undefined;
 }
 
 export async function signOut(db: Db, token: string) {
