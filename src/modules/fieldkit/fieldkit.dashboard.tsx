@@ -75,7 +75,8 @@ export function registerDashboard(app: FastifyInstance) {
             {t('fieldkit:dash.csv')}
           </a>
         </p>
-        <div style="overflow-x:auto">
+        {/* Wider than a phone: the table scrolls, and a keyboard can reach it to scroll it. */}
+        <div style="overflow-x:auto" tabindex={0} role="region" aria-label={t('fieldkit:dash.title')}>
           <table>
             <thead>
               <tr>
