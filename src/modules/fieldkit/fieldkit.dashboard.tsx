@@ -76,7 +76,7 @@ export function registerDashboard(app: FastifyInstance) {
           </a>
         </p>
         {/* Wider than a phone: the table scrolls, and a keyboard can reach it to scroll it. */}
-        <div style="overflow-x:auto" tabindex={0} role="region" aria-label={t('fieldkit:dash.title')}>
+        <section style="overflow-x:auto" tabindex={0} aria-label={t('fieldkit:dash.title')}>
           <table>
             <thead>
               <tr>
@@ -110,7 +110,7 @@ export function registerDashboard(app: FastifyInstance) {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
         <p class="muted">{t('fieldkit:dash.note')}</p>
         <h2>{t('fieldkit:dash.perMember')}</h2>
         {d.members.length === 0 ? (
