@@ -15,7 +15,7 @@ import {
   type Statistics,
   statisticsFor,
 } from './index.ts';
-import type { ProcedureCounts } from './statistics.queries.ts';
+import { type ProcedureCounts, ZERO_COUNTS } from './statistics.queries.ts';
 import { type Office, openOffice, vn } from './statistics.test-support.ts';
 
 /**
@@ -266,34 +266,7 @@ describe('F2: digitisation (4.1, 4.2, 4.3) and the online share (3.3), dossiers 
 
 /** One procedure's counts, zero but for `over` (for the pure function's arithmetic). */
 function counts(over: Partial<ProcedureCounts>): ProcedureCounts {
-  const zero = {
-    received: 0,
-    channel1: 0,
-    channel2: 0,
-    channel3: 0,
-    decided: 0,
-    early: 0,
-    onTime: 0,
-    late: 0,
-    seconds: 0,
-    timed: 0,
-    overdueOpen: 0,
-    handled: 0,
-    handledLate: 0,
-    handledFault: 0,
-    handledLateOrFault: 0,
-    onlineCounted: 0,
-    fullEligible: 0,
-    fullOnline: 0,
-    feeDossiers: 0,
-    paidOnline: 0,
-    finished: 0,
-    paperFinished: 0,
-    paperElectronic: 0,
-    digitised: 0,
-    reused: 0,
-  };
-  return { procedureCode: '9.999999', ...zero, ...over };
+  return { procedureCode: '9.999999', ...ZERO_COUNTS, ...over };
 }
 
 function inputs(procedures: ProcedureCounts[]) {

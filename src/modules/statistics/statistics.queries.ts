@@ -190,8 +190,8 @@ export function fromGroups(rows: Record<string, unknown>[]): ProcedureCounts[] {
     const fee = (channel === 2 ? r.fee_online : r.fee_counter) === true;
     const full = r.online_level === 'full';
     const received = int(r.received);
-    const c = byCode.get(code) ?? { procedureCode: code, ...ZERO };
-    const add = (k: keyof typeof ZERO, n: number) => {
+    const c = byCode.get(code) ?? { procedureCode: code, ...ZERO_COUNTS };
+    const add = (k: keyof typeof ZERO_COUNTS, n: number) => {
       c[k] += n;
     };
     add('received', received);
@@ -228,7 +228,8 @@ export function fromGroups(rows: Record<string, unknown>[]): ProcedureCounts[] {
   return [...byCode.values()];
 }
 
-const ZERO = {
+/** Every count of a procedure at 0 (a procedure with no dossier in the period). */
+export const ZERO_COUNTS: Omit<ProcedureCounts, 'procedureCode'> = {
   received: 0,
   channel1: 0,
   channel2: 0,
