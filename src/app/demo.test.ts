@@ -31,7 +31,7 @@ describe('demo accounts and certificate when the demo seed is off', () => {
 
   it('when a demo start is followed by a start with DEMO_SEED=false, then the demo accounts and certificate are disabled and say so', async () => {
     const first = await start(true);
-    assert.equal(first.staff.length, 7);
+    assert.equal(first.staff.length, 9);
     assert.deepEqual(first.disabledAccounts, []);
     await ensureDemoP12(signingDir, {
       commonName: 'demo',
@@ -58,6 +58,8 @@ describe('demo accounts and certificate when the demo seed is off', () => {
       'phatthanh',
       'quantri',
       'quantritinh',
+      'thanhvien',
+      'totruong',
     ]);
     assert.ok(next.disabledCertificate?.startsWith(path.join(signingDir, 'disabled-')));
     assert.ok(fs.existsSync(path.join(next.disabledCertificate ?? '', 'demo-signer.p12')));
