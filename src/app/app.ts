@@ -49,7 +49,12 @@ import { registerIdentityRoutes, resolveActor, SESSION_COOKIE } from '#modules/i
 import { registerIndicatorRoutes } from '#modules/indicators/index.ts';
 import { registerNotificationRoutes } from '#modules/notifications/index.ts';
 import { feeLinesFor, feesPath, registerPaymentRoutes } from '#modules/payments/index.ts';
-import { registerPlaceRoutes } from '#modules/places/index.ts';
+import {
+  findPlaceByCode,
+  findPlacesByIds,
+  listChildren,
+  registerPlaceRoutes,
+} from '#modules/places/index.ts';
 import { registerProcedureRoutes } from '#modules/procedures/index.ts';
 import { isRated, ratingPath, registerRatingRoutes } from '#modules/ratings/index.ts';
 import { registerStatisticsRoutes } from '#modules/statistics/index.ts';
@@ -246,7 +251,7 @@ export async function buildApp(
   registerIdentityRoutes(app, platform);
   registerCitizenHome(app);
   registerPlaceRoutes(app);
-  registerAuditRoutes(app);
+  registerAuditRoutes(app, { findPlaceByCode, findPlacesByIds, listChildren });
   registerNotificationRoutes(app, platform);
   registerBroadcastRoutes(app, platform);
   registerProcedureRoutes(app, platform);

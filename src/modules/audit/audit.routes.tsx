@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findPlaceByCode, findPlacesByIds, listChildren } from '#modules/places/index.ts';
 import { type Actor, requireStaff, scopeOf } from '#platform/auth/actor.ts';
 import type { Db } from '#platform/db/client.ts';
 import { type FieldError, Invalid } from '#platform/errors.ts';
@@ -83,12 +82,23 @@ const ApiQuery = z.object({ before: z.coerce.number().int().positive().optional(
 const Words = z.object({ vi: z.string(), en: z.string() });
 type Locale = 'vi' | 'en';
 
+/**
+ * The place lookups the audit pages need, passed in at composition (src/app): places records its
+ * own changes in the audit log, so audit does not import places.
+ */
+export interface AuditPlaces {
+  findPlaceByCode(db: Db, code: string): Promise<{ path: string } | undefined>;
+  findPlacesByIds(db: Db, ids: number[]): Promise<{ id: number; code: string; name: string }[]>;
+  listChildren(db: Db, parentId: number): Promise<{ code: string; name: string }[]>;
+}
+
 /** At most this many rows in one CSV; narrow the filter for more. */
 const CSV_MAX_ROWS = 100_000;
 
 /** The query parsed into a filter, or the field errors (place codes checked against the admin's scope). */
 async function readFilter(
   db: Db,
+  places: AuditPlaces,
   actor: Actor,
   raw: unknown,
 ): Promise<{ q: Partial<AuditQuery>; filter: AuditFilter; errors: FieldError[] }> {
@@ -103,7 +113,7 @@ async function readFilter(
   const q = parsed.data;
   const filter: AuditFilter = { person: q.nguoi, action: q.viec, ...dayRange(q) };
   if (q.noi) {
-    const place = await findPlaceByCode(db, q.noi);
+    const place = await places.findPlaceByCode(db, q.noi);
     const scope = scopeOf(actor, 'admin');
     if (!place || !scope.some((p) => place.path.startsWith(p)))
       return {
@@ -122,9 +132,9 @@ async function readFilter(
   return { q, filter, errors: [] };
 }
 
-async function placeNames(db: Db, rows: { placeId: number | null }[]) {
+async function placeNames(db: Db, places: AuditPlaces, rows: { placeId: number | null }[]) {
   const ids = [...new Set(rows.map((r) => r.placeId).filter((id): id is number => id !== null))];
-  return new Map((await findPlacesByIds(db, ids)).map((p) => [p.id, p.name]));
+  return new Map((await places.findPlacesByIds(db, ids)).map((p) => [p.id, p.name]));
 }
 
 function who(r: TrailRow, t: (k: string) => string) {
@@ -144,13 +154,13 @@ function filterQuery(q: Partial<AuditQuery>) {
   return p.toString();
 }
 
-export function registerAuditRoutes(root: FastifyInstance) {
+export function registerAuditRoutes(root: FastifyInstance, places: AuditPlaces) {
   const app = root.withTypeProvider<ZodTypeProvider>();
 
   app.get('/quan-tri/nhat-ky', async (req, reply) => {
     const staff = requireStaff(req.actor);
     const db = req.ctx().db;
-    const { q, filter, errors } = await readFilter(db, staff, req.query);
+    const { q, filter, errors } = await readFilter(db, places, staff, req.query);
     const cursor = q.trang ? decodeCursor(q.trang) : null;
     if (q.trang && !cursor)
       errors.push({ field: 'trang', ...splitMessage(msg('Trang không hợp lệ.', 'Not a valid page.')) });
@@ -164,9 +174,9 @@ export function registerAuditRoutes(root: FastifyInstance) {
     const page = await pageCtx(req, reply);
     const t = page.t;
     const locale = page.locale as Locale;
-    const names = await placeNames(db, rows);
+    const names = await placeNames(db, places, rows);
     const err = errorsFor(page, errors);
-    const places = await placeOptions(db, staff);
+    const options = await placeOptions(db, places, staff);
     const last = rows.at(-1);
     const fq = filterQuery(q);
     return sendPage(
@@ -242,12 +252,12 @@ export function registerAuditRoutes(root: FastifyInstance) {
             )}
             <select id="f-noi" name="noi" aria-invalid={err.noi ? 'true' : undefined}>
               <option value="">{t('audit:anyPlace')}</option>
-              {places.map((p) => (
+              {options.map((p) => (
                 <option key={p.code} value={p.code} selected={q.noi === p.code}>
                   {p.name}
                 </option>
               ))}
-              {q.noi && !places.some((p) => p.code === q.noi) && (
+              {q.noi && !options.some((p) => p.code === q.noi) && (
                 <option value={q.noi} selected>
                   {q.noi}
                 </option>
@@ -321,7 +331,7 @@ export function registerAuditRoutes(root: FastifyInstance) {
   app.get('/quan-tri/nhat-ky.csv', async (req, reply) => {
     const staff = requireStaff(req.actor);
     const db = req.ctx().db;
-    const { filter, errors } = await readFilter(db, staff, req.query);
+    const { filter, errors } = await readFilter(db, places, staff, req.query);
     if (errors.length) throw new Invalid(errors);
     const locale: Locale = req.locale === 'en' ? 'en' : 'vi';
     const lines: (string | number)[][] = [
@@ -340,7 +350,7 @@ export function registerAuditRoutes(root: FastifyInstance) {
     let after: TrailRow | null = null;
     for (let n = 0; n < CSV_MAX_ROWS; ) {
       const batch: TrailRow[] = await listTrail(db, staff, { filter, after, limit: 1000 });
-      const names = await placeNames(db, batch);
+      const names = await placeNames(db, places, batch);
       for (const r of batch)
         lines.push([
           r.at.toISOString(),
@@ -457,13 +467,13 @@ function FilterField(p: {
 }
 
 /** The admin's places and the places right under them, for the place filter. */
-async function placeOptions(db: Db, staff: Actor) {
+async function placeOptions(db: Db, places: AuditPlaces, staff: Actor) {
   if (staff.kind !== 'staff') return [];
   const roots = staff.grants.filter((g) => g.role === 'admin');
   const out: { code: string; name: string }[] = [];
   for (const g of roots) {
-    const children = await listChildren(db, g.placeId);
-    const self = (await findPlacesByIds(db, [g.placeId]))[0];
+    const children = await places.listChildren(db, g.placeId);
+    const self = (await places.findPlacesByIds(db, [g.placeId]))[0];
     if (self) out.push({ code: self.code, name: self.name });
     for (const c of children) out.push({ code: c.code, name: `— ${c.name}` });
   }

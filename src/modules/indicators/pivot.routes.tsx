@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findPlacesByIds } from '#modules/places/index.ts';
-import { barChart } from '#modules/statistics/index.ts';
 import { AppError, Invalid } from '#platform/errors.ts';
 import type { Locale } from '#platform/i18n/index.ts';
+import { barChart } from '#web/charts.ts';
 import { Layout, type PageCtx } from '#web/layout.tsx';
 import { pageCtx, sendPage } from '#web/render.tsx';
 import { trendChart } from './charts.ts';

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { addStaffLink } from '#web/staff-menu.ts';
 import { registerStatisticsPages } from './statistics.routes.tsx';
 
-export { barChart } from './statistics.charts.ts';
 export { CSV_COLUMNS, statisticsCsv } from './statistics.csv.ts';
 export { type FeedbackFigures, feedbackFiguresFor } from './statistics.feedback.ts';
 export {

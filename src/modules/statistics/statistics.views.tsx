@@ -1,5 +1,5 @@
+import { barChart } from '#web/charts.ts';
 import type { PageCtx } from '#web/layout.tsx';
-import { barChart } from './statistics.charts.ts';
 import { indicatorRemarks } from './statistics.csv.ts';
 import type { GroupResult, Indicator } from './statistics.index766.ts';
 import type { Rate, Statistics } from './statistics.service.ts';
