@@ -122,7 +122,7 @@ describe('the statistics page of the demo province', () => {
     assert.deepEqual([cell(get('2_1'), 'numerator'), cell(get('2_1'), 'denominator')], ['3', '3']);
     assert.deepEqual([cell(get('3_6'), 'numerator'), cell(get('3_6'), 'denominator')], ['1', '1']);
     assert.deepEqual([cell(get('1_4'), 'numerator'), cell(get('1_4'), 'denominator')], ['0', '3']);
-    assert.match(get('1_4'), /0 cho đến khi hồ sơ được đồng bộ/);
+    assert.match(get('1_4'), /0 khi xã chưa bật đồng bộ/);
     for (const g of GROUPS) assert.match(res.body, new RegExp(`<section data-group="${g.key}">`));
   });
 });
