@@ -104,27 +104,16 @@ function CalendarPage({
           error={state.errors.replace}
           rows={2}
         />
-        <TextArea
-          name="add"
-          label={t('calendar:admin.add')}
-          value={v('add')}
-          error={state.errors.add}
-          rows={2}
-        />
-        <TextArea
-          name="remove"
-          label={t('calendar:admin.remove')}
-          value={v('remove')}
-          error={state.errors.remove}
-          rows={2}
-        />
-        <TextArea
-          name="workingDays"
-          label={t('calendar:admin.workingDays')}
-          value={v('workingDays')}
-          error={state.errors.workingDays}
-          rows={2}
-        />
+        {(['add', 'remove', 'workingDays'] as const).map((name) => (
+          <TextArea
+            key={name}
+            name={name}
+            label={t(`calendar:admin.${name}`)}
+            value={v(name)}
+            error={state.errors[name]}
+            rows={2}
+          />
+        ))}
         <Field
           name="note"
           label={t('calendar:admin.note')}
